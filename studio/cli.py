@@ -1,0 +1,71 @@
+"""The ``narration-studio`` entry point: no arguments opens the studio; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from types import ModuleType
+
+from studio import __version__, commands
+from studio.errors import StudioError
+
+
+def _command_modules() -> list[ModuleType]:
+    found = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            found.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="narration-studio",
+        description="Write, voice, hear and export narration. With no command, opens the studio.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print debug logging to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _command_modules():
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="print debug logging to stderr")
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def configure_logging(verbose: bool) -> None:
+    from studio.logsafe import install_secret_filter
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    install_secret_filter()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(getattr(args, "verbose", False))
+    run = getattr(args, "_run", None)
+    try:
+        if run is None:
+            from studio.ui.app import run_app
+
+            return run_app()
+        return int(run(args))
+    except StudioError as error:
+        print(f"narration-studio: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("narration-studio: stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
