@@ -83,6 +83,8 @@ class Worker(QRunnable):
             while True:
                 self.token.raise_if_cancelled()
                 value = next(generator)
+                # A value produced after cancel belongs to work nobody wants any more.
+                self.token.raise_if_cancelled()
                 self.signals.yielded.emit(value)
         except StopIteration as stop:
             return stop.value
