@@ -35,6 +35,10 @@ done
 if [ "$want_test" = 1 ]; then
   command -v pulseaudio >/dev/null || missing+=(pulseaudio)
   command -v pacat >/dev/null || missing+=(pulseaudio-utils)
+  # desktop-file and AppStream validators, and a virtual screen for the real-window test
+  command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+  command -v appstreamcli >/dev/null || missing+=(appstream)
+  command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

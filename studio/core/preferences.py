@@ -1,0 +1,115 @@
+"""User preferences, declared once and typed (DESIGN.md §8).
+
+Preferences are what a narrator chose and expects to find again: the engine, a custom API
+address, the last voice, model and settings, favourite voices, recent projects, the
+editor's zoom. They are a pydantic model saved as JSON in the platform's config folder.
+Window geometry and splitter positions are *UI state* and live in QSettings instead (in
+:mod:`studio.ui`), so this module stays Qt-free.
+
+The API key is not a preference: it lives in the OS keyring (:mod:`studio.api.auth`).
+Loading never fails: a missing or damaged file gives defaults (a damaged one is kept
+beside it as ``preferences.json.bad`` so nothing is silently lost).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from studio.api.models import VoiceSettings
+from studio.core.project import APP_DIR_NAME, write_atomically
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT_PROJECTS = 10
+Engine = Literal["offline", "elevenlabs"]
+
+
+class Preferences(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    version: int = 1
+    #: Which engine to open with. "elevenlabs" still falls back to offline when no key exists.
+    engine: Engine = "elevenlabs"
+    #: A custom API address (for a proxy or the local `narration-studio serve`); None = default.
+    base_url: str | None = None
+    voice_id: str | None = None
+    voice_name: str | None = None
+    model_id: str | None = None
+    language_code: str | None = None
+    output_format: str | None = None
+    seed: int | None = Field(default=None, ge=0, le=4294967295)
+    voice_settings: VoiceSettings | None = None
+    favourite_voice_ids: list[str] = Field(default_factory=list)
+    recent_projects: list[str] = Field(default_factory=list)
+    #: Editor zoom in points relative to the default font size.
+    editor_zoom: int = Field(default=0, ge=-8, le=24)
+    autosave_seconds: int = Field(default=30, ge=5, le=3600)
+
+    @field_validator("base_url")
+    @classmethod
+    def _blank_is_default(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        return value or None
+
+    def is_favourite(self, voice_id: str) -> bool:
+        return voice_id in self.favourite_voice_ids
+
+    def toggle_favourite(self, voice_id: str) -> bool:
+        """Flip a voice's favourite mark; returns the new state."""
+        ids = list(self.favourite_voice_ids)
+        if voice_id in ids:
+            ids.remove(voice_id)
+            state = False
+        else:
+            ids.append(voice_id)
+            state = True
+        self.favourite_voice_ids = ids
+        return state
+
+    def add_recent_project(self, path: str) -> None:
+        path = os.path.abspath(path)
+        recent = [p for p in self.recent_projects if p != path]
+        self.recent_projects = [path, *recent][:MAX_RECENT_PROJECTS]
+
+    def remove_recent_project(self, path: str) -> None:
+        self.recent_projects = [p for p in self.recent_projects if p != os.path.abspath(path)]
+
+
+def default_preferences_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME)) / "preferences.json"
+
+
+class PreferencesStore:
+    """Loads and saves :class:`Preferences` at one path. Both calls touch the disk."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_preferences_path()
+
+    def load(self) -> Preferences:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Preferences()
+        except OSError as error:
+            log.warning("could not read preferences %s: %s", self.path, error)
+            return Preferences()
+        try:
+            return Preferences.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as error:
+            log.warning("preferences %s are damaged (%s); starting from defaults", self.path, error)
+            try:
+                os.replace(self.path, self.path.with_name(self.path.name + ".bad"))
+            except OSError:
+                pass
+            return Preferences()
+
+    def save(self, preferences: Preferences) -> None:
+        data = preferences.model_dump(mode="json", exclude_none=True)
+        write_atomically(self.path, json.dumps(data, indent=2).encode("utf-8") + b"\n")

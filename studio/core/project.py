@@ -1,0 +1,204 @@
+"""Project files (``.narration``) and the crash-recovery copy of unsaved work.
+
+A project is what a narrator would lose if the studio vanished: the script and the voice,
+model and settings chosen for it. It is stored as versioned JSON::
+
+    {"format": "narration-studio-project", "version": 1, "script": "...", "voice": {...}, ...}
+
+The file never holds the API key (the key lives only in the OS keyring): :class:`Project`
+has no field for it and unknown keys in a file are dropped on load.
+
+Every write goes to a temporary file in the same folder and is then moved over the target
+with ``os.replace``, so a crash mid-write leaves either the old file or the new one, never
+half of one. All functions here block on the disk: the UI calls them from a worker.
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from studio.api.models import VoiceSettings
+from studio.errors import StudioError
+
+PROJECT_FORMAT = "narration-studio-project"
+PROJECT_VERSION = 1
+PROJECT_SUFFIX = ".narration"
+APP_DIR_NAME = "narration-studio"
+
+
+class ProjectFileError(StudioError):
+    """A project file could not be read or written."""
+
+
+class Project(BaseModel):
+    """Everything a narrator chose for one piece of narration. No secrets, ever."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    script: str = ""
+    engine: str | None = None
+    voice_id: str | None = None
+    voice_name: str | None = None
+    model_id: str | None = None
+    language_code: str | None = None
+    output_format: str | None = None
+    seed: int | None = Field(default=None, ge=0, le=4294967295)
+    voice_settings: VoiceSettings | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON document written to disk (format and version first, for people reading it)."""
+        body = self.model_dump(mode="json", exclude_none=True)
+        if self.voice_settings is not None:
+            body["voice_settings"] = self.voice_settings.to_request()
+        return {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, **body}
+
+    @classmethod
+    def from_document(cls, document: Any, source: str = "The project file") -> Project:
+        if not isinstance(document, dict) or document.get("format") != PROJECT_FORMAT:
+            raise ProjectFileError(
+                f"{source} is not a Narration Studio project",
+                "Open a file that ends in .narration and was saved by Narration Studio.",
+            )
+        version = document.get("version")
+        if not isinstance(version, int) or version < 1:
+            raise ProjectFileError(f"{source} has no valid version number", "The file may be damaged.")
+        if version > PROJECT_VERSION:
+            raise ProjectFileError(
+                f"{source} was saved by a newer Narration Studio (project version {version})",
+                "Update Narration Studio to open it.",
+            )
+        body = {k: v for k, v in document.items() if k not in {"format", "version"}}
+        try:
+            return cls.model_validate(body)
+        except ValidationError as error:
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
+            raise ProjectFileError(
+                f"{source} has values Narration Studio cannot use ({fields})",
+                "The file may be damaged or edited by hand; fix those values or start a new project.",
+            ) from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
+
+    The temporary file lives beside the target so the rename stays on one file system
+    (which is what makes it atomic); it is flushed and fsynced before the rename.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def save_project(path: str | os.PathLike[str], project: Project) -> Path:
+    """Save ``project`` to ``path`` atomically. Raises ProjectFileError in plain words."""
+    target = Path(path)
+    if target.suffix != PROJECT_SUFFIX:
+        target = target.with_name(target.name + PROJECT_SUFFIX)
+    data = json.dumps(project.to_document(), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    try:
+        write_atomically(target, data)
+    except OSError as error:
+        raise ProjectFileError(
+            f"Could not save the project to {target} ({error.strerror or error})",
+            "Check that the folder exists, you may write to it and the disk is not full; "
+            "then save again or use Save As to pick another place.",
+        ) from None
+    return target
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a project file. Raises ProjectFileError naming what is wrong with it."""
+    source = Path(path)
+    name = f"“{source.name}”"
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise ProjectFileError(f"The project {name} no longer exists", "It may have been moved or deleted.") from None
+    except OSError as error:
+        raise ProjectFileError(
+            f"Could not read the project {name} ({error.strerror or error})",
+            "Check that you may read the file.",
+        ) from None
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ProjectFileError(
+            f"The project {name} is damaged (it is not valid JSON)",
+            "Open an earlier copy, or start a new project.",
+        ) from None
+    return Project.from_document(document, source=f"The file {name}")
+
+
+def default_state_dir() -> Path:
+    return Path(platformdirs.user_state_dir(APP_DIR_NAME))
+
+
+class Recovery(BaseModel):
+    """The autosaved copy of unsaved work found at start-up."""
+
+    project: Project
+    saved_at: float
+    source_path: str | None = None
+
+
+class RecoveryStore:
+    """One recovery file in the state folder, written while there are unsaved changes.
+
+    It is removed when the work is saved or deliberately discarded; finding it at the next
+    start therefore means the studio did not close cleanly.
+    """
+
+    FILE_NAME = "recovery.narration.json"
+
+    def __init__(self, state_dir: Path | None = None) -> None:
+        self.path = (state_dir or default_state_dir()) / self.FILE_NAME
+
+    def write(self, project: Project, source_path: str | None = None) -> None:
+        document = {
+            "format": "narration-studio-recovery",
+            "version": 1,
+            "saved_at": time.time(),
+            "source_path": source_path,
+            "project": project.to_document(),
+        }
+        write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+    def read(self) -> Recovery | None:
+        """The recovered work, or None if there is none (or it is unreadable)."""
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            project = Project.from_document(document.get("project"))
+            return Recovery(
+                project=project,
+                saved_at=float(document.get("saved_at") or 0.0),
+                source_path=document.get("source_path"),
+            )
+        except (OSError, ValueError, AttributeError, StudioError):
+            return None
+
+    def clear(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
