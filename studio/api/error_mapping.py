@@ -1,0 +1,264 @@
+"""Which :mod:`studio.api.errors` class a failed response or transport error becomes.
+
+The API's error bodies come in several shapes (ENDPOINTS.md §4), all handled here:
+
+* ``{"detail": {"status": ..., "message": ..., ...extra keys}}`` (most errors),
+* ``{"detail": [{"loc": [...], "msg": ..., "type": ..., "input": ...}]}`` (422),
+* ``{"detail": "text"}``,
+* ``{"status": ..., "message": ...}`` with no ``detail`` (a 2025 500),
+* a body that is not JSON at all (proxies, gateways).
+
+The status string decides when present, the HTTP status otherwise. Server messages are
+passed through :func:`studio.logsafe.redact` so a server echoing the key cannot leak it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import errno
+import json
+import re
+import socket
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from studio.api import errors as e
+from studio.logsafe import redact
+
+
+@dataclass
+class ErrorBody:
+    """The parts of an error body we use, whatever its shape."""
+
+    status: str | None = None
+    message: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_error_body(content: bytes) -> ErrorBody:
+    try:
+        data = json.loads(content.decode("utf-8", errors="replace")) if content else None
+    except ValueError:
+        text = content.decode("utf-8", errors="replace").strip()
+        # Gateways answer with HTML; a page of markup helps nobody.
+        if text.startswith("<") or not text:
+            return ErrorBody()
+        return ErrorBody(message=text[:300])
+    if not isinstance(data, dict):
+        return ErrorBody(message=str(data)[:300] if data is not None else None)
+    detail = data.get("detail", data if "status" in data or "message" in data else None)
+    if isinstance(detail, dict):
+        extra = {k: v for k, v in detail.items() if k not in ("status", "message")}
+        return ErrorBody(_str(detail.get("status")), _str(detail.get("message")), extra=extra)
+    if isinstance(detail, list):
+        return ErrorBody(fields=_validation_fields(detail))
+    if isinstance(detail, str):
+        return ErrorBody(message=detail)
+    return ErrorBody()
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _validation_fields(items: list[Any]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        loc = [str(part) for part in item.get("loc") or [] if part not in ("body", "query", "path")]
+        name = ".".join(loc) or "request"
+        fields[name] = str(item.get("msg") or item.get("type") or "invalid")
+    return fields
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+_PERMISSION = re.compile(r"permission[s]?\s+['\"]?([a-z_]+)", re.IGNORECASE)
+
+
+def error_from_response(
+    status_code: int,
+    headers: Mapping[str, str],
+    content: bytes,
+    *,
+    has_key: bool,
+    voice_id: str | None = None,
+) -> e.ApiError:
+    body = parse_error_body(content)
+    message = redact(body.message) if body.message else None
+    status = (body.status or "").strip().lower() or None
+    kw: dict[str, Any] = {"status_code": status_code, "api_status": body.status, "server_message": message}
+
+    if status == "quota_exceeded":
+        return e.QuotaExceededError(
+            "You do not have enough ElevenLabs credits left for this" + (f" ({message.rstrip('.')})" if message else ""),
+            "Wait for your monthly credits to reset, shorten the text, or upgrade your plan.",
+            **kw,
+        )
+    if status in ("missing_permissions", "missing_permission") or (
+        status_code == 401 and message and "permission" in message.lower()
+    ):
+        found = _PERMISSION.search(message or "")
+        permission = found.group(1) if found else None
+        what = f"the '{permission}' permission" if permission else "a permission this needs"
+        return e.PermissionDeniedError(
+            f"Your API key does not have {what}",
+            "Create a key with that permission on elevenlabs.io and paste it in Account.",
+            permission=permission,
+            **kw,
+        )
+    if status in ("invalid_api_key", "needs_authorization", "unauthorized") or status_code == 401:
+        if not has_key:
+            return e.MissingApiKeyError(
+                "This server needs an ElevenLabs API key and none is set",
+                "Open Account to paste your key, or set the ELEVENLABS_API_KEY environment variable.",
+                **kw,
+            )
+        return e.AuthenticationError("Your API key was rejected", e.KEY_REMEDY, **kw)
+    if status in ("voice_not_found", "voice_does_not_exist"):
+        named = f" '{voice_id}'" if voice_id else ""
+        return e.VoiceNotFoundError(
+            f"The voice{named} was not found on your account",
+            "Pick another voice from the voice list.",
+            voice_id=voice_id,
+            **kw,
+        )
+    if status == "max_character_limit_exceeded":
+        return e.TextTooLongError(
+            "The text is too long for one request to this model",
+            "Split it into shorter parts or choose a model that accepts more characters.",
+            **kw,
+        )
+    if status_code == 429 or status in ("too_many_concurrent_requests", "system_busy"):
+        retry_after = parse_retry_after(headers)
+        if status == "system_busy":
+            return e.RateLimitError(
+                "ElevenLabs is very busy right now",
+                "Try again in a minute; higher plans are served first.",
+                retry_after=retry_after,
+                kind="system_busy",
+                **kw,
+            )
+        return e.RateLimitError(
+            "Too many requests at once for your ElevenLabs plan",
+            "Wait a moment and try again, lower the number of parallel requests in Settings, or upgrade your plan.",
+            retry_after=retry_after,
+            kind="too_many_concurrent_requests",
+            **kw,
+        )
+    if status_code == 403 or (status or "").startswith("only_for"):
+        return e.PlanRequiredError(
+            "Your ElevenLabs plan does not include this" + (f" ({message.rstrip('.')})" if message else ""),
+            "Choose another output format or model, or upgrade your plan.",
+            **kw,
+        )
+    if status_code == 422 or body.fields:
+        fields = body.fields
+        listed = "; ".join(f"{name}: {reason}" for name, reason in fields.items()) or (message or "unknown fields")
+        return e.ValidationError(
+            f"The service refused these settings ({listed})",
+            "Change them and try again.",
+            fields=fields,
+            **kw,
+        )
+    if status_code == 404:
+        if voice_id is not None and status is None and message and "voice" in message.lower():
+            return e.VoiceNotFoundError(
+                f"The voice '{voice_id}' was not found on your account",
+                "Pick another voice from the voice list.",
+                voice_id=voice_id,
+                **kw,
+            )
+        return e.NotFoundError(
+            "The server does not offer this" + (f" ({message.rstrip('.')})" if message else ""),
+            "Check the server address in Settings (or ELEVENLABS_BASE_URL).",
+            **kw,
+        )
+    if status_code >= 500:
+        return e.ServerError(
+            "ElevenLabs had a problem on its side" + (f" ({message.rstrip('.')})" if message else ""),
+            "Try again in a moment.",
+            **kw,
+        )
+    return e.ApiError(
+        "The service refused the request" + (f" ({message.rstrip('.')})" if message else ""),
+        "Check the text and settings, then try again.",
+        **kw,
+    )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+_DNS_WORDS = ("name or service not known", "nodename nor servname", "temporary failure in name resolution",
+              "getaddrinfo failed", "no address associated")
+
+
+def error_from_transport(exc: httpx.TransportError | OSError, host: str) -> e.NetworkError:
+    """A person-readable network error for an httpx transport failure."""
+    chain = _chain(exc)
+    text = " ".join(str(x) for x in chain).lower()
+    where = host or "the server"
+    if isinstance(exc, httpx.ConnectTimeout) or isinstance(exc, httpx.PoolTimeout):
+        return e.ConnectTimeoutError(
+            f"Connecting to {where} took too long",
+            "Check your internet connection and try again, or use the offline voice.",
+        )
+    if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
+        return e.ReadTimeoutError(
+            f"{where} stopped answering",
+            "Try again in a moment; if it keeps happening, check your connection.",
+        )
+    if any(isinstance(x, ssl.SSLError) for x in chain) or "ssl" in text or "certificate" in text:
+        return e.TlsError(
+            f"A secure connection to {where} could not be set up",
+            "Check the computer's date and time, and any proxy or firewall that inspects web traffic.",
+        )
+    if any(isinstance(x, socket.gaierror) for x in chain) or any(word in text for word in _DNS_WORDS):
+        return e.DnsError(
+            f"Could not find {where} on the network",
+            "Check your internet connection and the server address.",
+        )
+    codes = {getattr(x, "errno", None) for x in chain}
+    if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN} or "network is unreachable" in text:
+        return e.OfflineError(
+            "This computer seems to be offline",
+            "Connect to the internet, or switch to the offline voice.",
+        )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return e.ConnectError(
+            f"{where} closed the connection unexpectedly",
+            "Try again in a moment.",
+        )
+    return e.ConnectError(
+        f"Could not connect to {where}",
+        "Check your internet connection and the server address, or use the offline voice.",
+    )

@@ -1,0 +1,302 @@
+"""Maps played time to the character being spoken. Qt-free.
+
+Three small jobs, each a class:
+
+* :class:`ChunkTimeNormalizer` turns the times in streamed chunks into times from the start
+  of the audio. Whether the service sends chunk times absolute or relative to the chunk is
+  undocumented (DESIGN.md, ENDPOINTS.md §3), so it is detected from the audio already
+  received: a chunk whose first start time is about 0 while audio has already arrived is
+  relative, and is offset by the duration received before it.
+* :class:`AlignmentClock` holds the normalized timings, mapped onto indices of the text that
+  was sent, and answers "which character is spoken at time t" and "when does character i
+  start" (for click-to-seek).
+* :class:`EditMap` follows edits to the document while playing: each character of the text
+  that was sent keeps its current document position, or -1 once it has been edited away,
+  so a highlight is never drawn on text that is no longer what is being spoken.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from studio.api.models import CharacterAlignment, SpeechChunk
+
+#: s16le mono: two bytes a frame.
+BYTES_PER_FRAME = 2
+#: A chunk whose first start time is below this while audio has already arrived is relative.
+_RELATIVE_START_MAX_S = 0.05
+#: How much audio must have arrived before the absolute/relative question can be told apart.
+_MIN_RECEIVED_FOR_DETECTION_S = 0.1
+#: How far ahead in the text an alignment character is looked for (the service may drop or
+#: normalize a few characters).
+_MATCH_LOOKAHEAD = 24
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class AlignedPiece:
+    """One chunk's timings, in seconds from the start of the audio (absolute)."""
+
+    characters: tuple[str, ...]
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+
+
+@dataclass
+class ChunkTimeNormalizer:
+    """Turns chunk alignments into absolute times. Feed chunks in the order they arrived."""
+
+    sample_rate: int
+    received_bytes: int = 0
+    #: None until told apart; then True (relative to each chunk) or False (absolute).
+    relative: bool | None = None
+
+    @property
+    def received_seconds(self) -> float:
+        return (self.received_bytes // BYTES_PER_FRAME) / self.sample_rate
+
+    def feed(self, chunk: SpeechChunk) -> AlignedPiece | None:
+        """The chunk's alignment in absolute seconds (or None if it has none); counts its audio."""
+        received_before = self.received_seconds
+        self.received_bytes += len(chunk.audio)
+        return self.normalize(chunk.alignment, received_before)
+
+    def normalize(self, alignment: CharacterAlignment | None, received_before: float) -> AlignedPiece | None:
+        if alignment is None or not alignment.characters:
+            return None
+        count = min(
+            len(alignment.characters),
+            len(alignment.character_start_times_seconds),
+            len(alignment.character_end_times_seconds),
+        )
+        if count == 0:
+            return None
+        starts = [float(t) for t in alignment.character_start_times_seconds[:count]]
+        ends = [float(t) for t in alignment.character_end_times_seconds[:count]]
+        offset = 0.0
+        if received_before >= _MIN_RECEIVED_FOR_DETECTION_S:
+            looks_relative = starts[0] < _RELATIVE_START_MAX_S and received_before > starts[0] + _RELATIVE_START_MAX_S
+            if self.relative is None:
+                self.relative = looks_relative
+            if self.relative:
+                offset = received_before
+        elif self.relative:
+            offset = received_before
+        return AlignedPiece(
+            characters=tuple(alignment.characters[:count]),
+            starts=tuple(t + offset for t in starts),
+            ends=tuple(max(e + offset, s + offset) for s, e in zip(starts, ends, strict=True)),
+        )
+
+
+@dataclass
+class AlignmentClock:
+    """Timings of the characters of ``text`` (the text that was sent), in seconds."""
+
+    text: str
+    #: Parallel lists, one entry per aligned character that was found in ``text``.
+    _starts: list[float] = field(default_factory=list)
+    _ends: list[float] = field(default_factory=list)
+    _index: list[int] = field(default_factory=list)
+    #: Running maximum of the starts, so lookups stay correct if the service repeats a time.
+    _search_key: list[float] = field(default_factory=list)
+    #: Start time of each text index that has one (click-to-seek).
+    _start_of: dict[int, float] = field(default_factory=dict)
+    _text_pos: int = 0
+
+    def add(self, piece: AlignedPiece) -> None:
+        """Append a chunk's timings, matching its characters to the text in order."""
+        for char, start, end in zip(piece.characters, piece.starts, piece.ends, strict=True):
+            index = self._match(char)
+            if index < 0:
+                continue
+            key = max(start, self._search_key[-1]) if self._search_key else start
+            self._starts.append(start)
+            self._ends.append(end)
+            self._index.append(index)
+            self._search_key.append(key)
+            self._start_of.setdefault(index, start)
+
+    def _match(self, char: str) -> int:
+        """Text index of the next occurrence of ``char`` (greedy, bounded), or -1."""
+        if not char:
+            return -1
+        window_end = min(len(self.text), self._text_pos + _MATCH_LOOKAHEAD)
+        found = self.text.find(char, self._text_pos, window_end)
+        if found < 0:
+            return -1
+        self._text_pos = found + len(char)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @property
+    def covered_chars(self) -> int:
+        """How far into the text the timings reach (for estimating the total duration)."""
+        return self._text_pos
+
+    def entry_at(self, seconds: float) -> int | None:
+        """Position in the timing list of the character spoken at ``seconds`` (None before the first)."""
+        if not self._search_key:
+            return None
+        pos = bisect.bisect_right(self._search_key, seconds) - 1
+        if pos < 0:
+            return None
+        return pos
+
+    def char_at(self, seconds: float) -> int | None:
+        """Index into ``text`` of the character spoken at ``seconds``.
+
+        In a pause between two characters the last one spoken stays current.
+        """
+        pos = self.entry_at(seconds)
+        return None if pos is None else self._index[pos]
+
+    def interval_of_entry(self, pos: int) -> tuple[float, float]:
+        return self._starts[pos], self._ends[pos]
+
+    def interval_at(self, seconds: float) -> tuple[int, float, float] | None:
+        pos = self.entry_at(seconds)
+        if pos is None:
+            return None
+        return self._index[pos], self._starts[pos], self._ends[pos]
+
+    def start_of(self, text_index: int) -> float | None:
+        """When character ``text_index`` starts; for a character with no timing, the next one that has."""
+        if text_index in self._start_of:
+            return self._start_of[text_index]
+        pos = bisect.bisect_left(self._index, text_index)
+        if pos < len(self._index):
+            return self._starts[pos]
+        return None
+
+    def intervals_of(self, text_index: int) -> list[tuple[float, float]]:
+        return [(s, e) for s, e, i in zip(self._starts, self._ends, self._index, strict=True) if i == text_index]
+
+
+def word_span(text: str, index: int) -> tuple[int, int] | None:
+    """The word containing ``text[index]`` as (start, end), or None for space/punctuation."""
+    if not 0 <= index < len(text):
+        return None
+    # Look only at the line around the index: cheap even for a long script.
+    line_start = text.rfind("\n", 0, index) + 1
+    line_end = text.find("\n", index)
+    if line_end < 0:
+        line_end = len(text)
+    for match in _WORD.finditer(text, line_start, line_end):
+        if match.start() <= index < match.end():
+            return match.start(), match.end()
+        if match.start() > index:
+            break
+    return None
+
+
+def utf16_lengths(text: str) -> list[int]:
+    """Length of each character in UTF-16 code units (what document positions count)."""
+    return [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+
+
+class EditMap:
+    """Current document position of each character of the text that was sent (-1 once edited)."""
+
+    def __init__(self, text: str, base_position: int) -> None:
+        self.text = text
+        self._lengths = utf16_lengths(text)
+        self._positions: list[int] = []
+        pos = base_position
+        for length in self._lengths:
+            self._positions.append(pos)
+            pos += length
+        self._end = pos  # document position just after the sent text
+        self.edited = False
+
+    def position(self, index: int) -> int:
+        """Document position of character ``index``, or -1 if it was edited away."""
+        if 0 <= index < len(self._positions):
+            return self._positions[index]
+        return -1
+
+    def length(self, index: int) -> int:
+        return self._lengths[index]
+
+    def char_range(self, index: int) -> tuple[int, int] | None:
+        start = self.position(index)
+        if start < 0:
+            return None
+        return start, start + self._lengths[index]
+
+    def span_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Document range of text indices [start, end) if all of it is still intact and contiguous."""
+        if start >= end:
+            return None
+        first = self.position(start)
+        if first < 0:
+            return None
+        expected = first
+        for index in range(start, end):
+            if self._positions[index] != expected:
+                return None
+            expected += self._lengths[index]
+        return first, expected
+
+    def apply_change(self, position: int, removed: int, added: int) -> list[int]:
+        """Follow QTextDocument.contentsChange(position, removed, added).
+
+        Characters inside the removed range are invalidated; those after it move by
+        ``added - removed``. Returns the text indices that lost their place. A change with
+        ``removed == added`` is also what a re-highlight reports with no text changed:
+        callers should check those characters (:meth:`indices_in`) against the document
+        rather than trusting this blindly.
+        """
+        if removed == 0 and added == 0:
+            return []
+        delta = added - removed
+        end = position + removed
+        lost: list[int] = []
+        for index, pos in enumerate(self._positions):
+            if pos < 0 or pos < position:
+                continue
+            if pos < end:
+                self._positions[index] = -1
+                lost.append(index)
+            else:
+                self._positions[index] = pos + delta
+        if lost or delta:
+            self.edited = True
+        return lost
+
+    def indices_in(self, position: int, end: int) -> list[int]:
+        """Text indices whose current position falls in [position, end)."""
+        return [i for i, pos in enumerate(self._positions) if position <= pos < end]
+
+    def invalidate(self, indices: Sequence[int]) -> None:
+        for index in indices:
+            if 0 <= index < len(self._positions):
+                self._positions[index] = -1
+                self.edited = True
+
+    def text_index_at(self, doc_position: int) -> int | None:
+        """The text index at a document position (click-to-seek), or None if none is there."""
+        # Positions are increasing among valid entries: binary search over the valid ones.
+        lo, hi = 0, len(self._positions) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            probe = mid
+            while probe <= hi and self._positions[probe] < 0:
+                probe += 1
+            if probe > hi:
+                hi = mid - 1
+                continue
+            pos = self._positions[probe]
+            if pos <= doc_position < pos + self._lengths[probe]:
+                return probe
+            if pos < doc_position:
+                lo = probe + 1
+            else:
+                hi = mid - 1
+        return None

@@ -1,0 +1,79 @@
+"""Request bodies, validated the way ElevenLabs validates them.
+
+Since 2025 the API answers 422 to ``null`` inside ``voice_settings`` (ENDPOINTS.md §4), so the
+fields here are plain numbers with defaults, not ``float | None``: a null gets pydantic's
+``float_type`` error, as in the real capture. Ranges that the spec gives only in prose are
+enforced: stability/similarity/style 0..1, speed 0.7..1.2, seed 0..4294967295, at most 3
+pronunciation dictionaries and 3 previous/next request ids. Unknown keys are ignored (the SDK
+sends newer fields such as ``audio_effects``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from studio.api.models import VoiceSettings
+
+DEFAULT_MODEL_ID = "eleven_multilingual_v2"
+
+
+class VoiceSettingsBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    stability: float = Field(default=0.5, ge=0.0, le=1.0)
+    similarity_boost: float = Field(default=0.75, ge=0.0, le=1.0)
+    style: float = Field(default=0.0, ge=0.0, le=1.0)
+    use_speaker_boost: bool = True
+    speed: float = Field(default=1.0, ge=0.7, le=1.2)
+
+    def to_settings(self) -> VoiceSettings:
+        """Only the keys the caller sent: the engine applies its own defaults to the rest."""
+        return VoiceSettings(**{name: getattr(self, name) for name in self.model_fields_set})
+
+
+class DictionaryLocator(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    pronunciation_dictionary_id: str
+    version_id: str | None = None
+
+
+def is_speakable(text: str) -> bool:
+    """False for text made only of spaces, line breaks and control/format characters."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+        for ch in text
+    )
+
+
+class TextToSpeechBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+    model_id: str = DEFAULT_MODEL_ID
+    language_code: str | None = None
+    voice_settings: VoiceSettingsBody | None = None
+    pronunciation_dictionary_locators: list[DictionaryLocator] | None = Field(default=None, max_length=3)
+    seed: int | None = Field(default=None, ge=0, le=4_294_967_295)
+    previous_text: str | None = None
+    next_text: str | None = None
+    previous_request_ids: list[str] | None = Field(default=None, max_length=3)
+    next_request_ids: list[str] | None = Field(default=None, max_length=3)
+    use_pvc_as_ivc: bool = False
+    apply_text_normalization: Literal["auto", "on", "off"] = "auto"
+    apply_language_text_normalization: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_empty(cls, value: str) -> str:
+        if not is_speakable(value):
+            raise PydanticCustomError(
+                "text_empty",
+                "Text must contain at least one character that can be spoken; "
+                "it was empty or only spaces and control characters",
+            )
+        return value

@@ -1,0 +1,65 @@
+"""Help ▸ About: the version, our licence, and the licences of everything we ship."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from studio import __version__
+from studio.core.cancel import CancelToken
+from studio.ui.icons import app_icon
+from studio.ui.worker import WorkerPool
+
+HEADLINE_PARTS = (
+    "Qt and Qt for Python (PySide6): GNU LGPL v3",
+    "Piper offline speech engine with espeak-ng: GNU GPL v3 or later",
+    "Bundled voice “joe” (en_US): MIT; trained on the CC0 joe dataset",
+)
+
+
+def _load_notices(token: CancelToken) -> str:
+    # Reading every dependency's metadata touches the disk: never on the GUI thread.
+    from studio.licenses import notices_text
+
+    return notices_text()
+
+
+class AboutDialog(QDialog):
+    def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About Narration Studio")
+        self.setWindowIcon(app_icon())
+        self.resize(640, 520)
+
+        title = QLabel(f"<h2>Narration Studio {__version__}</h2>")
+        title.setAccessibleName("Application name and version")
+        intro = QLabel(
+            "Write, voice, hear and export narration with ElevenLabs or the bundled offline voice."
+            "<br>Free software under the GNU GPL v3 or later.<br><br>"
+            + "<br>".join(f"• {part}" for part in HEADLINE_PARTS)
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        intro.setAccessibleName("About the application")
+
+        self.notices = QPlainTextEdit()
+        self.notices.setReadOnly(True)
+        self.notices.setPlaceholderText("Loading the licences of every part…")
+        self.notices.setAccessibleName("Third-party notices")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Third-party notices:"))
+        layout.addWidget(self.notices, 1)
+        layout.addWidget(buttons)
+
+        self._worker = pool.run(_load_notices)
+        self._worker.signals.finished.connect(self.notices.setPlainText)
+        self._worker.signals.errored.connect(
+            lambda error: self.notices.setPlainText(f"The notices could not be read: {error}")
+        )
