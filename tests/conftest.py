@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from studio.playback import pyside_workaround
 from tests import network_guard
+
+# PySide6 6.12 emit() drops a reference to True on every call; Python 3.11 aborts when it runs out.
+pyside_workaround.apply()
+
+# Shared fixtures: the local ElevenLabs-compatible server (local_server, local_server_with_key).
+pytest_plugins = ["tests.fixtures.local_server"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A real key or address in the developer's environment must never reach a test.

@@ -9,7 +9,7 @@ Request objects are immutable; the client re-checks them just before sending
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -80,10 +80,10 @@ class _Request(BaseModel):
         except PydanticValidationError as error:
             raise _refusal(error) from None
 
-    def check(self) -> None:
-        """Validate again (copies made with ``model_copy(update=...)`` skip validation)."""
+    def check(self) -> Self:
+        """A freshly validated copy (``model_copy(update=...)`` skips validation)."""
         try:
-            type(self).model_validate(self.model_dump(exclude_unset=False))
+            return type(self).model_validate(self.model_dump(warnings=False))
         except PydanticValidationError as error:
             raise _refusal(error) from None
 

@@ -1,12 +1,22 @@
-"""Starts the Qt application and shows the main window."""
+"""Starts the Qt application and opens the studio window.
+
+Start-up never waits: preferences are a small local file read before the window shows;
+the engine (a key from the keyring, or the offline voice, which takes ~2 s to load) starts
+in a worker while the window is already up, with a status message.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+import platformdirs
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from studio import __version__
+from studio.core.preferences import Preferences, PreferencesStore
+from studio.core.project import APP_DIR_NAME, RecoveryStore
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -14,14 +24,70 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Narration Studio")
     app.setOrganizationName("Narration Studio")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("org.narrationstudio.NarrationStudio")
     return app  # type: ignore[return-value]
+
+
+def ui_state_settings() -> QSettings:
+    """Window geometry and splitters: an INI file beside the preferences (never the registry)."""
+    path = Path(platformdirs.user_config_dir(APP_DIR_NAME)) / "window-state.ini"
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryStore | None = None):  # type: ignore[no-untyped-def]
+    """Create the pool, engine session and window (shared by run_app and the tests)."""
+    from studio.ui.engine_session import EngineSession
+    from studio.ui.main_window import MainWindow
+    from studio.ui.worker import WorkerPool
+
+    store = store or PreferencesStore()
+    preferences = store.load()
+    pool = WorkerPool(max_threads=4)
+    session = EngineSession(pool)
+
+    def save_preferences(prefs: Preferences) -> None:
+        snapshot = prefs.model_copy(deep=True)
+        pool.run(lambda token: store.save(snapshot))
+
+    window = MainWindow(
+        pool=pool,
+        session=session,
+        preferences=preferences,
+        save_preferences=save_preferences,
+        recovery=recovery or RecoveryStore(),
+        ui_state=ui_state_settings(),
+        cache=_open_cache(),
+    )
+    pool.setParent(window)
+    session.setParent(window)
+    return window
+
+
+def _open_cache():  # type: ignore[no-untyped-def]
+    """The speech cache, if the core provides one (it makes replays free)."""
+    try:
+        from studio.core.cache import SpeechCache
+    except ImportError:
+        return None
+    try:
+        return SpeechCache()  # its own default folder and size; it touches no disk until used
+    except Exception:  # noqa: BLE001 - no cache is better than no studio
+        return None
 
 
 def run_app() -> int:
     app = create_application()
-    window = QMainWindow()
-    window.setWindowTitle("Narration Studio")
-    window.setCentralWidget(QLabel("Narration Studio — offline voice ready to load."))
-    window.resize(1100, 700)
+    try:
+        from studio.ui.theme import follow_system_theme
+
+        follow_system_theme(app)
+    except Exception:  # noqa: BLE001 - a missing stylesheet must not stop the studio
+        pass
+    window = build_main_window()
     window.show()
-    return app.exec()
+    window.start_engine()
+    window.project.check_for_recovery()
+    code = app.exec()
+    window.pool.shutdown(5000)
+    window.session.shutdown()
+    return code

@@ -22,13 +22,6 @@ class Tone(Enum):
     ERROR = "error"
 
 
-_STYLES = {
-    Tone.INFO: "background:#e8f1fb; border:1px solid #9dbfe6; color:#15324f;",
-    Tone.WARNING: "background:#fff6dc; border:1px solid #e6c55c; color:#4a3a05;",
-    Tone.ERROR: "background:#fdecea; border:1px solid #e59a94; color:#5c1410;",
-}
-
-
 def describe_error(error: BaseException) -> str:
     """Words for a person. A StudioError already has them; anything else gets a generic line."""
     if isinstance(error, StudioError):
@@ -92,8 +85,10 @@ class InlineMessage(QFrame):
         self.tone = tone
         self.label.setText(text)
         self.setAccessibleDescription(text)
-        self.setStyleSheet(f"QFrame#inlineMessage {{ {_STYLES[tone]} border-radius:4px; }}"
-                           " QLabel { border:none; background:transparent; }")
+        # Colours come from the theme's stylesheet (QFrame#inlineMessage[severity=...]).
+        self.setProperty("severity", tone.value)
+        self.style().unpolish(self)
+        self.style().polish(self)
         icon = {
             Tone.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
             Tone.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,

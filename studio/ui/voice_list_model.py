@@ -89,6 +89,9 @@ class VoiceListModel(QAbstractListModel):
         self._error: BaseException | None = None
         self._pending_fetch: PageFetch | None = None
         self._worker: Worker | None = None
+        # True while a page is being merged: views (and qtmodeltester) call canFetchMore from
+        # inside row signals, and must not start another fetch half-way through this one.
+        self._merging = False
         self.total_count: int | None = None
 
     # -- queries ---------------------------------------------------------------------------
@@ -191,7 +194,7 @@ class VoiceListModel(QAbstractListModel):
         return names
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._loading or self._error is not None or self._page is None:
+        if parent.isValid() or self._merging or self._loading or self._error is not None or self._page is None:
             return False
         return bool(self._page.has_next_page())
 
@@ -222,10 +225,14 @@ class VoiceListModel(QAbstractListModel):
 
     def _start(self, fetch: PageFetch) -> None:
         row = len(self._voices)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._loading = True
-        self._error = None
-        self.endInsertRows()
+        self._merging = True
+        try:
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._loading = True
+            self._error = None
+            self.endInsertRows()
+        finally:
+            self._merging = False
         self._launch(fetch)
 
     def _launch(self, fetch: PageFetch) -> None:
@@ -247,19 +254,23 @@ class VoiceListModel(QAbstractListModel):
             log.debug("dropping a stale voice page (generation %s, now %s)", generation, self._generation)
             return
         self._worker = None
-        self._remove_placeholder()
-        self._pending_fetch = None
-        self._page = page
-        fresh = []
-        for voice in page.voices:
-            if voice.voice_id not in self._ids:
-                self._ids.add(voice.voice_id)
-                fresh.append(voice)
-        if fresh:
-            start = len(self._voices)
-            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-            self._voices.extend(fresh)
-            self.endInsertRows()
+        self._merging = True
+        try:
+            self._remove_placeholder()
+            self._pending_fetch = None
+            self._page = page
+            fresh = []
+            for voice in page.voices:
+                if voice.voice_id not in self._ids:
+                    self._ids.add(voice.voice_id)
+                    fresh.append(voice)
+            if fresh:
+                start = len(self._voices)
+                self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+                self._voices.extend(fresh)
+                self.endInsertRows()
+        finally:
+            self._merging = False
         total = getattr(page, "total_count", None)
         if total is not None:
             self._set_total(int(total))

@@ -1,0 +1,268 @@
+"""``narration-studio export SCRIPT --out FILE``: narrate a script to audio and subtitles, headless.
+
+The same code path as the studio's export dialog (:func:`studio.core.exporter.export_script`);
+this module only turns options into settings, picks the engine and draws progress on stderr.
+The engine is ElevenLabs when an API key is available, otherwise (or with ``--offline``) the
+bundled offline voice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from studio.api.models import Model, Subscription, VoiceSettings
+    from studio.core.backend import SynthesisBackend
+    from studio.core.longform import Progress
+
+NAME = "export"
+HELP = "Narrate a script file to WAV, FLAC, OGG or MP3, with optional subtitles."
+
+DEFAULT_ELEVENLABS_MODEL = "eleven_multilingual_v2"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("script", type=Path, metavar="SCRIPT.txt", help="the script: a UTF-8 text file")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the audio file to write; .wav, .flac, .ogg or .mp3")
+    parser.add_argument("--voice", help="voice id (default: the bundled offline voice, or your first voice)")
+    parser.add_argument("--model", help=f"model id (default: {DEFAULT_ELEVENLABS_MODEL}, or the offline model)")
+    parser.add_argument("--subtitles", default="", metavar="FORMATS",
+                        help="comma-separated: srt, vtt, karaoke, lrc, json (written beside the audio)")
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="requests at once (default: your plan's limit)")
+    parser.add_argument("--offline", action="store_true", help="use the offline voice even if an API key is set")
+    parser.add_argument("--stability", type=float, help="0 to 1")
+    parser.add_argument("--similarity", type=float, help="similarity boost, 0 to 1")
+    parser.add_argument("--style", type=float, help="style exaggeration, 0 to 1")
+    parser.add_argument("--speed", type=float, help="0.7 to 1.2")
+    parser.add_argument("--seed", type=int, help="0 to 4294967295: the same seed repeats the same delivery")
+    parser.add_argument("--pause-ms", type=int, default=0, metavar="N", help="silence between paragraphs")
+    parser.add_argument("--loudness", type=float, choices=(-16.0, -23.0), metavar="{-16,-23}",
+                        help="normalise to this loudness in LUFS (EBU R128)")
+    parser.add_argument("--title", help="title tag")
+    parser.add_argument("--artist", help="artist tag")
+    parser.add_argument("--quality", default="high", choices=("low", "medium", "high", "best"),
+                        help="encoder quality for MP3/OGG (compression effort for FLAC)")
+    parser.add_argument("--stitching", default="text", choices=("text", "request-ids"),
+                        help="continuity between requests: neighbouring text (parallel) or request ids (sequential)")
+    parser.add_argument("--overwrite", action="store_true", help="replace existing files")
+
+
+def _voice_settings(args: argparse.Namespace) -> VoiceSettings | None:
+    from pydantic import ValidationError
+
+    from studio.api.models import VoiceSettings
+
+    values = {
+        "stability": args.stability, "similarity_boost": args.similarity, "style": args.style, "speed": args.speed,
+    }
+    values = {k: v for k, v in values.items() if v is not None}
+    if not values:
+        return None
+    try:
+        return VoiceSettings(**values)
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0])
+        allowed = "between 0.7 and 1.2" if field == "speed" else "between 0 and 1"
+        name = {"similarity_boost": "--similarity"}.get(field, f"--{field}")
+        raise StudioError(f"{name} must be {allowed}", "Change it and run the export again. Nothing was sent.") from None
+
+
+def _pick_backend(offline: bool) -> SynthesisBackend:
+    if not offline:
+        from studio.api.auth import load_api_key
+
+        if load_api_key():
+            from studio.commands._api_common import client_from_environment
+            from studio.core.backends.elevenlabs import ElevenLabsBackend
+
+            return ElevenLabsBackend(client_from_environment())
+    from studio.core.backends.offline import OfflineBackend
+
+    return OfflineBackend()
+
+
+def _pick_model(backend: SynthesisBackend, wanted: str | None) -> tuple[str, Model | None]:
+    models = [m for m in backend.list_models() if m.can_do_text_to_speech] or backend.list_models()
+    if backend.engine_id == "offline" and wanted is None:
+        if not models:
+            raise StudioError("The offline engine offers no model", "Reinstall Narration Studio.")
+        return models[0].model_id, models[0]
+    model_id = wanted or DEFAULT_ELEVENLABS_MODEL
+    for model in models:
+        if model.model_id == model_id:
+            return model_id, model
+    if wanted and models:
+        raise StudioError(
+            f"The model “{wanted}” is not available", "Use one of: " + ", ".join(m.model_id for m in models) + "."
+        )
+    return model_id, None
+
+
+def _pick_voice(backend: SynthesisBackend, wanted: str | None) -> str:
+    if wanted:
+        return wanted
+    if backend.engine_id == "offline":
+        from studio.offline.voices import bundled_voice
+
+        return bundled_voice().voice_id
+    from studio.api.requests import VoiceSearch
+
+    page = backend.search_voices(VoiceSearch(page_size=1))
+    if not page.voices:
+        raise StudioError("Your account has no voices", "Add a voice on elevenlabs.io, or pass --voice VOICE_ID.")
+    voice = page.voices[0]
+    print(f"Using the voice {voice.name or voice.voice_id} ({voice.voice_id}).", file=sys.stderr)
+    return voice.voice_id
+
+
+def _subscription(backend: SynthesisBackend) -> Subscription | None:
+    try:
+        return backend.get_subscription()
+    except StudioError:
+        return None  # a key without account permission can still speak
+
+
+class TerminalProgress:
+    """A progress bar on a terminal; plain lines (one per finished segment) otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_draw = 0.0
+        self.last_done = -1
+        self.last_message = ""
+
+    def __call__(self, progress: Progress) -> None:
+        final = progress.phase == "done"
+        if progress.message and progress.message != self.last_message:
+            self.last_message = progress.message
+            self._line(progress.message)
+        if self.tty:
+            now = time.monotonic()
+            if not final and now - self.last_draw < 0.1:
+                return
+            self.last_draw = now
+            width = 28
+            filled = int(width * progress.fraction)
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r[{bar}] {self._summary(progress)}\x1b[K")
+            if final:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif progress.segments_done != self.last_done or final:
+            self.last_done = progress.segments_done
+            self.stream.write(self._summary(progress) + "\n")
+            self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        prefix = "\r\x1b[K" if self.tty else ""
+        self.stream.write(f"{prefix}{text}\n")
+
+    @staticmethod
+    def _summary(p: Progress) -> str:
+        left = "" if p.seconds_left is None else f" · {_clock(p.seconds_left)} left"
+        return (
+            f"{p.segments_done}/{p.segments_total} segments ({p.segments_from_cache} from cache) · "
+            f"{p.credits_spent:,.0f} credits spent · {p.credits_saved:,.0f} saved{left}"
+        )
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.core.cache import SpeechCache
+    from studio.core.cancel import Cancelled, CancelToken
+    from studio.core.exporter import ExportOptions, check_export, export_script
+    from studio.core.longform import LongformGenerator, LongformSettings
+    from studio.core.script_io import read_script
+
+    script = read_script(args.script)
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in args.subtitles.split(",") if f.strip()))
+    options = ExportOptions(
+        destination=args.out.expanduser().absolute(),
+        subtitle_formats=formats,
+        loudness_target=args.loudness,
+        title=args.title,
+        artist=args.artist,
+        quality=args.quality,
+        overwrite=args.overwrite,
+    )
+    check_export(options)  # refuse before any engine starts or any credit is spent
+    if args.concurrency is not None and args.concurrency < 1:
+        raise StudioError("--concurrency must be 1 or more", "Give a whole number such as 4.")
+    if args.pause_ms < 0:
+        raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
+    voice_settings = _voice_settings(args)
+
+    backend = _pick_backend(args.offline)
+    try:
+        model_id, model = _pick_model(backend, args.model)
+        voice_id = _pick_voice(backend, args.voice)
+        offline = backend.engine_id == "offline"
+        settings = LongformSettings(
+            voice_id=voice_id,
+            model_id=model_id,
+            voice_settings=voice_settings,
+            seed=args.seed,
+            output_format="pcm_22050" if offline else "pcm_24000",
+            stitching="request_ids" if args.stitching == "request-ids" else "text",
+            concurrency=args.concurrency,
+            pause_ms=args.pause_ms,
+        )
+        progress = TerminalProgress(sys.stderr)
+        generator = LongformGenerator(
+            backend, settings, cache=SpeechCache(), model=model,
+            subscription=None if offline else _subscription(backend), on_progress=progress,
+        )
+        plan = generator.plan(script)
+        cached = sum(plan.cached)
+        estimate = f", about {plan.credits_needed:,.0f} credits to spend" if not offline else ""
+        print(
+            f"{backend.display_name}: {len(plan.segments)} segments, {cached} already made{estimate}.",
+            file=sys.stderr,
+        )
+        cancel = CancelToken()
+        # Ctrl+C cancels cleanly (streams closed, no partial file) instead of killing mid-write.
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel()) if main_thread else None
+        try:
+            result = export_script(generator, script, options, cancel=cancel, plan=plan)
+        except Cancelled:
+            print(
+                "narration-studio: export stopped; no file was written. Finished parts are kept for next time.",
+                file=sys.stderr,
+            )
+            return 130
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGINT, previous)
+    finally:
+        backend.close()
+
+    g = result.generation
+    files = ", ".join(str(p) for p in [result.audio_path, *result.subtitle_paths])
+    print(f"Wrote {files}")
+    print(
+        f"{_clock(result.duration_seconds)} of audio; {g.segments_generated} segments generated, "
+        f"{g.segments_from_cache} from cache. Credits spent: {g.credits_spent:,.0f}; saved: {g.credits_saved:,.0f}."
+    )
+    if result.loudness_result is not None:
+        print(f"Loudness: {result.loudness_result:.1f} LUFS (was {result.loudness_measured:.1f}).")
+    for warning in result.warnings:
+        print(f"Note: {warning}", file=sys.stderr)
+    return 0

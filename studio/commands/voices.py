@@ -1,0 +1,59 @@
+"""``narration-studio voices``: list the voices the account (or server) offers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+NAME = "voices"
+HELP = "list the ElevenLabs voices you can use"
+
+_LABELS = ("gender", "age", "accent", "use_case")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--search", metavar="S", help="words to look for in name, description and labels")
+    parser.add_argument("--category", metavar="C", help="premade, cloned, generated or professional")
+    parser.add_argument("--voice-type", metavar="T", dest="voice_type",
+                        help="personal, community, default, workspace, non-default, non-community or saved")
+    parser.add_argument("--sort", choices=["name", "created_at_unix"], help="sort by this field")
+    parser.add_argument("--direction", choices=["asc", "desc"], help="sort direction")
+    parser.add_argument("--page-size", metavar="N", type=int, default=None, dest="page_size",
+                        help="voices per page, 1 to 100 (the first page may hold more)")
+    parser.add_argument("--all", action="store_true", help="fetch every page, not just the first")
+    parser.add_argument("--json", action="store_true", help="print a JSON array of voice objects")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.api.pages import iter_all_voices
+    from studio.api.requests import VoiceSearch
+    from studio.commands._api_common import client_from_environment, table
+
+    fields = {
+        "search": args.search, "category": args.category, "voice_type": args.voice_type,
+        "sort": args.sort, "sort_direction": args.direction, "page_size": args.page_size,
+    }
+    # Validated before the client exists: a bad --page-size never reaches the network.
+    search = VoiceSearch(**{k: v for k, v in fields.items() if v is not None})
+    with client_from_environment() as client:
+        first = client.search_voices(search)
+        voices = list(iter_all_voices(first)) if args.all else _unique(first.voices)
+    if args.json:
+        print(json.dumps([v.model_dump(mode="json") for v in voices], indent=2, ensure_ascii=False))
+        return 0
+    if not voices:
+        print("No voices found.")
+        return 0
+    rows = [
+        [v.name, v.voice_id, v.category or "", ", ".join(v.labels[k] for k in _LABELS if v.labels.get(k))]
+        for v in voices
+    ]
+    print(table(["NAME", "VOICE ID", "CATEGORY", "LABELS"], rows))
+    if not args.all and first.has_next_page():
+        print(f"\nShowing {len(voices)} voices; more are available (use --all).")
+    return 0
+
+
+def _unique(voices: list) -> list:
+    seen: set[str] = set()
+    return [v for v in voices if not (v.voice_id in seen or seen.add(v.voice_id))]

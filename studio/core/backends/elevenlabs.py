@@ -1,0 +1,101 @@
+"""The ElevenLabs engine behind the one backend seam (:mod:`studio.core.backend`).
+
+A thin adapter: every call goes to :class:`studio.api.client.ElevenLabsClient`, which
+owns validation, retries and error mapping. What this adds is the studio's view of the
+service: only models that can speak are listed, and the settings a model ignores are named
+from its own capability flags rather than a hard-coded table.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from studio.api.client import ElevenLabsClient
+from studio.api.errors import ApiError
+from studio.api.models import Model, Subscription, Voice, VoiceSettings
+from studio.api.pages import VoicePage
+from studio.api.requests import TextToSpeechRequest, VoiceSearch
+from studio.api.streaming import SpeechResult, SpeechStream
+
+
+class ElevenLabsBackend:
+    engine_id = "elevenlabs"
+    display_name = "ElevenLabs"
+
+    def __init__(self, client: ElevenLabsClient) -> None:
+        self.client = client
+        self._lock = threading.Lock()
+        self._models: dict[str, Model] | None = None
+
+    def __repr__(self) -> str:
+        return f"ElevenLabsBackend({self.client!r})"
+
+    # --- voices ------------------------------------------------------------------------
+
+    def search_voices(self, search: VoiceSearch) -> VoicePage:
+        return self.client.search_voices(search)
+
+    def get_voice(self, voice_id: str) -> Voice:
+        return self.client.get_voice(voice_id)
+
+    def get_voice_settings(self, voice_id: str) -> VoiceSettings:
+        return self.client.get_voice_settings(voice_id)
+
+    def get_default_voice_settings(self) -> VoiceSettings:
+        return self.client.get_default_voice_settings()
+
+    def preview_audio(self, voice: Voice) -> bytes:
+        """The voice's public preview (MP3). Fetched without the key unless it is our server."""
+        if not voice.preview_url:
+            raise ApiError(
+                f"The voice '{voice.name or voice.voice_id}' has no preview sample",
+                "Type a line in the editor and press Play to hear it instead.",
+            )
+        return self.client.download(voice.preview_url)
+
+    # --- models and account ----------------------------------------------------------------
+
+    def list_models(self) -> list[Model]:
+        models = [m for m in self.client.list_models() if m.can_do_text_to_speech]
+        with self._lock:
+            self._models = {m.model_id: m for m in models}
+        return models
+
+    def _model(self, model_id: str) -> Model | None:
+        with self._lock:
+            known = self._models
+        if known is None:
+            self.list_models()
+            with self._lock:
+                known = self._models or {}
+        return known.get(model_id)
+
+    def unsupported_settings(self, model_id: str) -> dict[str, str]:
+        """Settings this model ignores, from the server's ``can_use_*`` flags (blocks once)."""
+        model = self._model(model_id)
+        if model is None:
+            return {}
+        name = model.name or model.model_id
+        ignored: dict[str, str] = {}
+        if not model.can_use_style:
+            ignored["style"] = f"{name} does not use the style setting."
+        if not model.can_use_speaker_boost:
+            ignored["use_speaker_boost"] = f"{name} does not use speaker boost."
+        return ignored
+
+    def get_subscription(self) -> Subscription | None:
+        return self.client.get_subscription()
+
+    # --- speech -------------------------------------------------------------------------------
+
+    def stream_with_timestamps(self, request: TextToSpeechRequest) -> SpeechStream:
+        return self.client.stream_with_timestamps(request)
+
+    def stream(self, request: TextToSpeechRequest) -> SpeechStream:
+        return self.client.stream(request)
+
+    def convert(self, request: TextToSpeechRequest) -> SpeechResult:
+        return self.client.convert(request)
+
+    def close(self) -> None:
+        self.client.close()

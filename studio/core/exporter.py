@@ -1,0 +1,272 @@
+"""Export a script to an audio file plus subtitles: the one path the CLI and the GUI share.
+
+Audio streams to disk in script order as segments arrive (memory stays flat for any length).
+With loudness normalisation the audio first goes to a raw spool file beside the destination
+while the loudness is measured, then is copied once with the gain applied. Subtitle files are
+staged as temporary files and everything is renamed into place only at the very end, so a
+failure or a cancel leaves no partial file behind (and the cache keeps every finished segment).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from studio.core.audio import float_to_int16
+from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
+from studio.core.cache import CachedSpeech
+from studio.core.cancel import CancelToken
+from studio.core.longform import GenerationResult, LongformGenerator, Plan
+from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
+from studio.core.segmenter import Segment
+from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
+from studio.core.subtitles import build_cues, render
+from studio.core.timeline import Timeline
+
+LOUDNESS_TARGETS = (-16.0, -23.0)
+_COPY_BLOCK = 1 << 18  # samples per block when applying gain
+_LOUDNESS_TRIES = 3
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    destination: Path
+    subtitle_formats: tuple[str, ...] = ()
+    loudness_target: float | None = None
+    title: str | None = None
+    artist: str | None = None
+    quality: str = "high"
+    overwrite: bool = False
+
+
+@dataclass
+class ExportResult:
+    audio_path: Path
+    subtitle_paths: list[Path]
+    duration_seconds: float
+    total_samples: int
+    sample_rate: int
+    generation: GenerationResult
+    loudness_measured: float | None = None
+    loudness_result: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def subtitle_path(destination: Path, fmt: str) -> Path:
+    """Subtitles sit beside the audio with the same base name (``book.mp3`` → ``book.srt``)."""
+    return destination.with_name(destination.stem + SUBTITLE_FORMATS[fmt])
+
+
+def check_export(options: ExportOptions) -> None:
+    """Every refusal that needs no work: run before spending anything."""
+    unknown = [f for f in options.subtitle_formats if f not in SUBTITLE_FORMATS]
+    if unknown:
+        raise ExportError(
+            f"Unknown subtitle format “{unknown[0]}”", "Use any of: " + ", ".join(SUBTITLE_FORMATS) + "."
+        )
+    if options.loudness_target is not None and options.loudness_target not in LOUDNESS_TARGETS:
+        raise ExportError(
+            f"Loudness {options.loudness_target:g} LUFS is not offered",
+            "Use −16 (podcasts, online) or −23 (broadcast, EBU R128).",
+        )
+    check_destination(options.destination, overwrite=options.overwrite)
+    for fmt in options.subtitle_formats:
+        path = subtitle_path(options.destination, fmt)
+        if path.exists() and not options.overwrite:
+            raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
+
+
+class _Assembler:
+    """Receives segments in order; writes audio (or the spool) and builds the timeline."""
+
+    def __init__(self, plan: Plan, pause_samples: int, sink: Callable[[np.ndarray], None]) -> None:
+        self.timeline = Timeline(plan.sample_rate, plan.script)
+        self.pause_samples = pause_samples
+        self.sink = sink
+        self.last_paragraph: int | None = None
+
+    def __call__(self, segment: Segment, speech: CachedSpeech | None) -> None:
+        if speech is None:
+            return  # punctuation only: nothing to say
+        if self.last_paragraph is not None and segment.paragraph_index != self.last_paragraph and self.pause_samples:
+            self.sink(np.zeros(self.pause_samples, dtype=np.int16))
+            self.timeline.add_pause(self.pause_samples)
+        samples = np.frombuffer(speech.pcm, dtype="<i2")
+        self.sink(samples)
+        self.timeline.add_segment(segment, samples.size, speech.alignment)
+        self.last_paragraph = segment.paragraph_index
+
+
+class _Spool:
+    """Raw int16 audio in a temporary file beside the destination, measured as it is written."""
+
+    def __init__(self, folder: Path, sample_rate: int) -> None:
+        try:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=".narration-", suffix=".spool")
+        except OSError as error:
+            raise write_error(folder, error) from error
+        self.path = Path(name)
+        self.handle = os.fdopen(fd, "wb")
+        self.folder = folder
+        self.meter = LoudnessMeter(sample_rate)
+
+    def write(self, samples: np.ndarray) -> None:
+        try:
+            self.handle.write(samples.astype("<i2", copy=False).tobytes())
+        except OSError as error:
+            raise write_error(self.folder, error) from error
+        self.meter.add(samples.astype(np.float64) / 32768.0)
+
+    def blocks(self, size: int):  # type: ignore[no-untyped-def]
+        if not self.handle.closed:
+            self.handle.close()
+        with open(self.path, "rb") as handle:
+            while block := handle.read(size * 2):
+                yield np.frombuffer(block, dtype="<i2")
+
+    def remove(self) -> None:
+        with contextlib.suppress(Exception):
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+def export_script(
+    generator: LongformGenerator,
+    script: str,
+    options: ExportOptions,
+    *,
+    cancel: CancelToken | None = None,
+    plan: Plan | None = None,
+) -> ExportResult:
+    check_export(options)
+    plan = plan or generator.plan(script)
+    rate = plan.sample_rate
+    pause_samples = generator.settings.pause_ms * rate // 1000
+    writer = AudioFileWriter(
+        options.destination,
+        rate,
+        quality=options.quality,
+        title=options.title,
+        artist=options.artist,
+        overwrite=options.overwrite,
+    )
+    spool: _Spool | None = None
+    staged: list[tuple[Path, Path]] = []
+    try:
+        if options.loudness_target is not None:
+            spool = _Spool(options.destination.parent, rate)
+            assembler = _Assembler(plan, pause_samples, spool.write)
+        else:
+            writer.open()
+            assembler = _Assembler(plan, pause_samples, writer.write)
+        generation = generator.run(plan, assembler, cancel)
+        timeline = assembler.timeline
+
+        measured = achieved = None
+        if spool is not None:
+            measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate)
+            spool.remove()
+            spool = None
+
+        if options.subtitle_formats:
+            cues = build_cues(timeline.words(), rate)
+            for fmt in options.subtitle_formats:
+                text = render(fmt, timeline, cues, title=options.title, artist=options.artist)
+                final = subtitle_path(options.destination, fmt)
+                staged.append((_stage_text(final, text), final))
+
+        audio_path = writer.commit()
+        for tmp, final in staged:
+            try:
+                os.replace(tmp, final)
+            except OSError as error:
+                raise write_error(final.parent, error) from error
+        staged = []
+        result = ExportResult(
+            audio_path=audio_path,
+            subtitle_paths=[subtitle_path(options.destination, f) for f in options.subtitle_formats],
+            duration_seconds=timeline.total_samples / rate,
+            total_samples=timeline.total_samples,
+            sample_rate=rate,
+            generation=generation,
+            loudness_measured=measured,
+            loudness_result=float(achieved) if achieved is not None else None,
+            warnings=list(generation.warnings),
+        )
+        if measured is not None and achieved is not None and abs(achieved - (options.loudness_target or 0)) > 0.5:
+            result.warnings.append(
+                f"Loudness reached {achieved:.1f} LUFS instead of {options.loudness_target:g}."
+            )
+        return result
+    finally:
+        writer.abort()  # no-op after a commit
+        if spool is not None:
+            spool.remove()
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _normalise(spool: _Spool, writer: AudioFileWriter, target: float, rate: int) -> tuple[float, float | None]:
+    """Copy the spool into the writer at ``target`` LUFS, limiting peaks; returns (before, after)."""
+    measured = spool.meter.integrated_lufs()
+    writer.open()
+    if not np.isfinite(measured):  # silence: nothing to normalise
+        for block in spool.blocks(_COPY_BLOCK):
+            writer.write(block)
+        return measured, None
+    gain = float(10 ** ((target - measured) / 20))
+    block = max(1, rate // 500)
+    size = block * (_COPY_BLOCK // block)  # whole limiter blocks per read
+    peaks = np.concatenate([block_peaks(b.astype(np.float32) / 32768.0, block) for b in spool.blocks(size)] or [np.zeros(0)])
+
+    def limited(limiter: PeakLimiter):  # type: ignore[no-untyped-def]
+        offset = 0
+        for samples in spool.blocks(size):
+            yield float_to_int16(limiter.apply(samples.astype(np.float64) / 32768.0, offset))
+            offset += samples.size
+
+    # Limiting peaks takes a little loudness away; measure and make up for it (a dry run
+    # costs about a second per ten minutes of audio), at most a few times.
+    limiter = PeakLimiter(peaks, block, gain)
+    for _ in range(_LOUDNESS_TRIES):
+        if limiter.limited_blocks == 0:
+            break
+        trial = LoudnessMeter(rate)
+        for out in limited(limiter):
+            trial.add(out.astype(np.float64) / 32768.0)
+        miss = target - trial.integrated_lufs()
+        if not np.isfinite(miss) or abs(miss) < 0.1:
+            break
+        gain *= float(10 ** (miss / 20))
+        limiter = PeakLimiter(peaks, block, gain)
+    after = LoudnessMeter(rate)
+    for out in limited(limiter):
+        after.add(out.astype(np.float64) / 32768.0)
+        writer.write(out)
+    return measured, after.integrated_lufs()
+
+
+def _stage_text(final: Path, text: str) -> Path:
+    folder = final.parent
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{final.name}.", suffix=".partial")
+    except OSError as error:
+        raise write_error(folder, error) from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise write_error(folder, error) from error
+    return Path(name)

@@ -1,0 +1,618 @@
+"""Generate a long script: parallel requests, cache first, backoff on 429, delivered in order.
+
+The caller's thread coordinates; requests run on a small thread pool. Everything a GUI needs
+arrives through ``on_progress(Progress)`` (called on the caller's thread, so a GUI worker only
+has to re-emit it as a signal) and stops through a :class:`~studio.core.cancel.CancelToken`.
+
+* Cache first: a segment whose key is in the :class:`SpeechCache` is never requested again.
+  Every generated segment is stored the moment it completes, so a failed or cancelled run
+  loses nothing already paid for, and the next run finishes only what is missing.
+* Concurrency starts at the user's figure or the plan table (:mod:`studio.core.concurrency`),
+  follows the account's ``maximum-concurrent-requests`` header once one arrives, and drops by
+  one on every 429 (waiting ``Retry-After`` first).
+* Continuity: each request carries ``previous_text``/``next_text`` from the script. With
+  ``stitching="request_ids"`` on a model that supports it (not eleven_v3), segments are
+  generated one after another and carry the ``request-id`` of up to three preceding segments
+  that are under two hours old (falling back to text where there are none).
+* Delivery: ``consumer(segment, speech)`` is called in script order; segments that complete
+  early wait, bounded by a small window so memory stays flat for any length.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+from studio.api.models import Model, Subscription, VoiceSettings
+from studio.core.cache import CachedSpeech, SpeechCache
+from studio.core.cancel import Cancelled, CancelToken
+from studio.core.concurrency import plan_concurrency
+from studio.core.segmenter import Segment, character_limit_for, is_speakable, split_script
+from studio.core.timeline import SegmentCollector
+from studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from studio.api.requests import TextToSpeechRequest
+    from studio.api.streaming import ResponseInfo
+    from studio.core.backend import SynthesisBackend
+
+log = logging.getLogger(__name__)
+
+#: Request ids older than this are not sent (the API honours them for two hours).
+REQUEST_ID_MAX_AGE = 2 * 3600 - 300
+MAX_REQUEST_IDS = 3
+#: Models that do not support request stitching (ENDPOINTS.md §5).
+NO_STITCHING_MODELS = ("eleven_v3",)
+
+
+class GenerationError(StudioError):
+    """A segment could not be made even after retries; names where it is in the script."""
+
+    def __init__(self, cause: str, remedy: str, *, segment: Segment, original: BaseException) -> None:
+        super().__init__(cause, remedy)
+        self.segment = segment
+        self.original = original
+        self.retryable = bool(getattr(original, "retryable", False))
+
+
+class NothingToSpeakError(StudioError):
+    pass
+
+
+@dataclass(frozen=True)
+class LongformSettings:
+    voice_id: str
+    model_id: str
+    voice_settings: VoiceSettings | None = None
+    seed: int | None = None
+    #: Raw PCM: needs no decoder and gives exact durations.
+    output_format: str = "pcm_24000"
+    stitching: Literal["text", "request_ids"] = "text"
+    #: None: automatic (plan table, then the account's header).
+    concurrency: int | None = None
+    #: Silence between paragraphs.
+    pause_ms: int = 0
+    #: Segments are at most this long even when the model allows more: smaller requests
+    #: parallelise, report progress and cache better, and a retry costs less.
+    max_segment_chars: int = 5_000
+    language_code: str | None = None
+    #: How much neighbouring script to send as previous_text / next_text.
+    context_chars: int = 1_000
+    #: Attempts per segment for failures that may pass (429, 5xx, network).
+    max_attempts: int = 6
+    #: Longest wait between attempts when the server gives no Retry-After.
+    max_backoff_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for a progress bar or an export dialog."""
+
+    phase: str  # "generating", "finishing", "done"
+    segments_total: int
+    segments_done: int
+    segments_from_cache: int
+    characters_total: int
+    characters_done: int
+    credits_spent: float
+    credits_saved: float
+    credits_estimated: float
+    elapsed_seconds: float
+    seconds_left: float | None
+    concurrency: int
+    requests_sent: int
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return self.characters_done / self.characters_total if self.characters_total else 1.0
+
+
+@dataclass
+class Plan:
+    script: str
+    segments: list[Segment]
+    keys: list[str | None]  # None: nothing to speak (punctuation only)
+    cached: list[bool]
+    sample_rate: int
+    character_limit: int
+    credits_per_character: float
+
+    @property
+    def characters_total(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+    @property
+    def credits_needed(self) -> float:
+        """Estimated credits for the segments not yet in the cache."""
+        return sum(
+            len(s) * self.credits_per_character
+            for s, k, c in zip(self.segments, self.keys, self.cached, strict=True)
+            if k is not None and not c
+        )
+
+
+@dataclass
+class GenerationResult:
+    segments_total: int = 0
+    segments_generated: int = 0
+    segments_from_cache: int = 0
+    requests_sent: int = 0
+    credits_spent: float = 0.0
+    credits_saved: float = 0.0
+    rate_limited: int = 0
+    final_concurrency: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _sample_rate(output_format: str) -> int:
+    from studio.api.formats import parse_output_format
+
+    try:
+        parsed = parse_output_format(output_format)
+    except ValueError:
+        parsed = None
+    if parsed is None or not parsed.is_pcm:
+        raise StudioError(
+            f"Long-form generation needs raw PCM audio, not “{output_format}”", "Use an output format such as pcm_24000."
+        )
+    return parsed.sample_rate
+
+
+def _excerpt(text: str, limit: int = 48) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class LongformGenerator:
+    def __init__(
+        self,
+        backend: SynthesisBackend,
+        settings: LongformSettings,
+        *,
+        cache: SpeechCache | None = None,
+        model: Model | None = None,
+        subscription: Subscription | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.cache = cache
+        self.model = model
+        self.subscription = subscription
+        self.on_progress = on_progress
+        self.engine_id = getattr(backend, "engine_id", "unknown")
+        self.sample_rate = _sample_rate(settings.output_format)
+
+    # -- planning -------------------------------------------------------------------------
+
+    def character_limit(self) -> int:
+        subscribed = bool(self.subscription and (self.subscription.tier or "free").lower() != "free")
+        model_limit = character_limit_for(self.model, self.settings.model_id, subscribed=subscribed)
+        return max(1, min(model_limit, self.settings.max_segment_chars))
+
+    def credits_per_character(self) -> float:
+        if self.engine_id == "offline":
+            return 0.0
+        return self.model.credits_per_character() if self.model is not None else 1.0
+
+    def key_for(self, text: str) -> str:
+        extra = {"language_code": self.settings.language_code} if self.settings.language_code else None
+        return SpeechCache.key_for(
+            text,
+            self.settings.voice_id,
+            self.settings.model_id,
+            self.settings.voice_settings,
+            self.settings.seed,
+            self.settings.output_format,
+            self.engine_id,
+            extra,
+        )
+
+    def plan(self, script: str) -> Plan:
+        limit = self.character_limit()
+        segments = split_script(script, limit)
+        keys = [self.key_for(s.text) if is_speakable(s.text) else None for s in segments]
+        if not any(k is not None for k in keys):
+            if not script.strip():
+                raise NothingToSpeakError("The script is empty", "Write or open a script with some text first.")
+            raise NothingToSpeakError(
+                "The script has no words to read aloud (only punctuation or symbols)",
+                "Add the text you want narrated, then export again.",
+            )
+        cached = [k is not None and self.cache is not None and k in self.cache for k in keys]
+        return Plan(script, segments, keys, cached, self.sample_rate, limit, self.credits_per_character())
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _stitching_enabled(self) -> bool:
+        model = self.settings.model_id
+        return self.settings.stitching == "request_ids" and not any(model.startswith(m) for m in NO_STITCHING_MODELS)
+
+    def _request(self, plan: Plan, index: int, previous_ids: list[str]) -> TextToSpeechRequest:
+        from studio.api.requests import TextToSpeechRequest
+
+        segment = plan.segments[index]
+        script = plan.script
+        context = self.settings.context_chars
+        previous_text = script[max(0, segment.start - context) : segment.start].strip() or None
+        next_text = script[segment.end : segment.end + context].strip() or None
+        if previous_text and segment.start - context > 0:
+            previous_text = previous_text.split(None, 1)[-1]  # start on a whole word
+        if next_text and segment.end + context < len(script):
+            next_text = next_text.rsplit(None, 1)[0]
+        return TextToSpeechRequest(
+            voice_id=self.settings.voice_id,
+            text=segment.text,
+            model_id=self.settings.model_id,
+            language_code=self.settings.language_code,
+            voice_settings=self.settings.voice_settings,
+            seed=self.settings.seed,
+            # The API ignores previous_text when ids are sent; do not send both.
+            previous_text=None if previous_ids else previous_text,
+            next_text=next_text,
+            previous_request_ids=tuple(previous_ids) if previous_ids else None,
+            output_format=self.settings.output_format,
+        )
+
+    def _synthesize(
+        self, request: TextToSpeechRequest, cancel: CancelToken, events: queue.Queue, index: int
+    ) -> tuple[CachedSpeech, ResponseInfo | None]:
+        from studio.api.errors import RateLimitError
+
+        attempt = 0
+        while True:
+            cancel.raise_if_cancelled()
+            try:
+                events.put(("sent", index, None))
+                return self._synthesize_once(request, cancel)
+            except Cancelled:
+                raise
+            except RateLimitError as error:
+                attempt += 1
+                events.put(("rate_limited", index, error))
+                if attempt >= self.settings.max_attempts:
+                    raise
+                wait = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            except StudioError as error:
+                attempt += 1
+                if not error.retryable or attempt >= self.settings.max_attempts:
+                    raise
+                wait = self._backoff(attempt)
+            log.info("segment %d: retrying in %.1f s (attempt %d)", index, wait, attempt + 1)
+            if cancel.wait(min(wait, self.settings.max_backoff_seconds * 2)):
+                raise Cancelled()
+
+    def _backoff(self, attempt: int) -> float:
+        import random
+
+        return min(self.settings.max_backoff_seconds, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
+
+    def _synthesize_once(self, request: TextToSpeechRequest, cancel: CancelToken) -> tuple[CachedSpeech, ResponseInfo]:
+        stream = self.backend.stream_with_timestamps(request)
+        unregister = cancel.on_cancel(stream.close)
+        try:
+            collector = SegmentCollector(self.sample_rate)
+            for chunk in stream:
+                collector.add(chunk)
+            if cancel.cancelled:
+                raise Cancelled()
+            completed = getattr(stream, "completed", True)
+        finally:
+            unregister()
+            stream.close()
+        if not completed:
+            from studio.api.errors import StreamInterruptedError
+
+            raise StreamInterruptedError(
+                "The speech stopped arriving part way through", "Check the connection and try again."
+            )
+        info = stream.info
+        cost = info.character_cost if info.character_cost is not None else len(request.text) * self.credits_per_character()
+        speech = CachedSpeech(
+            pcm=collector.pcm,
+            sample_rate=self.sample_rate,
+            alignment=collector.result_alignment(),
+            normalized_alignment=collector.result_normalized(),
+            request_id=info.request_id,
+            character_cost=float(cost),
+        )
+        return speech, info
+
+    # -- the run --------------------------------------------------------------------------
+
+    def run(
+        self,
+        plan: Plan,
+        consumer: Callable[[Segment, CachedSpeech | None], None],
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        """Deliver every segment to ``consumer`` in script order (None for unspeakable ones)."""
+        return _Run(self, plan, consumer, cancel or CancelToken()).execute()
+
+
+class _Run:
+    """One execution of a plan; state lives here so the generator stays reusable."""
+
+    def __init__(
+        self,
+        generator: LongformGenerator,
+        plan: Plan,
+        consumer: Callable[[Segment, CachedSpeech | None], None],
+        cancel: CancelToken,
+    ) -> None:
+        self.g = generator
+        self.plan = plan
+        self.consumer = consumer
+        self.cancel = cancel
+        self.events: queue.Queue = queue.Queue()
+        self.result = GenerationResult(segments_total=len(plan.segments))
+        self.started = time.monotonic()
+        self.explicit = generator.settings.concurrency
+        self.ceiling = self._initial_limit()
+        self.limit = self.ceiling
+        self.successes_since_429 = 0
+        self.result.final_concurrency = self.limit
+        self.pending: list[int] = [
+            i for i, (k, c) in enumerate(zip(plan.keys, plan.cached, strict=True)) if k is not None and not c
+        ]
+        heapq.heapify(self.pending)
+        self.ready: dict[int, CachedSpeech] = {}
+        self.in_flight: set[int] = set()
+        self.failure: tuple[int, BaseException] | None = None
+        self.next_deliver = 0
+        self.done_chars = 0
+        self.generated_chars = 0
+        self.generation_seconds_start: float | None = None
+        self.request_ids: dict[int, tuple[str, float]] = {}
+        self.stitch = generator._stitching_enabled()
+        if generator.settings.stitching == "request_ids" and not self.stitch:
+            self.result.warnings.append(
+                f"{generator.settings.model_id} does not support request stitching; neighbouring text is sent instead."
+            )
+
+    def _initial_limit(self) -> int:
+        if self.explicit:
+            return max(1, self.explicit)
+        if self.g.engine_id == "offline":
+            return 1  # one local engine already uses every core
+        model = self.g.model
+        tier = self.g.subscription.tier if self.g.subscription else None
+        return plan_concurrency(tier, self.g.settings.model_id, model.concurrency_group if model else None)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _window(self) -> int:
+        return max(8, self.limit * 3)
+
+    def _progress(self, phase: str = "generating", message: str = "") -> None:
+        if self.g.on_progress is None:
+            return
+        elapsed = time.monotonic() - self.started
+        remaining_chars = sum(len(self.plan.segments[i]) for i in self.pending) + sum(
+            len(self.plan.segments[i]) for i in self.in_flight
+        )
+        seconds_left: float | None = None
+        if phase == "done":
+            seconds_left = 0.0
+        elif self.generated_chars and self.generation_seconds_start is not None:
+            rate = self.generated_chars / max(1e-6, time.monotonic() - self.generation_seconds_start)
+            seconds_left = remaining_chars / rate
+        elif not self.pending and not self.in_flight:
+            seconds_left = 0.0
+        self.g.on_progress(
+            Progress(
+                phase=phase,
+                segments_total=len(self.plan.segments),
+                segments_done=self.next_deliver,
+                segments_from_cache=self.result.segments_from_cache,
+                characters_total=self.plan.characters_total,
+                characters_done=self.done_chars,
+                credits_spent=self.result.credits_spent,
+                credits_saved=self.result.credits_saved,
+                credits_estimated=self.plan.credits_needed,
+                elapsed_seconds=elapsed,
+                seconds_left=seconds_left,
+                concurrency=self.limit,
+                requests_sent=self.result.requests_sent,
+                message=message,
+            )
+        )
+
+    def _previous_ids(self, index: int) -> list[str]:
+        ids: list[str] = []
+        now = time.time()
+        j = index - 1
+        while j >= 0 and len(ids) < MAX_REQUEST_IDS:
+            if self.plan.keys[j] is None:
+                j -= 1
+                continue
+            found = self.request_ids.get(j)
+            if found is None or now - found[1] > REQUEST_ID_MAX_AGE:
+                break
+            ids.append(found[0])
+            j -= 1
+        ids.reverse()
+        return ids
+
+    def _can_submit(self, index: int) -> bool:
+        if index >= self.next_deliver + self._window():
+            return False
+        if self.stitch:
+            # Sequential: the segment before must be finished so its request id is known.
+            return not self.in_flight
+        return True
+
+    def _submit(self, pool: ThreadPoolExecutor) -> None:
+        while (
+            self.failure is None
+            and not self.cancel.cancelled
+            and self.pending
+            and len(self.in_flight) < self.limit
+            and self._can_submit(self.pending[0])
+        ):
+            index = heapq.heappop(self.pending)
+            if self.stitch:
+                self._note_cached_ids(index)
+            previous_ids = self._previous_ids(index) if self.stitch else []
+            try:
+                request = self.g._request(self.plan, index, previous_ids)
+            except StudioError as error:
+                self.failure = (index, error)
+                return
+            self.in_flight.add(index)
+            if self.generation_seconds_start is None:
+                self.generation_seconds_start = time.monotonic()
+            pool.submit(self._work, index, request)
+
+    def _note_cached_ids(self, index: int) -> None:
+        """Cached neighbours may still hold a fresh request id: use it for stitching."""
+        for j in range(max(0, index - MAX_REQUEST_IDS), index):
+            if j in self.request_ids or not self.plan.cached[j] or self.g.cache is None:
+                continue
+            key = self.plan.keys[j]
+            speech = self.g.cache.get(key) if key else None
+            if speech is not None and speech.request_id:
+                self.request_ids[j] = (speech.request_id, speech.created_unix)
+
+    def _work(self, index: int, request: TextToSpeechRequest) -> None:
+        try:
+            speech, info = self.g._synthesize(request, self.cancel, self.events, index)
+        except BaseException as error:  # noqa: BLE001 - every failure goes back to the coordinator
+            self.events.put(("failed", index, error))
+            return
+        key = self.plan.keys[index]
+        if self.g.cache is not None and key is not None:
+            self.g.cache.put(key, speech)
+        self.events.put(("done", index, (speech, info)))
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def execute(self) -> GenerationResult:
+        self._progress()
+        pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="longform")
+        try:
+            while self.next_deliver < len(self.plan.segments):
+                self._deliver_ready()
+                if self.next_deliver >= len(self.plan.segments):
+                    break
+                if self.failure is not None and not self.in_flight:
+                    raise self._failure_error()
+                if self.cancel.cancelled and not self.in_flight:
+                    raise Cancelled()
+                self._submit(pool)
+                if self.failure is not None and not self.in_flight:
+                    raise self._failure_error()
+                try:
+                    kind, index, payload = self.events.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+                self._handle(kind, index, payload)
+        finally:
+            # Requests still running finish and are cached (they are paid for); a cancel has
+            # already closed their streams.
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.result.final_concurrency = self.limit
+        self._progress("done")
+        return self.result
+
+    def _handle(self, kind: str, index: int, payload: object) -> None:
+        from studio.api.errors import RateLimitError
+
+        if kind == "sent":
+            self.result.requests_sent += 1
+            return
+        if kind == "rate_limited":
+            self.result.rate_limited += 1
+            self.successes_since_429 = 0
+            self.limit = max(1, min(self.limit, len(self.in_flight)) - 1)
+            assert isinstance(payload, RateLimitError)
+            self._progress(message=f"The service is busy; waiting and slowing down to {self.limit} at a time.")
+            return
+        self.in_flight.discard(index)
+        if kind == "failed":
+            assert isinstance(payload, BaseException)
+            if isinstance(payload, Cancelled) or self.cancel.cancelled:
+                return
+            if self.failure is None or index < self.failure[0]:
+                self.failure = (index, payload)
+            return
+        speech, info = payload  # type: ignore[misc]
+        self.ready[index] = speech
+        segment = self.plan.segments[index]
+        self.result.segments_generated += 1
+        self.result.credits_spent += speech.character_cost or 0.0
+        self.generated_chars += len(segment)
+        if speech.request_id:
+            self.request_ids[index] = (speech.request_id, speech.created_unix)
+        maximum = getattr(info, "maximum_concurrent_requests", None)
+        if maximum:
+            # The account's own figure replaces the plan table (never above the user's choice).
+            self.ceiling = max(1, min(maximum, self.explicit) if self.explicit else maximum)
+            if not self.result.rate_limited:
+                self.limit = self.ceiling
+        self.successes_since_429 += 1
+        if self.limit > self.ceiling:
+            self.limit = self.ceiling
+        elif self.limit < self.ceiling and self.successes_since_429 >= 2 * self.limit:
+            self.limit += 1  # recover slowly after a 429
+            self.successes_since_429 = 0
+
+    def _deliver_ready(self) -> None:
+        delivered = False
+        while self.next_deliver < len(self.plan.segments):
+            i = self.next_deliver
+            segment = self.plan.segments[i]
+            key = self.plan.keys[i]
+            if key is None:
+                speech = None
+            elif i in self.ready:
+                speech = self.ready.pop(i)
+            elif self.plan.cached[i]:
+                speech = self.g.cache.get(key) if self.g.cache is not None else None
+                if speech is None or speech.sample_rate != self.plan.sample_rate:
+                    # Damaged or evicted since planning: make it again (once).
+                    self.plan.cached[i] = False
+                    heapq.heappush(self.pending, i)
+                    break
+                self.result.segments_from_cache += 1
+                self.result.credits_saved += (
+                    speech.character_cost
+                    if speech.character_cost is not None
+                    else len(segment) * self.plan.credits_per_character
+                )
+                if speech.request_id:
+                    self.request_ids[i] = (speech.request_id, speech.created_unix)
+            else:
+                break
+            self.consumer(segment, speech)
+            self.next_deliver += 1
+            self.done_chars += len(segment)
+            delivered = True
+        if delivered:
+            self._progress()
+
+    def _failure_error(self) -> GenerationError:
+        assert self.failure is not None
+        index, error = self.failure
+        segment = self.plan.segments[index]
+        reason = error.cause if isinstance(error, StudioError) else str(error) or type(error).__name__
+        remedy = error.remedy if isinstance(error, StudioError) and error.remedy else "Try again later."
+        return GenerationError(
+            f"Paragraph {segment.paragraph_index + 1} (“{_excerpt(segment.text)}”) could not be made: {reason.rstrip('.')}",
+            f"{remedy.rstrip('.')}. Everything made so far is kept: export again to finish, "
+            "and the finished parts will not be requested or paid for again.",
+            segment=segment,
+            original=error,
+        )
+
+
+def settings_with(settings: LongformSettings, **changes: object) -> LongformSettings:
+    return replace(settings, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,181 @@
+"""Split a script of any length into requests a model accepts, with exact script offsets.
+
+Boundaries are tried in order of how natural a seam they make in speech: paragraphs (a blank
+line), then sentences, then clauses (``, ; : — –``), then words. A segment never crosses a
+paragraph, so a paragraph pause falls between segments and editing one paragraph leaves the
+others' cache entries valid. A segment never splits a word, except a single "word" longer than
+the whole limit (which no model could speak in one request anyway).
+
+Every :class:`Segment` satisfies ``script[seg.start:seg.end] == seg.text``; segments are trimmed
+of surrounding whitespace and together cover every non-whitespace character of the script.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio.api.models import Model
+
+#: Per-request character limits for known models, used only when /v1/models gives none
+#: (older API responses and some tiers omit the fields). From the ElevenLabs models page
+#: (docs@3557f0b:fern/docs/pages/models.mdx); eleven_v3 has moved between 3,000 and 5,000,
+#: so the lower figure is used. A model not listed here falls back to DEFAULT_CHARACTER_LIMIT.
+FALLBACK_CHARACTER_LIMITS: dict[str, int] = {
+    "eleven_v3": 3_000,
+    "eleven_flash_v2_5": 40_000,
+    "eleven_turbo_v2_5": 40_000,
+    "eleven_flash_v2": 30_000,
+    "eleven_turbo_v2": 30_000,
+    "eleven_multilingual_v2": 10_000,
+    "eleven_multilingual_v1": 10_000,
+    "eleven_english_sts_v2": 10_000,
+    "eleven_english_sts_v1": 10_000,
+    "eleven_monolingual_v1": 5_000,
+}
+#: The smallest limit any known model has: safe for a model we know nothing about.
+DEFAULT_CHARACTER_LIMIT = 2_500
+
+
+def character_limit_for(model: Model | None, model_id: str, *, subscribed: bool = True) -> int:
+    """The per-request limit: the API's figure when it gives one, else the fallback table."""
+    if model is not None:
+        limit = model.character_limit(subscribed)
+        if limit:
+            return int(limit)
+    return FALLBACK_CHARACTER_LIMITS.get(model_id, DEFAULT_CHARACTER_LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph_index: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+# A blank line (possibly holding spaces) separates paragraphs.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A sentence ends at . ! ? or … (possibly repeated), then closing quotes/brackets, then space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# A clause ends at , ; : or a dash (then space), or before a spaced dash.
+_CLAUSE_END = re.compile(r"[,;:]+[\"'”’»)\]]*(?=\s)|\s[—–-]+(?=\s)|[—–]")
+_WHITESPACE = re.compile(r"\s+")
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e no fig mt capt col gen lt sgt rev hon inc ltd co"
+    " jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s".split()
+)
+
+
+def split_script(text: str, limit: int) -> list[Segment]:
+    """Split ``text`` into segments of at most ``limit`` characters (see the module notes)."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    segments: list[Segment] = []
+    for paragraph_index, (p_start, p_end) in enumerate(_paragraphs(text)):
+        for start, end in _split_span(text, p_start, p_end, limit):
+            segments.append(Segment(len(segments), start, end, text[start:end], paragraph_index))
+    return segments
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    trimmed = [_trim(text, start, end) for start, end in spans]
+    return [span for span in trimmed if span[0] < span[1]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split_span(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Split [start, end) into trimmed pieces of at most ``limit``, at the most natural seams."""
+    if end - start <= limit:
+        return [(start, end)]
+    for cuts in (_sentence_cuts, _clause_cuts, _word_cuts):
+        pieces = _pieces(text, start, end, cuts(text, start, end))
+        if len(pieces) > 1:
+            return _pack(text, pieces, limit)
+    # One unbroken run of characters longer than the limit: split it where we must.
+    return [(s, min(s + limit, end)) for s in range(start, end, limit)]
+
+
+def _pack(text: str, pieces: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Greedily join consecutive pieces while they fit; split pieces that are too long."""
+    packed: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for piece in pieces:
+        if piece[1] - piece[0] > limit:
+            if current is not None:
+                packed.append(current)
+                current = None
+            packed.extend(_split_span(text, piece[0], piece[1], limit))
+            continue
+        if current is None:
+            current = piece
+        elif piece[1] - current[0] <= limit:
+            current = (current[0], piece[1])
+        else:
+            packed.append(current)
+            current = piece
+    if current is not None:
+        packed.append(current)
+    return packed
+
+
+def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    pieces = []
+    position = start
+    for cut in cuts + [end]:
+        span = _trim(text, position, cut)
+        if span[0] < span[1]:
+            pieces.append(span)
+        position = cut
+    return pieces
+
+
+def _sentence_cuts(text: str, start: int, end: int) -> list[int]:
+    cuts = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith(".") and _is_abbreviation(text, start, match.start()):
+            continue
+        cuts.append(match.end())
+    return cuts
+
+
+def _is_abbreviation(text: str, floor: int, dot: int) -> bool:
+    word_start = dot
+    while word_start > floor and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lstrip("\"'“‘(«[").lower()
+    # Single capital letters are initials ("J. R. R. Tolkien").
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _clause_cuts(text: str, start: int, end: int) -> list[int]:
+    return [m.end() for m in _CLAUSE_END.finditer(text, start, end)]
+
+
+def _word_cuts(text: str, start: int, end: int) -> list[int]:
+    return [m.start() for m in _WHITESPACE.finditer(text, start, end)]
+
+
+def is_speakable(text: str) -> bool:
+    """Whether ``text`` holds anything a voice can say (a letter or a digit)."""
+    return any(ch.isalnum() for ch in text)

@@ -1,0 +1,227 @@
+"""Where every segment, character and word of a script sits in the joined audio.
+
+Positions are integer sample offsets. A segment's start is the sum of the lengths of the audio
+and pauses before it (integers, so exact); a character's time inside its segment is rounded to
+a sample once, relative to that segment. Seconds are only ever computed as ``sample / rate``
+at the end, so 500 or 50,000 segments join with zero drift: no float is accumulated anywhere.
+
+Alignment characters are mapped back to script offsets, so a subtitle or a highlight can point
+at the exact place in the script the narrator wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from studio.api.models import CharacterAlignment, SpeechChunk
+from studio.core.segmenter import Segment
+
+
+@dataclass(frozen=True, slots=True)
+class TimedChar:
+    char: str
+    #: Offset of this character in the script, or None if the engine spoke something the
+    #: script does not contain at that place.
+    script_offset: int | None
+    start_sample: int
+    end_sample: int
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    script_start: int
+    script_end: int
+    start_sample: int
+    end_sample: int
+    paragraph_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    segment: Segment
+    start_sample: int
+    n_samples: int
+
+    @property
+    def end_sample(self) -> int:
+        return self.start_sample + self.n_samples
+
+
+@dataclass
+class Timeline:
+    """Build it in script order: ``add_pause`` / ``add_segment`` append at the current end."""
+
+    sample_rate: int
+    script: str = ""
+    placements: list[Placement] = field(default_factory=list)
+    chars: list[TimedChar] = field(default_factory=list)
+    total_samples: int = 0
+
+    def seconds(self, sample: int) -> float:
+        return sample / self.sample_rate
+
+    def add_pause(self, n_samples: int) -> None:
+        if n_samples < 0:
+            raise ValueError("a pause cannot be negative")
+        self.total_samples += n_samples
+
+    def add_segment(self, segment: Segment, n_samples: int, alignment: CharacterAlignment | None) -> Placement:
+        placement = Placement(segment, self.total_samples, n_samples)
+        self.placements.append(placement)
+        if alignment is not None:
+            self.chars.extend(_timed_chars(segment, placement.start_sample, n_samples, alignment, self.sample_rate))
+        self.total_samples += n_samples
+        return placement
+
+    def words(self) -> list[Word]:
+        """Words (runs of non-space script characters) with the times of their first and last letters."""
+        words: list[Word] = []
+        by_paragraph = {p.segment.index: p.segment.paragraph_index for p in self.placements}
+        segment_of = _segment_lookup(self.placements)
+        current: list[TimedChar] = []
+
+        def flush() -> None:
+            if current:
+                first, last = current[0], current[-1]
+                assert first.script_offset is not None and last.script_offset is not None
+                seg = segment_of(first.script_offset)
+                words.append(
+                    Word(
+                        self.script[first.script_offset : last.script_offset + 1],
+                        first.script_offset,
+                        last.script_offset + 1,
+                        first.start_sample,
+                        max(last.end_sample, first.start_sample),
+                        by_paragraph.get(seg, 0),
+                    )
+                )
+                current.clear()
+
+        for timed in self.chars:
+            if timed.script_offset is None:
+                continue
+            if timed.char.isspace():
+                flush()
+                continue
+            if current and (
+                timed.script_offset != current[-1].script_offset + 1
+                or segment_of(timed.script_offset) != segment_of(current[-1].script_offset)
+            ):
+                flush()
+            current.append(timed)
+        flush()
+        return words
+
+
+def _segment_lookup(placements: list[Placement]):  # type: ignore[no-untyped-def]
+    import bisect
+
+    starts = [p.segment.start for p in placements]
+    indexes = [p.segment.index for p in placements]
+
+    def lookup(offset: int) -> int:
+        position = bisect.bisect_right(starts, offset) - 1
+        return indexes[max(position, 0)] if indexes else 0
+
+    return lookup
+
+
+def _timed_chars(
+    segment: Segment, offset: int, n_samples: int, alignment: CharacterAlignment, rate: int
+) -> Iterator[TimedChar]:
+    local = map_alignment_to_text(alignment.characters, segment.text)
+    starts = alignment.character_start_times_seconds
+    ends = alignment.character_end_times_seconds
+    for i, char in enumerate(alignment.characters):
+        start = min(max(round(starts[i] * rate), 0), n_samples) if i < len(starts) else 0
+        end = min(max(round(ends[i] * rate), start), n_samples) if i < len(ends) else start
+        position = local[i]
+        yield TimedChar(
+            char,
+            segment.start + position if position is not None else None,
+            offset + start,
+            offset + end,
+        )
+
+
+def map_alignment_to_text(characters: list[str], text: str) -> list[int | None]:
+    """For each aligned character, its index in ``text`` (None where it has no counterpart).
+
+    Usually the alignment spells the text exactly; engines may drop or add whitespace or
+    expand a character, so this walks both with a short look-ahead instead of assuming it.
+    """
+    result: list[int | None] = []
+    position = 0
+    for char in characters:
+        found = None
+        # Strict: skip only whitespace and punctuation the engine left out, never a letter.
+        for probe in range(position, min(position + 8, len(text))):
+            if text[probe] == char:
+                found = probe
+                break
+            if text[probe].isalnum():
+                break
+        if found is None and not char.isspace():
+            # Relaxed: the engine dropped a letter or two.
+            probe = text.find(char, position, position + 3)
+            found = probe if probe >= 0 else None
+        result.append(found)
+        if found is not None:
+            position = found + 1
+    return result
+
+
+class SegmentCollector:
+    """Joins one segment's streamed chunks into PCM plus a single absolute alignment.
+
+    A PCM sample can be split across two chunks, so bytes are kept whole and halved at the end.
+    Whether chunk alignment times are absolute or relative to the chunk is undocumented
+    (ENDPOINTS.md §2): a chunk whose first time falls clearly before the end of what came
+    before is taken as relative and shifted by the audio already received.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self._audio = bytearray()
+        self.alignment = CharacterAlignment()
+        self.normalized_alignment = CharacterAlignment()
+        self._has_alignment = False
+        self._has_normalized = False
+
+    def add(self, chunk: SpeechChunk) -> None:
+        received_seconds = (len(self._audio) // 2) / self.sample_rate
+        if chunk.alignment is not None and chunk.alignment.characters:
+            self._has_alignment = True
+            _append(self.alignment, chunk.alignment, received_seconds)
+        if chunk.normalized_alignment is not None and chunk.normalized_alignment.characters:
+            self._has_normalized = True
+            _append(self.normalized_alignment, chunk.normalized_alignment, received_seconds)
+        self._audio.extend(chunk.audio)
+
+    def add_all(self, chunks: Iterable[SpeechChunk]) -> None:
+        for chunk in chunks:
+            self.add(chunk)
+
+    @property
+    def pcm(self) -> bytes:
+        usable = len(self._audio) - len(self._audio) % 2
+        return bytes(self._audio[:usable])
+
+    def result_alignment(self) -> CharacterAlignment | None:
+        return self.alignment if self._has_alignment else None
+
+    def result_normalized(self) -> CharacterAlignment | None:
+        return self.normalized_alignment if self._has_normalized else None
+
+
+def _append(into: CharacterAlignment, chunk: CharacterAlignment, received_seconds: float) -> None:
+    shift = 0.0
+    previous_end = into.character_end_times_seconds[-1] if into.character_end_times_seconds else 0.0
+    first = chunk.character_start_times_seconds[0] if chunk.character_start_times_seconds else 0.0
+    if received_seconds > 0.05 and first < previous_end - 0.05:
+        shift = received_seconds
+    into.characters.extend(chunk.characters)
+    into.character_start_times_seconds.extend(t + shift for t in chunk.character_start_times_seconds)
+    into.character_end_times_seconds.extend(t + shift for t in chunk.character_end_times_seconds)

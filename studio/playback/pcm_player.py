@@ -1,0 +1,336 @@
+"""The player facade: a push-mode QAudioSink fed from a bounded buffer, with an audio clock.
+
+After MusicBrainz Picard's player (DESIGN.md §6): one QObject owns the Qt audio objects
+(QAudioSink, QMediaDevices) and re-emits what matters as typed signals with text fit for a
+person. Everything runs on the GUI thread and nothing here waits:
+
+* a :class:`~studio.playback.pcm_buffer.PcmBuffer` receives audio from the stream worker;
+* a QTimer (the feeder) moves whatever has arrived into the *track* — all audio received
+  for this session, kept so any part already generated can be replayed or sought to, and so
+  a failed stream leaves what arrived playable — and writes the track to the sink's
+  QIODevice as far as ``bytesFree()`` allows;
+* :meth:`played_seconds` is the audio clock: what the sink reports as processed
+  (``processedUSecs``, which on PulseAudio already follows the device's latency), never more
+  than what was written minus what still sits in the sink's own buffer.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+
+from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+from studio.errors import StudioError
+from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
+
+log = logging.getLogger(__name__)
+
+
+class PlayerState(enum.Enum):
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+
+
+class NoAudioOutputError(StudioError):
+    def __init__(self) -> None:
+        super().__init__(
+            "No sound output was found, so nothing can be played",
+            "Connect speakers or headphones (or start the system sound service), then press Play again. "
+            "Export still works without sound.",
+        )
+
+
+class AudioOutputError(StudioError):
+    retryable = True
+
+    def __init__(self, detail: str = "") -> None:
+        cause = "The sound output stopped working" + (f" ({detail})" if detail else "")
+        super().__init__(cause, "Check your speakers or headphones and press Play again.")
+
+
+def audio_output_available() -> bool:
+    """Whether the system offers any audio output device."""
+    return bool(QMediaDevices.audioOutputs())
+
+
+class PcmPlayer(QObject):
+    """Plays s16le mono PCM as it streams in; knows how much has been heard."""
+
+    #: Seconds heard so far (the audio clock), emitted on every feeder tick while playing.
+    position_changed = Signal(float)
+    #: A PlayerState.
+    state_changed = Signal(object)
+    #: A StudioError for a person.
+    error = Signal(object)
+    #: Seconds of audio received so far (the time bar fills with it).
+    received_changed = Signal(float)
+    #: The input is complete and everything in it has been heard.
+    finished = Signal()
+
+    FEED_INTERVAL_MS = 10
+    SINK_BUFFER_MS = 150
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
+        self._sink: QAudioSink | None = None
+        self._io: QIODevice | None = None
+        self._sample_rate = 24000
+        self._source: PcmBuffer | None = None
+        self._track = bytearray()
+        self._input_complete = True
+        self._cursor = 0  # byte offset in the track of the next write
+        self._base_s = 0.0  # track time at which the current sink run started
+        self._written = 0  # bytes written since the current sink run started
+        self._state = PlayerState.STOPPED
+        self._volume = 1.0
+        self._held_position = 0.0  # position shown while not playing
+        #: time.monotonic() of the first byte handed to a sink for this session (benchmarks).
+        self.first_write_at: float | None = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(self.FEED_INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+
+    # -- session -------------------------------------------------------------------------
+
+    def load(self, sample_rate: int, source: PcmBuffer | None = None, pcm: bytes = b"") -> None:
+        """Start a new session: ``pcm`` already known, ``source`` still streaming (or None)."""
+        self._close_sink()
+        self._sample_rate = sample_rate
+        self._source = source
+        self._track = bytearray(pcm[: len(pcm) - len(pcm) % BYTES_PER_FRAME])
+        self._input_complete = source is None
+        self._cursor = 0
+        self._base_s = 0.0
+        self._written = 0
+        self._held_position = 0.0
+        self.first_write_at = None
+        self._set_state(PlayerState.STOPPED)
+        self._timer.start()
+        self.received_changed.emit(self.received_seconds())
+
+    def end_input(self) -> None:
+        """The stream ended (or failed): what was received is all there will be."""
+        self._drain_source()
+        self._source = None
+        self._input_complete = True
+        self.received_changed.emit(self.received_seconds())
+
+    @property
+    def input_complete(self) -> bool:
+        return self._input_complete
+
+    @property
+    def sample_rate(self) -> int:
+        return self._sample_rate
+
+    def track_bytes(self) -> bytes:
+        return bytes(self._track)
+
+    # -- transport -----------------------------------------------------------------------
+
+    @Slot()
+    def play(self, from_seconds: float | None = None) -> bool:
+        """Play from ``from_seconds`` (default: where it stands). False (and ``error``) if no device."""
+        start = self._held_position if from_seconds is None else from_seconds
+        if self._state is PlayerState.PAUSED and from_seconds is None and self._sink is not None:
+            self._sink.resume()
+            self._set_state(PlayerState.PLAYING)
+            return True
+        if not self._open_sink(start):
+            return False
+        self._set_state(PlayerState.PLAYING)
+        self._timer.start()
+        self._tick()
+        return True
+
+    @Slot()
+    def pause(self) -> None:
+        if self._state is not PlayerState.PLAYING or self._sink is None:
+            return
+        self._held_position = self.played_seconds()
+        self._sink.suspend()
+        self._set_state(PlayerState.PAUSED)
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop and go back to the start; the received audio is kept."""
+        self._close_sink()
+        self._held_position = 0.0
+        self._set_state(PlayerState.STOPPED)
+        self.position_changed.emit(0.0)
+
+    def halt(self) -> None:
+        """Stop where it stands (after a failure), keeping the position."""
+        if self._state is PlayerState.PLAYING:
+            self._held_position = self.played_seconds()
+        self._close_sink()
+        self._set_state(PlayerState.STOPPED)
+        self.position_changed.emit(self._held_position)
+
+    def seek(self, seconds: float) -> None:
+        """Jump to ``seconds`` within the audio received so far."""
+        seconds = max(0.0, min(seconds, self.received_seconds()))
+        if self._state is PlayerState.PLAYING:
+            self.play(seconds)
+        else:
+            self._close_sink()
+            self._held_position = seconds
+            if self._state is PlayerState.PAUSED:
+                self._set_state(PlayerState.PAUSED)
+            self.position_changed.emit(seconds)
+
+    def set_volume(self, volume: float) -> None:
+        """Linear volume 0..1, kept across sink restarts."""
+        self._volume = max(0.0, min(1.0, volume))
+        if self._sink is not None:
+            self._sink.setVolume(self._volume)
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self._close_sink()
+        self._source = None
+        self._set_state(PlayerState.STOPPED)
+
+    # -- clock ---------------------------------------------------------------------------
+
+    def received_seconds(self) -> float:
+        return (len(self._track) // BYTES_PER_FRAME) / self._sample_rate
+
+    def played_seconds(self) -> float:
+        """The audio clock: seconds of the track that have been heard."""
+        if self._state is not PlayerState.PLAYING or self._sink is None:
+            return self._held_position
+        processed = self._sink.processedUSecs() / 1_000_000
+        # Whatever still sits in the sink's buffer has certainly not been heard yet.
+        buffered = max(0, self._sink.bufferSize() - self._sink.bytesFree())
+        heard_at_most = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
+        return self._base_s + max(0.0, min(processed, heard_at_most))
+
+    # -- feeding -------------------------------------------------------------------------
+
+    @Slot()
+    def feed_now(self) -> None:
+        """Hand newly arrived audio to the sink at once (called when a chunk arrives)."""
+        self._tick()
+
+    def _drain_source(self) -> None:
+        if self._source is None:
+            return
+        data = self._source.read()
+        if data:
+            self._track += data
+            self.received_changed.emit(self.received_seconds())
+
+    def _tick(self) -> None:
+        self._drain_source()
+        if self._source is not None and self._source.drained:
+            self._source = None
+            self._input_complete = True
+            self.received_changed.emit(self.received_seconds())
+        if self._state is not PlayerState.PLAYING or self._sink is None or self._io is None:
+            if self._state is PlayerState.STOPPED and self._input_complete:
+                self._timer.stop()
+            return
+        if self._sink_failed():
+            return
+        free = self._sink.bytesFree()
+        free -= free % BYTES_PER_FRAME
+        if free > 0 and self._cursor < len(self._track):
+            chunk = bytes(self._track[self._cursor : self._cursor + free])
+            written = self._io.write(chunk)
+            if written > 0:
+                if self.first_write_at is None:
+                    self.first_write_at = time.monotonic()
+                self._cursor += written
+                self._written += written
+        self.position_changed.emit(self.played_seconds())
+        if (
+            self._input_complete
+            and self._cursor >= len(self._track)
+            and self._sink.state() == QtAudio.State.IdleState
+        ):
+            self._held_position = self.received_seconds()
+            self._close_sink()
+            self._set_state(PlayerState.STOPPED)
+            self.position_changed.emit(self._held_position)
+            self.finished.emit()
+
+    # -- the sink ------------------------------------------------------------------------
+
+    def _format(self) -> QAudioFormat:
+        fmt = QAudioFormat()
+        fmt.setSampleRate(self._sample_rate)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        return fmt
+
+    def _open_sink(self, start_s: float) -> bool:
+        self._close_sink()
+        device: QAudioDevice = QMediaDevices.defaultAudioOutput()
+        if not QMediaDevices.audioOutputs() or device.isNull():
+            self._fail(NoAudioOutputError())
+            return False
+        fmt = self._format()
+        if not device.isFormatSupported(fmt):
+            log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), self._sample_rate)
+        sink = QAudioSink(device, fmt, self)
+        sink.setBufferSize(int(self._sample_rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
+        sink.setVolume(self._volume)
+        io = sink.start()
+        if io is None or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError):
+            sink.deleteLater()
+            self._fail(NoAudioOutputError())
+            return False
+        # stateChanged is not connected: in PySide6 6.12 its QAudio::State argument cannot be
+        # converted for a Python slot. The feeder polls error() every tick instead.
+        self._sink = sink
+        self._io = io
+        frame = int(start_s * self._sample_rate)
+        self._cursor = min(frame * BYTES_PER_FRAME, len(self._track))
+        self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
+        self._written = 0
+        self._held_position = self._base_s
+        return True
+
+    def _close_sink(self) -> None:
+        sink, self._sink, self._io = self._sink, None, None
+        if sink is not None:
+            sink.stop()
+            sink.deleteLater()
+
+    def _sink_failed(self) -> bool:
+        sink = self._sink
+        if sink is None:
+            return False
+        if sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.IOError, QtAudio.Error.FatalError):
+            self._fail(AudioOutputError())
+            return True
+        return False
+
+    def _on_outputs_changed(self) -> None:
+        if self._state is PlayerState.PLAYING and not QMediaDevices.audioOutputs():
+            self._fail(NoAudioOutputError())
+
+    def _fail(self, error: StudioError) -> None:
+        self.halt()
+        self.error.emit(error)
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state is not self._state:
+            self._state = state
+            self.state_changed.emit(state)

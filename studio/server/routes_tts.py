@@ -1,0 +1,262 @@
+"""The four text-to-speech endpoints.
+
+``/v1/text-to-speech/{voice_id}`` and ``/stream`` send audio bytes as they are made (chunked);
+``/with-timestamps`` sends one JSON object; ``/stream/with-timestamps`` sends one JSON object
+per line (NDJSON), one line per sentence as the engine yields it, then one line with the
+encoder's tail (``alignment: null``) if the format buffers (mp3). Alignment times are
+absolute from the start of the text, unless the ``relative_times`` fault is scheduled.
+
+Checks, in order: key (401) → body/query (422) → voice (404 ``voice_not_found``) → model
+(400 ``invalid_model``) → format (400 ``unsupported_output_format`` for opus) → text length
+(400 ``max_character_limit_exceeded``) → quota (401 ``quota_exceeded``). Credits are spent
+when synthesis starts and refunded if the engine fails before any audio was made.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import string
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from studio.errors import StudioError
+from studio.server.delivery import deliver
+from studio.server.errors import ApiHTTPError, voice_not_found
+from studio.server.faults import FaultSpec
+from studio.server.formats import (
+    DEFAULT_FORMAT,
+    SUPPORTED_CODECS,
+    ConvertFormat,
+    OutputFormat,
+    StreamFormat,
+    parse_format,
+)
+from studio.server.models_data import character_cost, get_model, request_limit
+from studio.server.schemas import TextToSpeechBody
+from studio.server.state import ServerState, api_guard, get_state, request_faults
+from studio.server.synthesis import AudioPiece, EngineStream, open_stream
+
+router = APIRouter(dependencies=[Depends(api_guard)])
+
+_ID_CHARS = string.ascii_letters + string.digits
+EXPOSED = ("request-id, history-item-id, character-cost, current-concurrent-requests, "
+           "maximum-concurrent-requests, tts-latency-ms")
+
+
+def _new_id() -> str:
+    return "".join(secrets.choice(_ID_CHARS) for _ in range(20))
+
+
+class Speech:
+    """One accepted TTS request: its stream, headers, and the bookkeeping to undo on failure."""
+
+    def __init__(self, state: ServerState, stream: EngineStream, cost: int, headers: dict[str, str]) -> None:
+        self.state = state
+        self.stream = stream
+        self.cost = cost
+        self.headers = headers
+        self._first: AudioPiece | None = None
+        self._ended = False
+
+    async def prime(self, started: float) -> None:
+        """Make the first piece before answering, so an engine failure is a clean 500."""
+        try:
+            self._first = await _first_piece(self.stream)
+        except StudioError as error:
+            self.end(refund=True)
+            raise ApiHTTPError(500, "something_went_wrong",
+                               f"We are sorry, something went wrong ({error.cause}). "
+                               "You are not charged for this request.") from error
+        self.headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
+
+    async def pieces(self) -> AsyncIterator[AudioPiece]:
+        try:
+            if self._first is not None:
+                yield self._first
+            async for piece in self.stream.pieces():
+                yield piece
+        finally:
+            self.end()
+
+    def end(self, refund: bool = False) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.stream.cancel.cancel()
+        self.state.usage.end()
+        if refund:
+            self.state.usage.refund(self.cost)
+
+
+async def _first_piece(stream: EngineStream) -> AudioPiece | None:
+    piece = await run_in_threadpool(stream.next_piece)
+    return piece if isinstance(piece, AudioPiece) else None
+
+
+async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str) -> tuple[Speech, OutputFormat]:
+    state = get_state(request)
+    started = time.perf_counter()
+    entry = state.catalog.get(voice_id)
+    if entry is None:
+        raise voice_not_found(voice_id)
+    model = get_model(body.model_id)
+    if model is None or not model.get("can_do_text_to_speech"):
+        raise ApiHTTPError(400, "invalid_model",
+                           f"The model {body.model_id} does not exist or cannot do text to speech. "
+                           "GET /v1/models lists the models you can use.")
+    fmt = parse_format(output_format)
+    if fmt.codec not in SUPPORTED_CODECS:
+        raise ApiHTTPError(400, "unsupported_output_format",
+                           f"The output format {output_format} is not available on this local server. "
+                           "Use an mp3_*, pcm_*, wav_*, ulaw_8000 or alaw_8000 format.")
+    limit = request_limit(model, subscribed=state.config.tier != "free")
+    if len(body.text) > limit:
+        raise ApiHTTPError(400, "max_character_limit_exceeded",
+                           f"You are sending {len(body.text)} characters in a single request, but the "
+                           f"maximum for {body.model_id} is {limit}. Please split your text into "
+                           "smaller requests.")
+    cost = character_cost(model, body.text)
+    state.usage.charge(cost)
+    active = state.usage.begin()
+    group_max = state.usage.max_concurrent * (2 if model["concurrency_group"] == "turbo" else 1)
+    headers = {
+        "request-id": _new_id(),
+        "history-item-id": _new_id(),
+        "character-cost": str(cost),
+        "current-concurrent-requests": str(active),
+        "maximum-concurrent-requests": str(group_max),
+        "access-control-expose-headers": EXPOSED,
+    }
+    settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
+    try:
+        stream = await open_stream(state.engine_provider, entry.engine_voice_id, body.text,
+                                   settings, body.seed, fmt)
+    except StudioError as error:
+        state.usage.end()
+        state.usage.refund(cost)
+        raise ApiHTTPError(500, "something_went_wrong",
+                           f"We are sorry, something went wrong ({error.cause}). "
+                           "You are not charged for this request.") from error
+    speech = Speech(state, stream, cost, headers)
+    await speech.prime(started)
+    return speech, fmt
+
+
+async def _audio_bytes(speech: Speech) -> AsyncIterator[bytes]:
+    async for piece in speech.pieces():
+        if piece.audio:
+            yield piece.audio
+
+
+def _shift(alignment: dict[str, list[Any]] | None, seconds: float) -> dict[str, list[Any]] | None:
+    if alignment is None or not seconds:
+        return alignment
+    return {
+        "characters": alignment["characters"],
+        "character_start_times_seconds": [round(t - seconds, 4) for t in alignment["character_start_times_seconds"]],
+        "character_end_times_seconds": [round(t - seconds, 4) for t in alignment["character_end_times_seconds"]],
+    }
+
+
+def _chunk_object(piece: AudioPiece, index: int, faults: list[FaultSpec]) -> dict[str, Any]:
+    kinds = {f.kind: f for f in faults}
+    obj: dict[str, Any] = {
+        "audio_base64": base64.b64encode(piece.audio).decode("ascii"),
+        "alignment": piece.alignment,
+        "normalized_alignment": piece.normalized_alignment,
+    }
+    if "relative_times" in kinds:
+        obj["alignment"] = _shift(piece.alignment, piece.start_seconds)
+        obj["normalized_alignment"] = _shift(piece.normalized_alignment, piece.start_seconds)
+    if "invalid_base64" in kinds and index == kinds["invalid_base64"].at_chunk:
+        obj["audio_base64"] = "!!not*base64" + obj["audio_base64"][:10]
+    if "unequal_alignment" in kinds and index == kinds["unequal_alignment"].at_chunk and obj["alignment"]:
+        obj["alignment"] = dict(obj["alignment"])
+        obj["alignment"]["character_end_times_seconds"] = obj["alignment"]["character_end_times_seconds"][:-1]
+    return obj
+
+
+def _json_line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+async def _ndjson(speech: Speech, faults: list[FaultSpec]) -> AsyncIterator[bytes]:
+    malformed = next((f for f in faults if f.kind == "malformed_line"), None)
+    index = 0
+    async for piece in speech.pieces():
+        if malformed is not None and index == malformed.at_chunk:
+            yield b'{"audio_base64":"UklGR","alignment":{"characters":["H",\n'
+        yield _json_line(_chunk_object(piece, index, faults))
+        index += 1
+
+
+def _merge(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
+    parts = [getattr(p, key) for p in pieces if getattr(p, key) is not None]
+    if not parts:
+        return None
+    return {name: [value for part in parts for value in part[name]]
+            for name in ("characters", "character_start_times_seconds", "character_end_times_seconds")}
+
+
+@router.post("/v1/text-to-speech/{voice_id}", name="tts_convert")
+async def convert(request: Request, voice_id: str, body: TextToSpeechBody,
+                  output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
+                  enable_logging: bool = True,
+                  optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
+    speech, fmt = await _accept(request, voice_id, body, output_format)
+    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
+                             media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
+
+
+@router.post("/v1/text-to-speech/{voice_id}/stream", name="tts_stream")
+async def stream(request: Request, voice_id: str, body: TextToSpeechBody,
+                 output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
+                 enable_logging: bool = True,
+                 optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
+    speech, fmt = await _accept(request, voice_id, body, output_format)
+    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
+                             media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
+
+
+@router.post("/v1/text-to-speech/{voice_id}/with-timestamps", name="tts_with_timestamps")
+async def with_timestamps(request: Request, voice_id: str, body: TextToSpeechBody,
+                          output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
+                          enable_logging: bool = True,
+                          optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
+    speech, _fmt = await _accept(request, voice_id, body, output_format)
+    pieces = [piece async for piece in speech.pieces()]
+    faults = request_faults(request)
+    whole = AudioPiece(b"".join(p.audio for p in pieces), _merge(pieces, "alignment"),
+                       _merge(pieces, "normalized_alignment"), 0.0)
+    payload = _chunk_object(whole, 0, [f for f in faults if f.kind in ("invalid_base64", "unequal_alignment")])
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if any(f.kind == "malformed_line" for f in faults):
+        data = data[: len(data) // 2]
+    transport = [f for f in faults if f.kind in ("slow", "disconnect")]
+    if not transport:
+        return Response(data, media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
+
+    async def once() -> AsyncIterator[bytes]:
+        yield data
+
+    return StreamingResponse(deliver(once(), transport), media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
+
+
+@router.post("/v1/text-to-speech/{voice_id}/stream/with-timestamps", name="tts_stream_with_timestamps")
+async def stream_with_timestamps(request: Request, voice_id: str, body: TextToSpeechBody,
+                                 output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
+                                 enable_logging: bool = True,
+                                 optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
+    speech, _fmt = await _accept(request, voice_id, body, output_format)
+    faults = request_faults(request)
+    return StreamingResponse(deliver(_ndjson(speech, faults), faults),
+                             media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
+

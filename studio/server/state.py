@@ -1,0 +1,72 @@
+"""What every request of one server shares, and the guard that runs before each API route."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Header, Request
+
+from studio.server.catalog import VoiceCatalog
+from studio.server.config import ServerConfig
+from studio.server.errors import MESSAGES, ApiHTTPError, invalid_api_key
+from studio.server.faults import FaultInjector, FaultSpec
+from studio.server.usage import Usage
+from studio.server.voice_query import PageTokens
+
+
+@dataclass
+class ServerState:
+    config: ServerConfig
+    catalog: VoiceCatalog
+    usage: Usage
+    faults: FaultInjector
+    tokens: PageTokens
+    engine_provider: Callable[[str | None], Any]
+    previews: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+    previews_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def get_state(request: Request) -> ServerState:
+    return request.app.state.studio  # type: ignore[no-any-return]
+
+
+def request_faults(request: Request) -> list[FaultSpec]:
+    """The body-shaping faults the guard left for this request's route (usually none)."""
+    return list(getattr(request.state, "faults", []))
+
+
+async def api_guard(request: Request, xi_api_key: str | None = Header(default=None)) -> None:
+    """Runs first on every API route: the key check, the request log and scheduled faults.
+
+    As a dependency it runs before FastAPI raises validation errors, so a wrong key gets 401
+    even when the body is also invalid, as with the real API.
+    """
+    state = get_state(request)
+    expected = state.config.api_key
+    if expected is not None and not hmac.compare_digest(
+        (xi_api_key or "").encode(), expected.encode()
+    ):
+        raise invalid_api_key()
+    route = request.scope.get("route")
+    route_name = getattr(route, "name", "") or ""
+    request.state.faults = []
+    if not state.config.faults_enabled:
+        return
+    state.faults.record(request.method, request.url.path, route_name)
+    faults = state.faults.take(route_name)
+    for fault in faults:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.delay)
+    for fault in faults:
+        if fault.kind == "rate_limit":
+            message = MESSAGES[fault.status].format(limit=state.usage.max_concurrent)
+            raise ApiHTTPError(429, fault.status, message, headers={"Retry-After": str(fault.retry_after)})
+        if fault.kind == "server_error":
+            raise ApiHTTPError(fault.http_status, "something_went_wrong", MESSAGES["something_went_wrong"])
+    request.state.faults = [f for f in faults if f.kind not in ("delay", "rate_limit", "server_error")]

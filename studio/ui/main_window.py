@@ -1,0 +1,664 @@
+"""The studio window: assembles the panels and wires them to their controllers.
+
+Layout: voice browser and details (left), script (centre), voice & model settings (right),
+transport bar (bottom), status bar (engine, account usage). The window receives the shared
+components it needs — worker pool, engine session, preferences (and how to save them),
+the recovery store, the UI-state QSettings and the speech cache — and passes each panel
+only what it needs. Logic lives in the controllers; this module wires signals, menus and
+shortcuts, and remembers window geometry, splitters and the last voice, model and settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.api.models import Voice
+from studio.core.preferences import Preferences
+from studio.core.project import PROJECT_SUFFIX, Project, RecoveryStore
+from studio.errors import StudioError
+from studio.ui.engine_session import EngineSession, EngineStarted
+from studio.ui.icons import app_icon
+from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.project_controller import CloseAnswer, ProjectController
+from studio.ui.script_counter import ScriptCounter
+from studio.ui.script_editor import ScriptEditor
+from studio.ui.settings_controller import SettingsController, SettingsState
+from studio.ui.settings_panel import SettingsPanel
+from studio.ui.status_bar import StudioStatusBar
+from studio.ui.voice_browser import VoiceBrowser
+from studio.ui.voice_browser_controller import VoiceBrowserController
+from studio.ui.voice_details import VoiceDetails
+from studio.ui.worker import WorkerPool
+
+log = logging.getLogger(__name__)
+
+PROJECT_FILTER = f"Narration projects (*{PROJECT_SUFFIX});;All files (*)"
+LIVE_PCM_FORMAT = "pcm_24000"
+
+
+class NotReadyError(StudioError):
+    pass
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        pool: WorkerPool,
+        session: EngineSession,
+        preferences: Preferences,
+        save_preferences: Callable[[Preferences], None],
+        recovery: RecoveryStore,
+        ui_state: QSettings,
+        cache: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.pool = pool
+        self.session = session
+        self.preferences = preferences
+        self._save_preferences = save_preferences
+        self._ui_state = ui_state
+        self._cache = cache
+        self._closing = False
+        self.player: Any = None  # PlayerController, when playback is available
+        self.transport: QWidget | None = None
+
+        # -- views ---------------------------------------------------------------------------------
+        self.browser = VoiceBrowser()
+        self.details = VoiceDetails()
+        self.script = ScriptEditor()
+        self.settings_panel = SettingsPanel()
+        self.banner = InlineMessage()
+        self.banner.setAccessibleName("Notice")
+        self.status = StudioStatusBar()
+        self.setStatusBar(self.status)
+
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.browser)
+        self.left.addWidget(self.details)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 1)
+        self.left.setChildrenCollapsible(False)
+        settings_scroll = QScrollArea()
+        settings_scroll.setWidget(self.settings_panel)
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.script)
+        self.splitter.addWidget(settings_scroll)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([300, 560, 300])
+
+        central = QWidget()
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(4, 4, 4, 0)
+        self._central_layout.addWidget(self.banner)
+        self._central_layout.addWidget(self.splitter, 1)
+        self.transport_slot = QWidget()
+        self.transport_slot.setObjectName("transportSlot")
+        QVBoxLayout(self.transport_slot).setContentsMargins(0, 0, 0, 0)
+        self._central_layout.addWidget(self.transport_slot)
+        self.setCentralWidget(central)
+
+        # -- controllers -------------------------------------------------------------------------
+        self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
+        self.settings = SettingsController(self.settings_panel, pool, self)
+        self.counter = ScriptCounter(self.script, self)
+        self.project = ProjectController(
+            pool, self._snapshot, self._apply_project, recovery, preferences.recent_projects,
+            autosave_seconds=preferences.autosave_seconds, parent=self,
+        )
+        self._prefs_timer = QTimer(self)
+        self._prefs_timer.setSingleShot(True)
+        self._prefs_timer.setInterval(400)
+        self._prefs_timer.timeout.connect(self._store_preferences)
+
+        self._wire()
+        self._build_menus()
+        self._attach_player()
+        self._restore_ui_state()
+        self._restore_preferences()
+        self.setWindowTitle(self.project.title())
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # Space = play/pause outside text fields
+
+    # == wiring ==================================================================================
+    def _wire(self) -> None:
+        session = self.session
+        session.started.connect(self._on_engine_started)
+        session.status.connect(lambda text: self.status.showMessage(text, 5000))
+        session.error.connect(self._on_engine_error)
+        session.subscription_changed.connect(self._on_subscription)
+        session.subscription_failed.connect(self._on_subscription_failed)
+
+        self.voices.voice_chosen.connect(self._on_voice_chosen)
+        self.voices.preferences_changed.connect(self._prefs_timer.start)
+        self.voices.model.page_loaded.connect(self._choose_first_voice_if_none)
+        self.settings.model_changed.connect(lambda _m: self._update_counter())
+        self.settings.changed.connect(self._on_settings_changed)
+
+        self.script.editor.document().contentsChanged.connect(self.project.mark_changed)
+        self.script.zoom_changed.connect(self._on_zoom)
+        self.project.title_changed.connect(self.setWindowTitle)
+        self.project.error.connect(lambda error: self.script.message.show_error(error))
+        self.project.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
+        self.project.recent_changed.connect(self._rebuild_recent)
+        self.project.recent_changed.connect(self._prefs_timer.start)
+        self.project.recovery_found.connect(self._offer_recovery)
+        self.project.close_approved.connect(self.close)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New", self.new_project, QKeySequence.StandardKey.New)
+        self.open_action = self._action(file_menu, "&Open…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = QMenu("Open &Recent", self)
+        file_menu.addMenu(self.recent_menu)
+        self.save_action = self._action(file_menu, "&Save", self.save_project, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(file_menu, "Save &As…", self.save_project_as_dialog,
+                                           QKeySequence.StandardKey.SaveAs)
+        file_menu.addSeparator()
+        self.account_action = self._action(file_menu, "&Account…", self.open_account, QKeySequence("Ctrl+,"))
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+
+        edit = bar.addMenu("&Edit")
+        editor = self.script.editor
+        self.undo_action = self._action(edit, "&Undo", editor.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit, "&Redo", editor.redo, QKeySequence.StandardKey.Redo)
+        editor.undoAvailable.connect(self.undo_action.setEnabled)
+        editor.redoAvailable.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        edit.addSeparator()
+        self._action(edit, "Cu&t", editor.cut, QKeySequence.StandardKey.Cut)
+        self._action(edit, "&Copy", editor.copy, QKeySequence.StandardKey.Copy)
+        self._action(edit, "&Paste", editor.paste, QKeySequence.StandardKey.Paste)
+        self._action(edit, "Select &All", editor.selectAll, QKeySequence.StandardKey.SelectAll)
+        edit.addSeparator()
+        self.find_action = self._action(edit, "&Find in Script…", self.script.open_find, QKeySequence.StandardKey.Find)
+        edit.addSeparator()
+        self._action(edit, "Zoom &In", self.script.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self._action(edit, "Zoom &Out", self.script.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self._action(edit, "&Reset Zoom", self.script.reset_zoom, QKeySequence("Ctrl+0"))
+
+        voice = bar.addMenu("&Voice")
+        self.search_action = self._action(voice, "&Search Voices", self.browser.focus_search, QKeySequence("Ctrl+K"))
+        self.search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
+        self._action(voice, "&Preview Voice", self.details.preview_button.click, QKeySequence("Ctrl+Shift+P"))
+        self._action(voice, "Toggle &Favourite", self.details.favourite_button.click, QKeySequence("Ctrl+D"))
+
+        play = bar.addMenu("&Playback")
+        self.play_action = self._action(play, "&Play Script", self._play, QKeySequence("Ctrl+Return"))
+        self.play_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.play_selection_action = self._action(play, "Play &Selection", self._play_selection, QKeySequence("Ctrl+Shift+Return"))
+        self.play_cursor_action = self._action(play, "Play from &Cursor", self._play_from_cursor, QKeySequence("Ctrl+Alt+Return"))
+        self.pause_action = self._action(play, "Play/Pa&use (Space)", self._toggle_pause)
+        self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "&About Narration Studio", self.show_about)
+        self._rebuild_recent()
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work with the menu bar hidden too
+        return action
+
+    def _attach_player(self) -> None:
+        """Put the player helper's transport bar in its slot, if playback is available here."""
+        try:
+            from studio.ui.player_controller import PlayerController
+            from studio.ui.transport_bar import TransportBar
+        except ImportError as error:  # playback not installed / not built yet
+            log.warning("playback unavailable: %s", error)
+            note = QLabel("Playback is not available in this build.")
+            note.setAccessibleName("Playback unavailable")
+            self.transport_slot.layout().addWidget(note)
+            return
+        self.transport = TransportBar()
+        self.transport.setObjectName("transportBar")
+        self.transport_slot.layout().addWidget(self.transport)
+        self.player = PlayerController(self.script.editor, self.transport, self.pool, self.request_for_text,
+                                       self._cache, self)
+        self.player.error.connect(lambda error: self.script.message.show_error(error, retry=self._play))
+        self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
+
+    # == what to speak ===========================================================================
+    def request_for_text(self, text: str) -> tuple[Any, Any]:
+        """The backend and request for speaking ``text`` now (called by the player)."""
+        from studio.api.requests import TextToSpeechRequest
+
+        backend = self.session.backend
+        if backend is None:
+            raise NotReadyError("The speech engine is still starting", "Wait a moment, then press Play again.")
+        voice = self.voices.current_voice
+        if voice is None:
+            raise NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then press Play.")
+        if not text.strip():
+            raise NotReadyError("There is nothing to speak", "Write some words in the script first.")
+        state = self.settings.state()
+        model_id = state.model_id or "eleven_multilingual_v2"
+        request = TextToSpeechRequest(
+            voice_id=voice.voice_id,
+            text=text,
+            model_id=model_id,
+            language_code=state.language_code,
+            voice_settings=self.settings.voice_settings(),
+            seed=state.seed,
+            output_format=LIVE_PCM_FORMAT,
+        )
+        return backend, request
+
+    def _play(self) -> None:
+        self.script.message.hide()
+        if self.player is not None:
+            self.player.play()
+
+    def _play_selection(self) -> None:
+        if self.player is not None:
+            self.player.play_selection()
+
+    def _play_from_cursor(self) -> None:
+        if self.player is not None:
+            self.player.play_from_cursor()
+
+    def _toggle_pause(self) -> None:
+        if self.player is not None:
+            self.player.toggle_pause()
+
+    def _stop(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+
+    # == engine ==================================================================================
+    def start_engine(self) -> None:
+        self.status.show_engine("Starting…")
+        self.session.start(self.preferences.engine, self.preferences.base_url)
+
+    def _on_engine_started(self, started: EngineStarted) -> None:
+        backend = started.backend
+        self.status.show_engine(backend.display_name, f"Speaking with {backend.display_name}")
+        self.status.show_subscription(None)
+        if started.fallback_reason:
+            self.banner.show_message(started.fallback_reason, Tone.INFO, action=("Connect account…", self.open_account))
+        elif self.banner.isVisible() and self.banner.tone is not Tone.WARNING:
+            self.banner.hide()
+        self.voices.set_backend(backend)
+        self.settings.set_backend(backend)
+        self.settings.set_tier(None)
+        self._update_counter()
+        voice = self.voices.current_voice
+        if voice is not None:
+            self._confirm_voice(backend, voice.voice_id)
+
+    def _on_engine_error(self, error: BaseException) -> None:
+        self.status.show_engine("No engine")
+        self.banner.show_error(error, retry=self.start_engine)
+
+    def _on_subscription(self, subscription: Any) -> None:
+        self.status.show_subscription(subscription)
+        self.settings.set_tier(getattr(subscription, "tier", None) if subscription is not None else None)
+        self._update_counter(subscription)
+
+    def _on_subscription_failed(self, error: BaseException) -> None:
+        self.status.show_usage_problem("Usage unavailable")
+        self.status.usage_label.setToolTip(str(error))
+        # A rejected key is worth saying loudly: nothing will work until it is fixed.
+        from studio.api.errors import AuthenticationError
+
+        if isinstance(error, AuthenticationError):
+            self.banner.show_message(str(error), Tone.ERROR, action=("Account…", self.open_account))
+
+    def _confirm_voice(self, backend: Any, voice_id: str) -> None:
+        """Fetch the remembered voice's details; forget it if this engine does not have it."""
+        def fetch(token: Any) -> Any:
+            return backend.get_voice(voice_id)
+
+        worker = self.pool.run(fetch)
+        worker.signals.finished.connect(
+            lambda voice: self._set_voice(voice) if self.session.backend is backend else None
+        )
+        worker.signals.errored.connect(
+            lambda _error: self._forget_voice(voice_id) if self.session.backend is backend else None
+        )
+
+    def _forget_voice(self, voice_id: str) -> None:
+        current = self.voices.current_voice
+        if current is not None and current.voice_id == voice_id:
+            self.voices.set_current_voice(None)
+            self.settings.set_voice(None)
+            self._choose_first_voice_if_none()
+
+    # == account =================================================================================
+    def open_account(self) -> None:
+        from studio.api.auth import keyring_available
+        from studio.ui.account_dialog import AccountDialog
+
+        dialog = AccountDialog(
+            self.pool,
+            engine=self.preferences.engine,
+            api_key=self.session.api_key,
+            base_url=self.preferences.base_url,
+            keyring_available=keyring_available(),
+            parent=self,
+        )
+        self.account_dialog = dialog
+        dialog.accepted.connect(lambda: self.apply_account(dialog.choice()))
+        dialog.open()
+
+    def apply_account(self, choice: Any) -> None:
+        """Save the key (keyring, in a worker), remember the engine and address, restart the engine."""
+        self.preferences.engine = choice.engine
+        self.preferences.base_url = choice.base_url
+        self._prefs_timer.start()
+        if choice.key_changed and choice.api_key:
+            from studio.api.auth import save_api_key
+
+            key = choice.api_key
+            worker = self.pool.run(lambda token: save_api_key(key))
+            worker.signals.errored.connect(
+                lambda error: self.banner.show_message(
+                    f"{error} The key is used for this session only.", Tone.WARNING
+                )
+            )
+        self.banner.hide()
+        self.session.start(choice.engine, choice.base_url, api_key=choice.api_key if choice.engine == "elevenlabs" else None)
+
+    # == voices and settings =====================================================================
+    def _on_voice_chosen(self, voice: Any) -> None:
+        self.settings.set_voice(voice)
+        self.preferences.voice_id = voice.voice_id
+        self.preferences.voice_name = voice.name
+        self._prefs_timer.start()
+        self.project.mark_changed()
+
+    def _set_voice(self, voice: Any) -> None:
+        self.voices.set_current_voice(voice)
+        self.settings.set_voice(voice)
+
+    def _choose_first_voice_if_none(self) -> None:
+        if self.voices.current_voice is None and self.voices.model.voices:
+            self.browser.list.setCurrentIndex(self.voices.model.index(0))
+
+    def _on_settings_changed(self) -> None:
+        self._update_counter()
+        self.project.mark_changed()
+        self._prefs_timer.start()
+
+    def _update_counter(self, subscription: Any = None) -> None:
+        backend = self.session.backend
+        charges = backend is not None and getattr(backend, "engine_id", "") == "elevenlabs"
+        tier = getattr(subscription, "tier", None) if subscription is not None else None
+        subscribed = tier is None or tier.lower() != "free"
+        model = self.settings.current_model()
+        self.counter.set_model(model, self.settings.state().model_id, charges=charges, subscribed=subscribed)
+
+    def _on_zoom(self, steps: int) -> None:
+        self.preferences.editor_zoom = steps
+        self._prefs_timer.start()
+
+    # == projects ================================================================================
+    def _snapshot(self) -> Project:
+        state = self.settings.state()
+        voice = self.voices.current_voice
+        backend = self.session.backend
+        return Project(
+            script=self.script.editor.toPlainText(),
+            engine=getattr(backend, "engine_id", None),
+            voice_id=voice.voice_id if voice is not None else None,
+            voice_name=voice.name if voice is not None else None,
+            model_id=state.model_id,
+            language_code=state.language_code,
+            output_format=state.output_format,
+            seed=state.seed,
+            voice_settings=state.voice_settings,
+        )
+
+    def _apply_project(self, project: Project) -> None:
+        self.script.editor.setPlainText(project.script)
+        self.script.editor.document().setModified(False)
+        if project.voice_id:
+            voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
+            self._set_voice(voice)
+            if self.session.backend is not None:
+                self._confirm_voice(self.session.backend, project.voice_id)
+        self.settings.apply_state(SettingsState(
+            model_id=project.model_id,
+            language_code=project.language_code,
+            output_format=project.output_format,
+            seed=project.seed,
+            voice_settings=project.voice_settings or self.settings.state().voice_settings,
+        ))
+
+    def new_project(self) -> None:
+        if self.project.dirty and self._ask_unsaved() is not CloseAnswer.DISCARD:
+            return
+        self.project.new()
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._project_dir(), PROJECT_FILTER)
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str) -> None:
+        if self.project.dirty and self._ask_unsaved() is not CloseAnswer.DISCARD:
+            return
+        self.project.open(path)
+
+    def save_project(self) -> None:
+        if not self.project.save():
+            self.save_project_as_dialog()
+
+    def save_project_as_dialog(self) -> None:
+        path = self._ask_save_path()
+        if path:
+            self.project.save_as(path)
+
+    def _ask_save_path(self) -> str | None:
+        start = self.project.path or str(Path(self._project_dir()) / "Untitled.narration")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)
+        return path or None
+
+    def _project_dir(self) -> str:
+        recent = self.preferences.recent_projects
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.preferences.recent_projects:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(self.preferences.recent_projects))
+
+    def _offer_recovery(self, recovery: Any) -> None:
+        import datetime as dt
+
+        when = dt.datetime.fromtimestamp(recovery.saved_at).strftime("%-d %b %H:%M")
+        words = len(recovery.project.script.split())
+        self.banner.show_message(
+            f"Narration Studio closed unexpectedly. Your unsaved script ({words:,} words, kept at {when}) can be restored.",
+            Tone.WARNING,
+            action=("Restore", lambda: self.project.restore(recovery)),
+            second_action=("Discard", self.project.discard_recovery),
+        )
+
+    def _ask_unsaved(self) -> CloseAnswer:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to “{self.project.display_name}”?")
+        box.setInformativeText("If you don't save, your changes will be lost.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: CloseAnswer.SAVE,
+            QMessageBox.StandardButton.Discard: CloseAnswer.DISCARD,
+        }.get(QMessageBox.StandardButton(answer), CloseAnswer.CANCEL)
+
+    # == help ====================================================================================
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HELP)
+
+    def show_about(self) -> None:
+        from studio.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.pool, self).open()
+
+    # == state ===================================================================================
+    def _restore_ui_state(self) -> None:
+        state = self._ui_state
+        geometry = state.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for splitter, key in ((self.splitter, "window/mainSplitter"), (self.left, "window/leftSplitter")):
+            value = state.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                splitter.restoreState(value)
+
+    def save_ui_state(self) -> None:
+        state = self._ui_state
+        state.setValue("window/geometry", self.saveGeometry())
+        state.setValue("window/mainSplitter", self.splitter.saveState())
+        state.setValue("window/leftSplitter", self.left.saveState())
+        state.sync()
+
+    def _restore_preferences(self) -> None:
+        prefs = self.preferences
+        if prefs.voice_id:
+            self._set_voice(Voice(voice_id=prefs.voice_id, name=prefs.voice_name or prefs.voice_id))
+        self.settings.apply_state(SettingsState(
+            model_id=prefs.model_id,
+            language_code=prefs.language_code,
+            output_format=prefs.output_format,
+            seed=prefs.seed,
+            voice_settings=prefs.voice_settings or self.settings.state().voice_settings,
+        ))
+        self.script.set_zoom(prefs.editor_zoom)
+        self.project.mark_clean()  # restoring preferences is not an edit
+
+    def _store_preferences(self) -> None:
+        prefs = self.preferences
+        state = self.settings.state()
+        if state.model_id:
+            prefs.model_id = state.model_id
+        prefs.language_code = state.language_code
+        prefs.output_format = state.output_format
+        prefs.seed = state.seed
+        prefs.voice_settings = state.voice_settings
+        self._save_preferences(prefs)
+
+    # == events ==================================================================================
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.isActiveWindow()
+            and not _takes_space(QApplication.focusWidget())
+        ):
+            self._toggle_pause()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self.project.request_close(self._ask_unsaved, self._ask_save_path):
+            event.ignore()
+            return
+        self._closing = True
+        self.save_ui_state()
+        self._store_preferences()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers, playback and background work started by this window."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._prefs_timer.stop()
+        self.project.shutdown()
+        self.voices.shutdown()
+        if self.player is not None:
+            self.player.shutdown()
+
+
+def _takes_space(widget: QWidget | None) -> bool:
+    """Whether Space means something to ``widget`` itself (typing, pressing a button)."""
+    if widget is None:
+        return False
+    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QAbstractButton)):
+        return True
+    if isinstance(widget, QComboBox):
+        return True
+    return False
+
+
+SHORTCUTS_HELP = """\
+Ctrl+Enter — play the script
+Ctrl+Shift+Enter — play the selection
+Ctrl+Alt+Enter — play from the cursor
+Space — play / pause (when not typing in the script or a field)
+Ctrl+. — stop
+
+Ctrl+K or Ctrl+Shift+F — search voices
+Ctrl+Shift+P — preview the chosen voice
+Ctrl+D — mark the chosen voice as favourite
+
+Ctrl+F — find in the script (F3 / Shift+F3: next / previous, Esc: close)
+Ctrl+Z / Ctrl+Shift+Z — undo / redo
+Ctrl++ / Ctrl+- / Ctrl+0 — zoom the script
+
+Ctrl+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S — new, open, save, save as
+Ctrl+, — account and engine
+"""

@@ -1,0 +1,166 @@
+"""The transport: play/pause, stop, a time bar that fills as audio arrives, volume.
+
+A view only (DESIGN.md §7): it lays out widgets and reports what the person did through
+signals; :class:`~studio.ui.player_controller.PlayerController` decides what happens.
+Icons are QStyle standard icons (DejaVu has no media glyphs).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QWidget
+
+
+def format_time(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class TimeBar(QWidget):
+    """Shows the whole expected length, the part received, and the position; click to seek."""
+
+    #: Seconds the person clicked or dragged to (only within what was received).
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(18)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName("Playback position")
+        self._position = 0.0
+        self._received = 0.0
+        self._total = 0.0
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, 18)
+
+    def set_times(self, position: float, received: float, total: float) -> None:
+        total = max(total, received, 0.0)
+        values = (position, received, total)
+        if values != (self._position, self._received, self._total):
+            self._position, self._received, self._total = values
+            self.update()
+
+    @property
+    def times(self) -> tuple[float, float, float]:
+        return self._position, self._received, self._total
+
+    def _x_for(self, seconds: float) -> float:
+        if self._total <= 0:
+            return 0.0
+        return self.width() * min(1.0, seconds / self._total)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        track = QRectF(0, self.height() / 2 - 3, self.width(), 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRoundedRect(track, 3, 3)
+        received = QColor(palette.color(QPalette.ColorRole.Highlight))
+        received.setAlpha(90)
+        painter.setBrush(received)
+        painter.drawRoundedRect(QRectF(track.left(), track.top(), self._x_for(self._received), track.height()), 3, 3)
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        played_x = self._x_for(self._position)
+        painter.drawRoundedRect(QRectF(track.left(), track.top(), played_x, track.height()), 3, 3)
+        painter.setBrush(palette.color(QPalette.ColorRole.Text))
+        painter.drawEllipse(QPointF(max(5.0, min(played_x, self.width() - 5.0)), self.height() / 2), 5, 5)
+        painter.end()
+
+    def _seek_to(self, event: QMouseEvent) -> None:
+        if self._total <= 0 or self.width() <= 0:
+            return
+        seconds = self._total * max(0.0, min(1.0, event.position().x() / self.width()))
+        self.seek_requested.emit(min(seconds, self._received))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._seek_to(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._seek_to(event)
+
+
+class TransportBar(QWidget):
+    play_pause_clicked = Signal()
+    stop_clicked = Signal()
+    seek_requested = Signal(float)
+    #: Linear volume 0..1.
+    volume_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+
+        self.play_button = QToolButton(self)
+        self.play_button.setIcon(self._play_icon)
+        self.play_button.setToolTip("Play (Ctrl+Enter) / Pause (Space)")
+        self.play_button.setAccessibleName("Play")
+        self.play_button.clicked.connect(self.play_pause_clicked)
+
+        self.stop_button = QToolButton(self)
+        self.stop_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.stop_button.setToolTip("Stop")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop_clicked)
+
+        self.time_bar = TimeBar(self)
+        self.time_bar.seek_requested.connect(self.seek_requested)
+
+        self.time_label = QLabel(self)
+        self.time_label.setAccessibleName("Position and duration")
+        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("0:00:00 / 0:00:00"))
+
+        volume_icon = QLabel(self)
+        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16))
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(100)
+        self.volume_slider.setFixedWidth(90)
+        self.volume_slider.setToolTip("Volume")
+        self.volume_slider.setAccessibleName("Volume")
+        self.volume_slider.valueChanged.connect(lambda value: self.volume_changed.emit(value / 100.0))
+
+        self.status_label = QLabel(self)
+        self.status_label.setAccessibleName("Playback status")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.play_button)
+        layout.addWidget(self.stop_button)
+        layout.addWidget(self.time_bar, 1)
+        layout.addWidget(self.time_label)
+        layout.addWidget(volume_icon)
+        layout.addWidget(self.volume_slider)
+        layout.addWidget(self.status_label)
+        self.set_times(0.0, 0.0, 0.0, complete=True)
+
+    def set_playing(self, playing: bool, active: bool) -> None:
+        """``playing``: the button offers Pause; ``active``: there is something to stop."""
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
+        self.play_button.setAccessibleName("Pause" if playing else "Play")
+        self.stop_button.setEnabled(active)
+
+    def set_times(self, position: float, received: float, total: float, *, complete: bool) -> None:
+        self.time_bar.set_times(position, received, total)
+        shown_total = format_time(received if complete else max(total, received))
+        prefix = "" if complete else "~"
+        text = f"{format_time(position)} / {prefix}{shown_total}"
+        if self.time_label.text() != text:
+            self.time_label.setText(text)
+
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def set_volume(self, volume: float) -> None:
+        self.volume_slider.setValue(round(volume * 100))

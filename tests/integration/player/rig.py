@@ -1,0 +1,103 @@
+"""A player rig for tests: a script editor, a transport bar, a worker pool and the controller.
+
+Shared by tests/ui/test_player*.py and tests/integration/player/. ``samples`` records, every
+5 ms, what is highlighted, the audio clock and the document text under the highlight.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+
+from studio.core.cache import SpeechCache
+from studio.errors import StudioError
+from studio.ui.player_controller import PlayerController
+from studio.ui.transport_bar import TransportBar
+from studio.ui.worker import WorkerPool
+
+needs_audio = pytest.mark.skipif(
+    not os.environ.get("STUDIO_TEST_AUDIO"),
+    reason="needs the PulseAudio null sink: run through tests/run.sh (sets STUDIO_TEST_AUDIO=1)",
+)
+
+
+@dataclass
+class Rig:
+    editor: QPlainTextEdit
+    transport: TransportBar
+    pool: WorkerPool
+    controller: PlayerController
+    backend: Any
+    errors: list[StudioError] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    samples: list[tuple[int | None, float, str]] = field(default_factory=list)
+    sampler: QTimer | None = None
+    window: QWidget | None = None
+
+    def start_sampling(self) -> None:
+        """Every 5 ms: what is highlighted, the audio clock, and the highlighted document text."""
+        timer = QTimer()
+        timer.setInterval(5)
+
+        def sample() -> None:
+            char_range, _word = self.controller.highlighter.current
+            shown = ""
+            if char_range is not None:
+                cursor = QTextCursor(self.editor.document())
+                cursor.setPosition(char_range[0])
+                cursor.setPosition(char_range[1], QTextCursor.MoveMode.KeepAnchor)
+                shown = cursor.selectedText()
+            self.samples.append((self.controller.highlighted_index, self.controller.player.played_seconds(), shown))
+
+        timer.timeout.connect(sample)
+        timer.start()
+        self.sampler = timer
+
+
+def make_rig(
+    qtbot: Any,
+    tmp_path: Path,
+    backend: Any,
+    text: str,
+    make_request: Callable[[str], Any],
+    *,
+    cache: bool = True,
+) -> Rig:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    editor = QPlainTextEdit()
+    editor.setPlainText(text)
+    transport = TransportBar()
+    layout.addWidget(editor)
+    layout.addWidget(transport)
+    window.resize(600, 300)
+    qtbot.addWidget(window)
+    window.show()
+    pool = WorkerPool(max_threads=2)
+    speech_cache = SpeechCache(tmp_path / "cache") if cache else None
+    controller = PlayerController(editor, transport, pool, lambda t: (backend, make_request(t)), speech_cache)
+    rig = Rig(editor, transport, pool, controller, backend, window=window)
+    controller.error.connect(rig.errors.append)
+    controller.status.connect(rig.statuses.append)
+    return rig
+
+
+@pytest.fixture
+def rigs(qtbot):
+    made: list[Rig] = []
+    yield made
+    for rig in made:
+        if rig.sampler is not None:
+            rig.sampler.stop()
+        rig.controller.shutdown()
+        assert rig.pool.shutdown(5000), "a playback thread outlived its window"
+
+

@@ -1,0 +1,169 @@
+"""The player against the local ElevenLabs-compatible server (real HTTP, real Piper speech).
+
+Every fault the server can inject mid-stream is played through the real controller and the
+real QAudioSink on the null sink: the person gets a clear StudioError, what arrived stays
+playable, the GUI keeps running, and no thread outlives the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio.api.client import ElevenLabsClient
+from studio.api.requests import TextToSpeechRequest
+from studio.core.backends.elevenlabs import ElevenLabsBackend
+from studio.errors import StudioError
+from studio.playback.pcm_player import PlayerState
+from studio.ui.player_controller import FROM_CACHE_STATUS
+from tests.integration.player.rig import Rig, make_rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
+
+pytestmark = [needs_audio, pytest.mark.slow]
+
+VOICE = "offline-en_US-joe-medium"
+TEXT = (
+    "Listen closely. "
+    "Streaming speech should light up each word as it is heard. "
+    "A second sentence follows, so the stream arrives in several chunks. "
+    "And a third one ends it."
+)
+ROUTE = "tts_stream_with_timestamps"
+
+
+def _request(text: str) -> TextToSpeechRequest:
+    return TextToSpeechRequest(voice_id=VOICE, text=text, output_format="pcm_24000")
+
+
+@pytest.fixture
+def backend(local_server) -> Iterator[ElevenLabsBackend]:
+    client = ElevenLabsClient(None, local_server.base_url, max_retries=0)
+    local_server.clear_faults()
+    yield ElevenLabsBackend(client)
+    local_server.clear_faults()
+    client.close()
+
+
+def _rig(qtbot: Any, tmp_path: Path, backend: ElevenLabsBackend, rigs: list[Rig], text: str = TEXT) -> Rig:
+    rig = make_rig(qtbot, tmp_path, backend, text, _request)
+    rigs.append(rig)
+    return rig
+
+
+def _assert_follows_audio(rig: Rig, text: str) -> None:
+    """Monotonic, on the right text, on the character the clock says, and through to the end."""
+    clock = rig.controller.clock
+    assert clock is not None
+    indices = [i for i, _c, _s in rig.samples if i is not None]
+    assert indices, "nothing was ever highlighted"
+    assert indices == sorted(indices), "the highlight went backwards"
+    assert max(indices) >= len(text.rstrip()) - 2, "the highlight did not reach the end of the text"
+    # Most characters of the text were highlighted at some point (not just a few jumps).
+    letters = {i for i, ch in enumerate(text) if ch.isalnum()}
+    assert len(letters & set(indices)) >= 0.5 * len(letters)
+    for index, played, shown in rig.samples:
+        if index is None:
+            continue
+        assert shown == text[index]
+        hit = clock.interval_at(played)
+        assert hit is not None
+        expected_index, start, _end = hit
+        # Sampled between two highlight refreshes at most one refresh (15 ms) late.
+        if expected_index != index:
+            assert clock.start_of(expected_index) is not None
+            assert played - start <= 0.05, (index, expected_index, played, start)
+
+
+def test_streams_and_highlights_the_whole_text(qtbot, tmp_path, backend, local_server, rigs) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs)
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
+        rig.controller.play()
+    assert not rig.errors
+    _assert_follows_audio(rig, TEXT)
+
+
+def test_relative_chunk_times_are_detected(qtbot, tmp_path, backend, local_server, rigs) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs)
+    rig.start_sampling()
+    with local_server.faults({"kind": "relative_times", "endpoint": ROUTE}):
+        with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
+            rig.controller.play()
+    assert not rig.errors
+    _assert_follows_audio(rig, TEXT)
+
+
+def test_second_play_is_free(qtbot, tmp_path, backend, local_server, rigs) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs, text="Once is enough.")
+    local_server.clear_requests()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
+        rig.controller.play()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
+        rig.controller.play()
+    assert len(local_server.requests(ROUTE)) == 1
+    assert FROM_CACHE_STATUS in rig.statuses
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "disconnect", "after_bytes": 150000},
+        {"kind": "malformed_line", "at_chunk": 1},
+        {"kind": "invalid_base64", "at_chunk": 1},
+    ],
+    ids=["disconnect", "malformed-line", "invalid-base64"],
+)
+def test_failure_mid_stream_stops_cleanly_and_keeps_the_audio(
+    qtbot, tmp_path, backend, local_server, rigs, fault
+) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs)
+    local_server.clear_requests()
+    with local_server.faults({**fault, "endpoint": ROUTE}):
+        with qtbot.waitSignal(rig.controller.error, timeout=60000) as blocker:
+            rig.controller.play()
+    error = blocker.args[0]
+    assert isinstance(error, StudioError)
+    assert error.cause and error.remedy
+    assert "Traceback" not in str(error) and "HTTP" not in str(error)
+    player = rig.controller.player
+    assert player.state is PlayerState.STOPPED
+    assert player.received_seconds() > 0, "the audio that arrived before the failure was lost"
+    qtbot.waitUntil(lambda: rig.controller.session_worker is None, timeout=5000)  # the worker ended
+    # What arrived plays, without a second request.
+    player.seek(0.0)
+    with qtbot.waitSignal(player.finished, timeout=30000):
+        rig.controller.toggle_pause()
+    assert len(local_server.requests(ROUTE)) == 1
+
+
+def test_rate_limited_says_so(qtbot, tmp_path, backend, local_server, rigs) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs)
+    with local_server.faults({"kind": "rate_limit", "endpoint": ROUTE, "retry_after": 0, "count": 5}):
+        with qtbot.waitSignal(rig.controller.error, timeout=30000) as blocker:
+            rig.controller.play()
+    error = blocker.args[0]
+    assert isinstance(error, StudioError)
+    assert "429" not in str(error)
+    assert rig.controller.player.state is PlayerState.STOPPED
+    assert rig.controller.player.received_seconds() == 0
+    assert any(s.startswith("Stopped:") for s in rig.statuses)
+
+
+def test_stop_cancels_the_network_stream(qtbot, tmp_path, backend, local_server, rigs) -> None:
+    rig = _rig(qtbot, tmp_path, backend, rigs, text=TEXT * 3)
+    # A slow network: small pieces with pauses, so the stream is still open when Stop comes.
+    with local_server.faults({"kind": "slow", "endpoint": ROUTE, "chunk_bytes": 4000, "chunk_delay": 0.2}):
+        rig.controller.play()
+        qtbot.waitUntil(lambda: rig.controller.player.received_seconds() > 0.05, timeout=60000)
+        worker = rig.controller.session_worker
+        assert worker is not None
+        started = time.monotonic()
+        rig.controller.stop()
+        assert worker.wait(2.0), "the network stream kept the worker alive after Stop"
+        stopped_in = time.monotonic() - started
+    assert rig.controller.player.state is PlayerState.STOPPED
+    assert not rig.errors
+    assert stopped_in < 2.0

@@ -1,0 +1,62 @@
+"""/v1/models and /v1/user/subscription, with character accounting that really adds up."""
+
+from __future__ import annotations
+
+import math
+
+import httpx
+
+from tests.fixtures.local_server import LocalServer, run_server
+from tests.integration.server.conftest import OFFLINE_VOICE
+
+TTS = f"/v1/text-to-speech/{OFFLINE_VOICE}"
+
+
+def test_models_have_the_documented_limits(http: httpx.Client) -> None:
+    models = {m["model_id"]: m for m in http.get("/v1/models").json()}
+    assert list(models)[0] == "offline"
+    expected = {"eleven_multilingual_v2": 10_000, "eleven_flash_v2_5": 40_000, "eleven_turbo_v2_5": 40_000,
+                "eleven_flash_v2": 30_000, "eleven_turbo_v2": 30_000, "eleven_v3": 5_000}
+    for model_id, limit in expected.items():
+        model = models[model_id]
+        assert model["max_characters_request_subscribed_user"] == limit
+        assert model["can_do_text_to_speech"] is True
+        assert "offline Piper voice" in model["description"]  # honest about who speaks
+        assert set(model["model_rates"]) == {"character_cost_multiplier", "cost_discount_multiplier"}
+        assert model["concurrency_group"] in ("standard", "turbo")
+    assert models["eleven_monolingual_v1"]["max_characters_request_free_user"] == 2_500
+
+
+def test_subscription_counts_characters_synthesized(http: httpx.Client) -> None:
+    before = http.get("/v1/user/subscription").json()
+    assert before["tier"] == "creator" and before["status"] == "active"
+    assert before["next_character_count_reset_unix"] > 0
+    text = "Counting every character of this sentence."
+    http.post(TTS, json={"text": text})
+    http.post(f"{TTS}/stream", json={"text": text, "model_id": "eleven_turbo_v2_5"})
+    after = http.get("/v1/user/subscription").json()
+    assert after["character_count"] - before["character_count"] == len(text) + math.ceil(len(text) / 2)
+    # Refused requests cost nothing.
+    http.post(TTS, json={"text": ""})
+    http.post("/v1/text-to-speech/nope", json={"text": text})
+    assert http.get("/v1/user/subscription").json()["character_count"] == after["character_count"]
+    assert http.get("/v1/user").json()["subscription"]["character_count"] == after["character_count"]
+
+
+def test_quota_exceeded_is_401_and_charges_nothing() -> None:
+    with run_server(character_limit=40) as small:
+        url = small.base_url
+        assert httpx.post(f"{url}{TTS}", json={"text": "Thirty characters of speech ok"}, timeout=60).status_code == 200
+        refused = httpx.post(f"{url}{TTS}", json={"text": "Another thirty characters here"}, timeout=60)
+        assert refused.status_code == 401
+        detail = refused.json()["detail"]
+        assert detail["status"] == "quota_exceeded"
+        assert "10 credits remaining" in detail["message"]
+        assert httpx.get(f"{url}/v1/user/subscription").json()["character_count"] == 30
+
+
+def test_server_error_before_audio_refunds(http: httpx.Client, local_server: LocalServer) -> None:
+    before = http.get("/v1/user/subscription").json()["character_count"]
+    local_server.inject({"kind": "server_error"})
+    assert http.post(TTS, json={"text": "Not charged."}).status_code == 500
+    assert http.get("/v1/user/subscription").json()["character_count"] == before

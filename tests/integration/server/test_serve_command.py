@@ -1,0 +1,68 @@
+"""``narration-studio serve`` as a person runs it: a real process, stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).parents[3]
+SAMPLE_CATALOG = REPO / "tests" / "data" / "server" / "voices_catalog_sample.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "studio", "serve", *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_serve_with_key_and_catalog() -> None:
+    port = _free_port()
+    process = _serve("--port", str(port), "--api-key", "sk_cli_test_key", "--catalog", str(SAMPLE_CATALOG))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                response = httpx.get(f"{base}/v2/voices", headers={"xi-api-key": "sk_cli_test_key"},
+                                     params={"page_size": 100})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["total_count"] == 26  # the offline voice + 25 from the catalog
+        assert httpx.get(f"{base}/v1/models").status_code == 401
+        assert httpx.post(f"{base}/_test/faults", json={"kind": "disconnect"}).status_code == 404  # no --faults
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    err = process.stderr.read() if process.stderr else ""
+    assert "sk_cli_test_key" not in err  # the key never reaches the console
+    assert f"http://127.0.0.1:{port}" in err
+
+
+def test_serve_with_a_missing_catalog_explains() -> None:
+    process = _serve("--port", str(_free_port()), "--catalog", "/nonexistent/voices.json")
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "/nonexistent/voices.json does not exist" in err
+    assert "--catalog" in err
+    assert "Traceback" not in err

@@ -1,0 +1,54 @@
+"""Builds real studio windows for UI tests, and closes them (and their threads) afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio.core.preferences import Preferences, PreferencesStore
+from studio.core.project import RecoveryStore
+
+WindowFactory = Callable[..., Any]
+
+
+@pytest.fixture
+def make_window(qtbot: Any, tmp_path: Path) -> Iterator[WindowFactory]:
+    """``make_window(preferences=None, state_dir=None)`` -> a shown MainWindow (engine not started)."""
+    from studio.ui.app import build_main_window
+
+    windows: list[Any] = []
+
+    def make(preferences: Preferences | None = None, state_dir: Path | None = None) -> Any:
+        store = PreferencesStore(tmp_path / f"prefs{len(windows)}" / "preferences.json")
+        if preferences is not None:
+            store.save(preferences)
+        window = build_main_window(store, RecoveryStore(state_dir or tmp_path / "state"))
+        window.preferences_store = store  # for assertions
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window._closing = True  # never ask about unsaved work while tearing down
+        window.close()
+        assert window.pool.shutdown(10000), "background work outlived the test"
+        window.session.shutdown()
+
+
+def wait_for_engine(qtbot: Any, window: Any, engine_id: str, timeout: int = 30000) -> None:
+    qtbot.waitUntil(
+        lambda: window.session.backend is not None and window.session.backend.engine_id == engine_id,
+        timeout=timeout,
+    )
+
+
+def wait_for_voices(qtbot: Any, window: Any, timeout: int = 15000) -> None:
+    model = window.voices.model
+    qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() > 0 and not model.error, timeout=timeout)

@@ -1,0 +1,283 @@
+"""The player in the real widgets, through a real QAudioSink on the PulseAudio null sink.
+
+The engine here is the in-test tone engine (real PCM, exact timings, awkward chunk cuts);
+tests/integration/player/ runs the same controller against the local ElevenLabs-compatible
+server and the offline voice. Run with ``tests/run.sh tests/ui/test_player.py`` (which
+provides the sound server); without it the audio tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from studio.errors import StudioError
+from studio.playback.pcm_player import PlayerState
+from studio.ui.player_controller import FROM_CACHE_STATUS
+from tests.integration.player.rig import Rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
+from tests.integration.player.rig import make_rig as _make_rig
+from tests.integration.player.tone_backend import ToneBackend, tone_request
+
+TEXT = "The quick brown fox jumps over the lazy dog. Then it naps."
+
+
+def make_rig(qtbot, tmp_path: Path, backend: ToneBackend, text: str = TEXT) -> Rig:
+    return _make_rig(qtbot, tmp_path, backend, text, tone_request)
+
+
+def _nonspace(text: str) -> set[int]:
+    return {i for i, ch in enumerate(text) if not ch.isspace()}
+
+
+@needs_audio
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute-times", "relative-times"])
+def test_highlight_follows_the_audio_through_the_whole_text(qtbot, tmp_path, rigs, relative) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend(relative_times=relative))
+    rigs.append(rig)
+    rig.start_sampling()
+    started = time.monotonic()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        rig.controller.play()
+    elapsed = time.monotonic() - started
+    assert not rig.errors
+    duration = len(TEXT) * rig.backend.char_seconds
+    # It really played out loud at the audio rate, not dumped at network speed.
+    assert elapsed >= duration * 0.9
+    indices = [index for index, _clock, _shown in rig.samples if index is not None]
+    assert indices == sorted(indices), "the highlight went backwards"
+    assert _nonspace(TEXT) - set(indices) <= {len(TEXT) - 1} | set(), "characters were skipped"
+    for index, clock, shown in rig.samples:
+        if index is None:
+            continue
+        # The highlight is on the character whose tone is playing now (±1 for the sampling gap),
+        # and on the right text in the editor.
+        assert abs(index - clock / rig.backend.char_seconds) <= 1.5
+        assert shown == TEXT[index]
+
+
+@needs_audio
+def test_two_shades_word_and_character(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend())
+    rigs.append(rig)
+    rig.controller.play()
+    qtbot.waitUntil(lambda: (rig.controller.highlighted_index or 0) >= 5, timeout=10000)
+    selections = rig.editor.extraSelections()
+    assert len(selections) == 2
+    word, char = selections
+    assert word.cursor.selectedText() == "quick"
+    assert char.cursor.selectedText() in "quick"
+    assert word.format.background().color() != char.format.background().color()
+    rig.controller.stop()
+    assert rig.editor.extraSelections() == []
+
+
+@needs_audio
+def test_pause_holds_the_clock_and_resume_finishes(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend())
+    rigs.append(rig)
+    player = rig.controller.player
+    rig.controller.play()
+    qtbot.waitUntil(lambda: player.played_seconds() > 0.5, timeout=10000)
+    rig.controller.toggle_pause()
+    assert player.state is PlayerState.PAUSED
+    held = player.played_seconds()
+    highlighted = rig.controller.highlighted_index
+    qtbot.wait(400)
+    assert player.played_seconds() == held
+    assert rig.controller.highlighted_index == highlighted
+    with qtbot.waitSignal(player.finished, timeout=20000):
+        rig.controller.toggle_pause()
+    assert player.played_seconds() == pytest.approx(player.received_seconds(), abs=0.01)
+
+
+@needs_audio
+def test_click_a_generated_word_to_seek(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05))
+    rigs.append(rig)
+    player = rig.controller.player
+    rig.controller.play()
+    qtbot.waitUntil(lambda: player.input_complete and player.played_seconds() > 0.2, timeout=10000)
+    target = TEXT.index("lazy")
+    cursor = QTextCursor(rig.editor.document())
+    cursor.setPosition(target + 2)
+    point = rig.editor.cursorRect(cursor).center()
+    qtbot.mouseClick(rig.editor.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    expected = target * rig.backend.char_seconds
+    assert player.played_seconds() >= expected - 0.01
+    qtbot.waitUntil(lambda: rig.controller.highlighted_index is not None
+                    and rig.controller.highlighted_index >= target, timeout=5000)
+    assert rig.controller.highlighted_index < target + 8
+    # The time bar can seek too, but only within what was received.
+    rig.controller.seek(1.0)
+    assert player.played_seconds() == pytest.approx(1.0, abs=0.1)
+
+
+@needs_audio
+def test_stop_closes_the_stream_and_ends_the_worker(qtbot, tmp_path, rigs) -> None:
+    backend = ToneBackend(realtime_factor=1.0)  # the engine is slower than playback
+    rig = make_rig(qtbot, tmp_path, backend, text=TEXT * 4)
+    rigs.append(rig)
+    rig.controller.play()
+    qtbot.waitUntil(lambda: rig.controller.player.received_seconds() > 0.3, timeout=10000)
+    worker = rig.controller.session_worker
+    assert worker is not None
+    stopped_at = time.monotonic()
+    rig.controller.stop()
+    # The stream was closed during stop() itself, from the GUI thread: no waiting for a chunk.
+    assert backend.closed_at and backend.closed_at[0] >= stopped_at
+    assert worker.wait(2.0), "the stream worker kept running after Stop"
+    assert backend.generator_exited.is_set()
+    assert rig.controller.player.state is PlayerState.STOPPED
+    assert rig.editor.extraSelections() == []
+    assert not rig.errors
+
+
+@needs_audio
+def test_second_play_comes_from_the_cache(qtbot, tmp_path, rigs) -> None:
+    backend = ToneBackend(realtime_factor=0.05)
+    rig = make_rig(qtbot, tmp_path, backend, text="Hello there.")
+    rigs.append(rig)
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    assert len(backend.requests) == 1
+    assert FROM_CACHE_STATUS not in rig.statuses
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    assert len(backend.requests) == 1, "the same audio was paid for twice"
+    assert FROM_CACHE_STATUS in rig.statuses
+    assert rig.transport.status_label.text().startswith("Finished")
+    indices = [i for i, _c, _s in rig.samples if i is not None]
+    assert indices and indices == sorted(indices) and max(indices) >= len("Hello there.") - 2
+
+
+@needs_audio
+def test_failure_mid_stream_keeps_what_arrived_playable(qtbot, tmp_path, rigs) -> None:
+    backend = ToneBackend(fail_after_chunks=3, realtime_factor=0.05)
+    rig = make_rig(qtbot, tmp_path, backend)
+    rigs.append(rig)
+    with qtbot.waitSignal(rig.controller.error, timeout=10000) as blocker:
+        rig.controller.play()
+    error = blocker.args[0]
+    assert isinstance(error, StudioError) and "broke off" in str(error)
+    player = rig.controller.player
+    assert player.state is PlayerState.STOPPED
+    received = player.received_seconds()
+    assert received == pytest.approx(3 * 7 * backend.char_seconds, abs=0.01)
+    assert any(s.startswith("Stopped:") for s in rig.statuses)
+    # What arrived plays again without asking the engine.
+    player.seek(0.0)
+    with qtbot.waitSignal(player.finished, timeout=10000):
+        rig.controller.toggle_pause()
+    assert len(backend.requests) == 1
+    # Nothing partial went into the cache: a new Play asks again.
+    rig.controller.play()
+    qtbot.waitUntil(lambda: len(backend.requests) == 2, timeout=5000)
+
+
+@needs_audio
+def test_editing_while_playing_never_highlights_changed_text(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend())
+    rigs.append(rig)
+    rig.start_sampling()
+    rig.controller.play()
+    qtbot.waitUntil(lambda: (rig.controller.highlighted_index or 0) >= 3, timeout=10000)
+    # Type at the very start: everything moves right by the inserted length.
+    cursor = QTextCursor(rig.editor.document())
+    cursor.insertText("NEW ")
+    # Replace a word that has not been spoken yet.
+    doc_text = rig.editor.toPlainText()
+    at = doc_text.index("lazy")
+    cursor.setPosition(at)
+    cursor.setPosition(at + 4, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("idle")
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        pass
+    lazy = TEXT.index("lazy")
+    spoken_after_edit = [(i, shown) for i, _c, shown in rig.samples if i is not None]
+    assert spoken_after_edit
+    for index, shown in spoken_after_edit:
+        assert shown == TEXT[index], "a highlight landed on text that is not what is being spoken"
+        assert not lazy <= index < lazy + 4, "an edited word was highlighted"
+    assert max(i for i, _ in spoken_after_edit) > lazy + 4  # and it went on after the edit
+
+
+@needs_audio
+def test_transport_bar_shows_position_and_fills_as_audio_arrives(qtbot, tmp_path, rigs) -> None:
+    backend = ToneBackend(realtime_factor=0.5)
+    rig = make_rig(qtbot, tmp_path, backend)
+    rigs.append(rig)
+    rig.controller.play()
+    qtbot.waitUntil(lambda: rig.controller.player.received_seconds() > 0.5, timeout=10000)
+    position, received, total = rig.transport.time_bar.times
+    assert 0 <= position <= received <= total
+    assert total == pytest.approx(len(TEXT) * backend.char_seconds, rel=0.2)  # estimated from the text
+    assert rig.transport.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: rig.controller.player.input_complete, timeout=10000)
+    qtbot.wait(50)
+    _p, received, total = rig.transport.time_bar.times
+    assert received == total == pytest.approx(len(TEXT) * backend.char_seconds, abs=0.01)
+    assert rig.transport.time_label.text().endswith("/ 0:02")
+    rig.transport.volume_slider.setValue(30)
+    assert rig.controller.player.volume == pytest.approx(0.3)
+
+
+NO_DEVICE_SCRIPT = r"""
+import sys
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtMultimedia import QMediaDevices
+app = QApplication([])
+from studio.core.cancel import CancelToken
+from studio.ui.player_controller import PlayerController
+from studio.ui.transport_bar import TransportBar
+from studio.ui.worker import WorkerPool
+from tests.integration.player.rig import Rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
+from tests.integration.player.rig import make_rig as _make_rig
+from tests.integration.player.tone_backend import ToneBackend, tone_request
+backend = ToneBackend()
+editor = QPlainTextEdit("Hello there.")
+transport = TransportBar()
+pool = WorkerPool()
+controller = PlayerController(editor, transport, pool, lambda t: (backend, tone_request(t)), None)
+errors = []
+controller.error.connect(errors.append)
+controller.play()
+print("outputs", len(QMediaDevices.audioOutputs()))
+print("errors", [type(e).__name__ for e in errors])
+print("message", str(errors[0]) if errors else "")
+print("requests", len(backend.requests))
+print("status", transport.status_label.text())
+controller.shutdown(); pool.shutdown()
+"""
+
+
+def test_no_audio_device_is_reported_and_costs_nothing(tmp_path) -> None:
+    """A machine with no sound output: a clear message, and no request sent to the engine."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        PULSE_SERVER=f"unix:{tmp_path}/no-such-socket",
+        PULSE_RUNTIME_PATH=str(tmp_path),
+        XDG_RUNTIME_DIR=str(tmp_path),
+        PIPEWIRE_REMOTE=f"{tmp_path}/no-pipewire",
+        QT_LOGGING_RULES="*.debug=false;qt.multimedia*=false",
+    )
+    env.pop("STUDIO_TEST_AUDIO", None)
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", NO_DEVICE_SCRIPT], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["outputs"] == "0"
+    assert lines["errors"] == "['NoAudioOutputError']"
+    assert "No sound output" in lines["message"] and "speakers or headphones" in lines["message"]
+    assert lines["requests"] == "0"
+    assert lines["status"].startswith("Stopped: No sound output")

@@ -1,0 +1,130 @@
+"""Export over the in-test engine: files, pauses, subtitles beside the audio, loudness, no partial files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from studio.api.errors import AuthenticationError
+from studio.core.audio_export import ExportError
+from studio.core.cache import SpeechCache
+from studio.core.exporter import ExportOptions, export_script
+from studio.core.longform import GenerationError, LongformGenerator, LongformSettings
+from studio.core.loudness import LoudnessMeter
+
+from .fake_backend import FakeBackend, expected_samples
+from .subtitle_rules import check_srt_rules
+
+SCRIPT = "\n\n".join(
+    f"Chapter {i}. The rain kept falling on the roofs of the old town, and nobody came. Then, at last, a knock." for i in range(6)
+)
+
+
+def _generator(backend: FakeBackend, cache: SpeechCache | None, **changes: object) -> LongformGenerator:
+    settings = LongformSettings(voice_id="v", model_id="eleven_multilingual_v2", concurrency=3, **changes)  # type: ignore[arg-type]
+    return LongformGenerator(backend, settings, cache=cache)
+
+
+def test_export_wav_with_pauses_and_every_subtitle_format(tmp_path: Path) -> None:
+    out = tmp_path / "book.wav"
+    generator = _generator(FakeBackend(), SpeechCache(tmp_path / "cache"), pause_ms=750)
+    result = export_script(generator, SCRIPT, ExportOptions(out, ("srt", "vtt", "karaoke", "lrc", "json"), title="Rain"))
+    paragraphs = SCRIPT.split("\n\n")
+    pause = 750 * 24_000 // 1000
+    expected = sum(expected_samples(p, 24_000) for p in paragraphs) + pause * (len(paragraphs) - 1)
+    assert result.total_samples == expected
+    with sf.SoundFile(out) as f:
+        assert f.frames == expected and f.title == "Rain"
+        audio = f.read(dtype="int16")
+    # The pause is real silence at the exact place.
+    first_end = expected_samples(paragraphs[0], 24_000)
+    assert not audio[first_end : first_end + pause].any()
+    assert audio[first_end + pause : first_end + pause + 2000].any()
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert names == ["book.karaoke.vtt", "book.lrc", "book.srt", "book.timings.json", "book.vtt", "book.wav"]
+    check_srt_rules((tmp_path / "book.srt").read_text())
+    timings = json.loads((tmp_path / "book.timings.json").read_text())
+    second = [w for w in timings["words"] if w["text"] == "Chapter"][1]
+    assert second["start_sample"] == first_end + pause  # the fake speaks from sample 0 of its segment
+    assert SCRIPT[second["script_start"] : second["script_end"]] == "Chapter"
+
+
+@pytest.mark.parametrize("target", [-16.0, -23.0])
+def test_loudness_normalisation_reaches_the_target(tmp_path: Path, target: float) -> None:
+    out = tmp_path / f"loud{int(target)}.flac"
+    result = export_script(_generator(FakeBackend(), None), SCRIPT, ExportOptions(out, loudness_target=target))
+    with sf.SoundFile(out) as f:
+        data = f.read(dtype="float64")
+    meter = LoudnessMeter(24_000)
+    meter.add(data)
+    assert meter.integrated_lufs() == pytest.approx(target, abs=0.3)
+    assert result.loudness_measured is not None and result.loudness_result == pytest.approx(target, abs=0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # the spool is gone
+
+
+def test_refuses_before_spending_when_the_file_exists(tmp_path: Path) -> None:
+    out = tmp_path / "taken.mp3"
+    out.write_bytes(b"precious")
+    backend = FakeBackend()
+    with pytest.raises(ExportError, match="already exists"):
+        export_script(_generator(backend, None), SCRIPT, ExportOptions(out))
+    assert backend.requests == [] and out.read_bytes() == b"precious"
+    (tmp_path / "taken.srt").write_text("old")
+    with pytest.raises(ExportError, match="taken.srt"):
+        export_script(_generator(backend, None), SCRIPT, ExportOptions(tmp_path / "taken.ogg", ("srt",)))
+    assert backend.requests == []
+
+
+def test_failed_segment_leaves_no_files_and_resume_finishes(tmp_path: Path) -> None:
+    cache = SpeechCache(tmp_path / "cache")
+    target = SCRIPT.split("\n\n")[4]
+
+    def fail(text: str):  # type: ignore[no-untyped-def]
+        return AuthenticationError("The API key was rejected", "Paste a new key.") if text == target else None
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "book.ogg"
+    with pytest.raises(GenerationError, match="Paragraph 5"):
+        export_script(_generator(FakeBackend(fail_texts=fail), cache), SCRIPT, ExportOptions(out, ("srt",)))
+    assert list(out_dir.iterdir()) == []
+    good, damaged = cache.verify()
+    assert damaged == 0 and good == 5
+    resumed = FakeBackend()
+    result = export_script(_generator(resumed, cache), SCRIPT, ExportOptions(out, ("srt",)))
+    assert [r.text for r in resumed.requests] == [target]
+    assert result.generation.segments_from_cache == 5 and out.exists() and (out_dir / "book.srt").exists()
+
+
+def test_unknown_subtitle_format_and_loudness_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="subtitle format"):
+        export_script(_generator(FakeBackend(), None), SCRIPT, ExportOptions(tmp_path / "a.wav", ("ass",)))
+    with pytest.raises(ExportError, match="LUFS"):
+        export_script(_generator(FakeBackend(), None), SCRIPT, ExportOptions(tmp_path / "a.wav", loudness_target=-14))
+
+
+def test_streams_in_order_without_holding_the_whole_book(tmp_path: Path) -> None:
+    """The writer receives audio while generation is still running (not all at the end)."""
+    out = tmp_path / "stream.wav"
+    backend = FakeBackend(latency=0.02)
+    seen: list[int] = []
+    from studio.core import audio_export
+
+    original = audio_export.AudioFileWriter.write
+
+    def spy(self, samples):  # type: ignore[no-untyped-def]
+        seen.append(len(backend.requests))
+        return original(self, samples)
+
+    audio_export.AudioFileWriter.write = spy  # type: ignore[method-assign]
+    try:
+        script = "\n\n".join(f"Part {i} of the story." for i in range(40))
+        export_script(_generator(backend, None), script, ExportOptions(out))
+    finally:
+        audio_export.AudioFileWriter.write = original  # type: ignore[method-assign]
+    assert seen[0] < 40  # writing began before the last request was sent
+    assert np.count_nonzero(sf.read(out, dtype="int16")[0]) > 0

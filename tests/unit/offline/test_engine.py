@@ -1,0 +1,240 @@
+"""The offline engine with real Piper synthesis: chunks, timings, settings, seeds, bad input."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from studio.api.models import SpeechChunk, VoiceSettings
+from studio.core.cancel import CancelToken
+from studio.offline.engine import OfflineEngine, get_engine
+from studio.offline.errors import EmptyTextError, OfflineEngineError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineEngine:
+    return get_engine()
+
+
+class Take:
+    def __init__(self, chunks: list[SpeechChunk], rate: int) -> None:
+        self.chunks = chunks
+        self.rate = rate
+        self.pcm = np.frombuffer(b"".join(c.audio for c in chunks), dtype="<i2")
+        self.chars: list[str] = []
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.spoken = ""
+        for chunk in chunks:
+            assert chunk.alignment is not None and chunk.normalized_alignment is not None
+            self.chars += chunk.alignment.characters
+            self.starts += chunk.alignment.character_start_times_seconds
+            self.ends += chunk.alignment.character_end_times_seconds
+            self.spoken += "".join(chunk.normalized_alignment.characters)
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / self.rate
+
+    def span(self, text: str, piece: str) -> tuple[float, float]:
+        i = text.index(piece)
+        return self.starts[i], self.ends[i + len(piece) - 1]
+
+    def rms(self, t0: float, t1: float) -> float:
+        part = self.pcm[int(t0 * self.rate) : int(t1 * self.rate)].astype(np.float64)
+        return float(np.sqrt(np.mean(part**2))) if part.size else 0.0
+
+
+def speak(engine: OfflineEngine, text: str, **kwargs: object) -> Take:
+    return Take(list(engine.stream(text, **kwargs)), engine.sample_rate)  # type: ignore[arg-type]
+
+
+def check_covers(take: Take, text: str) -> None:
+    """Every character of the text has a time; times never go backwards; they fit the audio."""
+    assert "".join(take.chars) == text
+    assert len(take.starts) == len(take.ends) == len(text)
+    assert all(a <= b for a, b in zip(take.starts, take.starts[1:]))
+    assert all(a <= b for a, b in zip(take.ends, take.ends[1:]))
+    assert all(s <= e for s, e in zip(take.starts, take.ends))
+    assert take.starts[0] >= 0
+    assert take.ends[-1] == pytest.approx(take.seconds, abs=0.002)
+
+
+def test_engine_is_cached_per_voice_and_loaded_once(engine: OfflineEngine) -> None:
+    results: list[OfflineEngine] = []
+    threads = [threading.Thread(target=lambda: results.append(get_engine())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result is engine for result in results)
+    assert engine.is_loaded and engine.sample_rate == 22050
+
+
+def test_unknown_voice_id_is_a_clear_error() -> None:
+    with pytest.raises(OfflineEngineError, match="not found"):
+        get_engine("offline-no-such-voice")
+
+
+def test_streams_sentence_by_sentence_with_absolute_times(engine: OfflineEngine) -> None:
+    text = "Dr. Smith paid $1,200 on Monday. Mr. Jones didn't! Was it fair?"
+    take = speak(engine, text, seed=1)
+    # Three sentences: "Dr." and "Mr." do not end one.
+    assert ["".join(c.alignment.characters) for c in take.chunks] == [  # type: ignore[union-attr]
+        "Dr. Smith paid $1,200 on Monday. ", "Mr. Jones didn't! ", "Was it fair?",
+    ]
+    check_covers(take, text)
+    # Times are absolute: each chunk starts where the audio before it ended.
+    offset = 0.0
+    for chunk in take.chunks:
+        assert chunk.alignment.character_start_times_seconds[0] >= offset - 1e-3  # type: ignore[union-attr]
+        offset += len(chunk.audio) / 2 / engine.sample_rate
+        assert chunk.alignment.character_end_times_seconds[-1] == pytest.approx(offset, abs=0.002)  # type: ignore[union-attr]
+    assert len(take.pcm) > 0 and np.abs(take.pcm).max() > 10_000
+
+
+def test_money_spans_the_whole_time_it_is_spoken(engine: OfflineEngine) -> None:
+    text = "He paid $1,200 today."
+    take = speak(engine, text, seed=2)
+    check_covers(take, text)
+    paid = take.span(text, "paid")
+    money = take.span(text, "$1,200")
+    today = take.span(text, "today")
+    # "one thousand two hundred dollars" is several words: far longer than one short word.
+    assert money[1] - money[0] > 2.5 * (paid[1] - paid[0])
+    assert paid[1] <= money[0] and money[1] <= today[0]
+    assert "one thousand two hundred dollars" in take.spoken
+    assert "doctor" in speak(engine, "Dr. Who.", seed=2).spoken
+
+
+def test_pauses_fall_on_punctuation_and_words_on_speech(engine: OfflineEngine) -> None:
+    text = "We waited. Then, silence fell."
+    take = speak(engine, text, seed=3)
+    check_covers(take, text)
+    for word in ("waited", "Then", "silence"):
+        start, end = take.span(text, word)
+        assert take.rms(start, end) > 1500, word
+    for pause in (". ", ", "):
+        start, end = take.span(text, pause)
+        assert end - start > 0.05
+        assert take.rms(start, end) < 400, pause
+
+
+def test_same_seed_same_take_and_no_seed_varies(engine: OfflineEngine) -> None:
+    text = "A seed makes this take come out the same."
+    first = speak(engine, text, seed=1234)
+    again = speak(engine, text, seed=1234)
+    other = speak(engine, text, seed=99)
+    assert first.pcm.tobytes() == again.pcm.tobytes()
+    assert first.starts == again.starts and first.ends == again.ends
+    assert other.pcm.tobytes() != first.pcm.tobytes()
+    unseeded = [speak(engine, text).pcm.tobytes() for _ in range(2)]
+    assert unseeded[0] != unseeded[1]
+
+
+def test_speed_changes_length_and_stability_changes_the_take(engine: OfflineEngine) -> None:
+    text = "Speed and stability both change how this sentence sounds."
+    slow = speak(engine, text, seed=5, settings=VoiceSettings(speed=0.7))
+    normal = speak(engine, text, seed=5, settings=VoiceSettings(speed=1.0))
+    fast = speak(engine, text, seed=5, settings=VoiceSettings(speed=1.2))
+    assert slow.seconds > normal.seconds * 1.2
+    assert fast.seconds < normal.seconds * 0.92
+    steady = speak(engine, text, seed=5, settings=VoiceSettings(stability=1.0))
+    lively = speak(engine, text, seed=5, settings=VoiceSettings(stability=0.0))
+    assert steady.pcm.tobytes() != lively.pcm.tobytes()
+    params_steady = engine.synthesis_params(VoiceSettings(stability=1.0))
+    params_lively = engine.synthesis_params(VoiceSettings(stability=0.0))
+    assert params_steady.noise_scale < params_lively.noise_scale
+    assert params_steady.noise_w < params_lively.noise_w
+    default = engine.synthesis_params(None)
+    assert default.noise_scale == pytest.approx(0.667) and default.length_scale == 1.0
+
+
+def test_settings_without_an_offline_meaning_are_reported(engine: OfflineEngine) -> None:
+    unsupported = engine.unsupported_settings()
+    assert set(unsupported) == {"similarity_boost", "style", "use_speaker_boost"}
+    assert all(len(reason) > 20 for reason in unsupported.values())
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  \n"])
+def test_empty_text_is_a_clear_error(engine: OfflineEngine, text: str) -> None:
+    with pytest.raises(EmptyTextError) as caught:
+        engine.stream(text)
+    assert "no text" in str(caught.value)
+
+
+def test_seed_out_of_range_is_refused(engine: OfflineEngine) -> None:
+    with pytest.raises(OfflineEngineError, match="seed"):
+        engine.stream("Hello.", seed=2**32)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I love it 😀👍🏽 and ❤️ too. 👨‍👩‍👧",
+        "Arabic: مرحبا بالعالم. Hebrew: שלום עולם.",
+        "Chinese 你好世界。Japanese こんにちは。",
+        "Bell\x07 null\x00 escape\x1b tab\t and\r\n newline.",
+        "A lone surrogate \ud800 here.",
+        "Raw [[ phonemes ]] are not phonemes.",
+        "😀",
+        "...",
+        "ⅷ ∑ ∞ ©",
+    ],
+    ids=["emoji", "rtl", "cjk", "control", "surrogate", "brackets", "only-emoji", "only-dots", "symbols"],
+)
+def test_odd_input_is_spoken_or_skipped_and_fully_timed(engine: OfflineEngine, text: str) -> None:
+    take = speak(engine, text, seed=7)
+    check_covers(take, text)
+    assert take.seconds > 0
+
+
+def test_cancel_between_sentences(engine: OfflineEngine) -> None:
+    token = CancelToken()
+    text = " ".join(f"This is sentence number {n}." for n in range(1, 30))
+    received = []
+    for chunk in engine.stream(text, cancel=token):
+        received.append(chunk)
+        token.cancel()
+    assert len(received) == 1
+
+
+def test_cancel_from_another_thread_stops_promptly(engine: OfflineEngine) -> None:
+    token = CancelToken()
+    text = " ".join(f"Here is a rather long sentence, number {n}, that takes a while." for n in range(60))
+    chunks = engine.stream(text, cancel=token)
+    first = next(chunks)
+    assert first.audio
+    threading.Timer(0.05, token.cancel).start()
+    started = time.perf_counter()
+    rest = list(chunks)
+    elapsed = time.perf_counter() - started
+    assert len(rest) < 30
+    assert elapsed < 5.0  # generous: the point is it stops, not how fast this machine is
+
+
+def test_two_threads_can_speak_at_once(engine: OfflineEngine) -> None:
+    texts = ["The first voice speaks here. And again.", "The second one talks over it. Twice."]
+    takes: dict[int, Take] = {}
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            takes[i] = speak(engine, texts[i], seed=11)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for i in range(2):
+        check_covers(takes[i], texts[i])
+        assert takes[i].pcm.tobytes() == speak(engine, texts[i], seed=11).pcm.tobytes()
