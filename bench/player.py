@@ -13,12 +13,17 @@ Keys (targets from the issue):
   over ``--runs`` plays, each with an injected server delay before the response starts.
 * ``sync_error_ms_p95`` / ``_max`` (≤ 20 / ≤ 50): every 7 ms during a ~2-minute narration,
   the distance between the audio clock (the sink's processed time) and the timing interval
-  of the character the editor shows highlighted (0 when the clock is inside it, or when that
-  character is the one the timings say is current, e.g. in a pause).
+  of the character the editor shows highlighted (0 when the clock is inside it). In a pause
+  the timings name no character and the last one spoken stays highlighted, so a character's
+  interval runs until the next character starts; ``sync_samples_in_pauses`` counts the
+  samples where that made the difference.
 * ``gui_stall_ms_p99`` / ``_max`` (≤ 16 / ≤ 50): a 5 ms heartbeat timer on the GUI thread
   while streaming and playing that narration; a stall is the lateness of a beat.
 * ``offline_first_audio_ms`` (≤ 400, median of runs): from Play to the first sample in the
   sink with the offline engine, its voice already loaded (null if OfflineBackend is absent).
+* ``offline_sync_error_ms_*`` / ``offline_gui_stall_ms_*`` (no target; for information): the
+  same measurements on a shorter narration by the offline engine running in this process,
+  where synthesis competes with the GUI thread for the interpreter.
 
 Usage: ``.venv/bin/python bench/player.py [--runs N] [--narration-chars N]``.
 """
@@ -317,6 +322,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
     studio.editor.setPlainText(text)
     controller = studio.controller
     errors_ms: list[float] = []
+    in_pause: list[bool] = []
     beats: list[float] = []
     clock_timer = QElapsedTimer()
 
@@ -326,14 +332,15 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         if index is None or timings is None:
             return
         now = controller.player.played_seconds()
-        if timings.char_at(now) == index:
-            errors_ms.append(0.0)
-            return
         distances = []
-        for start, end in timings.intervals_of(index):
+        strict = []
+        for start, end in timings.current_spans_of(index):
             distances.append(0.0 if start <= now <= end else min(abs(now - start), abs(now - end)))
+        for start, end in timings.intervals_of(index):
+            strict.append(0.0 if start <= now <= end else min(abs(now - start), abs(now - end)))
         if distances:
             errors_ms.append(min(distances) * 1000)
+            in_pause.append(min(strict) > 0 and min(distances) == 0)
 
     sampler = QTimer()
     sampler.setTimerType(Qt.TimerType.PreciseTimer)
@@ -369,10 +376,11 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         sampler.stop()
         heartbeat.stop()
         studio.close()
-    return {"errors_ms": errors_ms, "stalls_ms": beats, "audio_s": audio, "wall_s": wall}
+    return {"errors_ms": errors_ms, "stalls_ms": beats, "audio_s": audio, "wall_s": wall,
+            "pause_samples": sum(in_pause)}
 
 
-def offline_runs(app: Any, runs: int) -> list[float] | None:
+def offline_runs(app: Any, runs: int, narration_chars: int) -> tuple[list[float], dict[str, Any] | None] | None:
     try:
         from studio.core.backends.offline import OfflineBackend  # type: ignore[import-not-found]
     except ImportError:
@@ -403,7 +411,14 @@ def offline_runs(app: Any, runs: int) -> list[float] | None:
             wait_until(app, lambda: studio.pool.active_count == 0, 5)
     finally:
         studio.close()
-    return times
+    narration_result = None
+    if narration_chars > 0:
+        narration_result = narration_run(
+            app, backend,
+            lambda text: TextToSpeechRequest(voice_id=voice_id, text=text, output_format="pcm_22050"),
+            narration(narration_chars),
+        )
+    return times, narration_result
 
 
 def main() -> None:
@@ -411,6 +426,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--server-delay", type=float, default=0.3)
     parser.add_argument("--narration-chars", type=int, default=1900, help="about 2 minutes of speech")
+    parser.add_argument("--offline-narration-chars", type=int, default=600,
+                        help="the same sync/stall measurement with the offline engine in-process (0: skip)")
     args = parser.parse_args()
 
     with sound_server() as sound, speech_server() as base:
@@ -434,7 +451,8 @@ def main() -> None:
         result = narration_run(app, backend, lambda t: TextToSpeechRequest(voice_id=voice.voice_id, text=t,
                                                                            output_format="pcm_24000"), text)
         client.close()
-        offline = offline_runs(app, max(5, args.runs // 2))
+        offline_result = offline_runs(app, max(5, args.runs // 2), args.offline_narration_chars)
+        offline, offline_narration = offline_result if offline_result else (None, None)
 
     out = {
         "first_audio_overhead_ms_p50": round(percentile(overheads, 0.5), 2),
@@ -446,11 +464,16 @@ def main() -> None:
         "offline_first_audio_ms": round(statistics.median(offline), 1) if offline else None,
         "offline_first_audio_ms_max": round(max(offline), 1) if offline else None,
         "stop_to_worker_end_ms_max": round(max(stops), 1) if stops else None,
+        "offline_sync_error_ms_p95": round(percentile(offline_narration["errors_ms"], 0.95), 2) if offline_narration else None,
+        "offline_sync_error_ms_max": round(max(offline_narration["errors_ms"]), 2) if offline_narration else None,
+        "offline_gui_stall_ms_p99": round(percentile(offline_narration["stalls_ms"], 0.99), 2) if offline_narration else None,
+        "offline_gui_stall_ms_max": round(max(offline_narration["stalls_ms"]), 2) if offline_narration else None,
         "runs": len(overheads),
         "server_delay_s": args.server_delay,
         "narration_audio_s": round(result["audio_s"], 1),
         "narration_wall_s": round(result["wall_s"], 1),
         "sync_samples": len(result["errors_ms"]),
+        "sync_samples_in_pauses": result["pause_samples"],
         "heartbeats": len(result["stalls_ms"]),
         "sound": sound,
     }

@@ -178,6 +178,19 @@ class AlignmentClock:
     def intervals_of(self, text_index: int) -> list[tuple[float, float]]:
         return [(s, e) for s, e, i in zip(self._starts, self._ends, self._index, strict=True) if i == text_index]
 
+    def current_spans_of(self, text_index: int) -> list[tuple[float, float]]:
+        """When ``text_index`` is the current character: from its start until the next one starts.
+
+        Differs from :meth:`intervals_of` only in pauses, where the timings name no character
+        and the last one spoken stays current (the last span ends at its own end time).
+        """
+        spans = []
+        for pos, index in enumerate(self._index):
+            if index == text_index:
+                until = self._search_key[pos + 1] if pos + 1 < len(self._search_key) else self._ends[pos]
+                spans.append((self._starts[pos], max(until, self._ends[pos])))
+        return spans
+
 
 def word_span(text: str, index: int) -> tuple[int, int] | None:
     """The word containing ``text[index]`` as (start, end), or None for space/punctuation."""

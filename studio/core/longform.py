@@ -132,11 +132,13 @@ class Plan:
     @property
     def credits_needed(self) -> float:
         """Estimated credits for the segments not yet in the cache."""
-        return sum(
-            len(s) * self.credits_per_character
-            for s, k, c in zip(self.segments, self.keys, self.cached, strict=True)
-            if k is not None and not c
-        )
+        seen: set[str] = set()
+        total = 0.0
+        for segment, key, cached in zip(self.segments, self.keys, self.cached, strict=True):
+            if key is not None and not cached and key not in seen:
+                seen.add(key)
+                total += len(segment) * self.credits_per_character
+        return total
 
 
 @dataclass
@@ -360,8 +362,23 @@ class _Run:
         self.limit = self.ceiling
         self.successes_since_429 = 0
         self.result.final_concurrency = self.limit
+        # The same text twice in one script (a refrain, a repeated heading) is made once.
+        self.alias: dict[int, int] = {}
+        self.repeats: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for i, key in enumerate(plan.keys):
+            if key is None:
+                continue
+            if key in first:
+                self.alias[i] = first[key]
+                self.repeats[key] = self.repeats.get(key, 0) + 1
+            else:
+                first[key] = i
+        self.shared: dict[str, list] = {}  # key → [speech, deliveries still to come]  # type: ignore[type-arg]
         self.pending: list[int] = [
-            i for i, (k, c) in enumerate(zip(plan.keys, plan.cached, strict=True)) if k is not None and not c
+            i
+            for i, (k, c) in enumerate(zip(plan.keys, plan.cached, strict=True))
+            if k is not None and not c and i not in self.alias
         ]
         heapq.heapify(self.pending)
         self.ready: dict[int, CachedSpeech] = {}
@@ -573,6 +590,14 @@ class _Run:
             key = self.plan.keys[i]
             if key is None:
                 speech = None
+            elif key in self.shared:
+                entry = self.shared[key]
+                speech = entry[0]
+                entry[1] -= 1
+                if entry[1] <= 0:
+                    del self.shared[key]
+                self.result.segments_from_cache += 1
+                self.result.credits_saved += speech.character_cost or 0.0
             elif i in self.ready:
                 speech = self.ready.pop(i)
             elif self.plan.cached[i]:
@@ -592,6 +617,8 @@ class _Run:
                     self.request_ids[i] = (speech.request_id, speech.created_unix)
             else:
                 break
+            if key is not None and key not in self.shared and self.repeats.get(key) and i not in self.alias:
+                self.shared[key] = [speech, self.repeats[key]]
             self.consumer(segment, speech)
             self.next_deliver += 1
             self.done_chars += len(segment)

@@ -75,6 +75,32 @@ def _boundaries(text: str) -> list[int]:
     return sorted(cuts)
 
 
+# Words that lean on the next one: a cut right after them sounds broken ("the | house").
+_LEANING = frozenset(
+    "a an the and or but nor of to in on at by for with from as than that this these those "
+    "my your his her its our their is are was were be been has have had will would can could "
+    "very so not no".split()
+)
+
+
+def _space_cut(window: str, limit: int) -> int:
+    """A cut at a space in ``window``, avoiding one right after a leaning word."""
+    floor = limit // 3
+    space = window.rfind(" ", floor)
+    if space <= 0:
+        return limit
+    candidate = space
+    while candidate > floor:
+        previous_word = window[:candidate].rsplit(" ", 1)[-1].strip(",;:").lower()
+        if previous_word not in _LEANING:
+            return candidate + 1
+        earlier = window.rfind(" ", floor, candidate)
+        if earlier <= 0:
+            break
+        candidate = earlier
+    return space + 1
+
+
 def _split_long(text: str, start: int, end: int, limit: int) -> list[int]:
     """Cut points inside text[start:end] so no piece is longer than ``limit`` characters."""
     cuts: list[int] = []
@@ -86,8 +112,7 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[int]:
             if match.end() > limit // 3:
                 best = match.end()
         if best is None:
-            space = window.rfind(" ", limit // 3)
-            best = space + 1 if space > 0 else limit
+            best = _space_cut(window, limit)
         piece_start += best
         cuts.append(piece_start)
     return cuts

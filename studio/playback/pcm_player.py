@@ -73,6 +73,7 @@ class PcmPlayer(QObject):
 
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
+    CLOCK_STEP_MAX_S = 0.03
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +88,9 @@ class PcmPlayer(QObject):
         self._cursor = 0  # byte offset in the track of the next write
         self._base_s = 0.0  # track time at which the current sink run started
         self._written = 0  # bytes written since the current sink run started
+        self._clock_processed = -1.0  # last processedUSecs seen (seconds), its time, the last answer
+        self._clock_changed_at = 0.0
+        self._clock_last = 0.0
         self._state = PlayerState.STOPPED
         self._volume = 1.0
         self._held_position = 0.0  # position shown while not playing
@@ -212,14 +216,31 @@ class PcmPlayer(QObject):
         return (len(self._track) // BYTES_PER_FRAME) / self._sample_rate
 
     def played_seconds(self) -> float:
-        """The audio clock: seconds of the track that have been heard."""
-        if self._state is not PlayerState.PLAYING or self._sink is None:
+        """The audio clock: seconds of the track that have been heard.
+
+        ``processedUSecs`` moves in steps (about 15 ms on PulseAudio) while the sound itself
+        moves continuously, so between two steps the clock advances with wall time, by at most
+        :attr:`CLOCK_STEP_MAX_S`, and it never goes backwards within a run of the sink.
+        """
+        sink = self._sink
+        if self._state is not PlayerState.PLAYING or sink is None:
             return self._held_position
-        processed = self._sink.processedUSecs() / 1_000_000
+        processed = sink.processedUSecs() / 1_000_000
+        now = time.monotonic()
+        if processed != self._clock_processed:
+            self._clock_processed = processed
+            self._clock_changed_at = now
+            estimate = processed
+        elif processed > 0 and sink.state() == QtAudio.State.ActiveState:
+            estimate = processed + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
+        else:
+            estimate = processed  # starved or suspended: the sound is not moving
         # Whatever still sits in the sink's buffer has certainly not been heard yet.
-        buffered = max(0, self._sink.bufferSize() - self._sink.bytesFree())
+        buffered = max(0, sink.bufferSize() - sink.bytesFree())
         heard_at_most = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
-        return self._base_s + max(0.0, min(processed, heard_at_most))
+        estimate = max(self._clock_last, min(estimate, heard_at_most))
+        self._clock_last = estimate
+        return self._base_s + estimate
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -304,6 +325,7 @@ class PcmPlayer(QObject):
         self._cursor = min(frame * BYTES_PER_FRAME, len(self._track))
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
+        self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0
         self._held_position = self._base_s
         return True
 

@@ -126,7 +126,7 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def generate_voice(rng: random.Random, index: int) -> dict[str, Any]:
+def generate_voice(rng: random.Random) -> dict[str, Any]:
     """One voice in the full VoiceResponseModel shape, plausible in every field."""
     voice_id = _voice_id(rng)
     first = rng.choice(_FIRST_NAMES)
@@ -215,7 +215,7 @@ def generate_voices(count: int, seed: int = 0) -> list[dict[str, Any]]:
     voices: list[dict[str, Any]] = []
     seen: set[str] = set()
     while len(voices) < count:
-        voice = generate_voice(rng, len(voices))
+        voice = generate_voice(rng)
         if voice["voice_id"] not in seen:
             seen.add(voice["voice_id"])
             voices.append(voice)

@@ -10,6 +10,8 @@ before it can write its header, and WAV is offered only on the non-streaming end
   at a CONSTANT bitrate so the stream can be sent as it is made: LAME writes a placeholder
   Xing frame first and rewrites it on close, which a stream cannot take back; with CBR that
   frame decodes as a few ms of silence and every decoder can still derive the right length.
+- ``opus``: soundfile's Ogg Opus writer (48 kHz only). Ogg pages are written as audio
+  arrives and never rewritten, so the stream is a valid .opus file from the first page.
 - ``wav``: soundfile, PCM_16.
 """
 
@@ -158,6 +160,22 @@ class Mp3Encoder:
         return self._buffer.take()
 
 
+def opus_compression_level(kbps: int) -> float:
+    """libsndfile maps level 0..1 linearly onto 256..6 kbps (per channel) for Opus."""
+    return min(1.0, max(0.0, 1.0 - (kbps * 1000 - 6000) / (256_000 - 6000)))
+
+
+class OpusEncoder(Mp3Encoder):
+    """Ogg Opus, streamed page by page (same incremental buffer as MP3)."""
+
+    def __init__(self, sample_rate: int, kbps: int) -> None:  # noqa: D107 - no super(): other format
+        self._buffer = _GrowingBuffer()
+        self._file = sf.SoundFile(
+            self._buffer, "w", samplerate=sample_rate, channels=1, format="OGG", subtype="OPUS",
+            compression_level=opus_compression_level(kbps),
+        )
+
+
 class WavEncoder:
     """Collects everything, then writes one WAV file (its header needs the total length)."""
 
@@ -183,6 +201,8 @@ def make_encoder(fmt: OutputFormat) -> Encoder:
         return G711Encoder(fmt.codec)
     if fmt.codec == "mp3":
         return Mp3Encoder(fmt.sample_rate, fmt.bitrate_kbps or 128)
+    if fmt.codec == "opus":
+        return OpusEncoder(fmt.sample_rate, fmt.bitrate_kbps or 64)
     if fmt.codec == "wav":
         return WavEncoder(fmt.sample_rate)
     raise ValueError(f"no encoder for {fmt.codec}")

@@ -2,8 +2,8 @@
 
 28 values on convert and with-timestamps, 21 on the two stream endpoints (no ``wav_*``)
 (ENDPOINTS.md §1). FastAPI validates the query value against these lists, so an unknown
-value gets the same 422 ``literal_error`` body ElevenLabs sends. Opus is listed by the API
-but not encoded here: it is refused with 400 ``unsupported_output_format``.
+value gets the same 422 ``literal_error`` body ElevenLabs sends. Every listed format is
+produced: pcm (raw s16le), wav, mp3 (CBR), opus (Ogg Opus), ulaw and alaw (G.711).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ StreamFormat = Literal[
     "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192",
 ]
 DEFAULT_FORMAT = "mp3_44100_128"
-SUPPORTED_CODECS = frozenset({"pcm", "wav", "mp3", "ulaw", "alaw"})
 
 MEDIA_TYPES = {
     "pcm": "audio/pcm",

@@ -3,13 +3,13 @@
 ``/v1/text-to-speech/{voice_id}`` and ``/stream`` send audio bytes as they are made (chunked);
 ``/with-timestamps`` sends one JSON object; ``/stream/with-timestamps`` sends one JSON object
 per line (NDJSON), one line per sentence as the engine yields it, then one line with the
-encoder's tail (``alignment: null``) if the format buffers (mp3). Alignment times are
+encoder's and resampler's tail (``alignment: null``) when there is one. Alignment times are
 absolute from the start of the text, unless the ``relative_times`` fault is scheduled.
 
 Checks, in order: key (401) → body/query (422) → voice (404 ``voice_not_found``) → model
-(400 ``invalid_model``) → format (400 ``unsupported_output_format`` for opus) → text length
-(400 ``max_character_limit_exceeded``) → quota (401 ``quota_exceeded``). Credits are spent
-when synthesis starts and refunded if the engine fails before any audio was made.
+(400 ``invalid_model``) → text length (400 ``max_character_limit_exceeded``) → quota (401
+``quota_exceeded``). Credits are spent when synthesis starts and refunded if the engine fails
+before any audio was made.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from studio.server.errors import ApiHTTPError, voice_not_found
 from studio.server.faults import FaultSpec
 from studio.server.formats import (
     DEFAULT_FORMAT,
-    SUPPORTED_CODECS,
     ConvertFormat,
     OutputFormat,
     StreamFormat,
@@ -113,10 +112,6 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            f"The model {body.model_id} does not exist or cannot do text to speech. "
                            "GET /v1/models lists the models you can use.")
     fmt = parse_format(output_format)
-    if fmt.codec not in SUPPORTED_CODECS:
-        raise ApiHTTPError(400, "unsupported_output_format",
-                           f"The output format {output_format} is not available on this local server. "
-                           "Use an mp3_*, pcm_*, wav_*, ulaw_8000 or alaw_8000 format.")
     limit = request_limit(model, subscribed=state.config.tier != "free")
     if len(body.text) > limit:
         raise ApiHTTPError(400, "max_character_limit_exceeded",

@@ -7,7 +7,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from studio.server.catalog import CatalogEntry
 from studio.server.delivery import json_response

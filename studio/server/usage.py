@@ -26,6 +26,12 @@ class Usage:
         with self._lock:
             return self._count
 
+    @property
+    def active(self) -> int:
+        """Speech requests in progress (reported as ``current-concurrent-requests``)."""
+        with self._lock:
+            return self._active
+
     def charge(self, cost: int) -> None:
         """Spend ``cost`` credits, or refuse with 401 ``quota_exceeded`` (nothing spent)."""
         with self._lock:

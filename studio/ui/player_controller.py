@@ -265,6 +265,10 @@ class PlayerController(QObject):
         except StudioError as exc:
             self._report(exc)
             return
+        except Exception as exc:  # noqa: BLE001 - a bug in building the request must not kill the GUI
+            log.warning("could not build the speech request", exc_info=True)
+            self._report(PlaybackFailedError(type(exc).__name__))
+            return
         session = _Session(
             text=text,
             clock=AlignmentClock(text),

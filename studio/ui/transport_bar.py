@@ -34,12 +34,15 @@ class TimeBar(QWidget):
         self._position = 0.0
         self._received = 0.0
         self._total = 0.0
+        self._dragging = False
 
     def sizeHint(self) -> QSize:
         return QSize(300, 18)
 
     def set_times(self, position: float, received: float, total: float) -> None:
         total = max(total, received, 0.0)
+        if self._dragging:
+            position = self._position  # the person is choosing a place: do not pull the handle away
         values = (position, received, total)
         if values != (self._position, self._received, self._total):
             self._position, self._received, self._total = values
@@ -73,19 +76,31 @@ class TimeBar(QWidget):
         painter.drawEllipse(QPointF(max(5.0, min(played_x, self.width() - 5.0)), self.height() / 2), 5, 5)
         painter.end()
 
-    def _seek_to(self, event: QMouseEvent) -> None:
+    def _seconds_at(self, event: QMouseEvent) -> float | None:
         if self._total <= 0 or self.width() <= 0:
-            return
+            return None
         seconds = self._total * max(0.0, min(1.0, event.position().x() / self.width()))
-        self.seek_requested.emit(min(seconds, self._received))
+        return min(seconds, self._received)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self._seek_to(event)
+            self._dragging = True
+            self.mouseMoveEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._seek_to(event)
+        # While dragging only the handle moves; the audio jumps once, on release.
+        if self._dragging:
+            seconds = self._seconds_at(event)
+            if seconds is not None:
+                self._position = seconds
+                self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._dragging and event.button() == Qt.MouseButton.LeftButton:
+            self._dragging = False
+            seconds = self._seconds_at(event)
+            if seconds is not None:
+                self.seek_requested.emit(seconds)
 
 
 class TransportBar(QWidget):

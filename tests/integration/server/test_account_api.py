@@ -60,3 +60,20 @@ def test_server_error_before_audio_refunds(http: httpx.Client, local_server: Loc
     local_server.inject({"kind": "server_error"})
     assert http.post(TTS, json={"text": "Not charged."}).status_code == 500
     assert http.get("/v1/user/subscription").json()["character_count"] == before
+
+
+def test_engine_failure_is_a_500_and_refunds() -> None:
+    """A voice that cannot load answers 500 something_went_wrong and costs nothing."""
+    from studio.offline.errors import VoiceLoadError
+
+    def broken_engine(voice_id: str | None) -> object:
+        raise VoiceLoadError("The voice model file is damaged", "Download the voice again.")
+
+    with run_server(engine_provider=broken_engine, preload_engine=False) as broken:
+        response = httpx.post(f"{broken.base_url}{TTS}", json={"text": "Hello."}, timeout=30)
+        assert response.status_code == 500
+        detail = response.json()["detail"]
+        assert detail["status"] == "something_went_wrong"
+        assert "damaged" in detail["message"] and "not charged" in detail["message"]
+        assert broken.state.usage.character_count == 0
+        assert broken.state.usage.active == 0

@@ -67,10 +67,16 @@ def test_ulaw_and_alaw_match_pcm_8000(http: httpx.Client) -> None:
         assert len(set(coded.content)) > 50  # real speech uses many code words
 
 
-def test_opus_is_refused_with_a_documented_400(http: httpx.Client) -> None:
-    response = _post(http, TTS, fmt="opus_48000_64")
-    assert response.status_code == 400
-    assert response.json()["detail"]["status"] == "unsupported_output_format"
+@pytest.mark.parametrize("fmt", ["opus_48000_32", "opus_48000_64", "opus_48000_192"])
+def test_opus_is_an_ogg_stream_that_decodes(http: httpx.Client, fmt: str) -> None:
+    response = _post(http, f"{TTS}/stream", fmt=fmt)
+    assert response.status_code == 200
+    assert response.content[:4] == b"OggS" and b"OpusHead" in response.content[:64]
+    samples, rate = decode(response.content)
+    assert rate == 48000
+    duration = assert_speech(samples, rate, TEXT)
+    kbps = len(response.content) * 8 / duration / 1000
+    assert kbps == pytest.approx(int(fmt.split("_")[2]), rel=0.35)  # Opus is VBR: near the target
 
 
 def test_unknown_and_stream_only_formats_get_422(http: httpx.Client) -> None:
@@ -252,3 +258,37 @@ def test_silence_is_not_mistaken_for_speech() -> None:
         assert_speech(np.zeros(16000 * 3), 16000, TEXT)
     with pytest.raises(AssertionError):
         assert_speech(np.random.default_rng(0).uniform(-0.5, 0.5, 16000 * 5), 16000, TEXT)
+
+
+def test_parallel_requests_all_get_speech(local_server: LocalServer) -> None:
+    """Requests interleave sentence by sentence on the one engine; none is corrupted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def speak(seed: int) -> tuple[bytes, int]:
+        response = httpx.post(f"{local_server.base_url}{TTS}/stream", params={"output_format": "pcm_16000"},
+                              json={"text": TEXT, "seed": seed}, timeout=120)
+        assert response.status_code == 200
+        return response.content, int(response.headers["current-concurrent-requests"])
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(speak, [21, 22, 21]))
+    for audio, _ in results:
+        assert_speech(pcm_samples(audio), 16000, TEXT)
+    assert results[0][0] == results[2][0]  # same seed, same audio, even when run side by side
+    assert max(count for _, count in results) >= 2
+
+
+def test_client_hanging_up_stops_the_synthesis(local_server: LocalServer) -> None:
+    import time
+
+    long_text = " ".join(f"This is sentence number {n} of a long chapter." for n in range(40))
+    with httpx.Client(base_url=local_server.base_url, timeout=60) as client:
+        with client.stream("POST", f"{TTS}/stream", params={"output_format": "pcm_16000"},
+                           json={"text": long_text}) as response:
+            assert response.status_code == 200
+            next(response.iter_bytes())
+            assert local_server.state.usage.active >= 1
+    deadline = time.monotonic() + 20
+    while local_server.state.usage.active and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert local_server.state.usage.active == 0

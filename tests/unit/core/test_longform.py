@@ -248,3 +248,16 @@ def test_limit_follows_the_model() -> None:
     plan = generator.plan("word " * 2000)
     assert plan.character_limit == 3000
     assert all(len(s) <= 3000 for s in plan.segments) and len(plan.segments) == 4
+
+
+def test_repeated_text_in_one_script_is_requested_once(tmp_path: Path) -> None:
+    script = "\n\n".join(["The refrain comes back.", "A verse.", "The refrain comes back.", "Another verse.",
+                          "The refrain comes back."])
+    backend = FakeBackend()
+    plan, result, delivered = _run(backend, None, script=script, concurrency=3)
+    assert sorted(r.text for r in backend.requests) == ["A verse.", "Another verse.", "The refrain comes back."]
+    assert [s.text for s, _ in delivered] == script.split("\n\n")
+    refrains = [p for s, p in delivered if s.text == "The refrain comes back."]
+    assert refrains[0] is not None and all(p is not None and p.pcm == refrains[0].pcm for p in refrains)
+    assert result.segments_from_cache == 2 and result.credits_saved == 2 * len("The refrain comes back.")
+    assert plan.credits_needed == len("The refrain comes back.") + len("A verse.") + len("Another verse.")

@@ -238,3 +238,29 @@ def test_two_threads_can_speak_at_once(engine: OfflineEngine) -> None:
     for i in range(2):
         check_covers(takes[i], texts[i])
         assert takes[i].pcm.tobytes() == speak(engine, texts[i], seed=11).pcm.tobytes()
+
+
+def test_nearly_every_sound_of_ordinary_english_finds_its_word(engine: OfflineEngine) -> None:
+    from studio.offline import alignment as align
+    from studio.offline.espeak_events import word_events
+    from studio.offline.sentences import split_sentences
+
+    text = (
+        "The keeper climbed 112 steps at dusk. Dr. Alvarez visited twice a year; Mr. Okafor "
+        "said it kept her honest. In 1987 the lamp was automated, and she was paid $1,200 a "
+        "month to watch the radio within 3.5 miles of the reef."
+    )
+    total = mapped = 0
+    for sentence in split_sentences(text):
+        phonemes: list[str] = []
+        for part in engine._phonemizer.phonemize(sentence.text):  # type: ignore[union-attr]
+            phonemes += ([" "] if phonemes else []) + part
+        words = word_events(sentence.text, engine.voice.espeak_voice)
+        owners = align.map_phonemes_to_words(phonemes, words)
+        sounds = [o for p, o in zip(phonemes, owners) if p not in align.SEPARATORS]
+        total += len(sounds)
+        mapped += sum(o >= 0 for o in sounds)
+        known = [o for o in owners if o >= 0]
+        assert known == sorted(known)  # words are spoken in order
+    assert total > 150
+    assert mapped / total >= 0.98

@@ -71,3 +71,9 @@ def test_is_speakable(text: str, expected: bool) -> None:
 
 def test_empty_text_has_no_sentences() -> None:
     assert split_sentences("") == []
+
+
+def test_a_forced_cut_never_leaves_a_leaning_word_dangling() -> None:
+    text = "Once upon a time in a land far away there lived a very old king who had three daughters."
+    first = texts(text, first_max_chars=50)[0]
+    assert first == "Once upon a time in a land far away there lived "
