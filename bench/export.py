@@ -12,7 +12,7 @@
   compared with where its audio really is in the file (found by checking that the file holds
   that segment's exact samples at the computed offset); the largest difference is reported.
   ``srt_max_error_ms`` is the same comparison for SRT cue starts (milliseconds, so ≤ 0.5).
-* ``peak_rss_mb_2h`` (target ≤ 500): peak resident memory (``ru_maxrss``) of a separate
+* ``peak_rss_mb_2h`` (target ≤ 500): peak resident memory (``VmHWM``) of a separate
   process that exports a script of at least two hours of speech to FLAC with SRT and JSON
   timings, streaming to disk. Its audio is real Piper speech: 24 distinct paragraphs made by
   the offline engine into a fresh cache beforehand, repeated in script order until two hours
@@ -189,6 +189,15 @@ def prepare_two_hours(work: Path) -> tuple[Path, Path]:
     return script, work / "cache2h"
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    fork and exec, so a child of a big parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child_export(script: Path, cache_dir: Path, out: Path, loudness: float | None) -> None:
     from studio.core.exporter import ExportOptions, export_script
 
@@ -198,7 +207,7 @@ def child_export(script: Path, cache_dir: Path, out: Path, loudness: float | Non
         offline_generator(cache), script.read_text(encoding="utf-8"),
         ExportOptions(out, ("srt", "json"), loudness_target=loudness),
     )
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_rss_kb()
     print(json.dumps({
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "audio_hours": round(result.duration_seconds / 3600, 3),

@@ -21,6 +21,8 @@ Keys (targets from the issue):
   while streaming and playing that narration; a stall is the lateness of a beat.
 * ``offline_first_audio_ms`` (≤ 400, median of runs): from Play to the first sample in the
   sink with the offline engine, its voice already loaded (null if OfflineBackend is absent).
+* ``offline_engine_first_chunk_ms`` (context): from Play until the engine yielded its first
+  chunk, i.e. the part of ``offline_first_audio_ms`` spent synthesizing.
 * ``offline_sync_error_ms_*`` / ``offline_gui_stall_ms_*`` (no target; for information): the
   same measurements on a shorter narration by the offline engine running in this process,
   where synthesis competes with the GUI thread for the interpreter.
@@ -380,7 +382,9 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
             "pause_samples": sum(in_pause)}
 
 
-def offline_runs(app: Any, runs: int, narration_chars: int) -> tuple[list[float], dict[str, Any] | None] | None:
+def offline_runs(
+    app: Any, runs: int, narration_chars: int
+) -> tuple[list[float], list[float], dict[str, Any] | None] | None:
     try:
         from studio.core.backends.offline import OfflineBackend  # type: ignore[import-not-found]
     except ImportError:
@@ -396,8 +400,33 @@ def offline_runs(app: Any, runs: int, narration_chars: int) -> tuple[list[float]
     from studio.offline.engine import get_engine
 
     get_engine(voice_id).load()  # "with the offline voice already loaded"
-    studio = Studio(backend, lambda text: TextToSpeechRequest(voice_id=voice_id, text=text, output_format="pcm_22050"))
+    engine_first_chunk: list[float] = []
+
+    class EngineTimer:
+        """Notes when the engine hands over its first chunk, to tell engine time from player time."""
+
+        engine_id = backend.engine_id
+        display_name = backend.display_name
+
+        def stream_with_timestamps(self, request: Any) -> Any:
+            from studio.api.streaming import SpeechStream
+
+            inner = backend.stream_with_timestamps(request)
+
+            def chunks() -> Iterator[Any]:
+                first = True
+                for chunk in inner:
+                    if first:
+                        engine_first_chunk.append(time.monotonic())
+                        first = False
+                    yield chunk
+
+            return SpeechStream(chunks(), inner.info, on_close=inner.close)
+
+    studio = Studio(EngineTimer(), lambda text: TextToSpeechRequest(voice_id=voice_id, text=text,
+                                                                    output_format="pcm_22050"))
     times: list[float] = []
+    engine_times: list[float] = []
     try:
         for run in range(runs + 1):
             studio.editor.setPlainText(SENTENCES[run % len(SENTENCES)])
@@ -407,6 +436,7 @@ def offline_runs(app: Any, runs: int, narration_chars: int) -> tuple[list[float]
                 raise RuntimeError(f"offline run {run} failed: {studio.errors}")
             if run > 0:
                 times.append((studio.controller.player.first_write_at - started) * 1000)
+                engine_times.append((engine_first_chunk[-1] - started) * 1000)
             studio.controller.stop()
             wait_until(app, lambda: studio.pool.active_count == 0, 5)
     finally:
@@ -418,17 +448,18 @@ def offline_runs(app: Any, runs: int, narration_chars: int) -> tuple[list[float]
             lambda text: TextToSpeechRequest(voice_id=voice_id, text=text, output_format="pcm_22050"),
             narration(narration_chars),
         )
-    return times, narration_result
+    return times, engine_times, narration_result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--server-delay", type=float, default=0.3)
-    parser.add_argument("--narration-chars", type=int, default=1900, help="about 2 minutes of speech")
+    parser.add_argument("--narration-chars", type=int, default=2250, help="about 2 minutes of speech")
     parser.add_argument("--offline-narration-chars", type=int, default=600,
                         help="the same sync/stall measurement with the offline engine in-process (0: skip)")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]  # the machine is shared: context for the numbers
 
     with sound_server() as sound, speech_server() as base:
         from PySide6.QtWidgets import QApplication
@@ -452,7 +483,7 @@ def main() -> None:
                                                                            output_format="pcm_24000"), text)
         client.close()
         offline_result = offline_runs(app, max(5, args.runs // 2), args.offline_narration_chars)
-        offline, offline_narration = offline_result if offline_result else (None, None)
+        offline, offline_engine, offline_narration = offline_result if offline_result else (None, None, None)
 
     out = {
         "first_audio_overhead_ms_p50": round(percentile(overheads, 0.5), 2),
@@ -463,6 +494,7 @@ def main() -> None:
         "gui_stall_ms_max": round(max(result["stalls_ms"]), 2),
         "offline_first_audio_ms": round(statistics.median(offline), 1) if offline else None,
         "offline_first_audio_ms_max": round(max(offline), 1) if offline else None,
+        "offline_engine_first_chunk_ms": round(statistics.median(offline_engine), 1) if offline_engine else None,
         "stop_to_worker_end_ms_max": round(max(stops), 1) if stops else None,
         "offline_sync_error_ms_p95": round(percentile(offline_narration["errors_ms"], 0.95), 2) if offline_narration else None,
         "offline_sync_error_ms_max": round(max(offline_narration["errors_ms"]), 2) if offline_narration else None,
@@ -476,6 +508,7 @@ def main() -> None:
         "sync_samples_in_pauses": result["pause_samples"],
         "heartbeats": len(result["stalls_ms"]),
         "sound": sound,
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     print(json.dumps(out))
 

@@ -8,12 +8,15 @@ The list is computed from the installed distributions that ``narration-studio`` 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 from studio import __version__
 
 ROOT_DISTRIBUTION = "narration-studio"
+NOTICES_FILE_NAME = "THIRD_PARTY_NOTICES.txt"
 
 # Parts whose licence the package metadata does not fully state.
 EXTRA_NOTES = {
@@ -105,8 +108,28 @@ def summary_lines(notices: list[Notice]) -> list[str]:
     return [f"{n.name} {n.version} — {n.license}" + (f". {n.note}" if n.note else "") for n in notices]
 
 
+def bundled_notices_file() -> Path | None:
+    """The notices file a PyInstaller bundle ships (``sys._MEIPASS``), or None when not frozen.
+
+    The build writes it from the very environment it bundles, so inside the bundle it is the
+    authoritative list; reading it is also cheaper than walking every dependency's metadata.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is None:
+        return None
+    path = Path(bundle) / NOTICES_FILE_NAME
+    return path if path.is_file() else None
+
+
 def notices_text(notices: list[Notice] | None = None) -> str:
-    notices = collect_notices() if notices is None else notices
+    if notices is None:
+        bundled = bundled_notices_file()
+        if bundled is not None:
+            try:
+                return bundled.read_text(encoding="utf-8")
+            except OSError:
+                pass  # unreadable: compute it instead, as a source install does
+        notices = collect_notices()
     parts = [
         f"Narration Studio {__version__} — third-party notices",
         "",

@@ -54,6 +54,8 @@ class ChunkTimeNormalizer:
     received_bytes: int = 0
     #: None until told apart; then True (relative to each chunk) or False (absolute).
     relative: bool | None = None
+    #: End time of the last timed character so far (absolute), None before any timings.
+    last_end: float | None = None
 
     @property
     def received_seconds(self) -> float:
@@ -78,14 +80,13 @@ class ChunkTimeNormalizer:
         starts = [float(t) for t in alignment.character_start_times_seconds[:count]]
         ends = [float(t) for t in alignment.character_end_times_seconds[:count]]
         offset = 0.0
-        if received_before >= _MIN_RECEIVED_FOR_DETECTION_S:
-            looks_relative = starts[0] < _RELATIVE_START_MAX_S and received_before > starts[0] + _RELATIVE_START_MAX_S
-            if self.relative is None:
-                self.relative = looks_relative
-            if self.relative:
-                offset = received_before
-        elif self.relative:
+        if self.relative is None and received_before >= _MIN_RECEIVED_FOR_DETECTION_S and self.last_end is not None:
+            # Times restarting near 0 after audio (and timings) already arrived: relative.
+            # With no earlier timings at all, a start near 0 is the start of the text: absolute.
+            self.relative = starts[0] < _RELATIVE_START_MAX_S and received_before > starts[0] + _RELATIVE_START_MAX_S
+        if self.relative:
             offset = received_before
+        self.last_end = max(ends[-1] + offset, self.last_end or 0.0)
         return AlignedPiece(
             characters=tuple(alignment.characters[:count]),
             starts=tuple(t + offset for t in starts),
@@ -106,6 +107,8 @@ class AlignmentClock:
     _search_key: list[float] = field(default_factory=list)
     #: Start time of each text index that has one (click-to-seek).
     _start_of: dict[int, float] = field(default_factory=dict)
+    #: Positions in the timing lists of each text index (a character can be timed twice).
+    _entries_of: dict[int, list[int]] = field(default_factory=dict)
     _text_pos: int = 0
 
     def add(self, piece: AlignedPiece) -> None:
@@ -120,6 +123,7 @@ class AlignmentClock:
             self._index.append(index)
             self._search_key.append(key)
             self._start_of.setdefault(index, start)
+            self._entries_of.setdefault(index, []).append(len(self._index) - 1)
 
     def _match(self, char: str) -> int:
         """Text index of the next occurrence of ``char`` (greedy, bounded), or -1."""
@@ -176,7 +180,7 @@ class AlignmentClock:
         return None
 
     def intervals_of(self, text_index: int) -> list[tuple[float, float]]:
-        return [(s, e) for s, e, i in zip(self._starts, self._ends, self._index, strict=True) if i == text_index]
+        return [(self._starts[pos], self._ends[pos]) for pos in self._entries_of.get(text_index, ())]
 
     def current_spans_of(self, text_index: int) -> list[tuple[float, float]]:
         """When ``text_index`` is the current character: from its start until the next one starts.
@@ -185,10 +189,9 @@ class AlignmentClock:
         and the last one spoken stays current (the last span ends at its own end time).
         """
         spans = []
-        for pos, index in enumerate(self._index):
-            if index == text_index:
-                until = self._search_key[pos + 1] if pos + 1 < len(self._search_key) else self._ends[pos]
-                spans.append((self._starts[pos], max(until, self._ends[pos])))
+        for pos in self._entries_of.get(text_index, ()):
+            until = self._search_key[pos + 1] if pos + 1 < len(self._search_key) else self._ends[pos]
+            spans.append((self._starts[pos], max(until, self._ends[pos])))
         return spans
 
 

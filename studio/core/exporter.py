@@ -26,7 +26,8 @@ from studio.core.longform import GenerationResult, LongformGenerator, Plan
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
 from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
-from studio.core.subtitles import build_cues, render
+from studio.core.subtitles import build_cues
+from studio.core.subtitles import write as write_subtitles
 from studio.core.timeline import Timeline
 
 LOUDNESS_TARGETS = (-16.0, -23.0)
@@ -178,9 +179,8 @@ def export_script(
         if options.subtitle_formats:
             cues = build_cues(timeline.words(), rate)
             for fmt in options.subtitle_formats:
-                text = render(fmt, timeline, cues, title=options.title, artist=options.artist)
                 final = subtitle_path(options.destination, fmt)
-                staged.append((_stage_text(final, text), final))
+                staged.append((_stage_text(final, fmt, timeline, cues, options), final))
 
         audio_path = writer.commit()
         for tmp, final in staged:
@@ -254,7 +254,7 @@ def _normalise(spool: _Spool, writer: AudioFileWriter, target: float, rate: int)
     return measured, after.integrated_lufs()
 
 
-def _stage_text(final: Path, text: str) -> Path:
+def _stage_text(final: Path, fmt: str, timeline: Timeline, cues: list, options: ExportOptions) -> Path:  # type: ignore[type-arg]
     folder = final.parent
     try:
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{final.name}.", suffix=".partial")
@@ -262,7 +262,7 @@ def _stage_text(final: Path, text: str) -> Path:
         raise write_error(folder, error) from error
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as error:

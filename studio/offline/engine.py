@@ -12,8 +12,12 @@ Voice settings, honestly mapped (see :meth:`OfflineEngine.unsupported_settings`)
   voice's own default, 1.0 halves the noise (flatter, steadier), 0.0 raises it by half
   (livelier, less predictable).
 * ``seed`` → the noise the model samples (see :mod:`studio.offline.model`): the same text,
-  voice, settings and seed give the same audio, sample for sample, on this machine with
-  this onnxruntime. Without a seed every take differs a little, as Piper normally does.
+  voice, settings and seed give the same audio, sample for sample, in this process or the
+  next (tested), on this machine with this onnxruntime and numpy. Not promised: identical
+  bits on another CPU or library version (float maths may differ in the last bits; the
+  words, timing and sound stay the same), or for the same sentence inside different text
+  (each sentence's noise comes from the seed and its position). Without a seed every take
+  differs a little, as Piper normally does.
 """
 
 from __future__ import annotations

@@ -184,10 +184,9 @@ class PcmPlayer(QObject):
         if self._state is PlayerState.PLAYING:
             self.play(seconds)
         else:
+            # Paused or stopped: the next play() opens the sink at the new place.
             self._close_sink()
             self._held_position = seconds
-            if self._state is PlayerState.PAUSED:
-                self._set_state(PlayerState.PAUSED)
             self.position_changed.emit(seconds)
 
     def set_volume(self, volume: float) -> None:

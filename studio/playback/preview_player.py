@@ -1,18 +1,13 @@
 """Voice previews: short MP3/WAV clips played with QMediaPlayer.
 
 A preview is a whole file (from a URL or from bytes a backend returned), so it needs a
-decoder, not the streaming PCM path. Bytes are written to a private temporary file because
-QMediaPlayer's FFmpeg backend reads files and URLs most reliably; the file is removed when
-the next preview starts or the player is shut down.
+decoder, not the streaming PCM path. Bytes are played from memory (a QBuffer, with a file
+name hint for the format), so nothing touches the disk on the GUI thread.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
 from studio.errors import StudioError
@@ -40,13 +35,13 @@ class PreviewPlayer(QObject):
         self._player.setAudioOutput(self._output)
         self._player.playbackStateChanged.connect(self._on_state)
         self._player.errorOccurred.connect(self._on_error)
-        self._temp: Path | None = None
+        self._buffer: QBuffer | None = None
 
     def play_url(self, url: str | QUrl) -> bool:
         if not self._check_device():
             return False
         self._player.stop()
-        self._drop_temp()
+        self._drop_buffer()
         self._player.setSource(QUrl(url) if isinstance(url, str) else url)
         self._player.play()
         return True
@@ -56,12 +51,12 @@ class PreviewPlayer(QObject):
         if not self._check_device():
             return False
         self._player.stop()
-        self._drop_temp()
-        fd, name = tempfile.mkstemp(prefix="studio-preview-", suffix=suffix)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        self._temp = Path(name)
-        self._player.setSource(QUrl.fromLocalFile(name))
+        self._drop_buffer()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._buffer = buffer
+        self._player.setSourceDevice(buffer, QUrl(f"preview{suffix}"))
         self._player.play()
         return True
 
@@ -79,7 +74,7 @@ class PreviewPlayer(QObject):
     def shutdown(self) -> None:
         self._player.stop()
         self._player.setSource(QUrl())
-        self._drop_temp()
+        self._drop_buffer()
 
     def _check_device(self) -> bool:
         if not QMediaDevices.audioOutputs():
@@ -95,7 +90,9 @@ class PreviewPlayer(QObject):
         if error != QMediaPlayer.Error.NoError:
             self.error.emit(PreviewError(text or "unknown format"))
 
-    def _drop_temp(self) -> None:
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None
+    def _drop_buffer(self) -> None:
+        if self._buffer is not None:
+            self._player.setSourceDevice(None)
+            self._buffer.close()
+            self._buffer.deleteLater()
+            self._buffer = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
@@ -69,7 +69,6 @@ class _Session:
     complete: bool = False
     failed: bool = False
     cost: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 class PlayerController(QObject):
@@ -98,6 +97,7 @@ class PlayerController(QObject):
         self._session: _Session | None = None
         self._highlighted: int | None = None
         self._press_pos: QPoint | None = None
+        self._starved = False  # playing faster than the audio arrives
 
         self.player = PcmPlayer(self)
         self.highlighter = SpeechHighlighter(editor, self)
@@ -207,6 +207,7 @@ class PlayerController(QObject):
         start_index = span[0] if span else index
         seconds = session.clock.start_of(start_index)
         if seconds is None or seconds > self.player.received_seconds():
+            self.status.emit("That part has not been generated yet")
             return False
         self.seek(seconds)
         return True
@@ -287,7 +288,7 @@ class PlayerController(QObject):
         worker.signals.errored.connect(lambda exc, s=session: self._on_failed(s, exc))
         worker.signals.done.connect(lambda s=session: self._on_worker_done(s))
         self._pool.start(worker)
-        self.status.emit(f"Starting {session.engine_name}…")
+        self.status.emit(f"{session.engine_name}: generating speech…")
         self._timer.start()
         self._update_transport()
 
@@ -362,7 +363,17 @@ class PlayerController(QObject):
             return
         if self.player.state is PlayerState.STOPPED and not session.failed:
             return
-        hit = session.clock.interval_at(self.player.played_seconds())
+        played = self.player.played_seconds()
+        starved = (
+            self.player.state is PlayerState.PLAYING
+            and not self.player.input_complete
+            and played >= self.player.received_seconds() - 0.02
+            and self.player.received_seconds() > 0
+        )
+        if starved != self._starved:
+            self._starved = starved
+            self.status.emit("Waiting for audio from " + session.engine_name + "…" if starved else self._playing_status())
+        hit = session.clock.interval_at(played)
         if hit is None:
             self._highlighted = None
             self.highlighter.clear()

@@ -27,7 +27,8 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[WindowFactory]:
             store.save(preferences)
         window = build_main_window(store, RecoveryStore(state_dir or tmp_path / "state"))
         window.preferences_store = store  # for assertions
-        qtbot.addWidget(window)
+        # Not qtbot.addWidget: qtbot closes its widgets before fixtures finish, and closing
+        # a window with unsaved work would open the (modal) Save / Discard question.
         window.resize(1280, 800)
         window.show()
         qtbot.waitExposed(window)
@@ -40,6 +41,7 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[WindowFactory]:
         window.close()
         assert window.pool.shutdown(10000), "background work outlived the test"
         window.session.shutdown()
+        window.deleteLater()
 
 
 def wait_for_engine(qtbot: Any, window: Any, engine_id: str, timeout: int = 30000) -> None:

@@ -281,3 +281,24 @@ def test_no_audio_device_is_reported_and_costs_nothing(tmp_path) -> None:
     assert "No sound output" in lines["message"] and "speakers or headphones" in lines["message"]
     assert lines["requests"] == "0"
     assert lines["status"].startswith("Stopped: No sound output")
+
+
+@needs_audio
+def test_play_selection_speaks_and_highlights_only_the_selection(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05))
+    rigs.append(rig)
+    start = TEXT.index("brown")
+    end = TEXT.index("jumps") + len("jumps")
+    cursor = rig.editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    rig.editor.setTextCursor(cursor)
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play_selection()
+    assert rig.backend.requests[-1].text == TEXT[start:end]
+    shown = [(i, s) for i, _c, s in rig.samples if i is not None]
+    assert shown
+    for index, text in shown:
+        assert text == TEXT[start + index]  # the highlight sits on the selected words in the document
+    assert max(i for i, _ in shown) >= end - start - 2

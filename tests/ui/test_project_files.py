@@ -224,7 +224,6 @@ def test_last_settings_are_remembered_between_runs(qtbot, make_window, tmp_path,
     from studio.ui.app import build_main_window
 
     again = build_main_window(PreferencesStore(store.path), RecoveryStore(tmp_path / "s2"))
-    qtbot.addWidget(again)
     try:
         assert again.settings_panel.sliders["stability"].value() == 0.9
         assert again.settings_panel.sliders["similarity_boost"].value() == 0.1

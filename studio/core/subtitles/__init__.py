@@ -13,6 +13,7 @@ from studio.core.subtitles.writers import (
     to_lrc,
     to_srt,
     to_vtt,
+    write,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "to_lrc",
     "to_srt",
     "to_vtt",
+    "write",
 ]

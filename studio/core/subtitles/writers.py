@@ -6,8 +6,10 @@ from integer milliseconds (cues) or integer samples (JSON), so they never drift.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 from studio.core.subtitles.cues import Cue
 from studio.core.timeline import Timeline
@@ -107,10 +109,45 @@ def to_lrc(cues: list[Cue], *, title: str | None = None, artist: str | None = No
     return "\n".join(lines) + "\n"
 
 
-def to_json(timeline: Timeline, cues: list[Cue] | None = None) -> str:
-    """Word and character timings in seconds, with script offsets, plus the exact sample positions."""
+def write_json(handle: TextIO, timeline: Timeline, cues: list[Cue] | None = None) -> None:
+    """Word and character timings (seconds and exact samples) with script offsets.
+
+    Written row by row: a two-hour book has ~100,000 characters, and building the whole
+    document in memory first would cost hundreds of megabytes.
+    """
     rate = timeline.sample_rate
-    words = [
+    dumps = json.dumps
+
+    def rows(name: str, items: Iterable[dict[str, Any]], last: bool = False) -> None:
+        handle.write(f' "{name}": [')
+        first = True
+        for item in items:
+            handle.write("\n  " if first else ",\n  ")
+            handle.write(dumps(item, ensure_ascii=False))
+            first = False
+        handle.write("\n ]" + ("\n" if last else ",\n"))
+
+    handle.write("{\n")
+    for key, value in (
+        ("format", "narration-studio-timings"),
+        ("version", 1),
+        ("sample_rate", rate),
+        ("duration", timeline.total_samples / rate),
+        ("total_samples", timeline.total_samples),
+    ):
+        handle.write(f" {dumps(key)}: {dumps(value)},\n")
+    rows("segments", (
+        {
+            "index": p.segment.index,
+            "paragraph": p.segment.paragraph_index,
+            "script_start": p.segment.start,
+            "script_end": p.segment.end,
+            "start_sample": p.start_sample,
+            "end_sample": p.end_sample,
+        }
+        for p in timeline.placements
+    ))
+    rows("words", (
         {
             "text": w.text,
             "start": w.start_sample / rate,
@@ -122,8 +159,8 @@ def to_json(timeline: Timeline, cues: list[Cue] | None = None) -> str:
             "paragraph": w.paragraph_index,
         }
         for w in timeline.words()
-    ]
-    characters = [
+    ))
+    rows("characters", (
         {
             "char": c.char,
             "start": c.start_sample / rate,
@@ -133,31 +170,26 @@ def to_json(timeline: Timeline, cues: list[Cue] | None = None) -> str:
             "script_offset": c.script_offset,
         }
         for c in timeline.chars
-    ]
-    segments = [
-        {
-            "index": p.segment.index,
-            "paragraph": p.segment.paragraph_index,
-            "script_start": p.segment.start,
-            "script_end": p.segment.end,
-            "start_sample": p.start_sample,
-            "end_sample": p.end_sample,
-        }
-        for p in timeline.placements
-    ]
-    document = {
-        "format": "narration-studio-timings",
-        "version": 1,
-        "sample_rate": rate,
-        "duration": timeline.total_samples / rate,
-        "total_samples": timeline.total_samples,
-        "segments": segments,
-        "words": words,
-        "characters": characters,
-    }
+    ), last=cues is None)
     if cues is not None:
-        document["cues"] = [{"start": c.start_ms / 1000, "end": c.end_ms / 1000, "text": c.text} for c in cues]
-    return json.dumps(document, ensure_ascii=False, indent=1)
+        rows("cues", ({"start": c.start_ms / 1000, "end": c.end_ms / 1000, "text": c.text} for c in cues), last=True)
+    handle.write("}\n")
+
+
+def to_json(timeline: Timeline, cues: list[Cue] | None = None) -> str:
+    buffer = io.StringIO()
+    write_json(buffer, timeline, cues)
+    return buffer.getvalue()
+
+
+def write(
+    fmt: str, handle: TextIO, timeline: Timeline, cues: list[Cue], *, title: str | None = None, artist: str | None = None
+) -> None:
+    """Write subtitle format ``fmt`` to ``handle`` (JSON streams; the others are small)."""
+    if fmt == "json":
+        write_json(handle, timeline, cues)
+    else:
+        handle.write(render(fmt, timeline, cues, title=title, artist=artist))
 
 
 def render(

@@ -101,3 +101,25 @@ def rigs(qtbot):
         assert rig.pool.shutdown(5000), "a playback thread outlived its window"
 
 
+def assert_follows_audio(rig: Rig, text: str) -> None:
+    """Monotonic, on the right text, on the character the clock says, and through to the end."""
+    clock = rig.controller.clock
+    assert clock is not None
+    indices = [i for i, _c, _s in rig.samples if i is not None]
+    assert indices, "nothing was ever highlighted"
+    assert indices == sorted(indices), "the highlight went backwards"
+    assert max(indices) >= len(text.rstrip()) - 2, "the highlight did not reach the end of the text"
+    # Most characters of the text were highlighted at some point (not just a few jumps).
+    letters = {i for i, ch in enumerate(text) if ch.isalnum()}
+    assert len(letters & set(indices)) >= 0.5 * len(letters)
+    for index, played, shown in rig.samples:
+        if index is None:
+            continue
+        assert shown == text[index]
+        hit = clock.interval_at(played)
+        assert hit is not None
+        expected_index, start, _end = hit
+        # Sampled between two highlight refreshes at most one refresh (15 ms) late.
+        if expected_index != index:
+            assert clock.start_of(expected_index) is not None
+            assert played - start <= 0.05, (index, expected_index, played, start)

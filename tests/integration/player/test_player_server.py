@@ -20,7 +20,13 @@ from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.errors import StudioError
 from studio.playback.pcm_player import PlayerState
 from studio.ui.player_controller import FROM_CACHE_STATUS
-from tests.integration.player.rig import Rig, make_rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
+from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
+    Rig,
+    assert_follows_audio,
+    make_rig,
+    needs_audio,
+    rigs,
+)
 
 pytestmark = [needs_audio, pytest.mark.slow]
 
@@ -53,37 +59,13 @@ def _rig(qtbot: Any, tmp_path: Path, backend: ElevenLabsBackend, rigs: list[Rig]
     return rig
 
 
-def _assert_follows_audio(rig: Rig, text: str) -> None:
-    """Monotonic, on the right text, on the character the clock says, and through to the end."""
-    clock = rig.controller.clock
-    assert clock is not None
-    indices = [i for i, _c, _s in rig.samples if i is not None]
-    assert indices, "nothing was ever highlighted"
-    assert indices == sorted(indices), "the highlight went backwards"
-    assert max(indices) >= len(text.rstrip()) - 2, "the highlight did not reach the end of the text"
-    # Most characters of the text were highlighted at some point (not just a few jumps).
-    letters = {i for i, ch in enumerate(text) if ch.isalnum()}
-    assert len(letters & set(indices)) >= 0.5 * len(letters)
-    for index, played, shown in rig.samples:
-        if index is None:
-            continue
-        assert shown == text[index]
-        hit = clock.interval_at(played)
-        assert hit is not None
-        expected_index, start, _end = hit
-        # Sampled between two highlight refreshes at most one refresh (15 ms) late.
-        if expected_index != index:
-            assert clock.start_of(expected_index) is not None
-            assert played - start <= 0.05, (index, expected_index, played, start)
-
-
 def test_streams_and_highlights_the_whole_text(qtbot, tmp_path, backend, local_server, rigs) -> None:
     rig = _rig(qtbot, tmp_path, backend, rigs)
     rig.start_sampling()
     with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
         rig.controller.play()
     assert not rig.errors
-    _assert_follows_audio(rig, TEXT)
+    assert_follows_audio(rig, TEXT)
 
 
 def test_relative_chunk_times_are_detected(qtbot, tmp_path, backend, local_server, rigs) -> None:
@@ -93,7 +75,7 @@ def test_relative_chunk_times_are_detected(qtbot, tmp_path, backend, local_serve
         with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):
             rig.controller.play()
     assert not rig.errors
-    _assert_follows_audio(rig, TEXT)
+    assert_follows_audio(rig, TEXT)
 
 
 def test_second_play_is_free(qtbot, tmp_path, backend, local_server, rigs) -> None:

@@ -34,14 +34,12 @@ class ToneBackend:
         relative_times: bool = False,
         realtime_factor: float = 0.2,
         fail_after_chunks: int | None = None,
-        first_chunk_delay: float = 0.0,
     ) -> None:
         self.char_seconds = char_seconds
         self.chars_per_chunk = chars_per_chunk
         self.relative_times = relative_times
         self.realtime_factor = realtime_factor
         self.fail_after_chunks = fail_after_chunks
-        self.first_chunk_delay = first_chunk_delay
         self.requests: list[TextToSpeechRequest] = []
         self.closed_at: list[float] = []
         self.generator_exited = threading.Event()
@@ -69,8 +67,6 @@ class ToneBackend:
             char_bytes = per_char * 2
             n_chunks = math.ceil(len(text) / self.chars_per_chunk)
             sent_bytes = 0
-            if self.first_chunk_delay and stop.wait(self.first_chunk_delay):
-                return
             for k in range(n_chunks):
                 if self.fail_after_chunks is not None and k >= self.fail_after_chunks:
                     raise StudioError("The test engine broke off", "Try again.")

@@ -39,9 +39,20 @@ def test_relative_chunk_times_are_offset_by_audio_received() -> None:
 
 def test_chunk_without_alignment_still_counts_its_audio() -> None:
     norm = ChunkTimeNormalizer(RATE)
+    norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
     assert norm.feed(SpeechChunk(audio=b"\0" * 400)) is None
-    piece = norm.feed(_chunk("x", [0.0], 0.1))
-    assert piece is not None and piece.starts == pytest.approx((0.2,))
+    piece = norm.feed(_chunk("x", [0.0], 0.1))  # relative: after 0.4 s of audio
+    assert piece is not None and piece.starts == pytest.approx((0.4,))
+
+
+def test_first_timings_after_untimed_audio_are_absolute() -> None:
+    """Audio arrived with no timings, then timings from 0: they cover that audio (absolute)."""
+    norm = ChunkTimeNormalizer(RATE)
+    assert norm.feed(SpeechChunk(audio=b"\0" * 400)) is None
+    piece = norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
+    assert piece is not None and piece.starts == pytest.approx((0.0, 0.1))
+    later = norm.feed(_chunk("cd", [0.4, 0.5], 0.2))
+    assert norm.relative is False and later is not None and later.starts == pytest.approx((0.4, 0.5))
 
 
 def test_odd_byte_counts_do_not_drift_the_clock() -> None:

@@ -1,0 +1,82 @@
+"""The worker's job without Qt: stream → bounded buffer, absolute timings, cache, cancel."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from studio.core.cache import SpeechCache
+from studio.core.cancel import Cancelled, CancelToken
+from studio.errors import StudioError
+from studio.playback.pcm_buffer import PcmBuffer
+from studio.playback.stream_job import StreamEnded, StreamOpened, StreamProgress, pcm_sample_rate, speech_job
+from tests.integration.player.tone_backend import ToneBackend, tone_request
+
+TEXT = "Hello there, general."
+
+
+def _run(backend: ToneBackend, cache: SpeechCache | None, token: CancelToken | None = None):
+    buffer = PcmBuffer()
+    events = list(speech_job(token or CancelToken(), backend, tone_request(TEXT), buffer, cache))
+    return events, buffer.read(), buffer
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_audio_and_absolute_timings(relative: bool) -> None:
+    backend = ToneBackend(relative_times=relative, realtime_factor=0)
+    events, audio, buffer = _run(backend, None)
+    assert isinstance(events[0], StreamOpened) and not events[0].from_cache
+    assert isinstance(events[-1], StreamEnded) and not events[-1].cached
+    assert buffer.drained
+    assert len(audio) == len(TEXT) * int(0.05 * 24000) * 2
+    starts = [s for e in events if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
+    assert starts == pytest.approx([i * 0.05 for i in range(len(TEXT))])
+
+
+def test_second_run_comes_from_the_cache(tmp_path) -> None:
+    cache = SpeechCache(tmp_path)
+    backend = ToneBackend(realtime_factor=0)
+    first_events, first_audio, _ = _run(backend, cache)
+    assert first_events[-1].cached is True
+    events, audio, _ = _run(backend, cache)
+    assert len(backend.requests) == 1
+    assert isinstance(events[0], StreamOpened) and events[0].from_cache
+    assert audio == first_audio
+    starts = [s for e in events if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
+    assert starts == pytest.approx([i * 0.05 for i in range(len(TEXT))])
+
+
+def test_a_failed_stream_is_not_cached_and_the_buffer_is_closed(tmp_path) -> None:
+    cache = SpeechCache(tmp_path)
+    backend = ToneBackend(realtime_factor=0, fail_after_chunks=1, chars_per_chunk=5)
+    buffer = PcmBuffer()
+    events = []
+    with pytest.raises(StudioError):
+        for event in speech_job(CancelToken(), backend, tone_request(TEXT), buffer, cache):
+            events.append(event)
+    assert buffer.closed
+    assert len(buffer.read()) > 0  # what arrived is still there to play
+    backend.fail_after_chunks = None
+    _run(backend, cache)
+    assert len(backend.requests) == 2  # nothing partial was kept
+
+
+def test_cancel_closes_the_stream_at_once() -> None:
+    backend = ToneBackend(realtime_factor=1.0, chars_per_chunk=40)  # a 1 s wait before each chunk
+    token = CancelToken()
+    buffer = PcmBuffer()
+    job = speech_job(token, backend, tone_request(TEXT * 4), buffer, None)
+    assert isinstance(next(job), StreamOpened)
+    threading.Timer(0.1, token.cancel).start()
+    with pytest.raises(Cancelled):
+        next(job)
+    assert backend.closed_at  # stream.close() ran from the cancelling thread
+    assert backend.generator_exited.wait(1)
+    assert buffer.closed
+
+
+def test_only_pcm_can_be_played_live() -> None:
+    assert pcm_sample_rate("pcm_44100") == 44100
+    with pytest.raises(ValueError):
+        pcm_sample_rate("mp3_44100_128")
