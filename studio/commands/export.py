@@ -159,10 +159,14 @@ class TerminalProgress:
             if final:
                 self.stream.write("\n")
             self.stream.flush()
-        elif progress.segments_done != self.last_done or final:
+        elif progress.segments_done != self.last_done:
             self.last_done = progress.segments_done
             self.stream.write(self._summary(progress) + "\n")
             self.stream.flush()
+
+    def stage(self, text: str) -> None:
+        self._line(f"{text}…")
+        self.stream.flush()
 
     def _line(self, text: str) -> None:
         prefix = "\r\x1b[K" if self.tty else ""
@@ -241,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel()) if main_thread else None
         try:
-            result = export_script(generator, script, options, cancel=cancel, plan=plan)
+            result = export_script(generator, script, options, cancel=cancel, plan=plan, on_stage=progress.stage)
         except Cancelled:
             print(
                 "narration-studio: export stopped; no file was written. Finished parts are kept for next time.",

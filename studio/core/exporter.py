@@ -145,7 +145,12 @@ def export_script(
     *,
     cancel: CancelToken | None = None,
     plan: Plan | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> ExportResult:
+    """Generate, assemble and write everything; ``on_stage`` hears what happens after the
+    speech is made (loudness, subtitles), which can take a minute for a long book."""
+    cancel = cancel or CancelToken()
+    stage = on_stage or (lambda _text: None)
     check_export(options)
     plan = plan or generator.plan(script)
     rate = plan.sample_rate
@@ -172,16 +177,20 @@ def export_script(
 
         measured = achieved = None
         if spool is not None:
-            measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate)
+            stage("Normalising loudness")
+            measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate, cancel)
             spool.remove()
             spool = None
 
         if options.subtitle_formats:
+            stage("Writing subtitles")
+            cancel.raise_if_cancelled()
             cues = build_cues(timeline.words(), rate)
             for fmt in options.subtitle_formats:
                 final = subtitle_path(options.destination, fmt)
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))
 
+        cancel.raise_if_cancelled()
         audio_path = writer.commit()
         for tmp, final in staged:
             try:
@@ -214,7 +223,9 @@ def export_script(
                 tmp.unlink()
 
 
-def _normalise(spool: _Spool, writer: AudioFileWriter, target: float, rate: int) -> tuple[float, float | None]:
+def _normalise(
+    spool: _Spool, writer: AudioFileWriter, target: float, rate: int, cancel: CancelToken
+) -> tuple[float, float | None]:
     """Copy the spool into the writer at ``target`` LUFS, limiting peaks; returns (before, after)."""
     measured = spool.meter.integrated_lufs()
     writer.open()
@@ -230,6 +241,7 @@ def _normalise(spool: _Spool, writer: AudioFileWriter, target: float, rate: int)
     def limited(limiter: PeakLimiter):  # type: ignore[no-untyped-def]
         offset = 0
         for samples in spool.blocks(size):
+            cancel.raise_if_cancelled()
             yield float_to_int16(limiter.apply(samples.astype(np.float64) / 32768.0, offset))
             offset += samples.size
 

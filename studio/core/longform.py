@@ -527,6 +527,10 @@ class _Run:
                 self._submit(pool)
                 if self.failure is not None and not self.in_flight:
                     raise self._failure_error()
+                if not self.pending and not self.in_flight and self.events.empty():
+                    # Nothing running and nothing left to start, yet the next segment is not
+                    # ready: a bug, and waiting would hang forever.
+                    raise RuntimeError(f"segment {self.next_deliver} can never be delivered")
                 try:
                     kind, index, payload = self.events.get(timeout=0.25)
                 except queue.Empty:

@@ -115,10 +115,14 @@ def load_model(onnx_path: Path, config_path: Path) -> LoadedModel:
         except Exception:  # noqa: BLE001 - see above
             pass
         noise_inputs = []
+    options = onnxruntime.SessionOptions()
+    # Idle worker threads sleep instead of spinning: synthesis shares the CPU with the GUI
+    # and audio playback, which a spinning thread would starve.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = onnxruntime.InferenceSession(
             model.SerializeToString(),
-            sess_options=onnxruntime.SessionOptions(),
+            sess_options=options,
             providers=["CPUExecutionProvider"],
         )
     except Exception as error:  # noqa: BLE001 - onnxruntime's errors have no common base

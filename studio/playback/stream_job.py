@@ -7,7 +7,9 @@ Run as a generator by :class:`studio.ui.worker.Worker` (the one worker pattern).
 2. otherwise opens ``backend.stream_with_timestamps(request)``, registers ``stream.close``
    with the cancel token (so Stop interrupts a blocked network read at once), and for each
    chunk pushes the audio into the player's bounded :class:`PcmBuffer` (waiting here, in the
-   worker, if the buffer is full) and yields the chunk's timings, made absolute;
+   worker, if the buffer is full) and yields the chunk's timings, made absolute. A script
+   longer than the model's per-request limit is spoken in parts, one request after another,
+   as one continuous track;
 3. when the stream ended normally, stores audio and timings in the cache.
 
 Whatever happens, the buffer is closed at the end so the player knows no more is coming.
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 #: Audio from the cache is handed over in pieces of this many bytes so playback starts at once.
 _CACHE_PIECE_BYTES = 48_000
+#: Characters of neighbouring text sent as context when a long script is spoken in parts.
+_CONTEXT_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,39 @@ def _play_cached(token: CancelToken, cached: Any, buffer: PcmBuffer) -> Iterator
     yield StreamEnded(normalizer.received_seconds, cached=True)
 
 
+def plan_parts(text: str, limit: int) -> list[tuple[int, int]]:
+    """Spans of ``text`` to request one after another, each within the model's character limit.
+
+    Text that fits is one request. Longer text is cut by the segmenter (paragraphs, then
+    sentences, then clauses) and neighbouring pieces are packed back together up to the limit,
+    so a long script costs as few requests as the limit allows.
+    """
+    if len(text) <= limit:
+        return [(0, len(text))]
+    from studio.core.segmenter import split_script
+
+    parts: list[tuple[int, int]] = []
+    for segment in split_script(text, limit):
+        if parts and segment.end - parts[-1][0] <= limit:
+            parts[-1] = (parts[-1][0], segment.end)
+        else:
+            parts.append((segment.start, segment.end))
+    return parts
+
+
+def _part_request(request: TextToSpeechRequest, text: str, span: tuple[int, int], whole: bool) -> TextToSpeechRequest:
+    if whole:
+        return request
+    start, end = span
+    update: dict[str, Any] = {"text": text[start:end]}
+    # Continuity: the service shapes intonation with the neighbouring text (not billed).
+    if request.previous_text is None and start > 0:
+        update["previous_text"] = text[max(0, start - _CONTEXT_CHARS) : start].strip() or None
+    if request.next_text is None and end < len(text):
+        update["next_text"] = text[end : end + _CONTEXT_CHARS].strip() or None
+    return request.model_copy(update=update)
+
+
 def _play_stream(
     token: CancelToken,
     backend: SynthesisBackend,
@@ -128,44 +165,64 @@ def _play_stream(
     cache: SpeechCache | None,
     key: str | None,
 ) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
+    from studio.core.segmenter import character_limit_for
+
     rate = pcm_sample_rate(request.output_format)
-    token.raise_if_cancelled()
-    stream = backend.stream_with_timestamps(request)
-    unregister = token.on_cancel(stream.close)
-    try:
-        info = getattr(stream, "info", None)
-        yield StreamOpened(
-            from_cache=False,
-            request_id=getattr(info, "request_id", None),
-            character_cost=getattr(info, "character_cost", None),
-        )
-        normalizer = ChunkTimeNormalizer(rate)
-        audio = bytearray()
-        chars: list[str] = []
-        starts: list[float] = []
-        ends: list[float] = []
-        for chunk in stream:
-            token.raise_if_cancelled()
-            piece = normalizer.feed(chunk)
-            if chunk.audio:
-                buffer.push(chunk.audio, token)
-                audio += chunk.audio
-            if piece is not None:
-                chars.extend(piece.characters)
-                starts.extend(piece.starts)
-                ends.extend(piece.ends)
-            yield StreamProgress(piece, normalizer.received_seconds)
+    text = request.text
+    parts = plan_parts(text, character_limit_for(None, request.model_id))
+    audio = bytearray()
+    chars: list[str] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    info: Any = None
+    completed = True
+    for number, span in enumerate(parts):
         token.raise_if_cancelled()
-        # A stream that was closed early ends like a finished one: only a complete one is kept.
-        completed = getattr(stream, "completed", True)
-    finally:
-        unregister()
-        stream.close()
+        # Each request's timings start from its own beginning: shift them by the audio before it.
+        part_offset = (len(audio) // 2) / rate
+        stream = backend.stream_with_timestamps(_part_request(request, text, span, whole=len(parts) == 1))
+        unregister = token.on_cancel(stream.close)
+        try:
+            if number == 0:
+                info = getattr(stream, "info", None)
+                yield StreamOpened(
+                    from_cache=False,
+                    request_id=getattr(info, "request_id", None),
+                    character_cost=getattr(info, "character_cost", None),
+                )
+            normalizer = ChunkTimeNormalizer(rate)
+            for chunk in stream:
+                token.raise_if_cancelled()
+                piece = normalizer.feed(chunk)
+                if chunk.audio:
+                    buffer.push(chunk.audio, token)
+                    audio += chunk.audio
+                if piece is not None and part_offset:
+                    piece = AlignedPiece(
+                        piece.characters,
+                        tuple(t + part_offset for t in piece.starts),
+                        tuple(t + part_offset for t in piece.ends),
+                    )
+                if piece is not None:
+                    chars.extend(piece.characters)
+                    starts.extend(piece.starts)
+                    ends.extend(piece.ends)
+                yield StreamProgress(piece, (len(audio) // 2) / rate)
+            token.raise_if_cancelled()
+            # A stream closed early ends like a finished one: only a complete one is kept.
+            completed = completed and getattr(stream, "completed", True)
+        finally:
+            unregister()
+            stream.close()
+        if len(audio) % 2:
+            # Never let a half frame at the end of one request shift every later sample.
+            buffer.push(b"\0", token)
+            audio += b"\0"
     stored = False
     if completed and cache is not None and key is not None and audio:
         stored = _store(cache, key, bytes(audio), rate, chars, starts, ends, getattr(info, "request_id", None),
                         getattr(info, "character_cost", None))
-    yield StreamEnded(normalizer.received_seconds, cached=stored)
+    yield StreamEnded((len(audio) // 2) / rate, cached=stored)
 
 
 def _store(

@@ -33,8 +33,10 @@ class EngineStarted:
     backend: Any
     #: Why the studio is on the offline voice although ElevenLabs was asked for (None: it wasn't).
     fallback_reason: str | None = None
-    #: The key the backend uses (kept only in memory, for the Account dialog).
+    #: The key in use or saved (kept only in memory, for the Account dialog).
     api_key: str | None = None
+    #: Whether an OS password store can keep the key (learned off the GUI thread).
+    keyring_available: bool = True
 
 
 NO_KEY = (
@@ -103,6 +105,7 @@ class EngineSession(QObject):
         self.backend: Any = None
         self.api_key: str | None = None
         self.engine: str | None = None
+        self.keyring_available = True
         self.starting = False
 
     def start(self, engine: str, base_url: str | None = None, api_key: str | None = None) -> None:
@@ -117,14 +120,15 @@ class EngineSession(QObject):
         elevenlabs, offline, key_loader = self._elevenlabs_factory, self._offline_factory, self._key_loader
 
         def build(token: CancelToken) -> EngineStarted:
+            saved_key, has_keyring = key_loader()  # the keyring may talk to D-Bus: not on the GUI thread
+            key = api_key or saved_key
             reason = None
             if engine == "elevenlabs":
-                key, has_keyring = (api_key, True) if api_key else key_loader()
                 if key:
-                    return EngineStarted(elevenlabs(key, base_url), None, key)
+                    return EngineStarted(elevenlabs(key, base_url), None, key, has_keyring)
                 reason = NO_KEY if has_keyring else NO_KEYRING
             token.raise_if_cancelled()
-            return EngineStarted(offline(), reason, None)
+            return EngineStarted(offline(), reason, key, has_keyring)
 
         worker = Worker(build)
         worker.signals.finished.connect(lambda result, g=generation: self._on_started(g, result))
@@ -168,6 +172,7 @@ class EngineSession(QObject):
             except Exception:  # noqa: BLE001
                 pass
         self.api_key = result.api_key
+        self.keyring_available = result.keyring_available
         self.engine = result.backend.engine_id
         self.starting = False
         self.status.emit(f"{result.backend.display_name} ready.")

@@ -15,23 +15,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QScrollArea,
     QSplitter,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -52,7 +48,7 @@ from studio.ui.status_bar import StudioStatusBar
 from studio.ui.voice_browser import VoiceBrowser
 from studio.ui.voice_browser_controller import VoiceBrowserController
 from studio.ui.voice_details import VoiceDetails
-from studio.ui.worker import WorkerPool
+from studio.ui.worker import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +83,8 @@ class MainWindow(QMainWindow):
         self._ui_state = ui_state
         self._cache = cache
         self._closing = False
+        self._auto_choosing = False
+        self._tier: str | None = None  # the account's plan, once known
         self.player: Any = None  # PlayerController, when playback is available
         self.transport: QWidget | None = None
 
@@ -107,11 +105,17 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 1)
         self.left.setChildrenCollapsible(False)
+        self.left.setSizes([460, 240])
         settings_scroll = QScrollArea()
         settings_scroll.setWidget(self.settings_panel)
         settings_scroll.setWidgetResizable(True)
         settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Side panels never shrink below what their controls need (also at 200 % scaling).
+        settings_scroll.setMinimumWidth(
+            self.settings_panel.minimumSizeHint().width() + settings_scroll.verticalScrollBar().sizeHint().width()
+        )
+        self.left.setMinimumWidth(self.browser.minimumSizeHint().width())
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.left)
@@ -153,9 +157,7 @@ class MainWindow(QMainWindow):
         self._restore_ui_state()
         self._restore_preferences()
         self.setWindowTitle(self.project.title())
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)  # Space = play/pause outside text fields
+        self.script.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # == wiring ==================================================================================
     def _wire(self) -> None:
@@ -230,7 +232,9 @@ class MainWindow(QMainWindow):
         self.play_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.play_selection_action = self._action(play, "Play &Selection", self._play_selection, QKeySequence("Ctrl+Shift+Return"))
         self.play_cursor_action = self._action(play, "Play from &Cursor", self._play_from_cursor, QKeySequence("Ctrl+Alt+Return"))
-        self.pause_action = self._action(play, "Play/Pa&use (Space)", self._toggle_pause)
+        # Space: text fields take it first (they claim printable keys via ShortcutOverride),
+        # so it types a space in the script and plays/pauses everywhere else.
+        self.pause_action = self._action(play, "Play/Pa&use", self._space_pressed, QKeySequence(Qt.Key.Key_Space))
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
 
         help_menu = bar.addMenu("&Help")
@@ -323,6 +327,7 @@ class MainWindow(QMainWindow):
         backend = started.backend
         self.status.show_engine(backend.display_name, f"Speaking with {backend.display_name}")
         self.status.show_subscription(None)
+        self._tier = None
         if started.fallback_reason:
             self.banner.show_message(started.fallback_reason, Tone.INFO, action=("Connect account…", self.open_account))
         elif self.banner.isVisible() and self.banner.tone is not Tone.WARNING:
@@ -341,8 +346,9 @@ class MainWindow(QMainWindow):
 
     def _on_subscription(self, subscription: Any) -> None:
         self.status.show_subscription(subscription)
-        self.settings.set_tier(getattr(subscription, "tier", None) if subscription is not None else None)
-        self._update_counter(subscription)
+        self._tier = getattr(subscription, "tier", None) if subscription is not None else None
+        self.settings.set_tier(self._tier)
+        self._update_counter()
 
     def _on_subscription_failed(self, error: BaseException) -> None:
         self.status.show_usage_problem("Usage unavailable")
@@ -358,13 +364,15 @@ class MainWindow(QMainWindow):
         def fetch(token: Any) -> Any:
             return backend.get_voice(voice_id)
 
-        worker = self.pool.run(fetch)
+        # Connect before starting: a quick worker could otherwise finish unheard.
+        worker = Worker(fetch)
         worker.signals.finished.connect(
             lambda voice: self._set_voice(voice) if self.session.backend is backend else None
         )
         worker.signals.errored.connect(
             lambda _error: self._forget_voice(voice_id) if self.session.backend is backend else None
         )
+        self.pool.start(worker)
 
     def _forget_voice(self, voice_id: str) -> None:
         current = self.voices.current_voice
@@ -375,7 +383,6 @@ class MainWindow(QMainWindow):
 
     # == account =================================================================================
     def open_account(self) -> None:
-        from studio.api.auth import keyring_available
         from studio.ui.account_dialog import AccountDialog
 
         dialog = AccountDialog(
@@ -383,7 +390,7 @@ class MainWindow(QMainWindow):
             engine=self.preferences.engine,
             api_key=self.session.api_key,
             base_url=self.preferences.base_url,
-            keyring_available=keyring_available(),
+            keyring_available=self.session.keyring_available,
             parent=self,
         )
         self.account_dialog = dialog
@@ -399,12 +406,13 @@ class MainWindow(QMainWindow):
             from studio.api.auth import save_api_key
 
             key = choice.api_key
-            worker = self.pool.run(lambda token: save_api_key(key))
+            worker = Worker(lambda token: save_api_key(key))
             worker.signals.errored.connect(
                 lambda error: self.banner.show_message(
                     f"{error} The key is used for this session only.", Tone.WARNING
                 )
             )
+            self.pool.start(worker)
         self.banner.hide()
         self.session.start(choice.engine, choice.base_url, api_key=choice.api_key if choice.engine == "elevenlabs" else None)
 
@@ -414,7 +422,8 @@ class MainWindow(QMainWindow):
         self.preferences.voice_id = voice.voice_id
         self.preferences.voice_name = voice.name
         self._prefs_timer.start()
-        self.project.mark_changed()
+        if not self._auto_choosing:  # a voice picked for the narrator is not their edit
+            self.project.mark_changed()
 
     def _set_voice(self, voice: Any) -> None:
         self.voices.set_current_voice(voice)
@@ -422,17 +431,21 @@ class MainWindow(QMainWindow):
 
     def _choose_first_voice_if_none(self) -> None:
         if self.voices.current_voice is None and self.voices.model.voices:
-            self.browser.list.setCurrentIndex(self.voices.model.index(0))
+            self._auto_choosing = True
+            try:
+                self.browser.list.setCurrentIndex(self.voices.model.index(0))
+            finally:
+                self._auto_choosing = False
 
     def _on_settings_changed(self) -> None:
         self._update_counter()
         self.project.mark_changed()
         self._prefs_timer.start()
 
-    def _update_counter(self, subscription: Any = None) -> None:
+    def _update_counter(self) -> None:
         backend = self.session.backend
         charges = backend is not None and getattr(backend, "engine_id", "") == "elevenlabs"
-        tier = getattr(subscription, "tier", None) if subscription is not None else None
+        tier = self._tier
         subscribed = tier is None or tier.lower() != "free"
         model = self.settings.current_model()
         self.counter.set_model(model, self.settings.state().model_id, charges=charges, subscribed=subscribed)
@@ -598,18 +611,14 @@ class MainWindow(QMainWindow):
         self._save_preferences(prefs)
 
     # == events ==================================================================================
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Space
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and self.isActiveWindow()
-            and not _takes_space(QApplication.focusWidget())
-        ):
+    def _space_pressed(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractButton) and self.isAncestorOf(focus):
+            focus.animateClick()  # Space still presses a focused button
+        elif isinstance(focus, QComboBox) and self.isAncestorOf(focus):
+            focus.showPopup()
+        else:
             self._toggle_pause()
-            return True
-        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self.project.request_close(self._ask_unsaved, self._ask_save_path):
@@ -623,25 +632,11 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop timers, playback and background work started by this window."""
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
         self._prefs_timer.stop()
         self.project.shutdown()
         self.voices.shutdown()
         if self.player is not None:
             self.player.shutdown()
-
-
-def _takes_space(widget: QWidget | None) -> bool:
-    """Whether Space means something to ``widget`` itself (typing, pressing a button)."""
-    if widget is None:
-        return False
-    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QAbstractButton)):
-        return True
-    if isinstance(widget, QComboBox):
-        return True
-    return False
 
 
 SHORTCUTS_HELP = """\

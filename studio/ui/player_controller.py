@@ -98,6 +98,7 @@ class PlayerController(QObject):
         self._highlighted: int | None = None
         self._press_pos: QPoint | None = None
         self._starved = False  # playing faster than the audio arrives
+        self._highlight_clock = 0.0  # the audio clock the highlight now shown was chosen for
 
         self.player = PcmPlayer(self)
         self.highlighter = SpeechHighlighter(editor, self)
@@ -240,6 +241,11 @@ class PlayerController(QObject):
         return self._highlighted
 
     @property
+    def highlight_clock(self) -> float:
+        """The audio clock (seconds) at which the highlight now shown was chosen."""
+        return self._highlight_clock
+
+    @property
     def clock(self) -> AlignmentClock | None:
         return self._session.clock if self._session is not None else None
 
@@ -373,6 +379,7 @@ class PlayerController(QObject):
         if starved != self._starved:
             self._starved = starved
             self.status.emit("Waiting for audio from " + session.engine_name + "…" if starved else self._playing_status())
+        self._highlight_clock = played
         hit = session.clock.interval_at(played)
         if hit is None:
             self._highlighted = None

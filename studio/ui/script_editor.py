@@ -73,7 +73,8 @@ class ScriptEditor(QWidget):
             "Write or paste your script here.\n\nPick a voice on the left, tune it on the right, "
             "then press Ctrl+Enter to listen."
         )
-        self.editor.setTabChangesFocus(True)  # keyboard users can leave the editor with Tab
+        self.editor.setTabChangesFocus(True)
+        self.editor.document().setDocumentMargin(10)  # keyboard users can leave the editor with Tab
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
         self.editor.setFont(font)

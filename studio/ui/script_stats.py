@@ -27,7 +27,7 @@ class ScriptStats:
 
     def describe(self) -> str:
         parts = [f"{self.characters:,} / {self.limit:,} characters" if self.limit else f"{self.characters:,} characters"]
-        if self.over_limit or self.requests > 1:
+        if self.over_limit:
             parts.append(f"{self.requests:,} requests")
         if self.credits is None:
             parts.append("no credits (offline)")

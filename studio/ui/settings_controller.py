@@ -98,6 +98,8 @@ class SettingsController(QObject):
 
         for text, value in QUALITY_CHOICES:
             view.output_format.addItem(text, value)
+        view.model.addItem("Waiting for the engine…", None)
+        view.model.setEnabled(False)
         view.model.currentIndexChanged.connect(self._on_model_index)
         view.language.currentIndexChanged.connect(lambda _i: self._emit_changed())
         view.output_format.currentIndexChanged.connect(lambda _i: self._emit_changed())

@@ -76,9 +76,11 @@ class VoiceDetails(QWidget):
         category = getattr(voice, "category", None)
         self.meta.setText((category or "voice").replace("_", " ").capitalize())
         labels = getattr(voice, "labels", None) or {}
+        # &nbsp; inside a chip: lines break between chips, never inside one.
         chips = " ".join(
-            f"<span style='background:#e6ecf7;color:#253858;'>&nbsp;{html.escape(k.replace('_', ' '))}: "
-            f"{html.escape(str(v).replace('_', ' '))}&nbsp;</span>"
+            "<span style='background:#e6ecf7;color:#253858;'>&nbsp;"
+            + html.escape(f"{k.replace('_', ' ')}: {str(v).replace('_', ' ')}").replace(" ", "&nbsp;")
+            + "&nbsp;</span>"
             for k, v in labels.items()
             if v
         )

@@ -9,6 +9,7 @@ the player then opens that file. Qt audio itself lives in :mod:`studio.playback`
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,8 @@ class VoicePreviewPlayer(QObject):
         self._pool = pool
         self._player: PreviewPlayer | None = None
         self._worker: Worker | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="narration-preview-")
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None  # made by the first worker that needs it
+        self._lock = threading.Lock()
         self._voice_id: str | None = None
         self._started = False  # the player has begun playing the current sample
 
@@ -73,9 +75,8 @@ class VoicePreviewPlayer(QObject):
         if url and getattr(backend, "engine_id", "") == "elevenlabs":
             self._play(QUrl(url))
             return
-        folder = Path(self._tmp.name)
-
         def fetch(token: CancelToken) -> Path:
+            folder = self._folder()
             data = backend.preview_audio(voice)
             token.raise_if_cancelled()
             if not data:
@@ -104,7 +105,15 @@ class VoicePreviewPlayer(QObject):
         self.stop()
         if self._player is not None:
             self._player.shutdown()
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def _folder(self) -> Path:
+        # Called from workers only: creating the folder touches the disk.
+        with self._lock:
+            if self._tmp is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="narration-preview-")
+            return Path(self._tmp.name)
 
     # -- internals -------------------------------------------------------------------------
     def _play(self, url: QUrl) -> None:

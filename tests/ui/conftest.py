@@ -29,8 +29,7 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[WindowFactory]:
         window.preferences_store = store  # for assertions
         # Not qtbot.addWidget: qtbot closes its widgets before fixtures finish, and closing
         # a window with unsaved work would open the (modal) Save / Discard question.
-        window.resize(1280, 800)
-        window.show()
+        window.show()  # at the remembered geometry (1280x800 the first time)
         qtbot.waitExposed(window)
         windows.append(window)
         return window

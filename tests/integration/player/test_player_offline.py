@@ -56,7 +56,7 @@ def test_offline_play_from_cursor_and_cache(qtbot, tmp_path, rigs, voice_id) -> 
         rig.controller.play_from_cursor()
     spoken = TEXT[TEXT.index("Every"):]
     assert rig.controller.clock is not None and rig.controller.clock.text == spoken
-    shown = [s for i, _c, s in rig.samples if i is not None]
+    shown = [s for i, _c, s, _at in rig.samples if i is not None]
     assert shown and shown[0] in "Every"
     # Same text, voice and settings again: from the cache.
     with qtbot.waitSignal(rig.controller.player.finished, timeout=60000):

@@ -80,3 +80,28 @@ def test_only_pcm_can_be_played_live() -> None:
     assert pcm_sample_rate("pcm_44100") == 44100
     with pytest.raises(ValueError):
         pcm_sample_rate("mp3_44100_128")
+
+
+def test_a_script_longer_than_the_model_limit_is_spoken_in_parts(monkeypatch, tmp_path) -> None:
+    import studio.core.segmenter as segmenter
+    from studio.playback.stream_job import plan_parts
+
+    text = "One two three. Four five six. Seven eight nine. Ten eleven."
+    monkeypatch.setattr(segmenter, "character_limit_for", lambda model, model_id, **kw: 30)
+    parts = plan_parts(text, 30)
+    assert len(parts) > 1 and all(end - start <= 30 for start, end in parts)
+    backend = ToneBackend(realtime_factor=0)
+    buffer = PcmBuffer()
+    cache = SpeechCache(tmp_path)
+    events = list(speech_job(CancelToken(), backend, tone_request(text), buffer, cache))
+    assert [r.text for r in backend.requests] == [text[s:e] for s, e in parts]
+    assert backend.requests[0].previous_text is None and backend.requests[0].next_text
+    assert backend.requests[1].previous_text
+    # One continuous track: each part's timings (which restart at 0) follow the audio before it.
+    pieces = [e.piece for e in events if isinstance(e, StreamProgress) and e.piece]
+    starts = [s for p in pieces for s in p.starts]
+    assert starts == sorted(starts)
+    spoken = "".join(text[s:e] for s, e in parts)
+    assert starts == pytest.approx([i * 0.05 for i in range(len(spoken))])
+    assert len(buffer.read()) == len(spoken) * int(0.05 * 24000) * 2
+    assert events[-1].cached

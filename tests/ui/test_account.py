@@ -1,0 +1,140 @@
+"""Account: pasting and checking a key, switching engines, a rejected key, no key at all.
+
+The server needs the key ``LOCAL_TEST_KEY`` (``local_server_with_key``). The OS keyring is
+the null backend in tests (conftest), i.e. "no password store": keys are kept for the
+session only, and the studio starts on the offline voice with a banner saying how to connect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio.ui.account_dialog import AccountDialog
+from studio.ui.engine_session import NO_KEYRING
+from tests.fixtures.local_server import LOCAL_TEST_KEY
+from tests.ui.conftest import wait_for_engine, wait_for_voices
+
+
+def _dialog(qtbot, window: Any, server: Any, key: str = "") -> AccountDialog:
+    dialog = AccountDialog(window.pool, engine="elevenlabs", api_key=key or None, base_url=server.base_url,
+                           keyring_available=False, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_key_field_is_masked_and_can_be_revealed(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key, key=LOCAL_TEST_KEY)
+    assert dialog.key.echoMode() == dialog.key.EchoMode.Password
+    assert dialog.key.displayText() != LOCAL_TEST_KEY
+    dialog.show_key.click()
+    assert dialog.key.displayText() == LOCAL_TEST_KEY
+    assert dialog.keyring_note.isVisible()  # no password store here: says the key is session-only
+
+
+def test_check_reports_a_rejected_key_in_plain_words(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key)
+    dialog.key.setText("sk_wrong_key_000000000000")
+    dialog.check.click()
+    qtbot.waitUntil(lambda: "rejected" in dialog.message.text, timeout=10000)
+    text = dialog.message.text
+    assert "401" not in text and "HTTP" not in text
+    assert "sk_wrong_key" not in text  # never echo a key
+    assert dialog.message.action_button.text() == "Retry"
+    assert dialog.check.isEnabled()
+
+
+def test_check_accepts_the_right_key_and_shows_usage(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key)
+    dialog.key.setText(LOCAL_TEST_KEY)
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.message.text.startswith("The key works"), timeout=10000)
+    assert "Creator plan" in dialog.message.text
+    assert "left" in dialog.message.text
+
+
+def test_a_bad_address_is_explained(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key)
+    dialog.key.setText(LOCAL_TEST_KEY)
+    dialog.base_url.setText("ftp:/nowhere")
+    dialog.check.click()
+    qtbot.waitUntil(lambda: "not a web address" in dialog.message.text, timeout=10000)
+
+
+def test_connecting_switches_engine_and_shows_usage(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    window.start_engine()  # no key anywhere: offline with a banner
+    wait_for_engine(qtbot, window, "offline", timeout=60000)
+    assert window.banner.isVisible()
+    assert window.banner.text == NO_KEYRING
+    assert window.banner.action_button.text() == "Connect account…"
+    assert window.status.engine_label.text() == "Offline voice"
+
+    window.banner.action_button.click()  # opens the Account dialog
+    dialog = window.account_dialog
+    assert dialog.isVisible()
+    dialog.use_elevenlabs.setChecked(True)
+    dialog.key.setText(LOCAL_TEST_KEY)
+    dialog.base_url.setText(local_server_with_key.base_url)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    wait_for_engine(qtbot, window, "elevenlabs")
+    assert window.status.engine_label.text() == "ElevenLabs"
+    qtbot.waitUntil(lambda: window.status.usage_label.text().startswith("Characters:"), timeout=10000)
+    assert "left" in window.status.usage_label.text() and "resets" in window.status.usage_label.text()
+    # No password store: the key works for this session and the window says so.
+    qtbot.waitUntil(lambda: "this session only" in window.banner.text, timeout=10000)
+    assert window.preferences.engine == "elevenlabs"
+    assert window.preferences.base_url == local_server_with_key.base_url
+    wait_for_voices(qtbot, window)
+    saved = window.preferences_store.path
+    qtbot.waitUntil(lambda: saved.exists(), timeout=5000)
+    assert LOCAL_TEST_KEY not in saved.read_text()
+
+    # ...and back to the offline voice.
+    window.open_account()
+    dialog = window.account_dialog
+    dialog.use_offline.setChecked(True)
+    dialog.accept()
+    wait_for_engine(qtbot, window, "offline", timeout=60000)
+    assert window.status.usage_label.text() == ""
+
+
+def test_a_rejected_key_at_start_says_what_to_do(qtbot, make_window, local_server_with_key, monkeypatch) -> None:
+    monkeypatch.setenv("ELEVENLABS_API_KEY", "sk_revoked_key_0000000000")
+    from studio.core.preferences import Preferences
+
+    window = make_window(Preferences(engine="elevenlabs", base_url=local_server_with_key.base_url))
+    window.start_engine()
+    wait_for_engine(qtbot, window, "elevenlabs")
+    qtbot.waitUntil(lambda: window.banner.isVisible() and "rejected" in window.banner.text, timeout=10000)
+    assert window.banner.action_button.text() == "Account…"
+    assert "401" not in window.banner.text
+    # The voice list says it too, where the failure happened, with Retry.
+    qtbot.waitUntil(lambda: window.browser.message.isVisible(), timeout=10000)
+    assert "rejected" in window.browser.message.text
+    assert window.browser.message.action_button.text() == "Retry"
+    assert window.status.usage_label.text() == "Usage unavailable"
+
+
+def test_with_a_password_store_but_no_key_the_banner_says_how_to_connect(qtbot) -> None:
+    """The other first-start case: a keyring exists but holds no key (loader seam, real offline engine)."""
+    from studio.ui.engine_session import NO_KEY, EngineSession
+    from studio.ui.worker import WorkerPool
+
+    pool = WorkerPool(max_threads=2)
+    session = EngineSession(pool, key_loader=lambda: (None, True))
+    try:
+        with qtbot.waitSignal(session.started, timeout=60000) as blocker:
+            session.start("elevenlabs")
+        started = blocker.args[0]
+        assert started.backend.engine_id == "offline"
+        assert started.fallback_reason == NO_KEY
+        assert "paste your API key" in NO_KEY
+        assert session.keyring_available is True
+    finally:
+        assert pool.shutdown(10000)
+        session.shutdown()
