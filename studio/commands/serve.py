@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 
@@ -40,6 +41,19 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(128)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -57,11 +71,16 @@ def run(args: argparse.Namespace) -> int:
                           catalog_path=args.catalog, faults_enabled=args.faults)
     app = create_app(config)
     voices = len(app.state.studio.catalog)
-    print(f"Narration Studio speech server: http://{args.host}:{args.port} ({voices} voices"
-          f"{', fault injection on' if args.faults else ''}). Press Ctrl+C to stop.", file=sys.stderr)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        # Bind first, so "--port 0" can report the port it really got.
+        listener = _listen(args.host, args.port)
     except OSError as error:
         raise StudioError(f"The server could not listen on {args.host}:{args.port} ({error.strerror})",
                           "Pick another --port, or stop the program already using it.") from error
+    port = listener.getsockname()[1]
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Narration Studio speech server: http://{shown_host}:{port} ({voices} voices"
+          f"{', fault injection on' if args.faults else ''}). Press Ctrl+C to stop.", file=sys.stderr, flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[listener])
     return 0

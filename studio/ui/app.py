@@ -38,16 +38,16 @@ def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryS
     """Create the pool, engine session and window (shared by run_app and the tests)."""
     from studio.ui.engine_session import EngineSession
     from studio.ui.main_window import MainWindow
-    from studio.ui.worker import WorkerPool
+    from studio.ui.worker import Worker, WorkerPool
 
     store = store or PreferencesStore()
     preferences = store.load()
     pool = WorkerPool(max_threads=4)
     session = EngineSession(pool)
 
-    def save_preferences(prefs: Preferences) -> None:
+    def save_preferences(prefs: Preferences) -> Worker:
         snapshot = prefs.model_copy(deep=True)
-        pool.run(lambda token: store.save(snapshot))
+        return pool.run(lambda token: store.save(snapshot))
 
     window = MainWindow(
         pool=pool,

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         pool: WorkerPool,
         session: EngineSession,
         preferences: Preferences,
-        save_preferences: Callable[[Preferences], None],
+        save_preferences: Callable[[Preferences], Worker | None],
         recovery: RecoveryStore,
         ui_state: QSettings,
         cache: Any = None,
@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
         self.script.set_zoom(prefs.editor_zoom)
         self.project.mark_clean()  # restoring preferences is not an edit
 
-    def _store_preferences(self) -> None:
+    def _store_preferences(self) -> Worker | None:
         prefs = self.preferences
         state = self.settings.state()
         if state.model_id:
@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
         prefs.output_format = state.output_format
         prefs.seed = state.seed
         prefs.voice_settings = state.voice_settings
-        self._save_preferences(prefs)
+        return self._save_preferences(prefs)
 
     # == events ==================================================================================
     def _space_pressed(self) -> None:
@@ -626,7 +626,9 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_ui_state()
-        self._store_preferences()
+        saving = self._store_preferences()
+        if saving is not None:
+            saving.wait(5.0)  # closing: the preferences must reach the disk before the pool stops
         self.shutdown()
         event.accept()
 

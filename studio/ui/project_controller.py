@@ -77,6 +77,7 @@ class ProjectController(QObject):
         self._saving = False
         self._close_after_save = False
         self._loading = False
+        self._pending: set[Worker] = set()  # disk work that must finish before the app exits
         self._autosave = QTimer(self)
         self._autosave.setInterval(max(1, autosave_seconds) * 1000)
         self._autosave.timeout.connect(self.autosave_now)
@@ -146,7 +147,7 @@ class ProjectController(QObject):
         worker = Worker(write)
         worker.signals.finished.connect(lambda saved, r=revision: self._on_saved(saved, r))
         worker.signals.errored.connect(self._on_save_failed)
-        self._pool.start(worker)
+        self._track(worker)
 
     def restore(self, recovery: Recovery) -> None:
         """Put recovered work back, unsaved (it still needs a Save)."""
@@ -182,7 +183,7 @@ class ProjectController(QObject):
         worker = Worker(write)
         worker.signals.finished.connect(self._on_autosaved)
         worker.signals.errored.connect(lambda error: log.warning("autosave failed: %s", error))
-        self._pool.start(worker)
+        self._track(worker)
 
     def request_close(self, ask: Callable[[], CloseAnswer], ask_path: Callable[[], str | None]) -> bool:
         """True if the window may close now. With unsaved work, asks; Save closes when done."""
@@ -205,8 +206,22 @@ class ProjectController(QObject):
         self.save_as(path)
         return False
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        """At exit: let writes in flight finish (a pool shutdown would drop queued ones).
+
+        Then, if nothing is unsaved, make sure no recovery file is left behind to be offered
+        at the next start. With unsaved work (closing without the question, as a crash
+        would) the recovery copy stays. This is the one place the GUI thread waits on the
+        disk: the window is already closing.
+        """
         self._autosave.stop()
+        for worker in list(self._pending):
+            worker.wait(timeout_s)
+        if not self._dirty:
+            try:
+                self.recovery.clear()
+            except OSError as error:
+                log.warning("could not remove the recovery file: %s", error)
 
     # -- reactions ----------------------------------------------------------------------------------
     def _replace(self, project: Project, path: str | None) -> None:
@@ -270,7 +285,12 @@ class ProjectController(QObject):
 
     def _discard_recovery(self) -> None:
         store = self.recovery
-        self._pool.run(lambda token: store.clear())
+        self._track(Worker(lambda token: store.clear()))
+
+    def _track(self, worker: Worker) -> None:
+        self._pending.add(worker)
+        worker.signals.done.connect(lambda w=worker: self._pending.discard(w))
+        self._pool.start(worker)
 
     def _set_dirty(self, dirty: bool, *, force: bool = False) -> None:
         if dirty != self._dirty or force:

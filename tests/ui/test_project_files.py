@@ -102,12 +102,17 @@ def test_quitting_with_unsaved_changes_asks_first(qtbot, make_window, tmp_path, 
     assert load_project(target).script == SCRIPT
 
 
-def test_discard_closes_without_saving(qtbot, make_window, monkeypatch) -> None:
-    window = make_window()
+def test_discard_closes_without_saving_and_leaves_nothing_to_recover(qtbot, make_window, tmp_path, monkeypatch) -> None:
+    state = tmp_path / "discard-on-quit"
+    window = make_window(state_dir=state)
     window.script.editor.setPlainText(SCRIPT)
+    window.project.autosave_now()
+    store = RecoveryStore(state)
+    qtbot.waitUntil(lambda: store.path.exists(), timeout=10000)
     monkeypatch.setattr(window, "_ask_unsaved", lambda: CloseAnswer.DISCARD)
     window.close()
     assert not window.isVisible()
+    assert not store.path.exists()  # a deliberate Discard is not a crash
 
 
 def test_an_empty_untitled_project_closes_without_asking(qtbot, make_window, monkeypatch) -> None:

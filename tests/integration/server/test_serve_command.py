@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -66,3 +67,29 @@ def test_serve_with_a_missing_catalog_explains() -> None:
     assert "/nonexistent/voices.json does not exist" in err
     assert "--catalog" in err
     assert "Traceback" not in err
+
+
+def test_serve_on_port_zero_reports_the_port_it_got() -> None:
+    process = _serve("--port", "0")
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert match, line
+        port = int(match.group(1))
+        assert port != 0
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/v1/models").status_code == 200
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "the server did not answer on the port it reported"
+                time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
