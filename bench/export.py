@@ -1,11 +1,15 @@
 """Benchmark of long-form export. Prints ONE JSON line.
 
 * ``parallel_efficiency`` (target ≥ 0.87): 100 short segments generated at concurrency 4
-  against the local ElevenLabs-compatible server (``tests.fixtures.local_server``: real HTTP
-  over loopback, real Piper speech) with an injected per-request latency (``delay`` fault,
+  against the local ElevenLabs-compatible server (``narration-studio serve --faults`` in its
+  own process: real HTTP over loopback, real Piper speech — the same app as the
+  ``local_server`` test fixture) with an injected per-request latency (``delay`` fault,
   ``--latency`` s, default 2.0: a paragraph takes 1–3 s at ElevenLabs). Ideal time = 100 × (mean time of one request made alone, same
   latency, measured first over 6 requests) ÷ 4; efficiency = ideal ÷ measured wall time. The
-  cache is off for this part so every segment really is requested.
+  cache is off for this part so every segment really is requested. The server synthesises
+  one request at a time per voice and shares the machine's two cores with the client, so
+  ``parallel_efficiency_in_process`` also reports the generator alone (an in-process engine
+  that only waits 0.5 s per request), to tell the two costs apart.
 * ``drift_samples`` (target 0): 500 segments of real Piper speech (8 distinct sentences made
   once by the offline engine, then served from the speech cache) exported to WAV with a 250 ms
   paragraph pause and JSON timings. For every segment the position the timings give is
@@ -27,12 +31,15 @@ Usage: ``.venv/bin/python bench/export.py [--latency 0.5] [--skip-loudness]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,14 +78,52 @@ def offline_generator(cache: SpeechCache, settings: LongformSettings | None = No
 # -- parallel efficiency -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def server_process() -> Iterator[str]:
+    """``narration-studio serve --faults`` in its own process (as a real service would be, so
+    client and server do not share one interpreter lock); yields its base URL."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults"],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the local server stopped: " + process.stderr.read().decode()[-500:])  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{base_url}/v1/models", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the local server did not start")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def measure_parallel(latency: float, segments: int = 100, concurrency: int = 4) -> dict[str, float]:
+    import httpx
+
     from studio.api.client import ElevenLabsClient
     from studio.api.requests import VoiceSearch
     from studio.core.backends.elevenlabs import ElevenLabsBackend
-    from tests.fixtures.local_server import run_server
 
-    with run_server() as server:
-        backend = ElevenLabsBackend(ElevenLabsClient("bench-key", server.base_url, max_retries=0))
+    with server_process() as base_url:
+        backend = ElevenLabsBackend(ElevenLabsClient("bench-key", base_url, max_retries=0))
         voice_id = backend.search_voices(VoiceSearch(page_size=1)).voices[0].voice_id
 
         def run(texts: list[str], workers: int) -> float:
@@ -93,14 +138,14 @@ def measure_parallel(latency: float, segments: int = 100, concurrency: int = 4) 
             return elapsed
 
         run(["Warm the engine up."], 1)
-        server.inject({"kind": "delay", "delay": latency, "count": 1000})
+        httpx.post(f"{base_url}/_test/faults", json=[{"kind": "delay", "delay": latency, "count": 1000}]).raise_for_status()
         try:
             single_texts = [f"Single {i} here." for i in range(6)]
             single = run(single_texts, 1) / len(single_texts)
             texts = [f"Segment {i} here." for i in range(segments)]
             measured = run(texts, concurrency)
         finally:
-            server.clear_faults()
+            httpx.delete(f"{base_url}/_test/faults")
         backend.close()
     ideal = segments * single / concurrency
     return {
@@ -110,6 +155,20 @@ def measure_parallel(latency: float, segments: int = 100, concurrency: int = 4) 
         "single_request_s": round(single, 3),
         "injected_latency_s": latency,
     }
+
+
+def measure_parallel_in_process(latency: float, segments: int = 100, concurrency: int = 4) -> dict[str, float]:
+    """The generator's own overhead: the same run over an in-process engine that only waits
+    ``latency`` and then returns tone PCM (no HTTP, no synthesis to share two cores with)."""
+    from tests.unit.core.fake_backend import FakeBackend
+
+    backend = FakeBackend(latency=latency)
+    generator = LongformGenerator(backend, LongformSettings(voice_id="v", model_id="m", concurrency=concurrency))
+    plan = generator.plan("\n\n".join(f"Segment {i} here." for i in range(segments)))
+    started = time.perf_counter()
+    generator.run(plan, lambda s, p: None)
+    measured = time.perf_counter() - started
+    return {"parallel_efficiency_in_process": round(segments * latency / concurrency / measured, 3)}
 
 
 # -- drift ---------------------------------------------------------------------------------
@@ -249,6 +308,7 @@ def main() -> None:
         work = Path(tmp)
         figures: dict[str, float] = {}
         figures.update(measure_parallel(args.latency))
+        figures.update(measure_parallel_in_process(0.5))
         figures.update(measure_drift(work))
         figures.update(measure_two_hours(work, not args.skip_loudness))
     print(json.dumps(figures))

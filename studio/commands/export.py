@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
-    from studio.api.models import Model, Subscription, VoiceSettings
+    from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
     from studio.core.longform import Progress
 
@@ -92,6 +92,7 @@ def _pick_backend(offline: bool) -> SynthesisBackend:
 
 
 def _pick_model(backend: SynthesisBackend, wanted: str | None) -> tuple[str, Model | None]:
+    """The model to use, refusing an unknown ``--model`` with the list of known ones."""
     models = [m for m in backend.list_models() if m.can_do_text_to_speech] or backend.list_models()
     if backend.engine_id == "offline" and wanted is None:
         if not models:
@@ -123,13 +124,6 @@ def _pick_voice(backend: SynthesisBackend, wanted: str | None) -> str:
     voice = page.voices[0]
     print(f"Using the voice {voice.name or voice.voice_id} ({voice.voice_id}).", file=sys.stderr)
     return voice.voice_id
-
-
-def _subscription(backend: SynthesisBackend) -> Subscription | None:
-    try:
-        return backend.get_subscription()
-    except StudioError:
-        return None  # a key without account permission can still speak
 
 
 class TerminalProgress:
@@ -192,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.cache import SpeechCache
     from studio.core.cancel import Cancelled, CancelToken
     from studio.core.exporter import ExportOptions, check_export, export_script
-    from studio.core.longform import LongformGenerator, LongformSettings
+    from studio.core.longform import LongformSettings, generator_for
     from studio.core.script_io import read_script
 
     script = read_script(args.script)
@@ -215,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
 
     backend = _pick_backend(args.offline)
     try:
-        model_id, model = _pick_model(backend, args.model)
+        model_id, _ = _pick_model(backend, args.model)
         voice_id = _pick_voice(backend, args.voice)
         offline = backend.engine_id == "offline"
         settings = LongformSettings(
@@ -229,10 +223,7 @@ def run(args: argparse.Namespace) -> int:
             pause_ms=args.pause_ms,
         )
         progress = TerminalProgress(sys.stderr)
-        generator = LongformGenerator(
-            backend, settings, cache=SpeechCache(), model=model,
-            subscription=None if offline else _subscription(backend), on_progress=progress,
-        )
+        generator = generator_for(backend, settings, cache=SpeechCache(), on_progress=progress)
         plan = generator.plan(script)
         cached = sum(plan.cached)
         estimate = f", about {plan.credits_needed:,.0f} credits to spend" if not offline else ""

@@ -100,7 +100,9 @@ class _Assembler:
             self.timeline.add_pause(self.pause_samples)
         samples = np.frombuffer(speech.pcm, dtype="<i2")
         self.sink(samples)
-        self.timeline.add_segment(segment, samples.size, speech.alignment)
+        # Timings for the text as written; the normalised ones (numbers spelled out) map back
+        # to the script less exactly, so they are only the fallback.
+        self.timeline.add_segment(segment, samples.size, speech.alignment or speech.normalized_alignment)
         self.last_paragraph = segment.paragraph_index
 
 
@@ -209,6 +211,8 @@ def export_script(
             loudness_result=float(achieved) if achieved is not None else None,
             warnings=list(generation.warnings),
         )
+        if options.subtitle_formats and not timeline.chars:
+            result.warnings.append("The voice engine sent no timings, so the subtitle files are empty.")
         if measured is not None and achieved is not None and abs(achieved - (options.loudness_target or 0)) > 0.5:
             result.warnings.append(
                 f"Loudness reached {achieved:.1f} LUFS instead of {options.loudness_target:g}."

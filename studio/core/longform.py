@@ -647,3 +647,24 @@ class _Run:
 
 def settings_with(settings: LongformSettings, **changes: object) -> LongformSettings:
     return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def generator_for(
+    backend: SynthesisBackend,
+    settings: LongformSettings,
+    *,
+    cache: SpeechCache | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> LongformGenerator:
+    """A generator with the model (its character limit and price) and the account's plan
+    (its concurrency) looked up from the backend. Blocking (network): call off the GUI thread."""
+    model = next((m for m in backend.list_models() if m.model_id == settings.model_id), None)
+    subscription = None
+    if getattr(backend, "engine_id", "") != "offline":
+        try:
+            subscription = backend.get_subscription()
+        except StudioError:
+            subscription = None  # a key without account permission can still speak
+    return LongformGenerator(
+        backend, settings, cache=cache, model=model, subscription=subscription, on_progress=on_progress
+    )

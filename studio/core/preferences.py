@@ -41,6 +41,9 @@ class Preferences(BaseModel):
     base_url: str | None = None
     voice_id: str | None = None
     voice_name: str | None = None
+    #: The last voice and model per engine ("elevenlabs" / "offline"), so switching engines
+    #: and back finds them again: {"elevenlabs": {"voice_id": ..., "voice_name": ..., "model_id": ...}}.
+    per_engine: dict[str, dict[str, str]] = Field(default_factory=dict)
     model_id: str | None = None
     language_code: str | None = None
     output_format: str | None = None
@@ -72,6 +75,11 @@ class Preferences(BaseModel):
             state = True
         self.favourite_voice_ids = ids
         return state
+
+    def remember_for_engine(self, engine: str, **values: str | None) -> None:
+        entry = dict(self.per_engine.get(engine, {}))
+        entry.update({k: v for k, v in values.items() if v})
+        self.per_engine = {**self.per_engine, engine: entry}
 
     def add_recent_project(self, path: str) -> None:
         path = os.path.abspath(path)

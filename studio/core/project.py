@@ -39,6 +39,10 @@ class ProjectFileError(StudioError):
     """A project file could not be read or written."""
 
 
+class ProjectMissingError(ProjectFileError):
+    """The project file is not there any more (moved or deleted)."""
+
+
 class Project(BaseModel):
     """Everything a narrator chose for one piece of narration. No secrets, ever."""
 
@@ -134,7 +138,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     try:
         raw = source.read_bytes()
     except FileNotFoundError:
-        raise ProjectFileError(f"The project {name} no longer exists", "It may have been moved or deleted.") from None
+        raise ProjectMissingError(f"The project {name} no longer exists", "It may have been moved or deleted.") from None
     except OSError as error:
         raise ProjectFileError(
             f"Could not read the project {name} ({error.strerror or error})",
@@ -185,14 +189,18 @@ class RecoveryStore:
         write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
 
     def read(self) -> Recovery | None:
-        """The recovered work, or None if there is none (or it is unreadable)."""
+        """The recovered work, or None if there is none (or it is unreadable).
+
+        ``source_path`` is kept only if that project file still exists.
+        """
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
             project = Project.from_document(document.get("project"))
+            source = document.get("source_path")
             return Recovery(
                 project=project,
                 saved_at=float(document.get("saved_at") or 0.0),
-                source_path=document.get("source_path"),
+                source_path=source if isinstance(source, str) and os.path.exists(source) else None,
             )
         except (OSError, ValueError, AttributeError, StudioError):
             return None

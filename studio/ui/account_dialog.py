@@ -80,6 +80,8 @@ class AccountDialog(QDialog):
         group.addButton(self.use_elevenlabs)
         group.addButton(self.use_offline)
         (self.use_offline if engine == "offline" else self.use_elevenlabs).setChecked(True)
+        self.use_elevenlabs.setAccessibleName("Speak with ElevenLabs")
+        self.use_offline.setAccessibleName("Speak with the offline voice")
 
         self.key = QLineEdit(self._original_key)
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
@@ -120,6 +122,8 @@ class AccountDialog(QDialog):
         form.addRow(url_label, self.base_url)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        for button in self.buttons.buttons():
+            button.setAccessibleName(button.text().replace("&", ""))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 

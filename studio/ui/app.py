@@ -7,11 +7,12 @@ in a worker while the window is already up, with a status message.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
@@ -83,11 +84,24 @@ def run_app() -> int:
         follow_system_theme(app)
     except Exception:  # noqa: BLE001 - a missing stylesheet must not stop the studio
         pass
+    try:  # the bundle's start-up measurement (a no-op unless its variable is set)
+        from studio.ui.startup_probe import install_startup_probe
+
+        install_startup_probe(app)
+    except ImportError:
+        pass
     window = build_main_window()
     window.show()
     window.start_engine()
     window.project.check_for_recovery()
+    # Ctrl+C in the terminal closes the window the normal way (asking about unsaved work).
+    # Python only sees the signal when it runs, so a light timer gives it the chance.
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(300)
     code = app.exec()
+    wake.stop()
     window.pool.shutdown(5000)
     window.session.shutdown()
     return code

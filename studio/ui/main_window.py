@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -34,12 +33,14 @@ from PySide6.QtWidgets import (
 
 from studio.api.models import Voice
 from studio.core.preferences import Preferences
-from studio.core.project import PROJECT_SUFFIX, Project, RecoveryStore
+from studio.core.project import Project, RecoveryStore
 from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.project_controller import CloseAnswer, ProjectController
+from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes
+from studio.ui.shortcuts_help import SHORTCUTS_HELP
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.settings_controller import SettingsController, SettingsState
@@ -52,7 +53,6 @@ from studio.ui.worker import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 
-PROJECT_FILTER = f"Narration projects (*{PROJECT_SUFFIX});;All files (*)"
 LIVE_PCM_FORMAT = "pcm_24000"
 
 
@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
         self._cache = cache
         self._closing = False
         self._auto_choosing = False
+        self._voice_engine: str | None = None  # the engine the voice on screen was chosen with
         self._tier: str | None = None  # the account's plan, once known
+        self._subscription: Any = None
         self.player: Any = None  # PlayerController, when playback is available
         self.transport: QWidget | None = None
 
@@ -194,6 +196,8 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(file_menu, "&Save", self.save_project, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(file_menu, "Save &As…", self.save_project_as_dialog,
                                            QKeySequence.StandardKey.SaveAs)
+        file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export Audio…", self.open_export, QKeySequence("Ctrl+E"))
         file_menu.addSeparator()
         self.account_action = self._action(file_menu, "&Account…", self.open_account, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
@@ -328,17 +332,25 @@ class MainWindow(QMainWindow):
         self.status.show_engine(backend.display_name, f"Speaking with {backend.display_name}")
         self.status.show_subscription(None)
         self._tier = None
+        self._subscription = None
         if started.fallback_reason:
             self.banner.show_message(started.fallback_reason, Tone.INFO, action=("Connect account…", self.open_account))
         elif self.banner.isVisible() and self.banner.tone is not Tone.WARNING:
             self.banner.hide()
+        remembered = self.preferences.per_engine.get(backend.engine_id, {})
         self.voices.set_backend(backend)
-        self.settings.set_backend(backend)
+        self.settings.set_backend(backend, remembered.get("model_id"))
         self.settings.set_tier(None)
         self._update_counter()
         voice = self.voices.current_voice
+        other = remembered.get("voice_id")
+        if other and self._voice_engine not in (None, backend.engine_id) and (voice is None or voice.voice_id != other):
+            # The voice on screen was chosen with the other engine: take this engine's own.
+            voice = Voice(voice_id=other, name=remembered.get("voice_name") or other)
+            self._set_voice(voice)
         if voice is not None:
             self._confirm_voice(backend, voice.voice_id)
+        self._voice_engine = backend.engine_id
 
     def _on_engine_error(self, error: BaseException) -> None:
         self.status.show_engine("No engine")
@@ -346,6 +358,7 @@ class MainWindow(QMainWindow):
 
     def _on_subscription(self, subscription: Any) -> None:
         self.status.show_subscription(subscription)
+        self._subscription = subscription
         self._tier = getattr(subscription, "tier", None) if subscription is not None else None
         self.settings.set_tier(self._tier)
         self._update_counter()
@@ -375,11 +388,59 @@ class MainWindow(QMainWindow):
         self.pool.start(worker)
 
     def _forget_voice(self, voice_id: str) -> None:
+        """This engine has no such voice: use the last one chosen with it, else the first listed."""
         current = self.voices.current_voice
-        if current is not None and current.voice_id == voice_id:
-            self.voices.set_current_voice(None)
-            self.settings.set_voice(None)
+        if current is None or current.voice_id != voice_id:
+            return
+        self.voices.set_current_voice(None)
+        self.settings.set_voice(None)
+        backend = self.session.backend
+        remembered = self.preferences.per_engine.get(getattr(backend, "engine_id", ""), {})
+        other = remembered.get("voice_id")
+        if backend is not None and other and other != voice_id:
+            self._set_voice(Voice(voice_id=other, name=remembered.get("voice_name") or other))
+            self._confirm_voice(backend, other)
+        else:
             self._choose_first_voice_if_none()
+
+    # == export ==================================================================================
+    def open_export(self) -> None:
+        """File ▸ Export Audio: the export dialog (its own controller does the work in workers)."""
+        try:
+            from studio.core.longform import LongformSettings
+            from studio.ui.export_dialog import ExportDialog
+        except ImportError as error:  # export not part of this build
+            log.warning("export unavailable: %s", error)
+            return
+        backend, voice = self.session.backend, self.voices.current_voice
+        script = self.script.editor.toPlainText()
+        if backend is None or voice is None or not script.strip():
+            problem = (
+                NotReadyError("The speech engine is still starting", "Wait a moment, then export again.")
+                if backend is None else
+                NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then export.")
+                if voice is None else
+                NotReadyError("There is nothing to export", "Write some words in the script first.")
+            )
+            self.script.message.show_error(problem)
+            return
+        state = self.settings.state()
+        settings = LongformSettings(
+            voice_id=voice.voice_id,
+            model_id=state.model_id or "eleven_multilingual_v2",
+            voice_settings=self.settings.voice_settings(),
+            seed=state.seed,
+            language_code=state.language_code,
+        )
+        folder = Path(self.project.path).parent if self.project.path else Path(self._project_dir())
+        dialog = ExportDialog(
+            script, backend, settings, pool=self.pool, cache=self._cache,
+            model=self.settings.current_model(), subscription=self._subscription,
+            directory=folder, base_name=self.project.display_name, parent=self,
+        )
+        self.export_dialog = dialog
+        dialog.exported.connect(lambda _result: self.session.refresh_subscription())
+        dialog.open()
 
     # == account =================================================================================
     def open_account(self) -> None:
@@ -421,6 +482,11 @@ class MainWindow(QMainWindow):
         self.settings.set_voice(voice)
         self.preferences.voice_id = voice.voice_id
         self.preferences.voice_name = voice.name
+        if self.session.backend is not None:
+            self._voice_engine = self.session.backend.engine_id
+            self.preferences.remember_for_engine(
+                self.session.backend.engine_id, voice_id=voice.voice_id, voice_name=voice.name
+            )
         self._prefs_timer.start()
         if not self._auto_choosing:  # a voice picked for the narrator is not their edit
             self.project.mark_changed()
@@ -488,19 +554,43 @@ class MainWindow(QMainWindow):
         ))
 
     def new_project(self) -> None:
-        if self.project.dirty and self._ask_unsaved() is not CloseAnswer.DISCARD:
+        self._after_unsaved_changes(self.project.new)
+
+    def _after_unsaved_changes(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once unsaved work is saved or discarded (Cancel: never)."""
+        if not self.project.dirty or (self.project.path is None and not self.script.editor.toPlainText().strip()):
+            then()
             return
-        self.project.new()
+        answer = self._ask_unsaved()
+        if answer is CloseAnswer.DISCARD:
+            self.project.discard_recovery()
+            then()
+        elif answer is CloseAnswer.SAVE:
+            path = self.project.path or self._ask_save_path()
+            if not path:
+                return
+
+            def on_saved(_path: str) -> None:
+                self.project.saved.disconnect(on_saved)
+                self.project.error.disconnect(on_failed)
+                if not self.project.dirty:
+                    then()
+
+            def on_failed(_error: object) -> None:
+                self.project.saved.disconnect(on_saved)
+                self.project.error.disconnect(on_failed)
+
+            self.project.saved.connect(on_saved)
+            self.project.error.connect(on_failed)
+            self.project.save_as(path)
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._project_dir(), PROJECT_FILTER)
+        path = ask_project_open_path(self, self._project_dir())
         if path:
             self.open_project(path)
 
     def open_project(self, path: str) -> None:
-        if self.project.dirty and self._ask_unsaved() is not CloseAnswer.DISCARD:
-            return
-        self.project.open(path)
+        self._after_unsaved_changes(lambda: self.project.open(path))
 
     def save_project(self) -> None:
         if not self.project.save():
@@ -513,8 +603,7 @@ class MainWindow(QMainWindow):
 
     def _ask_save_path(self) -> str | None:
         start = self.project.path or str(Path(self._project_dir()) / "Untitled.narration")
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)
-        return path or None
+        return ask_project_save_path(self, start)
 
     def _project_dir(self) -> str:
         recent = self.preferences.recent_projects
@@ -541,20 +630,7 @@ class MainWindow(QMainWindow):
         )
 
     def _ask_unsaved(self) -> CloseAnswer:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Unsaved changes")
-        box.setText(f"Save the changes to “{self.project.display_name}”?")
-        box.setInformativeText("If you don't save, your changes will be lost.")
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        return {
-            QMessageBox.StandardButton.Save: CloseAnswer.SAVE,
-            QMessageBox.StandardButton.Discard: CloseAnswer.DISCARD,
-        }.get(QMessageBox.StandardButton(answer), CloseAnswer.CANCEL)
+        return ask_unsaved_changes(self, self.project.display_name)
 
     # == help ====================================================================================
     def show_shortcuts(self) -> None:
@@ -604,6 +680,8 @@ class MainWindow(QMainWindow):
         state = self.settings.state()
         if state.model_id:
             prefs.model_id = state.model_id
+            if self.session.backend is not None and self.settings.current_model() is not None:
+                prefs.remember_for_engine(self.session.backend.engine_id, model_id=state.model_id)
         prefs.language_code = state.language_code
         prefs.output_format = state.output_format
         prefs.seed = state.seed
@@ -639,23 +717,3 @@ class MainWindow(QMainWindow):
         self.voices.shutdown()
         if self.player is not None:
             self.player.shutdown()
-
-
-SHORTCUTS_HELP = """\
-Ctrl+Enter — play the script
-Ctrl+Shift+Enter — play the selection
-Ctrl+Alt+Enter — play from the cursor
-Space — play / pause (when not typing in the script or a field)
-Ctrl+. — stop
-
-Ctrl+K or Ctrl+Shift+F — search voices
-Ctrl+Shift+P — preview the chosen voice
-Ctrl+D — mark the chosen voice as favourite
-
-Ctrl+F — find in the script (F3 / Shift+F3: next / previous, Esc: close)
-Ctrl+Z / Ctrl+Shift+Z — undo / redo
-Ctrl++ / Ctrl+- / Ctrl+0 — zoom the script
-
-Ctrl+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S — new, open, save, save as
-Ctrl+, — account and engine
-"""

@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cancel import CancelToken
-from studio.core.project import Project, Recovery, RecoveryStore, load_project, save_project
+from studio.core.project import Project, ProjectMissingError, Recovery, RecoveryStore, load_project, save_project
 from studio.ui.worker import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class ProjectController(QObject):
 
     def restore(self, recovery: Recovery) -> None:
         """Put recovered work back, unsaved (it still needs a Save)."""
-        self._replace(recovery.project, recovery.source_path if recovery.source_path and os.path.exists(recovery.source_path) else None)
+        self._replace(recovery.project, recovery.source_path)  # checked to exist when read
         self._revision += 1
         self._set_dirty(True)
 
@@ -236,15 +236,17 @@ class ProjectController(QObject):
         self._set_dirty(False, force=True)
 
     def _on_opened(self, path: str, project: Project) -> None:
-        self._replace(project, str(Path(path).resolve()))
-        self._remember(str(Path(path).resolve()))
+        path = os.path.abspath(path)  # not resolve(): that would touch the disk here
+        self._replace(project, path)
+        self._remember(path)
         self._discard_recovery()
         self.status.emit(f"Opened {Path(path).name}.")
         self.opened.emit(self.path)
 
     def _on_open_failed(self, path: str, error: BaseException) -> None:
-        if not Path(path).exists() and path in self.recent:
-            self.recent.remove(path)
+        path = os.path.abspath(path)
+        if isinstance(error, ProjectMissingError) and path in self.recent:
+            self.recent.remove(path)  # a file that is gone leaves Open Recent
             self.recent_changed.emit()
         self.status.emit("")
         self.error.emit(error)

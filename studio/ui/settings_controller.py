@@ -8,7 +8,7 @@ does not include are disabled with the plan they need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -112,9 +112,11 @@ class SettingsController(QObject):
         view.set_language_visible(False)
 
     # -- inputs -------------------------------------------------------------------------------------
-    def set_backend(self, backend: Any) -> None:
-        """Load ``backend``'s models (in a worker) and re-apply the wanted model."""
+    def set_backend(self, backend: Any, preferred_model: str | None = None) -> None:
+        """Load ``backend``'s models (in a worker) and select ``preferred_model`` (or the last one)."""
         self._wanted = self.state() if self._models else self._wanted
+        if preferred_model:
+            self._wanted = replace(self._wanted, model_id=preferred_model)
         self._backend = backend
         self._generation += 1
         generation = self._generation

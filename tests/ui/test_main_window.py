@@ -169,6 +169,18 @@ def test_every_control_has_an_accessible_name(qtbot, offline_window) -> None:
     assert nameless == []
 
 
+def test_account_dialog_controls_have_accessible_names(qtbot, offline_window) -> None:
+    window = offline_window
+    window.open_account()
+    dialog = window.account_dialog
+    qtbot.addWidget(dialog)
+    buddies = {label.buddy() for label in dialog.findChildren(QLabel) if label.buddy() is not None}
+    controls = [w for w in dialog.findChildren(QWidget) if w in _controls(dialog)]
+    assert len(controls) >= 8
+    assert [type(w).__name__ for w in controls if not w.accessibleName() and w not in buddies] == []
+    dialog.reject()
+
+
 SCALED = textwrap.dedent(
     """
     import json, sys
@@ -249,3 +261,47 @@ def test_screenshot_of_the_main_window(qtbot, make_window) -> None:
             window.session.shutdown()
     finally:
         app.setStyleSheet("")
+
+
+def test_ctrl_enter_speaks_the_script_with_the_chosen_voice(qtbot, offline_window) -> None:
+    """The window hands the player a real request; with a sound device the words light up."""
+    window = offline_window
+    window.script.editor.setPlainText("Hello from the lighthouse.")
+    window.settings_panel.sliders["speed"].set_value(1.1)
+    requests: list[Any] = []
+    original = window.request_for_text
+
+    def spy(text: str) -> Any:
+        backend, request = original(text)
+        requests.append(request)
+        return backend, request
+
+    window.player._request_for_text = spy
+    window.script.editor.setFocus()
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    if os.environ.get("STUDIO_TEST_AUDIO"):
+        qtbot.waitUntil(lambda: window.player.highlighted_index is not None, timeout=30000)
+        assert requests and requests[0].voice_id == window.voices.current_voice.voice_id
+        assert requests[0].text == "Hello from the lighthouse."
+        assert requests[0].voice_settings.speed == 1.1
+        window.player.stop()
+    else:  # no sound device: no credit spent, and the script panel says why
+        qtbot.waitUntil(lambda: window.script.message.isVisible(), timeout=10000)
+        assert "sound" in window.script.message.text.lower() or "audio" in window.script.message.text.lower()
+
+
+def test_export_opens_with_the_window_s_voice_and_settings(qtbot, offline_window) -> None:
+    window = offline_window
+    window.open_export()  # empty script: explained, no dialog
+    assert "nothing to export" in window.script.message.text
+    window.script.editor.setPlainText(SCRIPT)
+    window.settings_panel.sliders["speed"].set_value(0.9)
+    window.export_action.trigger()
+    dialog = window.export_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    assert dialog.script == SCRIPT
+    settings = dialog.controller.settings
+    assert settings.voice_id == window.voices.current_voice.voice_id
+    assert settings.voice_settings.speed == 0.9
+    dialog.reject()

@@ -238,3 +238,37 @@ def test_last_settings_are_remembered_between_runs(qtbot, make_window, tmp_path,
         again._closing = True
         again.close()
         assert again.pool.shutdown(10000)
+
+
+def test_new_project_after_save_answer_saves_first(qtbot, make_window, tmp_path, monkeypatch) -> None:
+    window = make_window()
+    window.script.editor.setPlainText(SCRIPT)
+    target = tmp_path / "before-new.narration"
+    monkeypatch.setattr(window, "_ask_unsaved", lambda: CloseAnswer.SAVE)
+    monkeypatch.setattr(window, "_ask_save_path", lambda: str(target))
+    window.new_action.trigger()
+    qtbot.waitUntil(lambda: window.script.editor.toPlainText() == "", timeout=10000)
+    assert load_project(target).script == SCRIPT
+    assert window.project.path is None and not window.project.dirty
+    assert window.windowTitle() == "Untitled — Narration Studio"
+
+    window.script.editor.setPlainText("second draft")
+    monkeypatch.setattr(window, "_ask_unsaved", lambda: CloseAnswer.CANCEL)
+    window.new_action.trigger()
+    assert window.script.editor.toPlainText() == "second draft"
+
+
+def test_a_recent_project_that_is_gone_leaves_the_menu(qtbot, make_window, tmp_path) -> None:
+    window = make_window()
+    window.script.editor.setPlainText(SCRIPT)
+    path = tmp_path / "moved-away.narration"
+    with qtbot.waitSignal(window.project.saved, timeout=10000):
+        window.project.save_as(str(path))
+    assert [a.text() for a in window.recent_menu.actions()] == ["moved-away.narration"]
+    path.unlink()
+    with qtbot.waitSignal(window.project.error, timeout=10000):
+        window.recent_menu.actions()[0].trigger()
+    assert "no longer exists" in window.script.message.text
+    assert str(path) not in window.preferences.recent_projects
+    assert window.recent_menu.actions() == []
+    assert window.script.editor.toPlainText() == SCRIPT

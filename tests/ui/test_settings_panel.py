@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from studio.api.requests import TextToSpeechRequest
+from studio.server.catalog import generate_voices
 from studio.server.models_data import MODELS
 from studio.ui.settings_panel import SEED_MAX
 from tests.fixtures.local_server import LocalServer, run_server
@@ -17,7 +18,7 @@ from tests.ui.conftest import wait_for_engine, wait_for_voices
 
 @pytest.fixture(scope="module")
 def creator_server() -> Iterator[LocalServer]:
-    with run_server(tier="creator") as server:
+    with run_server(tier="creator", catalog=generate_voices(20, seed=5)) as server:
         yield server
 
 
@@ -184,3 +185,26 @@ def test_a_free_plan_gets_free_limits_and_fewer_qualities(qtbot, make_window) ->
         blocked = combo.model().item(combo.findData("mp3_44100_192"))
         assert not blocked.isEnabled() and "Creator plan" in blocked.toolTip()
         window.session.shutdown()
+
+
+def test_switching_engines_and_back_keeps_each_engines_voice_and_model(qtbot, make_window, creator_server) -> None:
+    window = _connected(qtbot, make_window, creator_server)
+    _choose_model(window, "eleven_v3")
+    model = window.voices.model
+    window.browser.list.setCurrentIndex(model.index(3))
+    chosen = window.voices.current_voice.voice_id
+    assert window.voices.current_voice.category != "offline"
+    window._store_preferences()
+
+    window.session.start("offline")
+    wait_for_engine(qtbot, window, "offline", timeout=60000)
+    qtbot.waitUntil(lambda: window.voices.current_voice is not None
+                    and window.voices.current_voice.category == "offline", timeout=10000)
+    qtbot.waitUntil(lambda: window.settings_panel.model.isEnabled(), timeout=10000)
+    window._store_preferences()
+
+    window.session.start("elevenlabs", creator_server.base_url, api_key="sk_any")
+    wait_for_engine(qtbot, window, "elevenlabs")
+    qtbot.waitUntil(lambda: window.voices.current_voice is not None
+                    and window.voices.current_voice.voice_id == chosen, timeout=10000)
+    qtbot.waitUntil(lambda: window.settings_panel.model.currentData() == "eleven_v3", timeout=10000)

@@ -261,3 +261,23 @@ def test_repeated_text_in_one_script_is_requested_once(tmp_path: Path) -> None:
     assert refrains[0] is not None and all(p is not None and p.pcm == refrains[0].pcm for p in refrains)
     assert result.segments_from_cache == 2 and result.credits_saved == 2 * len("The refrain comes back.")
     assert plan.credits_needed == len("The refrain comes back.") + len("A verse.") + len("Another verse.")
+
+
+def test_generator_for_looks_up_the_model_and_plan() -> None:
+    from studio.core.longform import generator_for
+
+    class Account(FakeBackend):
+        def list_models(self) -> list[Model]:
+            return [Model(model_id="eleven_flash_v2_5", can_do_text_to_speech=True, concurrency_group="turbo",
+                          max_characters_request_subscribed_user=40_000)]
+
+        def get_subscription(self) -> Subscription:
+            return Subscription(tier="pro")
+
+    generator = generator_for(Account(), _settings(model_id="eleven_flash_v2_5", max_segment_chars=50_000))
+    assert generator.model is not None and generator.character_limit() == 40_000
+    plan = generator.plan(SCRIPT)
+    progress: list[Progress] = []
+    generator.on_progress = progress.append
+    generator.run(plan, lambda s, p: None)
+    assert progress[0].concurrency == 20  # pro plan, turbo/flash group, before any header arrives

@@ -103,12 +103,16 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_recovery_store_round_trip(tmp_path: Path) -> None:
     store = RecoveryStore(tmp_path / "state")
     assert store.read() is None
-    store.write(_project(), source_path="/somewhere/story.narration")
+    source = save_project(tmp_path / "story.narration", Project(script="older"))
+    store.write(_project(), source_path=str(source))
     recovered = store.read()
     assert recovered is not None
     assert recovered.project == _project()
-    assert recovered.source_path == "/somewhere/story.narration"
+    assert recovered.source_path == str(source)
     assert recovered.saved_at > 0
+    source.unlink()  # the file it came from is gone: the recovered work becomes untitled
+    gone = store.read()
+    assert gone is not None and gone.source_path is None
     store.clear()
     assert store.read() is None
     store.clear()  # clearing twice is fine
