@@ -9,7 +9,7 @@ choice when the dialog is accepted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -49,7 +49,7 @@ def check_key_with_server(api_key: str, base_url: str | None) -> Any:
 @dataclass(frozen=True)
 class AccountChoice:
     engine: str  # "elevenlabs" or "offline"
-    api_key: str | None  # None: no key typed
+    api_key: str | None = field(repr=False)  # None: no key typed; never in a repr or a log
     key_changed: bool
     base_url: str | None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QSettings, QTimer
@@ -18,6 +19,10 @@ from PySide6.QtWidgets import QApplication
 from studio import __version__
 from studio.core.preferences import Preferences, PreferencesStore
 from studio.core.project import APP_DIR_NAME, RecoveryStore
+
+if TYPE_CHECKING:
+    from studio.core.cache import SpeechCache
+    from studio.ui.main_window import MainWindow
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -35,7 +40,7 @@ def ui_state_settings() -> QSettings:
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
-def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryStore | None = None):  # type: ignore[no-untyped-def]
+def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryStore | None = None) -> MainWindow:
     """Create the pool, engine session and window (shared by run_app and the tests)."""
     from studio.ui.engine_session import EngineSession
     from studio.ui.main_window import MainWindow
@@ -64,7 +69,7 @@ def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryS
     return window
 
 
-def _open_cache():  # type: ignore[no-untyped-def]
+def _open_cache() -> SpeechCache | None:
     """The speech cache, if the core provides one (it makes replays free)."""
     try:
         from studio.core.cache import SpeechCache

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -34,7 +34,7 @@ class EngineStarted:
     #: Why the studio is on the offline voice although ElevenLabs was asked for (None: it wasn't).
     fallback_reason: str | None = None
     #: The key in use or saved (kept only in memory, for the Account dialog).
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr or a log
     #: Whether an OS password store can keep the key (learned off the GUI thread).
     keyring_available: bool = True
 

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 
 from studio.core.preferences import Preferences
-from studio.ui.inline_message import Tone
 from studio.ui.voice_browser import VoiceBrowser
 from studio.ui.voice_details import VoiceDetails
 from studio.ui.voice_list_model import VoiceListModel, VoiceRoles
@@ -29,8 +28,8 @@ class VoiceBrowserController(QObject):
     voice_chosen = Signal(object)
     #: Favourites changed; the owner saves the preferences.
     preferences_changed = Signal()
-    #: How many requests were started (for tests and the debounce guarantee).
-    query_started = Signal(object)  # the VoiceSearch
+    #: A new search went out (carries the VoiceSearch): one per pause in typing.
+    query_started = Signal(object)
 
     def __init__(
         self,
@@ -168,9 +167,6 @@ class VoiceBrowserController(QObject):
         self.preferences_changed.emit()
         if self.view.favourites_only.isChecked():
             self.refresh()
-
-    def show_notice(self, text: str) -> None:
-        self.view.message.show_message(text, Tone.INFO)
 
 
 __all__ = ["VoiceBrowserController", "SEARCH_DELAY_MS", "PAGE_SIZE"]

@@ -65,7 +65,7 @@ def test_a_bad_address_is_explained(qtbot, make_window, local_server_with_key) -
     qtbot.waitUntil(lambda: "not a web address" in dialog.message.text, timeout=10000)
 
 
-def test_connecting_switches_engine_and_shows_usage(qtbot, make_window, local_server_with_key) -> None:
+def test_connecting_switches_engine_and_shows_usage(qtbot, make_window, local_server_with_key, tmp_path) -> None:
     window = make_window()
     window.start_engine()  # no key anywhere: offline with a banner
     wait_for_engine(qtbot, window, "offline", timeout=60000)
@@ -93,6 +93,12 @@ def test_connecting_switches_engine_and_shows_usage(qtbot, make_window, local_se
     saved = window.preferences_store.path
     qtbot.waitUntil(lambda: saved.exists(), timeout=5000)
     assert LOCAL_TEST_KEY not in saved.read_text()
+    window.script.editor.setPlainText("Words worth keeping.")
+    project = tmp_path / "with-account.narration"
+    with qtbot.waitSignal(window.project.saved, timeout=10000):
+        window.project.save_as(str(project))
+    assert LOCAL_TEST_KEY not in project.read_text(encoding="utf-8")
+    assert '"engine": "elevenlabs"' in project.read_text(encoding="utf-8")
 
     # ...and back to the offline voice.
     window.open_account()
@@ -138,3 +144,12 @@ def test_with_a_password_store_but_no_key_the_banner_says_how_to_connect(qtbot) 
     finally:
         assert pool.shutdown(10000)
         session.shutdown()
+
+
+def test_keys_never_appear_in_reprs() -> None:
+    from studio.ui.account_dialog import AccountChoice
+    from studio.ui.engine_session import EngineStarted
+
+    secret = "sk_secret_do_not_print_123456"
+    assert secret not in repr(AccountChoice("elevenlabs", secret, True, None))
+    assert secret not in repr(EngineStarted(object(), None, secret))
