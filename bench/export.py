@@ -4,8 +4,9 @@
   against the local ElevenLabs-compatible server (``narration-studio serve --faults`` in its
   own process: real HTTP over loopback, real Piper speech — the same app as the
   ``local_server`` test fixture) with an injected per-request latency (``delay`` fault,
-  ``--latency`` s, default 2.0: a paragraph takes 1–3 s at ElevenLabs). Ideal time = 100 × (mean time of one request made alone, same
-  latency, measured first over 6 requests) ÷ 4; efficiency = ideal ÷ measured wall time. The
+  ``--latency`` s, default 2.0: a paragraph takes 1–3 s at ElevenLabs). Ideal time = 100 ×
+  (mean time of one request made alone, same latency, measured first over 6 requests) ÷ 4;
+  efficiency = ideal ÷ measured wall time. The
   cache is off for this part so every segment really is requested. The server synthesises
   one request at a time per voice and shares the machine's two cores with the client, so
   ``parallel_efficiency_in_process`` also reports the generator alone (an in-process engine
@@ -25,7 +26,7 @@
   subtitles and the encoder. ``peak_rss_mb_2h_loudness`` is the same export with −16 LUFS
   normalisation (spool file, measurement, limiter); ``--skip-loudness`` leaves it out.
 
-Usage: ``.venv/bin/python bench/export.py [--latency 0.5] [--skip-loudness]``.
+Usage: ``.venv/bin/python bench/export.py [--latency 2.0] [--skip-loudness]``.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ Keys (targets from the issue):
   samples where that made the difference.
 * ``gui_stall_ms_p99`` / ``_max`` (≤ 16 / ≤ 50): a 5 ms heartbeat timer on the GUI thread
   while streaming and playing that narration; a stall is the lateness of a beat.
+  ``control_stall_ms_*`` is the same heartbeat in a bare Qt process running at the same
+  time (no player at all): on a shared machine, stalls that show there too are the
+  machine's, not the player's. ``stalls_over_20ms`` / ``control_stalls_over_20ms`` list them.
 * ``offline_first_audio_ms`` (≤ 400, median of runs): from Play to the first sample in the
   sink with the offline engine, its voice already loaded (null if OfflineBackend is absent).
 * ``offline_engine_first_chunk_ms`` (context): from Play until the engine yielded its first
@@ -326,6 +329,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
     errors_ms: list[float] = []
     in_pause: list[bool] = []
     beats: list[float] = []
+    big_stalls: list[tuple[float, float]] = []  # (time.monotonic(), ms) for diagnosis
     clock_timer = QElapsedTimer()
 
     def sample() -> None:
@@ -357,11 +361,17 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         now = clock_timer.nsecsElapsed() / 1e6
         if last[0]:
             beats.append(max(0.0, now - last[0] - 5.0))
+            if beats[-1] > 20:
+                big_stalls.append((time.monotonic(), beats[-1]))
         last[0] = now
 
     heartbeat.timeout.connect(beat)
     finished: list[bool] = []
     controller.player.finished.connect(lambda: finished.append(True))
+    # The same heartbeat in a bare process alongside: stalls the machine causes by itself.
+    expected = len(text) / 15.0 + 30
+    control = subprocess.Popen([sys.executable, __file__, "--control-heartbeat", str(expected)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         clock_timer.start()
         heartbeat.start()
@@ -374,12 +384,26 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
             raise RuntimeError(f"narration failed: {studio.errors[0]}")
         wall = time.monotonic() - started
         audio = controller.player.received_seconds()
+        ended = time.monotonic()
+    except BaseException:
+        control.kill()
+        control.wait()
+        raise
     finally:
         sampler.stop()
         heartbeat.stop()
         studio.close()
-    return {"errors_ms": errors_ms, "stalls_ms": beats, "audio_s": audio, "wall_s": wall,
-            "pause_samples": sum(in_pause)}
+    out, _ = control.communicate(timeout=expected + 60)
+    control_stalls = [ms for t, ms in json.loads(out) if started <= t <= ended]
+    return {
+        "errors_ms": errors_ms,
+        "stalls_ms": beats,
+        "control_stalls_ms": control_stalls,
+        "big_stalls": big_stalls,
+        "audio_s": audio,
+        "wall_s": wall,
+        "pause_samples": sum(in_pause),
+    }
 
 
 def offline_runs(
@@ -451,7 +475,36 @@ def offline_runs(
     return times, engine_times, narration_result
 
 
+def control_heartbeat(seconds: float) -> None:
+    """A bare Qt process with the same 5 ms heartbeat and nothing else: the machine's own stalls."""
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
+
+    app = QCoreApplication([])
+    timer = QElapsedTimer()
+    timer.start()
+    last = [0.0]
+    stalls: list[tuple[float, float]] = []
+
+    def beat() -> None:
+        now = timer.nsecsElapsed() / 1e6
+        if last[0]:
+            stalls.append((time.monotonic(), max(0.0, now - last[0] - 5.0)))
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
+    print(json.dumps(stalls))
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--control-heartbeat":
+        control_heartbeat(float(sys.argv[2]))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--server-delay", type=float, default=0.3)
@@ -492,6 +545,10 @@ def main() -> None:
         "sync_error_ms_max": round(max(result["errors_ms"]), 2),
         "gui_stall_ms_p99": round(percentile(result["stalls_ms"], 0.99), 2),
         "gui_stall_ms_max": round(max(result["stalls_ms"]), 2),
+        "control_stall_ms_p99": round(percentile(result["control_stalls_ms"], 0.99), 2),
+        "control_stall_ms_max": round(max(result["control_stalls_ms"]), 2),
+        "stalls_over_20ms": [round(ms, 1) for _t, ms in result["big_stalls"]],
+        "control_stalls_over_20ms": [round(ms, 1) for ms in result["control_stalls_ms"] if ms > 20],
         "offline_first_audio_ms": round(statistics.median(offline), 1) if offline else None,
         "offline_first_audio_ms_max": round(max(offline), 1) if offline else None,
         "offline_engine_first_chunk_ms": round(statistics.median(offline_engine), 1) if offline_engine else None,

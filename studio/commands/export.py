@@ -175,6 +175,10 @@ class TerminalProgress:
         )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
@@ -212,6 +216,11 @@ def run(args: argparse.Namespace) -> int:
         model_id, _ = _pick_model(backend, args.model)
         voice_id = _pick_voice(backend, args.voice)
         offline = backend.engine_id == "offline"
+        if voice_settings is not None:
+            ignored = backend.unsupported_settings(model_id)
+            for name in voice_settings.to_request():
+                if name in ignored:
+                    print(f"Note: {name.replace('_', ' ')} is ignored here: {ignored[name]}", file=sys.stderr)
         settings = LongformSettings(
             voice_id=voice_id,
             model_id=model_id,
@@ -228,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
         cached = sum(plan.cached)
         estimate = f", about {plan.credits_needed:,.0f} credits to spend" if not offline else ""
         print(
-            f"{backend.display_name}: {len(plan.segments)} segments, {cached} already made{estimate}.",
+            f"{backend.display_name}: {_count(len(plan.segments), 'segment')}, {cached} already made{estimate}.",
             file=sys.stderr,
         )
         cancel = CancelToken()
@@ -253,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
     files = ", ".join(str(p) for p in [result.audio_path, *result.subtitle_paths])
     print(f"Wrote {files}")
     print(
-        f"{_clock(result.duration_seconds)} of audio; {g.segments_generated} segments generated, "
+        f"{_clock(result.duration_seconds)} of audio; {_count(g.segments_generated, 'segment')} generated, "
         f"{g.segments_from_cache} from cache. Credits spent: {g.credits_spent:,.0f}; saved: {g.credits_saved:,.0f}."
     )
     if result.loudness_result is not None:

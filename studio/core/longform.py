@@ -23,11 +23,10 @@ from __future__ import annotations
 import heapq
 import logging
 import queue
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from studio.api.models import Model, Subscription, VoiceSettings
@@ -643,10 +642,6 @@ class _Run:
             segment=segment,
             original=error,
         )
-
-
-def settings_with(settings: LongformSettings, **changes: object) -> LongformSettings:
-    return replace(settings, **changes)  # type: ignore[arg-type]
 
 
 def generator_for(

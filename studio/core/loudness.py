@@ -135,20 +135,6 @@ class LoudnessMeter:
         return -0.691 + 10 * math.log10(float(kept.mean()))
 
 
-def normalisation_gain(measured_lufs: float, target_lufs: float, peak: float, ceiling_dbfs: float = -1.0) -> float:
-    """The linear gain that brings ``measured`` to ``target`` without peaks above ``ceiling``.
-
-    EBU R128 allows at most −1 dBTP; when the full gain would clip, the gain is reduced so
-    the loudest sample sits at the ceiling (the result is then quieter than the target).
-    """
-    if not math.isfinite(measured_lufs):
-        return 1.0
-    gain = 10 ** ((target_lufs - measured_lufs) / 20)
-    if peak > 0:
-        gain = min(gain, 10 ** (ceiling_dbfs / 20) / peak)
-    return gain
-
-
 class PeakLimiter:
     """A look-ahead peak limiter for a whole program, built from its block peaks.
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 from studio import __version__
 from studio.core.cancel import CancelToken
 from studio.ui.icons import app_icon
-from studio.ui.worker import WorkerPool
+from studio.ui.worker import Worker, WorkerPool
 
 HEADLINE_PARTS = (
     "Qt and Qt for Python (PySide6): GNU LGPL v3",
@@ -58,8 +58,10 @@ class AboutDialog(QDialog):
         layout.addWidget(self.notices, 1)
         layout.addWidget(buttons)
 
-        self._worker = pool.run(_load_notices)
+        # Connect before starting: a quick worker could otherwise finish unheard.
+        self._worker = Worker(_load_notices)
         self._worker.signals.finished.connect(self.notices.setPlainText)
         self._worker.signals.errored.connect(
             lambda error: self.notices.setPlainText(f"The notices could not be read: {error}")
         )
+        pool.start(self._worker)

@@ -108,6 +108,9 @@ class WorkerPool(QObject):
         return worker
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Worker:
+        """Start ``fn`` at once. Only for work whose signals nobody needs: a quick worker can
+        finish before a connection made afterwards exists. To hear results, create a
+        :class:`Worker`, connect its signals, then :meth:`start` it."""
         return self.start(Worker(fn, *args, **kwargs))
 
     @property

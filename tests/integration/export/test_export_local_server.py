@@ -188,3 +188,33 @@ def test_request_stitching_sends_ids(server: LocalServer, tmp_path: Path) -> Non
     assert run_cli(str(_script(tmp_path)), "--out", str(tmp_path / "s.wav"), "--stitching", "request-ids",
                    "--concurrency", "4") == 0
     assert tts_requests(server) == 3
+
+
+def test_ctrl_c_stops_cleanly(server: LocalServer, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = _script(tmp_path, "\n\n".join(f"Paragraph {n} takes its time." for n in range(8)))
+    out = tmp_path / "stopped.flac"
+    env = dict(os.environ)
+    with server.faults({"kind": "delay", "delay": 1.5, "count": 100}):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "studio", "export", str(script), "--out", str(out), "--concurrency", "2"],
+            env=env, cwd=Path(__file__).resolve().parents[3], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while tts_requests(server) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=30)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == 130, err
+    assert "export stopped; no file was written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["script.txt"]
+    assert SpeechCache(default_cache_dir()).verify()[1] == 0

@@ -176,3 +176,31 @@ def test_terminal_progress_plain_lines() -> None:
     assert lines[0].startswith("0/3 segments") and lines[-1].startswith("3/3 segments (0 from cache)")
     assert "credits spent" in lines[-1] and "\r" not in stream.getvalue()
     assert len(lines) == 4
+
+
+def test_normalized_alignment_is_the_fallback_for_timings(tmp_path: Path) -> None:
+    from studio.api.streaming import SpeechStream
+
+    class NormalisedOnly(FakeBackend):
+        def stream_with_timestamps(self, request):  # type: ignore[no-untyped-def]
+            stream = super().stream_with_timestamps(request)
+            chunks = ((c.model_copy(update={"alignment": None, "normalized_alignment": c.alignment})) for c in stream)
+            return SpeechStream(chunks, stream.info, stream.close)
+
+    out = tmp_path / "n.wav"
+    result = export_script(_generator(NormalisedOnly(), None), "One two three.\n\nFour five.", ExportOptions(out, ("json",)))
+    words = json.loads((tmp_path / "n.timings.json").read_text())["words"]
+    assert [w["text"] for w in words] == ["One", "two", "three.", "Four", "five."]
+    assert result.warnings == []
+
+
+def test_no_timings_at_all_gives_a_warning(tmp_path: Path) -> None:
+    from studio.api.streaming import SpeechStream
+
+    class Silent(FakeBackend):
+        def stream_with_timestamps(self, request):  # type: ignore[no-untyped-def]
+            stream = super().stream_with_timestamps(request)
+            return SpeechStream((c.model_copy(update={"alignment": None}) for c in stream), stream.info, stream.close)
+
+    result = export_script(_generator(Silent(), None), "One two three.", ExportOptions(tmp_path / "s.wav", ("srt",)))
+    assert any("no timings" in w for w in result.warnings)

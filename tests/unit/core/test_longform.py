@@ -281,3 +281,24 @@ def test_generator_for_looks_up_the_model_and_plan() -> None:
     generator.on_progress = progress.append
     generator.run(plan, lambda s, p: None)
     assert progress[0].concurrency == 20  # pro plan, turbo/flash group, before any header arrives
+
+
+def test_a_segment_failing_every_retry_stops_the_run_naming_it() -> None:
+    from .fake_backend import server_error
+
+    attempts: list[str] = []
+
+    def always(text: str):  # type: ignore[no-untyped-def]
+        if text.startswith("Second"):
+            attempts.append(text)
+            return server_error()
+        return None
+
+    backend = FakeBackend(fail_texts=always)
+    generator = LongformGenerator(backend, _settings(concurrency=1, max_attempts=3, max_backoff_seconds=0.02))
+    plan = generator.plan("First part.\n\nSecond part, which breaks.\n\nThird part.")
+    with pytest.raises(GenerationError, match="Paragraph 2") as caught:
+        generator.run(plan, lambda s, p: None)
+    assert len(attempts) == 3
+    assert caught.value.retryable  # the UI may offer "Try again"
+    assert "Third part." not in [r.text for r in backend.requests]  # nothing new started after the failure

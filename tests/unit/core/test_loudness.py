@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from studio.core.loudness import LoudnessMeter, k_weighting, normalisation_gain
+from studio.core.loudness import LoudnessMeter, k_weighting
 
 
 def _sine(rate: int, seconds: float, amplitude: float, freq: float = 997.0) -> np.ndarray:
@@ -79,14 +79,6 @@ def test_agrees_with_pyloudnorm() -> None:
     ours = _measure(signal, rate)
     theirs = pyloudnorm.Meter(rate).integrated_loudness(signal)
     assert ours == pytest.approx(theirs, abs=0.15)
-
-
-def test_normalisation_gain() -> None:
-    assert 20 * math.log10(normalisation_gain(-26.0, -16.0, peak=0.1)) == pytest.approx(10.0)
-    # Would clip: limited so the peak sits at −1 dBFS.
-    gain = normalisation_gain(-26.0, -16.0, peak=0.8)
-    assert 0.8 * gain == pytest.approx(10 ** (-1 / 20))
-    assert normalisation_gain(-math.inf, -16.0, peak=0.0) == 1.0
 
 
 def test_limiter_holds_the_ceiling_and_leaves_the_rest_alone() -> None:
