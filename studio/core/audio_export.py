@@ -28,6 +28,7 @@ from types import TracebackType
 
 import numpy as np
 
+from studio.core.files import give_default_permissions
 from studio.errors import StudioError
 
 #: suffix → (libsndfile format, subtype)
@@ -202,6 +203,7 @@ class AudioFileWriter:
                 os.fsync(handle.fileno())
             if self.destination.exists() and not self.overwrite:
                 raise FileExistsError(errno.EEXIST, "exists")
+            give_default_permissions(self._tmp)
             os.replace(self._tmp, self.destination)
             self._tmp = None
         except FileExistsError:
@@ -250,6 +252,7 @@ def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
             os.fsync(handle.fileno())
         if path.exists() and not overwrite:
             raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
+        give_default_permissions(tmp)
         os.replace(tmp, path)
     except ExportError:
         with contextlib.suppress(OSError):

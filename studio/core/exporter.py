@@ -28,6 +28,7 @@ from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
 from studio.core.subtitles import build_cues
 from studio.core.subtitles import write as write_subtitles
+from studio.core.files import give_default_permissions
 from studio.core.timeline import Timeline
 
 LOUDNESS_TARGETS = (-16.0, -23.0)
@@ -281,6 +282,7 @@ def _stage_text(final: Path, fmt: str, timeline: Timeline, cues: list, options: 
             write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist)
             handle.flush()
             os.fsync(handle.fileno())
+        give_default_permissions(name)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(name)

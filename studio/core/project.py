@@ -27,6 +27,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from studio.api.models import VoiceSettings
+from studio.core.files import give_default_permissions
 from studio.errors import StudioError
 
 PROJECT_FORMAT = "narration-studio-project"
@@ -105,6 +106,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        give_default_permissions(tmp_name)
         os.replace(tmp_name, path)
     except BaseException:
         try:
