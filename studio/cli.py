@@ -49,15 +49,26 @@ def configure_logging(verbose: bool) -> None:
     install_secret_filter()
 
 
+def _project_to_open(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``narration-studio story.narration`` (the desktop's "Open with") opens that project."""
+    if argv and not argv[0].startswith("-") and argv[0].endswith(".narration"):
+        return argv[0], argv[1:]
+    return None, argv
+
+
 def main(argv: list[str] | None = None) -> int:
+    project, argv = _project_to_open(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if project is not None and getattr(args, "_run", None) is not None:
+        print("narration-studio: a project file cannot be combined with a command.", file=sys.stderr)
+        return 2
     configure_logging(getattr(args, "verbose", False))
     run = getattr(args, "_run", None)
     try:
         if run is None:
             from studio.ui.app import run_app
 
-            return run_app()
+            return run_app(project)
         return int(run(args))
     except StudioError as error:
         print(f"narration-studio: {error}", file=sys.stderr)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication
 from studio import __version__
 from studio.core.preferences import Preferences, PreferencesStore
 from studio.core.project import APP_DIR_NAME, RecoveryStore
+from studio.ui.startup_probe import install_startup_probe
+from studio.ui.theme import follow_system_theme
 
 if TYPE_CHECKING:
     from studio.core.cache import SpeechCache
@@ -70,35 +72,27 @@ def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryS
 
 
 def _open_cache() -> SpeechCache | None:
-    """The speech cache, if the core provides one (it makes replays free)."""
-    try:
-        from studio.core.cache import SpeechCache
-    except ImportError:
-        return None
+    """The speech cache that makes replays and re-exports free."""
+    from studio.core.cache import SpeechCache
+
     try:
         return SpeechCache()  # its own default folder and size; it touches no disk until used
-    except Exception:  # noqa: BLE001 - no cache is better than no studio
+    except OSError:  # no cache is better than no studio
         return None
 
 
-def run_app() -> int:
+def run_app(project_path: str | None = None) -> int:
+    """Open the studio; ``project_path`` (from the desktop's "Open with") is opened at once."""
     app = create_application()
-    try:
-        from studio.ui.theme import follow_system_theme
-
-        follow_system_theme(app)
-    except Exception:  # noqa: BLE001 - a missing stylesheet must not stop the studio
-        pass
-    try:  # the bundle's start-up measurement (a no-op unless its variable is set)
-        from studio.ui.startup_probe import install_startup_probe
-
-        install_startup_probe(app)
-    except ImportError:
-        pass
+    follow_system_theme(app)
+    install_startup_probe(app)  # the bundle's start-up measurement; a no-op unless asked for
     window = build_main_window()
     window.show()
     window.start_engine()
-    window.project.check_for_recovery()
+    if project_path:
+        window.project.open(str(Path(project_path).resolve()))
+    else:
+        window.project.check_for_recovery()
     # Ctrl+C in the terminal closes the window the normal way (asking about unsaved work).
     # Python only sees the signal when it runs, so a light timer gives it the chance.
     signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))

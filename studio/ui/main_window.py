@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -257,16 +256,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _attach_player(self) -> None:
-        """Put the player helper's transport bar in its slot, if playback is available here."""
-        try:
-            from studio.ui.player_controller import PlayerController
-            from studio.ui.transport_bar import TransportBar
-        except ImportError as error:  # playback not installed / not built yet
-            log.warning("playback unavailable: %s", error)
-            note = QLabel("Playback is not available in this build.")
-            note.setAccessibleName("Playback unavailable")
-            self.transport_slot.layout().addWidget(note)
-            return
+        """Put the transport bar in its slot and connect the player to the script editor."""
+        from studio.ui.player_controller import PlayerController
+        from studio.ui.transport_bar import TransportBar
+
         self.transport = TransportBar()
         self.transport.setObjectName("transportBar")
         self.transport_slot.layout().addWidget(self.transport)
@@ -406,12 +399,9 @@ class MainWindow(QMainWindow):
     # == export ==================================================================================
     def open_export(self) -> None:
         """File ▸ Export Audio: the export dialog (its own controller does the work in workers)."""
-        try:
-            from studio.core.longform import LongformSettings
-            from studio.ui.export_dialog import ExportDialog
-        except ImportError as error:  # export not part of this build
-            log.warning("export unavailable: %s", error)
-            return
+        from studio.core.longform import LongformSettings
+        from studio.ui.export_dialog import ExportDialog
+
         backend, voice = self.session.backend, self.voices.current_voice
         script = self.script.editor.toPlainText()
         if backend is None or voice is None or not script.strip():
