@@ -39,7 +39,7 @@ if ! pactl info >/dev/null 2>&1; then
   exit 1
 fi
 pactl set-default-sink nullsink
-pacat --raw --format=s16le --rate=48000 --channels=2 /dev/zero &
+pacat --raw --format=s16le --rate=48000 --channels=2 --latency-msec=30 /dev/zero &
 keepalive_pid=$!
 export STUDIO_TEST_AUDIO=1
 

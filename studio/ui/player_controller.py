@@ -179,6 +179,7 @@ class PlayerController(QObject):
     @Slot()
     def stop(self) -> None:
         session = self._session
+        was_running = self.is_active or (session is not None and session.worker is not None)
         if session is not None and session.worker is not None:
             session.worker.cancel()  # closes the network stream at once
         self.player.stop()
@@ -188,7 +189,7 @@ class PlayerController(QObject):
         self.highlighter.clear()
         self._highlighted = None
         self._update_transport()
-        if session is not None:
+        if was_running:
             self.status.emit("Stopped")
 
     @Slot(float)
@@ -429,7 +430,9 @@ class PlayerController(QObject):
         self._refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._viewport and self._session is not None:
+        # Click-to-seek while listening (or after a failure, whose audio stays playable);
+        # otherwise a click is just a click.
+        if watched is self._viewport and self._session is not None and (self.is_active or self._session.failed):
             if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
                 self._press_pos = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
             elif event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
