@@ -20,7 +20,9 @@ Kinds:
 - ``disconnect``: the connection closes after ``after_bytes`` bytes of the response body.
 - ``slow``: the body is cut into ``chunk_bytes`` pieces (default: as produced) with
   ``chunk_delay`` seconds between pieces.
-- ``delay``: ``delay`` seconds before the response starts (before the first byte).
+- ``delay``: ``delay`` seconds before the response starts (before the first byte). On the
+  speech routes the server already makes speech during the delay, as a remote one would,
+  and holds back only the first byte; elsewhere it simply waits.
 - ``malformed_line``: line ``at_chunk`` of a with-timestamps stream is cut-off JSON.
 - ``invalid_base64``: ``audio_base64`` of line ``at_chunk`` is not base64.
 - ``unequal_alignment``: the alignment arrays of line ``at_chunk`` differ in length.

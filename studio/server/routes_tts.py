@@ -40,7 +40,7 @@ from studio.server.formats import (
 )
 from studio.server.models_data import character_cost, get_model, request_limit
 from studio.server.schemas import TextToSpeechBody
-from studio.server.state import ServerState, api_guard, get_state, request_faults
+from studio.server.state import ServerState, api_guard, get_state, hold_first_byte, request_faults
 from studio.server.synthesis import AudioPiece, EngineStream, open_stream
 
 router = APIRouter(dependencies=[Depends(api_guard)])
@@ -142,6 +142,7 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            "You are not charged for this request.") from error
     speech = Speech(state, stream, cost, headers)
     await speech.prime(started)
+    await hold_first_byte(request)
     return speech, fmt
 
 

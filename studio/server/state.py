@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,13 @@ def get_state(request: Request) -> ServerState:
     return request.app.state.studio  # type: ignore[no-any-return]
 
 
+async def hold_first_byte(request: Request) -> None:
+    """Wait until an injected ``delay`` on a speech request has passed since it arrived."""
+    first_byte_at = getattr(request.state, "first_byte_at", None)
+    if first_byte_at is not None:
+        await asyncio.sleep(max(0.0, first_byte_at - time.monotonic()))
+
+
 def request_faults(request: Request) -> list[FaultSpec]:
     """The body-shaping faults the guard left for this request's route (usually none)."""
     return list(getattr(request.state, "faults", []))
@@ -60,9 +68,13 @@ async def api_guard(request: Request, xi_api_key: str | None = Header(default=No
         return
     state.faults.record(request.method, request.url.path, route_name)
     faults = state.faults.take(route_name)
-    for fault in faults:
-        if fault.kind == "delay":
-            await asyncio.sleep(fault.delay)
+    delay = sum(fault.delay for fault in faults if fault.kind == "delay")
+    if delay and route_name.startswith("tts_"):
+        # A remote server makes speech while the client waits: let synthesis run during
+        # the delay and hold only the first byte back (see hold_first_byte).
+        request.state.first_byte_at = time.monotonic() + delay
+    elif delay:
+        await asyncio.sleep(delay)
     for fault in faults:
         if fault.kind == "rate_limit":
             message = MESSAGES[fault.status].format(limit=state.usage.max_concurrent)

@@ -88,6 +88,18 @@ def test_delay_before_the_first_byte(local_server: LocalServer) -> None:
     local_server.clear_faults()
 
 
+def test_speech_is_made_during_an_injected_delay(http: httpx.Client, local_server: LocalServer) -> None:
+    # Like a remote server, the local one makes speech while the client waits and holds back
+    # only the first byte: the audio is ready well before the delay ends.
+    local_server.inject({"kind": "delay", "delay": 3.0, "endpoint": "tts_convert"})
+    started = time.monotonic()
+    response = http.post(TTS, params={"output_format": "pcm_16000"}, json={"text": "Hello there."}, timeout=30)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200 and len(response.content) > 16000
+    assert elapsed >= 3.0
+    assert int(response.headers["tts-latency-ms"]) < 3000
+
+
 def test_malformed_line(http: httpx.Client, local_server: LocalServer) -> None:
     local_server.inject({"kind": "malformed_line", "at_chunk": 1})
     lines = _ndjson(http)
