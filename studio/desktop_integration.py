@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.core.files import write_atomically
 from studio.resources import resource_path
 
 APP_ID = "org.narrationstudio.NarrationStudio"
@@ -75,10 +76,7 @@ def _render_png(svg: Path, size: int, target: Path) -> None:
 
 
 def _write(path: Path, data: bytes, report: InstallReport) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    write_atomically(path, data)
     report.written.append(path)
 
 

@@ -8,6 +8,7 @@ it should have the permissions any new file of the user's gets (0666 less the um
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 _DEFAULT_UMASK = 0o022
@@ -28,3 +29,27 @@ def current_umask() -> int:
 def give_default_permissions(path: str | os.PathLike[str]) -> None:
     """Make a finished file readable as any new file of the user's would be."""
     os.chmod(path, 0o666 & ~current_umask())
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
+
+    The temporary file lives beside the target so the rename stays on one file system
+    (which is what makes it atomic); it is flushed and fsynced before the rename.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        give_default_permissions(tmp_name)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise

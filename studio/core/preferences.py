@@ -23,7 +23,8 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from studio.api.models import VoiceSettings
-from studio.core.project import APP_DIR_NAME, write_atomically
+from studio.core.files import write_atomically
+from studio.core.project import APP_DIR_NAME
 
 log = logging.getLogger(__name__)
 

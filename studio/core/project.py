@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from studio.api.models import VoiceSettings
-from studio.core.files import give_default_permissions
+from studio.core.files import write_atomically
 from studio.errors import StudioError
 
 PROJECT_FORMAT = "narration-studio-project"
@@ -90,30 +89,6 @@ class Project(BaseModel):
                 f"{source} has values Narration Studio cannot use ({fields})",
                 "The file may be damaged or edited by hand; fix those values or start a new project.",
             ) from None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
-
-    The temporary file lives beside the target so the rename stays on one file system
-    (which is what makes it atomic); it is flushed and fsynced before the rename.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        give_default_permissions(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> Path:

@@ -42,7 +42,6 @@ class LoadedModel:
 
 def _replace_random_nodes(model: object) -> list[str]:
     """Swap every RandomNormalLike(X) for Reshape(Slice(noise_k, 0, Size(X)), Shape(X))."""
-    import onnx
     from onnx import TensorProto, helper
 
     graph = model.graph  # type: ignore[attr-defined]

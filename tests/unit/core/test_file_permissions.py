@@ -10,7 +10,7 @@ import numpy as np
 
 from studio.core.audio_export import AudioFileWriter
 from studio.core.files import current_umask
-from studio.core.project import write_atomically
+from studio.core.files import write_atomically
 
 
 def _mode(path: Path) -> int:
