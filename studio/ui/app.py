@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLoggingCategory, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    # Qt Multimedia reports, at every start, optional libraries it did not find (PipeWire,
+    # VA-API): harmless, and noise in a narrator's terminal.
+    QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg=false")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Narration Studio")
     app.setOrganizationName("Narration Studio")
