@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from PySide6.QtCore import QLoggingCategory, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLoggingCategory, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studio import __version__
 from studio.core.preferences import Preferences, PreferencesStore
 from studio.core.project import APP_DIR_NAME, RecoveryStore
+from studio.crash_reports import CrashHandler
 from studio.ui.startup_probe import install_startup_probe
 from studio.ui.theme import follow_system_theme
 
@@ -90,6 +91,7 @@ def run_app(project_path: str | None = None) -> int:
     follow_system_theme(app)
     install_startup_probe(app)  # the bundle's start-up measurement; a no-op unless asked for
     window = build_main_window()
+    crashes = _report_crashes_to(window)
     window.show()
     window.start_engine()
     if project_path:
@@ -106,4 +108,28 @@ def run_app(project_path: str | None = None) -> int:
     wake.stop()
     window.pool.shutdown(5000)
     window.session.shutdown()
+    crashes.uninstall()
     return code
+
+
+class _CrashNotice(QObject):
+    # A crash may happen on any thread; the message box must open on the GUI thread.
+    happened = Signal(str)
+
+
+def _report_crashes_to(window: MainWindow) -> CrashHandler:
+    """Unexpected errors are saved as a report (without the key) and the person is told."""
+    notice = _CrashNotice(window)
+
+    def tell(path: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong",
+                          "Narration Studio ran into an unexpected problem. Your script is safe: "
+                          "it is kept in a recovery copy.\n\nA report was saved to:\n" + path +
+                          "\n\nIf this keeps happening, please send us that file.", parent=window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    notice.happened.connect(tell)
+    handler = CrashHandler().install()
+    handler.notifiers.append(lambda path: notice.happened.emit(str(path)))
+    return handler
