@@ -18,6 +18,7 @@ file and renames it only at the end) and keeps every finished segment in the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.cancel import CancelToken
-from studio.core.exporter import ExportOptions, ExportResult, check_export, export_script, subtitle_path
+from studio.core.exporter import (
+    ExportOptions,
+    ExportResult,
+    check_export,
+    export_script,
+    subtitle_path,
+)
 from studio.core.longform import LongformGenerator, LongformSettings, Plan, Progress
 from studio.ui.worker import Worker, WorkerPool
 
@@ -102,9 +109,11 @@ class ExportController(QObject):
     failed = Signal(object)  # an exception (a StudioError for anything a person can act on)
     cancelled = Signal(int)  # finished parts kept in the cache
     running_changed = Signal(bool)
+    stage = Signal(str)  # what happens after the last part: "Normalising loudness", …
 
     # Emitted on the worker thread (queued to the GUI thread): run number, Progress.
     _worker_progress = Signal(int, object)
+    _worker_stage = Signal(int, str)
 
     def __init__(
         self,
@@ -128,6 +137,7 @@ class ExportController(QObject):
         self._run = 0
         self._state = _RunState()
         self._worker_progress.connect(self._relay_progress)
+        self._worker_stage.connect(self._relay_stage)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -181,9 +191,10 @@ class ExportController(QObject):
             return False
         options = replace(preflight.options, overwrite=overwrite)
         self._state = state = _RunState(plan=preflight.plan)
-        worker = Worker(self._export_work, preflight, options, state)
+        run = self._run + 1  # the number _begin gives this run
+        worker = Worker(self._export_work, preflight, options, state,
+                        lambda text, run=run: self._worker_stage.emit(run, text))
         self._begin(worker)
-        run = self._run
         preflight.generator.on_progress = lambda p, run=run: self._worker_progress.emit(run, p)
         worker.signals.finished.connect(lambda result, run=run: self._emit_if_current(run, self.finished, result))
         worker.signals.errored.connect(lambda error, run=run: self._emit_if_current(run, self.failed, error))
@@ -192,10 +203,11 @@ class ExportController(QObject):
         return True
 
     def _export_work(self, token: CancelToken, preflight: Preflight, options: ExportOptions,
-                     state: _RunState) -> ExportResult:
+                     state: _RunState, on_stage: Callable[[str], None]) -> ExportResult:
         plan = preflight.plan
         try:
-            result = export_script(preflight.generator, plan.script, options, cancel=token, plan=plan)
+            result = export_script(preflight.generator, plan.script, options, cancel=token, plan=plan,
+                                   on_stage=on_stage)
         except BaseException:
             if token.cancelled:
                 state.saved_parts = self._count_cached(plan)
@@ -234,6 +246,10 @@ class ExportController(QObject):
     def _relay_progress(self, run: int, progress: Progress) -> None:
         if run == self._run and self._worker is not None:
             self.progress.emit(progress)
+
+    def _relay_stage(self, run: int, text: str) -> None:
+        if run == self._run and self._worker is not None:
+            self.stage.emit(text)
 
     def _on_aborted(self, run: int, state: _RunState) -> None:
         if not self._end(run):

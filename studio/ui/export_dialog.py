@@ -331,6 +331,7 @@ class ExportDialog(QDialog):
         c = self.controller
         c.checked.connect(self._on_checked)
         c.progress.connect(self._on_progress)
+        c.stage.connect(lambda text: self.status_label.setText(f"{text}…"))
         c.finished.connect(self._on_finished)
         c.failed.connect(self._on_failed)
         c.cancelled.connect(self._on_cancelled)

@@ -136,6 +136,9 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
     dialog.pause_spin.setValue(300)
     exported: list[Any] = []
     dialog.exported.connect(exported.append)
+    stages: list[tuple[str, str]] = []
+    # What happens after the last part is shown too (subtitles are written then).
+    dialog.controller.stage.connect(lambda text: stages.append((text, dialog.status_label.text())))
 
     dialog.export_button.click()
     assert dialog.phase == "checking" and not dialog.export_button.isEnabled()
@@ -143,6 +146,7 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
 
     out = tmp_path / "out"
     assert dialog.message.tone.value == "info", dialog.message.text
+    assert ("Writing subtitles", "Writing subtitles…") in stages
     assert sorted(p.name for p in out.iterdir()) == ["keeper.srt", "keeper.vtt", "keeper.wav"]
     assert "Saved keeper.wav and 2 subtitle files" in dialog.message.text
     assert exported and exported[0].audio_path == out / "keeper.wav"
