@@ -23,7 +23,7 @@ Keys (targets from the issue):
   time (no player at all): on a shared machine, stalls that show there too are the
   machine's, not the player's. ``stalls_over_20ms`` / ``control_stalls_over_20ms`` list them.
 * ``offline_first_audio_ms`` (≤ 400, median of runs): from Play to the first sample in the
-  sink with the offline engine, its voice already loaded (null if OfflineBackend is absent).
+  sink with the offline engine, its voice already loaded.
 * ``offline_engine_first_chunk_ms`` (context): from Play until the engine yielded its first
   chunk, i.e. the part of ``offline_first_audio_ms`` spent synthesizing.
 * ``offline_sync_error_ms_*`` / ``offline_gui_stall_ms_*`` (no target; for information): the
@@ -408,20 +408,14 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
 
 def offline_runs(
     app: Any, runs: int, narration_chars: int
-) -> tuple[list[float], list[float], dict[str, Any] | None] | None:
-    try:
-        from studio.core.backends.offline import OfflineBackend  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+) -> tuple[list[float], list[float], dict[str, Any] | None]:
     from studio.api.requests import TextToSpeechRequest
+    from studio.core.backends.offline import OfflineBackend
+    from studio.offline.engine import get_engine
+    from studio.offline.voices import bundled_voice
 
     backend = OfflineBackend()
-    voice_id = getattr(backend, "default_voice_id", None)
-    if voice_id is None:
-        from studio.offline.voices import bundled_voice
-
-        voice_id = bundled_voice().voice_id
-    from studio.offline.engine import get_engine
+    voice_id = bundled_voice().voice_id
 
     get_engine(voice_id).load()  # "with the offline voice already loaded"
     engine_first_chunk: list[float] = []
@@ -535,8 +529,8 @@ def main() -> None:
         result = narration_run(app, backend, lambda t: TextToSpeechRequest(voice_id=voice.voice_id, text=t,
                                                                            output_format="pcm_24000"), text)
         client.close()
-        offline_result = offline_runs(app, max(5, args.runs // 2), args.offline_narration_chars)
-        offline, offline_engine, offline_narration = offline_result if offline_result else (None, None, None)
+        offline, offline_engine, offline_narration = offline_runs(app, max(5, args.runs // 2),
+                                                                  args.offline_narration_chars)
 
     out = {
         "first_audio_overhead_ms_p50": round(percentile(overheads, 0.5), 2),

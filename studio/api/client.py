@@ -211,7 +211,8 @@ class ElevenLabsClient:
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as exc:
-                error: e.ApiError = error_from_transport(exc, self._host)
+                # Named after the host asked (a preview may live on another one).
+                error: e.ApiError = error_from_transport(exc, request.url.host or self._host)
                 log.debug("%s %s failed: %s", method, path, type(exc).__name__)
                 if tts and not _never_reached_server(exc):
                     raise error from None  # the server may be generating (and charging)
@@ -243,10 +244,12 @@ class ElevenLabsClient:
                 self._sleep(delay)
             attempt += 1
 
-    def _get_bytes(self, path: str, *, params: Any = None, absolute_url: str | None = None) -> bytes:
+    def _get_bytes(
+        self, path: str, *, params: Any = None, voice_id: str | None = None, absolute_url: str | None = None
+    ) -> bytes:
         attempt = 0
         while True:
-            response = self._send("GET", path, params=params, absolute_url=absolute_url)
+            response = self._send("GET", path, params=params, voice_id=voice_id, absolute_url=absolute_url)
             try:
                 return response.read()
             except httpx.TransportError as exc:
@@ -261,28 +264,14 @@ class ElevenLabsClient:
                 response.close()
 
     def _get_json(self, path: str, *, params: Any = None, voice_id: str | None = None) -> Any:
-        attempt = 0
-        while True:
-            response = self._send("GET", path, params=params, voice_id=voice_id)
-            try:
-                content = response.read()
-            except httpx.TransportError as exc:
-                error = error_from_transport(exc, self._host)
-                delay = self._retry.delay(attempt, error)
-                if delay is None:
-                    raise error from None
-                self._sleep(delay)
-                attempt += 1
-                continue
-            finally:
-                response.close()
-            try:
-                return json.loads(content)
-            except ValueError:
-                raise e.MalformedResponseError(
-                    f"The server's answer to {path} is not valid JSON",
-                    "Check the server address in Settings (or ELEVENLABS_BASE_URL).",
-                ) from None
+        content = self._get_bytes(path, params=params, voice_id=voice_id)
+        try:
+            return json.loads(content)
+        except ValueError:
+            raise e.MalformedResponseError(
+                f"The server's answer to {path} is not valid JSON",
+                e.ADDRESS_REMEDY,
+            ) from None
 
     @staticmethod
     def _parse(model: type[M], data: Any, what: str) -> M:
@@ -292,7 +281,7 @@ class ElevenLabsClient:
             where = ".".join(str(p) for p in error.errors()[0].get("loc", ())) or "the answer"
             raise e.MalformedResponseError(
                 f"The server's {what} could not be read ({where})",
-                "Check the server address in Settings (or ELEVENLABS_BASE_URL).",
+                e.ADDRESS_REMEDY,
             ) from None
 
     # --- voices ----------------------------------------------------------------------
@@ -337,7 +326,7 @@ class ElevenLabsClient:
         if not isinstance(data, list):
             raise e.MalformedResponseError(
                 "The server's model list could not be read (not a list)",
-                "Check the server address in Settings (or ELEVENLABS_BASE_URL).",
+                e.ADDRESS_REMEDY,
             )
         return [self._parse(Model, item, "model list") for item in data]
 
@@ -376,8 +365,12 @@ class ElevenLabsClient:
 
     def delete_history_item(self, history_item_id: str) -> None:
         response = self._send("DELETE", f"/v1/history/{_segment(history_item_id, 'history_item_id')}")
-        response.read()
-        response.close()
+        try:
+            response.read()  # drained so the connection can be reused
+        except httpx.TransportError:
+            pass  # the 2xx status already said the item is gone
+        finally:
+            response.close()
 
     def download(self, url: str, *, max_redirects: int = 5) -> bytes:
         """Fetch a public file (a voice preview). The key goes only to our own server."""

@@ -8,7 +8,7 @@ The API's error bodies come in several shapes (ENDPOINTS.md §4), all handled he
 * ``{"status": ..., "message": ...}`` with no ``detail`` (a 2025 500),
 * a body that is not JSON at all (proxies, gateways).
 
-The status string decides when present, the HTTP status otherwise. Server messages are
+The status string decides when present, the HTTP status otherwise. The whole body is
 passed through :func:`studio.logsafe.redact` so a server echoing the key cannot leak it.
 """
 
@@ -42,10 +42,12 @@ class ErrorBody:
 
 
 def parse_error_body(content: bytes) -> ErrorBody:
+    # Redacted before parsing, so no part of the body (message, field reasons) can carry the key.
+    text = redact(content.decode("utf-8", errors="replace"))
     try:
-        data = json.loads(content.decode("utf-8", errors="replace")) if content else None
+        data = json.loads(text) if text else None
     except ValueError:
-        text = content.decode("utf-8", errors="replace").strip()
+        text = text.strip()
         # Gateways answer with HTML; a page of markup helps nobody.
         if text.startswith("<") or not text:
             return ErrorBody()
@@ -95,6 +97,11 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _said(message: str | None) -> str:
+    """The server's own words, in brackets after our sentence (nothing if it said none)."""
+    return f" ({message.rstrip('.')})" if message else ""
+
+
 _PERMISSION = re.compile(r"permission[s]?\s+['\"]?([a-z_]+)", re.IGNORECASE)
 
 
@@ -107,13 +114,13 @@ def error_from_response(
     voice_id: str | None = None,
 ) -> e.ApiError:
     body = parse_error_body(content)
-    message = redact(body.message) if body.message else None
+    message = body.message
     status = (body.status or "").strip().lower() or None
     kw: dict[str, Any] = {"status_code": status_code, "api_status": body.status, "server_message": message}
 
     if status == "quota_exceeded":
         return e.QuotaExceededError(
-            "You do not have enough ElevenLabs credits left for this" + (f" ({message.rstrip('.')})" if message else ""),
+            "You do not have enough ElevenLabs credits left for this" + _said(message),
             "Wait for your monthly credits to reset, shorten the text, or upgrade your plan.",
             **kw,
         )
@@ -170,7 +177,7 @@ def error_from_response(
         )
     if status_code == 403 or (status or "").startswith("only_for"):
         return e.PlanRequiredError(
-            "Your ElevenLabs plan does not include this" + (f" ({message.rstrip('.')})" if message else ""),
+            "Your ElevenLabs plan does not include this" + _said(message),
             "Choose another output format or model, or upgrade your plan.",
             **kw,
         )
@@ -192,18 +199,18 @@ def error_from_response(
                 **kw,
             )
         return e.NotFoundError(
-            "The server does not offer this" + (f" ({message.rstrip('.')})" if message else ""),
-            "Check the server address in Settings (or ELEVENLABS_BASE_URL).",
+            "The server does not offer this" + _said(message),
+            e.ADDRESS_REMEDY,
             **kw,
         )
     if status_code >= 500:
         return e.ServerError(
-            "ElevenLabs had a problem on its side" + (f" ({message.rstrip('.')})" if message else ""),
+            "ElevenLabs had a problem on its side" + _said(message),
             "Try again in a moment.",
             **kw,
         )
     return e.ApiError(
-        "The service refused the request" + (f" ({message.rstrip('.')})" if message else ""),
+        "The service refused the request" + _said(message),
         "Check the text and settings, then try again.",
         **kw,
     )

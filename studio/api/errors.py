@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from studio.api.models import SpeechChunk
 
 KEY_REMEDY = "Open Account to paste a new key (or set the ELEVENLABS_API_KEY environment variable)."
+ADDRESS_REMEDY = "Check the server address in Settings (or ELEVENLABS_BASE_URL)."
 
 
 class ApiError(StudioError):

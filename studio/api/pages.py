@@ -7,7 +7,7 @@ with the page's ``next_page_token``; the offline engine may pass None (one page)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import Voice
@@ -55,10 +55,13 @@ def iter_all_voices(first_page: VoicePage) -> Iterator[Voice]:
     Page 0 "may include more voices due to default voices being included" (ENDPOINTS.md
     §4), and those may come again later: dedupe by voice_id.
     """
+    return unique_voices(voice for page in iter_pages(first_page) for voice in page.voices)
+
+
+def unique_voices(voices: Iterable[Voice]) -> Iterator[Voice]:
+    """Each voice_id once, in the order first seen."""
     seen: set[str] = set()
-    for page in iter_pages(first_page):
-        for voice in page.voices:
-            if voice.voice_id in seen:
-                continue
+    for voice in voices:
+        if voice.voice_id not in seen:
             seen.add(voice.voice_id)
             yield voice

@@ -9,21 +9,15 @@ says so in words (MissingApiKeyError).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from studio.api.client import ElevenLabsClient
 
-log = logging.getLogger(__name__)
-
 
 def _saved_base_url() -> str | None:
-    try:
-        from studio.core.preferences import PreferencesStore
+    from studio.core.preferences import PreferencesStore
 
-        return PreferencesStore().load().base_url
-    except Exception:  # noqa: BLE001 - no or unreadable preferences: use env/default
-        return None
+    return PreferencesStore().load().base_url  # no or unreadable preferences load as defaults
 
 
 def client_from_environment() -> ElevenLabsClient:

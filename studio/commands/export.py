@@ -93,7 +93,7 @@ def _pick_backend(offline: bool) -> SynthesisBackend:
 
 def _pick_model(backend: SynthesisBackend, wanted: str | None) -> tuple[str, Model | None]:
     """The model to use, refusing an unknown ``--model`` with the list of known ones."""
-    models = [m for m in backend.list_models() if m.can_do_text_to_speech] or backend.list_models()
+    models = backend.list_models()  # only models that can speak (the backend protocol)
     if backend.engine_id == "offline" and wanted is None:
         if not models:
             raise StudioError("The offline engine offers no model", "Reinstall Narration Studio.")

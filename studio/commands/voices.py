@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.api.pages import iter_all_voices
+    from studio.api.pages import iter_all_voices, unique_voices
     from studio.api.requests import VoiceSearch
     from studio.commands._api_common import client_from_environment, table
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     search = VoiceSearch(**{k: v for k, v in fields.items() if v is not None})
     with client_from_environment() as client:
         first = client.search_voices(search)
-        voices = list(iter_all_voices(first)) if args.all else _unique(first.voices)
+        voices = list(iter_all_voices(first) if args.all else unique_voices(first.voices))
     if args.json:
         print(json.dumps([v.model_dump(mode="json") for v in voices], indent=2, ensure_ascii=False))
         return 0
@@ -52,8 +52,3 @@ def run(args: argparse.Namespace) -> int:
     if not args.all and first.has_next_page():
         print(f"\nShowing {len(voices)} voices; more are available (use --all).")
     return 0
-
-
-def _unique(voices: list) -> list:
-    seen: set[str] = set()
-    return [v for v in voices if not (v.voice_id in seen or seen.add(v.voice_id))]

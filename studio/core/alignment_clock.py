@@ -228,7 +228,6 @@ class EditMap:
         for length in self._lengths:
             self._positions.append(pos)
             pos += length
-        self._end = pos  # document position just after the sent text
         self.edited = False
 
     def position(self, index: int) -> int:

@@ -237,28 +237,3 @@ class AudioFileWriter:
         elif self._file is not None:
             self.commit()
 
-
-def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write a small text file (subtitles) through a temporary file and a rename."""
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".partial")
-    except OSError as error:
-        raise write_error(folder, error) from error
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists() and not overwrite:
-            raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
-        give_default_permissions(tmp)
-        os.replace(tmp, path)
-    except ExportError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise write_error(folder, error) from error

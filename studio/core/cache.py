@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import struct
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.api.models import CharacterAlignment, VoiceSettings
+from studio.core.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,10 @@ class SpeechCache:
     def get(self, key: str) -> CachedSpeech | None:
         path = self.path_for(key)
         try:
-            blob = path.read_bytes()
+            with open(path, "rb") as handle:
+                # Which file was read: a put() renames a new one over the path (a new inode).
+                read_inode = os.fstat(handle.fileno()).st_ino
+                blob = handle.read()
         except FileNotFoundError:
             with self._lock:
                 self.stats.misses += 1
@@ -158,7 +161,10 @@ class SpeechCache:
                 self.stats.corrupt += 1
                 self.stats.misses += 1
                 log.warning("cache entry %s is damaged; it will be generated again", path.name)
-                self._remove(path, len(blob))
+                # Another thread may have stored a good entry since the read: keep that one.
+                with contextlib.suppress(OSError):
+                    if path.stat().st_ino == read_inode:
+                        self._remove(path, len(blob))
                 return None
             self.stats.hits += 1
         with contextlib.suppress(OSError):
@@ -210,19 +216,7 @@ class SpeechCache:
         path = self.path_for(key)
         size = 8 + len(header) + len(speech.pcm)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + struct.pack("<I", len(header)) + header)
-                    handle.write(speech.pcm)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomically(path, b"".join((_MAGIC, struct.pack("<I", len(header)), header, speech.pcm)))
         except OSError as error:
             log.warning("could not store speech in the cache (%s); it will be generated again next time", error)
             with self._lock:
@@ -254,7 +248,8 @@ class SpeechCache:
             if not sub.is_dir():
                 continue
             for entry in os.scandir(sub.path):
-                if entry.name.endswith(_SUFFIX) and not entry.name.startswith(".tmp-"):
+                # Entries being written are hidden temporary files (see write_atomically).
+                if entry.name.endswith(_SUFFIX) and not entry.name.startswith("."):
                     with contextlib.suppress(OSError):
                         st = entry.stat()
                         found.append((st.st_mtime, st.st_size, Path(entry.path)))

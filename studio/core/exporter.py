@@ -22,13 +22,13 @@ from studio.core.audio import float_to_int16
 from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
 from studio.core.cache import CachedSpeech
 from studio.core.cancel import CancelToken
+from studio.core.files import stage_beside
 from studio.core.longform import GenerationResult, LongformGenerator, Plan
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
 from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
 from studio.core.subtitles import build_cues
 from studio.core.subtitles import write as write_subtitles
-from studio.core.files import give_default_permissions
 from studio.core.timeline import Timeline
 
 LOUDNESS_TARGETS = (-16.0, -23.0)
@@ -129,7 +129,10 @@ class _Spool:
 
     def blocks(self, size: int):  # type: ignore[no-untyped-def]
         if not self.handle.closed:
-            self.handle.close()
+            try:
+                self.handle.close()  # writes out what is still buffered: the disk may be full
+            except OSError as error:
+                raise write_error(self.folder, error) from error
         with open(self.path, "rb") as handle:
             while block := handle.read(size * 2):
                 yield np.frombuffer(block, dtype="<i2")
@@ -194,6 +197,11 @@ def export_script(
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))
 
         cancel.raise_if_cancelled()
+        for _, final in staged:
+            if final.exists() and not options.overwrite:  # the audio's commit checks the same
+                raise ExportError(
+                    f"“{final.name}” appeared while exporting", "Choose another name or allow replacing it."
+                )
         audio_path = writer.commit()
         for tmp, final in staged:
             try:
@@ -272,19 +280,11 @@ def _normalise(
 
 
 def _stage_text(final: Path, fmt: str, timeline: Timeline, cues: list, options: ExportOptions) -> Path:  # type: ignore[type-arg]
-    folder = final.parent
     try:
-        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{final.name}.", suffix=".partial")
+        return stage_beside(
+            final,
+            lambda handle: write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist),
+            encoding="utf-8",
+        )
     except OSError as error:
-        raise write_error(folder, error) from error
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist)
-            handle.flush()
-            os.fsync(handle.fileno())
-        give_default_permissions(name)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise write_error(folder, error) from error
-    return Path(name)
+        raise write_error(final.parent, error) from error

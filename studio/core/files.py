@@ -7,9 +7,12 @@ it should have the permissions any new file of the user's gets (0666 less the um
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 _DEFAULT_UMASK = 0o022
 
@@ -31,6 +34,31 @@ def give_default_permissions(path: str | os.PathLike[str]) -> None:
     os.chmod(path, 0o666 & ~current_umask())
 
 
+def stage_beside(
+    path: str | os.PathLike[str], write: Callable[[IO[Any]], object], *, encoding: str | None = None
+) -> Path:
+    """Write a new temporary file beside ``path`` with ``write(handle)`` and return its path.
+
+    The file is flushed, fsynced and given the default permissions, ready to be renamed over
+    ``path`` by the caller (who removes it instead if something else fails first). If writing
+    fails the temporary file is removed and the error re-raised. ``encoding`` opens the file
+    as text with ``\n`` line endings; without it the handle takes bytes.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode = "w" if encoding else "wb"
+        with os.fdopen(fd, mode, encoding=encoding, newline="\n" if encoding else None) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        give_default_permissions(tmp_name)
+    except BaseException:
+        _remove_quietly(tmp_name)
+        raise
+    return Path(tmp_name)
+
+
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
 
@@ -39,17 +67,15 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp_name = stage_beside(path, lambda handle: handle.write(data))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        give_default_permissions(tmp_name)
         os.replace(tmp_name, path)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
+        _remove_quietly(tmp_name)
         raise
+
+
+def _remove_quietly(path: str | os.PathLike[str]) -> None:
+    # A failure to clean up must not hide the error that made it necessary.
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -475,8 +475,6 @@ class _Run:
             and self._can_submit(self.pending[0])
         ):
             index = heapq.heappop(self.pending)
-            if self.stitch:
-                self._note_cached_ids(index)
             previous_ids = self._previous_ids(index) if self.stitch else []
             try:
                 request = self.g._request(self.plan, index, previous_ids)
@@ -487,16 +485,6 @@ class _Run:
             if self.generation_seconds_start is None:
                 self.generation_seconds_start = time.monotonic()
             pool.submit(self._work, index, request)
-
-    def _note_cached_ids(self, index: int) -> None:
-        """Cached neighbours may still hold a fresh request id: use it for stitching."""
-        for j in range(max(0, index - MAX_REQUEST_IDS), index):
-            if j in self.request_ids or not self.plan.cached[j] or self.g.cache is None:
-                continue
-            key = self.plan.keys[j]
-            speech = self.g.cache.get(key) if key else None
-            if speech is not None and speech.request_id:
-                self.request_ids[j] = (speech.request_id, speech.created_unix)
 
     def _work(self, index: int, request: TextToSpeechRequest) -> None:
         try:
@@ -616,10 +604,12 @@ class _Run:
                     if speech.character_cost is not None
                     else len(segment) * self.plan.credits_per_character
                 )
-                if speech.request_id:
-                    self.request_ids[i] = (speech.request_id, speech.created_unix)
             else:
                 break
+            # Stitching (sequential, so every segment before the next request is delivered by
+            # now) takes its previous ids from here: cached and repeated segments included.
+            if speech is not None and speech.request_id and i not in self.request_ids:
+                self.request_ids[i] = (speech.request_id, speech.created_unix)
             if key is not None and key not in self.shared and self.repeats.get(key) and i not in self.alias:
                 self.shared[key] = [speech, self.repeats[key]]
             self.consumer(segment, speech)

@@ -11,10 +11,11 @@ at the exact place in the script the narrator wrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment, SpeechChunk
+from studio.api.streaming import AlignmentClock
 from studio.core.segmenter import Segment
 
 
@@ -177,32 +178,29 @@ class SegmentCollector:
     """Joins one segment's streamed chunks into PCM plus a single absolute alignment.
 
     A PCM sample can be split across two chunks, so bytes are kept whole and halved at the end.
-    Whether chunk alignment times are absolute or relative to the chunk is undocumented
-    (ENDPOINTS.md §2): a chunk whose first time falls clearly before the end of what came
-    before is taken as relative and shifted by the audio already received.
+    Chunk times relative to their chunk (ENDPOINTS.md §2) are made absolute by the same
+    :class:`~studio.api.streaming.AlignmentClock` the HTTP client uses, so a backend that
+    sends them raw is read the same way.
     """
 
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
         self._audio = bytearray()
+        self._clock = AlignmentClock(2 * sample_rate)
         self.alignment = CharacterAlignment()
         self.normalized_alignment = CharacterAlignment()
         self._has_alignment = False
         self._has_normalized = False
 
     def add(self, chunk: SpeechChunk) -> None:
-        received_seconds = (len(self._audio) // 2) / self.sample_rate
+        chunk = self._clock.apply(chunk)
         if chunk.alignment is not None and chunk.alignment.characters:
             self._has_alignment = True
-            _append(self.alignment, chunk.alignment, received_seconds)
+            _append(self.alignment, chunk.alignment)
         if chunk.normalized_alignment is not None and chunk.normalized_alignment.characters:
             self._has_normalized = True
-            _append(self.normalized_alignment, chunk.normalized_alignment, received_seconds)
+            _append(self.normalized_alignment, chunk.normalized_alignment)
         self._audio.extend(chunk.audio)
-
-    def add_all(self, chunks: Iterable[SpeechChunk]) -> None:
-        for chunk in chunks:
-            self.add(chunk)
 
     @property
     def pcm(self) -> bytes:
@@ -216,12 +214,7 @@ class SegmentCollector:
         return self.normalized_alignment if self._has_normalized else None
 
 
-def _append(into: CharacterAlignment, chunk: CharacterAlignment, received_seconds: float) -> None:
-    shift = 0.0
-    previous_end = into.character_end_times_seconds[-1] if into.character_end_times_seconds else 0.0
-    first = chunk.character_start_times_seconds[0] if chunk.character_start_times_seconds else 0.0
-    if received_seconds > 0.05 and first < previous_end - 0.05:
-        shift = received_seconds
+def _append(into: CharacterAlignment, chunk: CharacterAlignment) -> None:
     into.characters.extend(chunk.characters)
-    into.character_start_times_seconds.extend(t + shift for t in chunk.character_start_times_seconds)
-    into.character_end_times_seconds.extend(t + shift for t in chunk.character_end_times_seconds)
+    into.character_start_times_seconds.extend(chunk.character_start_times_seconds)
+    into.character_end_times_seconds.extend(chunk.character_end_times_seconds)

@@ -140,13 +140,13 @@ def _is_word_char(char: str) -> bool:
 
 
 def word_groups(
-    text_length: int,
     text: str,
     words: Sequence[WordEvent],
     word_times: Mapping[int, tuple[float, float]],
     abbreviations: frozenset[str] = frozenset(),
 ) -> list[TimedSpan]:
     """Spoken groups: words with times, merged where they overlap in text or run out of order."""
+    text_length = len(text)
     raw: list[TimedSpan] = []
     for index, word in enumerate(words):
         times = word_times.get(index)

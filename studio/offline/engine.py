@@ -311,7 +311,7 @@ class OfflineEngine:
                 word_times[word_index] = (min(old[0], t0), max(old[1], t1))
             else:
                 word_times[word_index] = (t0, t1)
-        groups = align.word_groups(len(text), text, words, word_times, ABBREVIATIONS)
+        groups = align.word_groups(text, words, word_times, ABBREVIATIONS)
         return align.spans_for_text(len(text), groups, lead_end * scale / rate, total)
 
 

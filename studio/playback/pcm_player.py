@@ -52,6 +52,19 @@ class AudioOutputError(StudioError):
         super().__init__(cause, "Check your speakers or headphones and press Play again.")
 
 
+class AudioOutputRefusedError(StudioError):
+    """A sound output exists but would not open for this audio (busy, or the format refused)."""
+
+    retryable = True
+
+    def __init__(self, device: str, sample_rate: int) -> None:
+        super().__init__(
+            f"The sound output “{device}” would not play this audio (16-bit mono, {sample_rate:,} Hz)",
+            "Close other programs that may be using it, or choose another output in your system's "
+            "sound settings, then press Play again. Export still works without sound.",
+        )
+
+
 def audio_output_available() -> bool:
     """Whether the system offers any audio output device."""
     return bool(QMediaDevices.audioOutputs())
@@ -314,7 +327,8 @@ class PcmPlayer(QObject):
         io = sink.start()
         if io is None or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError):
             sink.deleteLater()
-            self._fail(NoAudioOutputError())
+            # There is a device, so "no sound output" would send the person looking for one.
+            self._fail(AudioOutputRefusedError(device.description(), self._sample_rate))
             return False
         # stateChanged is not connected: in PySide6 6.12 its QAudio::State argument cannot be
         # converted for a Python slot. The feeder polls error() every tick instead.

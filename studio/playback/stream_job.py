@@ -31,7 +31,7 @@ from studio.playback.pcm_buffer import PcmBuffer
 if TYPE_CHECKING:
     from studio.api.requests import TextToSpeechRequest
     from studio.core.backend import SynthesisBackend
-    from studio.core.cache import SpeechCache
+    from studio.core.cache import CachedSpeech, SpeechCache
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,8 @@ def speech_job(
         buffer.close()
 
 
-def _play_cached(token: CancelToken, cached: Any, buffer: PcmBuffer) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
-    yield StreamOpened(from_cache=True, request_id=getattr(cached, "request_id", None))
+def _play_cached(token: CancelToken, cached: CachedSpeech, buffer: PcmBuffer) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
+    yield StreamOpened(from_cache=True, request_id=cached.request_id)
     normalizer = ChunkTimeNormalizer(cached.sample_rate)
     # One alignment for the whole clip: absolute by construction.
     piece = normalizer.normalize(cached.alignment, 0.0)

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from studio.server.faults import FaultSpec
 from studio.server.state import request_faults
@@ -76,12 +77,25 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
+def _transport_faults(request: Request) -> list[FaultSpec]:
+    return [f for f in request_faults(request) if f.kind in ("slow", "disconnect")]
+
+
 def json_response(request: Request, payload: Any, status_code: int = 200,
                   headers: dict[str, str] | None = None) -> Response:
     """A JSON response, sent through ``deliver`` when a slow/disconnect fault is pending."""
-    faults = [f for f in request_faults(request) if f.kind in ("slow", "disconnect")]
-    if not faults:
+    if not _transport_faults(request):
         return JSONResponse(payload, status_code=status_code, headers=headers)
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return bytes_response(request, body, "application/json", status_code=status_code, headers=headers)
+
+
+def bytes_response(request: Request, body: bytes, media_type: str, *, status_code: int = 200,
+                   headers: dict[str, str] | None = None, background: BackgroundTask | None = None) -> Response:
+    """A whole body, sent through ``deliver`` when a slow/disconnect fault is pending."""
+    faults = _transport_faults(request)
+    if not faults:
+        return Response(body, status_code=status_code, headers=headers, media_type=media_type,
+                        background=background)
     return StreamingResponse(deliver(_once(body), faults), status_code=status_code,
-                             headers=headers, media_type="application/json")
+                             headers=headers, media_type=media_type, background=background)

@@ -11,19 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ConvertFormat = Literal[
-    "alaw_8000", "mp3_22050_32", "mp3_24000_48", "mp3_44100_128", "mp3_44100_192",
-    "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "opus_48000_128", "opus_48000_192",
-    "opus_48000_32", "opus_48000_64", "opus_48000_96", "pcm_16000", "pcm_22050", "pcm_24000",
-    "pcm_32000", "pcm_44100", "pcm_48000", "pcm_8000", "ulaw_8000", "wav_16000", "wav_22050",
-    "wav_24000", "wav_32000", "wav_44100", "wav_48000", "wav_8000",
-]
-StreamFormat = Literal[
-    "mp3_22050_32", "mp3_24000_48", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96",
-    "mp3_44100_128", "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000",
-    "pcm_32000", "pcm_44100", "pcm_48000", "ulaw_8000", "alaw_8000", "opus_48000_32",
-    "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192",
-]
+from studio.api.formats import OUTPUT_FORMATS_CONVERT, OUTPUT_FORMATS_STREAM, parse_output_format
+
+# One list for client and server (studio.api.formats). The API's 422 ``literal_error`` lists the
+# convert formats sorted and the stream formats in spec order; so do these.
+ConvertFormat = Literal[tuple(sorted(OUTPUT_FORMATS_CONVERT))]  # type: ignore[valid-type]
+StreamFormat = Literal[OUTPUT_FORMATS_STREAM]  # type: ignore[valid-type]
 DEFAULT_FORMAT = "mp3_44100_128"
 
 MEDIA_TYPES = {
@@ -49,6 +42,5 @@ class OutputFormat:
 
 def parse_format(value: str) -> OutputFormat:
     """``"mp3_44100_128"`` -> OutputFormat("mp3", 44100, 128). The value is already validated."""
-    parts = value.split("_")
-    bitrate = int(parts[2]) if len(parts) > 2 else None
-    return OutputFormat(parts[0], int(parts[1]), bitrate)
+    codec, sample_rate, bitrate = parse_output_format(value)
+    return OutputFormat(codec, sample_rate, bitrate)

@@ -28,7 +28,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from studio.errors import StudioError
-from studio.server.delivery import deliver
+from studio.server.delivery import bytes_response, deliver
 from studio.server.errors import ApiHTTPError, voice_not_found
 from studio.server.faults import FaultSpec
 from studio.server.formats import (
@@ -69,11 +69,9 @@ class Speech:
         """Make the first piece before answering, so an engine failure is a clean 500."""
         try:
             self._first = await _first_piece(self.stream)
-        except StudioError as error:
+        except Exception as error:
             self.end(refund=True)
-            raise ApiHTTPError(500, "something_went_wrong",
-                               f"We are sorry, something went wrong ({error.cause}). "
-                               "You are not charged for this request.") from error
+            raise _engine_failed(error) from error
         self.headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
@@ -93,6 +91,13 @@ class Speech:
         self.state.usage.end()
         if refund:
             self.state.usage.refund(self.cost)
+
+
+def _engine_failed(error: Exception) -> ApiHTTPError:
+    """The 500 for a request whose speech could not start (its credits are given back)."""
+    why = f" ({error.cause})" if isinstance(error, StudioError) else ""
+    return ApiHTTPError(500, "something_went_wrong",
+                        f"We are sorry, something went wrong{why}. You are not charged for this request.")
 
 
 async def _first_piece(stream: EngineStream) -> AudioPiece | None:
@@ -134,12 +139,10 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     try:
         stream = await open_stream(state.engine_provider, entry.engine_voice_id, body.text,
                                    settings, body.seed, fmt)
-    except StudioError as error:
+    except Exception as error:  # any engine failure: refund and count the request as ended
         state.usage.end()
         state.usage.refund(cost)
-        raise ApiHTTPError(500, "something_went_wrong",
-                           f"We are sorry, something went wrong ({error.cause}). "
-                           "You are not charged for this request.") from error
+        raise _engine_failed(error) from error
     speech = Speech(state, stream, cost, headers)
     await speech.prime(started)
     await hold_first_byte(request)
@@ -202,14 +205,19 @@ def _merge(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
             for name in ("characters", "character_start_times_seconds", "character_end_times_seconds")}
 
 
+async def _audio_response(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str) -> Response:
+    """Audio bytes as they are made (convert and stream answer alike)."""
+    speech, fmt = await _accept(request, voice_id, body, output_format)
+    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
+                             media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
+
+
 @router.post("/v1/text-to-speech/{voice_id}", name="tts_convert")
 async def convert(request: Request, voice_id: str, body: TextToSpeechBody,
                   output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
                   enable_logging: bool = True,
                   optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    speech, fmt = await _accept(request, voice_id, body, output_format)
-    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
-                             media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
+    return await _audio_response(request, voice_id, body, output_format)
 
 
 @router.post("/v1/text-to-speech/{voice_id}/stream", name="tts_stream")
@@ -217,9 +225,7 @@ async def stream(request: Request, voice_id: str, body: TextToSpeechBody,
                  output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
                  enable_logging: bool = True,
                  optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    speech, fmt = await _accept(request, voice_id, body, output_format)
-    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
-                             media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
+    return await _audio_response(request, voice_id, body, output_format)
 
 
 @router.post("/v1/text-to-speech/{voice_id}/with-timestamps", name="tts_with_timestamps")
@@ -236,14 +242,8 @@ async def with_timestamps(request: Request, voice_id: str, body: TextToSpeechBod
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if any(f.kind == "malformed_line" for f in faults):
         data = data[: len(data) // 2]
-    transport = [f for f in faults if f.kind in ("slow", "disconnect")]
-    if not transport:
-        return Response(data, media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
-
-    async def once() -> AsyncIterator[bytes]:
-        yield data
-
-    return StreamingResponse(deliver(once(), transport), media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
+    return bytes_response(request, data, "application/json", headers=speech.headers,
+                          background=BackgroundTask(speech.end))
 
 
 @router.post("/v1/text-to-speech/{voice_id}/stream/with-timestamps", name="tts_stream_with_timestamps")

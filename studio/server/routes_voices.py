@@ -111,7 +111,7 @@ def default_settings(request: Request) -> Response:
 @router.get("/v1/voices/{voice_id}", name="voice_get")
 def get_voice(request: Request, voice_id: str, with_settings: bool = True) -> Response:
     entry = _entry(get_state(request), voice_id)
-    return json_response(request, public_voice(request, entry, with_settings=True))
+    return json_response(request, public_voice(request, entry, with_settings=with_settings))
 
 
 @router.get("/v1/voices/{voice_id}/settings", name="voice_settings")

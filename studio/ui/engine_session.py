@@ -13,13 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.cancel import CancelToken
 from studio.errors import StudioError
 from studio.ui.worker import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from studio.api.models import Subscription
+    from studio.core.backend import SynthesisBackend
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class EngineUnavailableError(StudioError):
 
 @dataclass(frozen=True)
 class EngineStarted:
-    backend: Any
+    backend: SynthesisBackend
     #: Why the studio is on the offline voice although ElevenLabs was asked for (None: it wasn't).
     fallback_reason: str | None = None
     #: The key in use or saved (kept only in memory, for the Account dialog).
@@ -50,7 +54,7 @@ NO_KEYRING = (
 )
 
 
-def make_elevenlabs_backend(api_key: str, base_url: str | None) -> Any:
+def make_elevenlabs_backend(api_key: str, base_url: str | None) -> SynthesisBackend:
     from studio.api.auth import resolve_base_url
     from studio.api.client import ElevenLabsClient
     from studio.core.backends.elevenlabs import ElevenLabsBackend
@@ -58,19 +62,21 @@ def make_elevenlabs_backend(api_key: str, base_url: str | None) -> Any:
     return ElevenLabsBackend(ElevenLabsClient(api_key, resolve_base_url(base_url)))
 
 
-def make_offline_backend() -> Any:
+def make_offline_backend() -> SynthesisBackend:
     """Build the offline backend and load its voice (≈ 2 s: call from a worker)."""
     from studio.core.backends.offline import OfflineBackend
+    from studio.offline.engine import get_engine
 
     backend = OfflineBackend()
-    load = getattr(backend, "load", None)
-    if callable(load):
-        load()
-    else:
-        from studio.offline.engine import get_engine
-
-        get_engine().load()
+    get_engine().load()
     return backend
+
+
+def _close_quietly(backend: SynthesisBackend) -> None:
+    try:
+        backend.close()
+    except Exception:  # noqa: BLE001 - closing an engine must not stop a switch or shutdown
+        log.debug("backend close failed", exc_info=True)
 
 
 def load_saved_key() -> tuple[str | None, bool]:
@@ -91,8 +97,8 @@ class EngineSession(QObject):
         self,
         pool: WorkerPool,
         *,
-        elevenlabs_factory: Callable[[str, str | None], Any] = make_elevenlabs_backend,
-        offline_factory: Callable[[], Any] = make_offline_backend,
+        elevenlabs_factory: Callable[[str, str | None], SynthesisBackend] = make_elevenlabs_backend,
+        offline_factory: Callable[[], SynthesisBackend] = make_offline_backend,
         key_loader: Callable[[], tuple[str | None, bool]] = load_saved_key,
         parent: QObject | None = None,
     ) -> None:
@@ -102,7 +108,7 @@ class EngineSession(QObject):
         self._offline_factory = offline_factory
         self._key_loader = key_loader
         self._generation = 0
-        self.backend: Any = None
+        self.backend: SynthesisBackend | None = None
         self.api_key: str | None = None
         self.engine: str | None = None
         self.keyring_available = True
@@ -140,7 +146,7 @@ class EngineSession(QObject):
         if backend is None:
             return
 
-        def fetch(token: CancelToken) -> Any:
+        def fetch(token: CancelToken) -> Subscription | None:
             return backend.get_subscription()
 
         worker = Worker(fetch)
@@ -152,25 +158,16 @@ class EngineSession(QObject):
         self._generation += 1
         backend, self.backend = self.backend, None
         if backend is not None:
-            try:
-                backend.close()
-            except Exception:  # noqa: BLE001 - closing must not stop shutdown
-                log.debug("backend close failed", exc_info=True)
+            _close_quietly(backend)
 
     # -- reactions ------------------------------------------------------------------------------------
     def _on_started(self, generation: int, result: EngineStarted) -> None:
         if generation != self._generation:
-            try:
-                result.backend.close()
-            except Exception:  # noqa: BLE001
-                pass
+            _close_quietly(result.backend)
             return
         old, self.backend = self.backend, result.backend
         if old is not None and old is not result.backend:
-            try:
-                old.close()
-            except Exception:  # noqa: BLE001
-                pass
+            _close_quietly(old)
         self.api_key = result.api_key
         self.keyring_available = result.keyring_available
         self.engine = result.backend.engine_id
@@ -192,10 +189,10 @@ class EngineSession(QObject):
         self.status.emit("No speech engine.")
         self.error.emit(error)
 
-    def _on_subscription(self, backend: Any, subscription: Any) -> None:
+    def _on_subscription(self, backend: SynthesisBackend, subscription: Subscription | None) -> None:
         if backend is self.backend:
             self.subscription_changed.emit(subscription)
 
-    def _on_subscription_error(self, backend: Any, error: BaseException) -> None:
+    def _on_subscription_error(self, backend: SynthesisBackend, error: BaseException) -> None:
         if backend is self.backend:
             self.subscription_failed.emit(error)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -567,14 +567,3 @@ class ExportDialog(QDialog):
         else:
             self.cancel_export()
             event.ignore()
-
-    def settings_for_preferences(self) -> dict[str, Any]:
-        """What the main window may remember for next time (folder, format, quality, loudness)."""
-        destination = self.destination
-        return {
-            "directory": str(destination.parent) if destination else None,
-            "audio_format": self.audio_format,
-            "quality": self.quality_combo.currentData(),
-            "loudness_target": self.loudness_combo.currentData(),
-            "subtitle_formats": [k for k, box in self.subtitle_boxes.items() if box.isChecked()],
-        }

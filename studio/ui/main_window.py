@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.api.models import Voice
+from studio.api.models import Subscription, Voice
+from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
-from studio.core.project import Project, RecoveryStore
+from studio.core.project import Project, Recovery, RecoveryStore
 from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.icons import app_icon
@@ -50,9 +51,15 @@ from studio.ui.voice_browser_controller import VoiceBrowserController
 from studio.ui.voice_details import VoiceDetails
 from studio.ui.worker import Worker, WorkerPool
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from studio.api.requests import TextToSpeechRequest
+    from studio.core.backend import SynthesisBackend
+    from studio.core.cache import SpeechCache
+    from studio.ui.account_dialog import AccountChoice
+    from studio.ui.player_controller import PlayerController
+    from studio.ui.transport_bar import TransportBar
 
-LIVE_PCM_FORMAT = "pcm_24000"
+log = logging.getLogger(__name__)
 
 
 class NotReadyError(StudioError):
@@ -69,7 +76,7 @@ class MainWindow(QMainWindow):
         save_preferences: Callable[[Preferences], Worker | None],
         recovery: RecoveryStore,
         ui_state: QSettings,
-        cache: Any = None,
+        cache: SpeechCache | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -85,9 +92,9 @@ class MainWindow(QMainWindow):
         self._auto_choosing = False
         self._voice_engine: str | None = None  # the engine the voice on screen was chosen with
         self._tier: str | None = None  # the account's plan, once known
-        self._subscription: Any = None
-        self.player: Any = None  # PlayerController, when playback is available
-        self.transport: QWidget | None = None
+        self._subscription: Subscription | None = None
+        self.player: PlayerController
+        self.transport: TransportBar
 
         # -- views ---------------------------------------------------------------------------------
         self.browser = VoiceBrowser()
@@ -144,7 +151,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsController(self.settings_panel, pool, self)
         self.counter = ScriptCounter(self.script, self)
         self.project = ProjectController(
-            pool, self._snapshot, self._apply_project, recovery, preferences.recent_projects,
+            pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
         )
         self._prefs_timer = QTimer(self)
@@ -269,9 +276,10 @@ class MainWindow(QMainWindow):
         self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
 
     # == what to speak ===========================================================================
-    def request_for_text(self, text: str) -> tuple[Any, Any]:
+    def request_for_text(self, text: str) -> tuple[SynthesisBackend, TextToSpeechRequest]:
         """The backend and request for speaking ``text`` now (called by the player)."""
         from studio.api.requests import TextToSpeechRequest
+        from studio.ui.player_controller import LIVE_PCM_FORMAT
 
         backend = self.session.backend
         if backend is None:
@@ -296,24 +304,19 @@ class MainWindow(QMainWindow):
 
     def _play(self) -> None:
         self.script.message.hide()
-        if self.player is not None:
-            self.player.play()
+        self.player.play()
 
     def _play_selection(self) -> None:
-        if self.player is not None:
-            self.player.play_selection()
+        self.player.play_selection()
 
     def _play_from_cursor(self) -> None:
-        if self.player is not None:
-            self.player.play_from_cursor()
+        self.player.play_from_cursor()
 
     def _toggle_pause(self) -> None:
-        if self.player is not None:
-            self.player.toggle_pause()
+        self.player.toggle_pause()
 
     def _stop(self) -> None:
-        if self.player is not None:
-            self.player.stop()
+        self.player.stop()
 
     # == engine ==================================================================================
     def start_engine(self) -> None:
@@ -349,7 +352,7 @@ class MainWindow(QMainWindow):
         self.status.show_engine("No engine")
         self.banner.show_error(error, retry=self.start_engine)
 
-    def _on_subscription(self, subscription: Any) -> None:
+    def _on_subscription(self, subscription: Subscription | None) -> None:
         self.status.show_subscription(subscription)
         self._subscription = subscription
         self._tier = getattr(subscription, "tier", None) if subscription is not None else None
@@ -365,9 +368,9 @@ class MainWindow(QMainWindow):
         if isinstance(error, AuthenticationError):
             self.banner.show_message(str(error), Tone.ERROR, action=("Account…", self.open_account))
 
-    def _confirm_voice(self, backend: Any, voice_id: str) -> None:
+    def _confirm_voice(self, backend: SynthesisBackend, voice_id: str) -> None:
         """Fetch the remembered voice's details; forget it if this engine does not have it."""
-        def fetch(token: Any) -> Any:
+        def fetch(token: CancelToken) -> Voice:
             return backend.get_voice(voice_id)
 
         # Connect before starting: a quick worker could otherwise finish unheard.
@@ -448,7 +451,7 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.apply_account(dialog.choice()))
         dialog.open()
 
-    def apply_account(self, choice: Any) -> None:
+    def apply_account(self, choice: AccountChoice) -> None:
         """Save the key (keyring, in a worker), remember the engine and address, restart the engine."""
         self.preferences.engine = choice.engine
         self.preferences.base_url = choice.base_url
@@ -468,7 +471,7 @@ class MainWindow(QMainWindow):
         self.session.start(choice.engine, choice.base_url, api_key=choice.api_key if choice.engine == "elevenlabs" else None)
 
     # == voices and settings =====================================================================
-    def _on_voice_chosen(self, voice: Any) -> None:
+    def _on_voice_chosen(self, voice: Voice) -> None:
         self.settings.set_voice(voice)
         self.preferences.voice_id = voice.voice_id
         self.preferences.voice_name = voice.name
@@ -481,7 +484,7 @@ class MainWindow(QMainWindow):
         if not self._auto_choosing:  # a voice picked for the narrator is not their edit
             self.project.mark_changed()
 
-    def _set_voice(self, voice: Any) -> None:
+    def _set_voice(self, voice: Voice) -> None:
         self.voices.set_current_voice(voice)
         self.settings.set_voice(voice)
 
@@ -607,7 +610,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_project(p))
         self.recent_menu.setEnabled(bool(self.preferences.recent_projects))
 
-    def _offer_recovery(self, recovery: Any) -> None:
+    def _offer_recovery(self, recovery: Recovery) -> None:
         import datetime as dt
 
         when = dt.datetime.fromtimestamp(recovery.saved_at).strftime("%-d %b %H:%M")
@@ -695,9 +698,11 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.save_ui_state()
         saving = self._store_preferences()
+        # Stop playback and this window's work first: that frees pool threads, so the save is
+        # not left queued behind a stream that only ends when cancelled.
+        self.shutdown()
         if saving is not None:
             saving.wait(5.0)  # closing: the preferences must reach the disk before the pool stops
-        self.shutdown()
         event.accept()
 
     def shutdown(self) -> None:
@@ -705,5 +710,4 @@ class MainWindow(QMainWindow):
         self._prefs_timer.stop()
         self.project.shutdown()
         self.voices.shutdown()
-        if self.player is not None:
-            self.player.shutdown()
+        self.player.shutdown()

@@ -290,6 +290,7 @@ class PlayerController(QObject):
         self.player.load(rate, buffer)
         if not self.player.play(0.0):
             self._session = None
+            self.player.end_input()  # nothing will stream in: let the feeder timer stop
             return  # the player has reported why
         worker = Worker(speech_job, backend, request, buffer, self._cache)
         session.worker = worker

@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cancel import CancelToken
+from studio.core.preferences import Preferences
 from studio.core.project import Project, ProjectMissingError, Recovery, RecoveryStore, load_project, save_project
 from studio.ui.worker import Worker, WorkerPool
 
@@ -59,7 +60,7 @@ class ProjectController(QObject):
         snapshot: Callable[[], Project],
         apply: Callable[[Project], None],
         recovery: RecoveryStore,
-        recent: list[str],
+        preferences: Preferences,
         *,
         autosave_seconds: int = 30,
         parent: QObject | None = None,
@@ -69,7 +70,7 @@ class ProjectController(QObject):
         self._snapshot = snapshot
         self._apply = apply
         self.recovery = recovery
-        self.recent = recent  # the preferences' list, edited in place
+        self._preferences = preferences  # keeps the recent-projects list
         self.path: str | None = None
         self._dirty = False
         self._revision = 0  # bumps on every change
@@ -245,8 +246,8 @@ class ProjectController(QObject):
 
     def _on_open_failed(self, path: str, error: BaseException) -> None:
         path = os.path.abspath(path)
-        if isinstance(error, ProjectMissingError) and path in self.recent:
-            self.recent.remove(path)  # a file that is gone leaves Open Recent
+        if isinstance(error, ProjectMissingError) and path in self._preferences.recent_projects:
+            self._preferences.remove_recent_project(path)  # a file that is gone leaves Open Recent
             self.recent_changed.emit()
         self.status.emit("")
         self.error.emit(error)
@@ -278,11 +279,7 @@ class ProjectController(QObject):
         self.status.emit("Unsaved changes kept safe in case of a crash.")
 
     def _remember(self, path: str) -> None:
-        path = os.path.abspath(path)
-        if path in self.recent:
-            self.recent.remove(path)
-        self.recent.insert(0, path)
-        del self.recent[10:]
+        self._preferences.add_recent_project(path)
         self.recent_changed.emit()
 
     def _discard_recovery(self) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.script_stats import ScriptStats, compute_stats
+
+if TYPE_CHECKING:
+    from studio.api.models import Model
 
 #: Counting is cheap, splitting a 40,000-character script is not quite: batch keystrokes.
 RECOUNT_DELAY_MS = 120
@@ -17,7 +20,7 @@ class ScriptCounter(QObject):
     def __init__(self, view: ScriptEditor, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.view = view
-        self._model: Any = None
+        self._model: Model | None = None
         self._model_id: str | None = None
         self._charges = False
         self._subscribed = True
@@ -29,7 +32,7 @@ class ScriptCounter(QObject):
         view.editor.textChanged.connect(self._timer.start)
         self.recount()
 
-    def set_model(self, model: Any, model_id: str | None, *, charges: bool, subscribed: bool = True) -> None:
+    def set_model(self, model: Model | None, model_id: str | None, *, charges: bool, subscribed: bool = True) -> None:
         """The model the script will be spoken with, and whether the engine spends credits."""
         self._model, self._model_id = model, model_id
         self._charges, self._subscribed = charges, subscribed

@@ -9,7 +9,7 @@ does not include are disabled with the plan they need.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -19,6 +19,10 @@ from studio.api.models import VoiceSettings
 from studio.core.cancel import CancelToken
 from studio.ui.settings_panel import SEED_MAX, SLIDERS, SettingsPanel
 from studio.ui.worker import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from studio.api.models import Model, Voice
+    from studio.core.backend import SynthesisBackend
 
 TIER_ORDER = ("free", "starter", "creator", "pro", "scale", "business", "enterprise")
 QUALITY_CHOICES: tuple[tuple[str, str], ...] = (
@@ -58,7 +62,7 @@ def quality_block_reason(output_format: str, tier: str | None) -> str | None:
     return f"Needs the {needed.capitalize()} plan or higher; your plan is {tier.capitalize() if tier else 'unknown'}."
 
 
-def accepts_language_code(model: Any) -> bool:
+def accepts_language_code(model: Model) -> bool:
     explicit = getattr(model, "supports_language_code", None)
     if isinstance(explicit, bool):
         return explicit
@@ -87,10 +91,10 @@ class SettingsController(QObject):
         super().__init__(parent)
         self.view = view
         self._pool = pool
-        self._backend: Any = None
-        self._models: list[Any] = []
+        self._backend: SynthesisBackend | None = None
+        self._models: list[Model] = []
         self._unsupported: dict[str, dict[str, str]] = {}
-        self._voice: Any = None
+        self._voice: Voice | None = None
         self._tier: str | None = None
         self._wanted = SettingsState()
         self._generation = 0
@@ -112,7 +116,7 @@ class SettingsController(QObject):
         view.set_language_visible(False)
 
     # -- inputs -------------------------------------------------------------------------------------
-    def set_backend(self, backend: Any, preferred_model: str | None = None) -> None:
+    def set_backend(self, backend: SynthesisBackend | None, preferred_model: str | None = None) -> None:
         """Load ``backend``'s models (in a worker) and select ``preferred_model`` (or the last one)."""
         self._wanted = self.state() if self._models else self._wanted
         if preferred_model:
@@ -130,7 +134,7 @@ class SettingsController(QObject):
         if backend is None:
             return
 
-        def load(token: CancelToken) -> tuple[list[Any], dict[str, dict[str, str]]]:
+        def load(token: CancelToken) -> tuple[list[Model], dict[str, dict[str, str]]]:
             models = [m for m in backend.list_models() if getattr(m, "can_do_text_to_speech", True)]
             unsupported = {m.model_id: dict(backend.unsupported_settings(m.model_id)) for m in models}
             return models, unsupported
@@ -153,15 +157,15 @@ class SettingsController(QObject):
         if current >= 0 and not items.item(current).isEnabled():
             self.view.output_format.setCurrentIndex(self.view.output_format.findData(DEFAULT_QUALITY))
 
-    def set_voice(self, voice: Any) -> None:
+    def set_voice(self, voice: Voice | None) -> None:
         self._voice = voice
         self.view.reset.setEnabled(voice is not None and self._backend is not None)
 
     @property
-    def models(self) -> list[Any]:
+    def models(self) -> list[Model]:
         return list(self._models)
 
-    def current_model(self) -> Any:
+    def current_model(self) -> Model | None:
         data = self.view.model.currentData()
         for model in self._models:
             if model.model_id == data:
@@ -254,7 +258,7 @@ class SettingsController(QObject):
         self._pool.start(worker)
 
     # -- reactions ----------------------------------------------------------------------------------
-    def _on_models(self, generation: int, result: tuple[list[Any], dict[str, dict[str, str]]]) -> None:
+    def _on_models(self, generation: int, result: tuple[list[Model], dict[str, dict[str, str]]]) -> None:
         if generation != self._generation:
             return
         models, unsupported = result

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+if TYPE_CHECKING:
+    from studio.api.models import Subscription
 
-def describe_usage(subscription: Any) -> tuple[str, str]:
+
+def describe_usage(subscription: Subscription) -> tuple[str, str]:
     """Short text for the bar and a longer tooltip, from a Subscription."""
     used = getattr(subscription, "character_count", None)
     limit = getattr(subscription, "character_limit", None)
@@ -42,7 +45,7 @@ class StudioStatusBar(QStatusBar):
         self.engine_label.setText(name)
         self.engine_label.setToolTip(tooltip)
 
-    def show_subscription(self, subscription: Any | None) -> None:
+    def show_subscription(self, subscription: Subscription | None) -> None:
         if subscription is None:
             self.usage_label.setText("")
             self.usage_label.setToolTip("")

@@ -8,7 +8,7 @@ emits :attr:`voice_chosen`; favourites are kept in the preferences.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 
@@ -18,6 +18,11 @@ from studio.ui.voice_details import VoiceDetails
 from studio.ui.voice_list_model import VoiceListModel, VoiceRoles
 from studio.ui.voice_preview import VoicePreviewPlayer
 from studio.ui.worker import WorkerPool
+
+if TYPE_CHECKING:
+    from studio.api.models import Voice
+    from studio.api.requests import VoiceSearch
+    from studio.core.backend import SynthesisBackend
 
 SEARCH_DELAY_MS = 300
 PAGE_SIZE = 50
@@ -45,8 +50,8 @@ class VoiceBrowserController(QObject):
         self.preferences = preferences
         self.model = VoiceListModel(pool, is_favourite=preferences.is_favourite, parent=self)
         self.preview = VoicePreviewPlayer(pool, self)
-        self._backend: Any = None
-        self._current: Any = None
+        self._backend: SynthesisBackend | None = None
+        self._current: Voice | None = None
 
         view.list.setModel(self.model)
         self._debounce = QTimer(self)
@@ -72,16 +77,16 @@ class VoiceBrowserController(QObject):
 
     # -- public --------------------------------------------------------------------------------
     @property
-    def current_voice(self) -> Any:
+    def current_voice(self) -> Voice | None:
         return self._current
 
-    def set_backend(self, backend: Any) -> None:
+    def set_backend(self, backend: SynthesisBackend | None) -> None:
         """Browse ``backend``'s voices (None empties the list)."""
         self.preview.stop()
         self._backend = backend
         self.refresh()
 
-    def set_current_voice(self, voice: Any) -> None:
+    def set_current_voice(self, voice: Voice | None) -> None:
         """Show ``voice`` as chosen (e.g. restored from a project) without emitting voice_chosen."""
         self._current = voice
         self.details.show_voice(voice, favourite=bool(voice) and self.preferences.is_favourite(voice.voice_id))
@@ -103,7 +108,7 @@ class VoiceBrowserController(QObject):
         self.query_started.emit(search)
         self.model.set_query(lambda: backend.search_voices(search))
 
-    def build_search(self) -> Any:
+    def build_search(self) -> VoiceSearch | None:
         """The VoiceSearch for the current box and filters (None: favourites asked but none kept)."""
         from studio.api.requests import VoiceSearch
 

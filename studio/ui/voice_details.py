@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.ui.icons import icon
 from studio.ui.inline_message import InlineMessage
+
+if TYPE_CHECKING:
+    from studio.api.models import Voice
 
 
 class VoiceDetails(QWidget):
@@ -61,7 +64,7 @@ class VoiceDetails(QWidget):
         layout.addLayout(buttons)
         self.show_voice(None)
 
-    def show_voice(self, voice: Any | None, *, favourite: bool = False) -> None:
+    def show_voice(self, voice: Voice | None, *, favourite: bool = False) -> None:
         """Fill the pane from a Voice (or clear it)."""
         has_voice = voice is not None
         self.preview_button.setEnabled(has_voice)

@@ -1,17 +1,14 @@
 """Preview a voice: the logic between the Preview button and the playback PreviewPlayer.
 
 ElevenLabs voices carry a ``preview_url`` that QMediaPlayer streams itself. Voices without
-one (the offline engine) are asked for ``backend.preview_audio(voice)`` in a worker, which
-also writes the bytes to a private temporary folder (disk work stays off the GUI thread);
-the player then opens that file. Qt audio itself lives in :mod:`studio.playback`.
+one (the offline engine) are asked for ``backend.preview_audio(voice)`` in a worker; the
+player then plays those bytes from memory (nothing touches the disk). Qt audio itself lives
+in :mod:`studio.playback`.
 """
 
 from __future__ import annotations
 
-import tempfile
-import threading
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
@@ -19,6 +16,10 @@ from studio.core.cancel import CancelToken
 from studio.errors import StudioError
 from studio.playback.preview_player import PreviewPlayer
 from studio.ui.worker import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from studio.api.models import Voice
+    from studio.core.backend import SynthesisBackend
 
 
 class NoSampleError(StudioError):
@@ -45,8 +46,6 @@ class VoicePreviewPlayer(QObject):
         self._pool = pool
         self._player: PreviewPlayer | None = None
         self._worker: Worker | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None  # made by the first worker that needs it
-        self._lock = threading.Lock()
         self._voice_id: str | None = None
         self._started = False  # the player has begun playing the current sample
 
@@ -62,7 +61,7 @@ class VoicePreviewPlayer(QObject):
             self._player.error.connect(self._on_player_error)
         return self._player
 
-    def toggle(self, voice: Any, backend: Any) -> None:
+    def toggle(self, voice: Voice, backend: SynthesisBackend) -> None:
         """Play ``voice``'s sample, or stop if it is the one playing."""
         if self._voice_id == voice.voice_id:
             self.stop()
@@ -73,20 +72,17 @@ class VoicePreviewPlayer(QObject):
         self.playing_changed.emit(True)
         url = getattr(voice, "preview_url", None)
         if url and getattr(backend, "engine_id", "") == "elevenlabs":
-            self._play(QUrl(url))
+            self._finish_unless(self.player.play_url(QUrl(url)))
             return
-        def fetch(token: CancelToken) -> Path:
-            folder = self._folder()
+        def fetch(token: CancelToken) -> bytes:
             data = backend.preview_audio(voice)
             token.raise_if_cancelled()
             if not data:
                 raise NoSampleError(f"The voice “{voice.name}” has no sample to play", "Try another voice.")
-            path = folder / f"{voice.voice_id}{_sniff_suffix(data)}"
-            path.write_bytes(data)
-            return path
+            return data
 
         worker = Worker(fetch)
-        worker.signals.finished.connect(lambda path, v=voice.voice_id: self._on_fetched(v, path))
+        worker.signals.finished.connect(lambda data, v=voice.voice_id: self._on_fetched(v, data))
         worker.signals.errored.connect(lambda err, v=voice.voice_id: self._on_fetch_error(v, err))
         self._worker = worker
         self._pool.start(worker)
@@ -105,26 +101,17 @@ class VoicePreviewPlayer(QObject):
         self.stop()
         if self._player is not None:
             self._player.shutdown()
-        if self._tmp is not None:
-            self._tmp.cleanup()
-
-    def _folder(self) -> Path:
-        # Called from workers only: creating the folder touches the disk.
-        with self._lock:
-            if self._tmp is None:
-                self._tmp = tempfile.TemporaryDirectory(prefix="narration-preview-")
-            return Path(self._tmp.name)
 
     # -- internals -------------------------------------------------------------------------
-    def _play(self, url: QUrl) -> None:
-        if not self.player.play_url(url):
+    def _finish_unless(self, playing: bool) -> None:
+        if not playing:
             self._finish()  # no sound output: the player already reported why
 
-    def _on_fetched(self, voice_id: str, path: Path) -> None:
+    def _on_fetched(self, voice_id: str, data: bytes) -> None:
         if voice_id != self._voice_id:
             return  # the narrator moved on
         self._worker = None
-        self._play(QUrl.fromLocalFile(str(path)))
+        self._finish_unless(self.player.play_bytes(data, _sniff_suffix(data)))
 
     def _on_fetch_error(self, voice_id: str, error: BaseException) -> None:
         if voice_id != self._voice_id:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from studio.ui.engine_session import NO_KEYRING
 from studio.ui.main_window import NotReadyError
+from tests.integration.player.rig import needs_audio
 from tests.ui.conftest import wait_for_engine, wait_for_voices
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,3 +306,48 @@ def test_export_opens_with_the_window_s_voice_and_settings(qtbot, offline_window
     assert settings.voice_id == window.voices.current_voice.voice_id
     assert settings.voice_settings.speed == 0.9
     dialog.reject()
+
+
+@needs_audio
+def test_closing_while_playing_with_every_thread_busy_still_saves_the_preferences(qtbot, tmp_path) -> None:
+    """Closing stops playback before it waits for the preferences: the stream's thread is freed,
+    so the save is not stuck behind work that only ends when cancelled (a 5 s freeze, then
+    closing with the preferences not yet written)."""
+    import time
+
+    from studio.core.preferences import Preferences, PreferencesStore
+    from studio.core.project import RecoveryStore
+    from studio.ui.app import build_main_window
+    from studio.ui.worker import Worker
+    from tests.integration.player.tone_backend import ToneBackend, tone_request
+
+    class SlowDiskStore(PreferencesStore):
+        def save(self, preferences: Preferences) -> None:
+            time.sleep(0.3)  # a slow disk: the write is still going when nobody waits for it
+            super().save(preferences)
+
+    store = SlowDiskStore(tmp_path / "prefs" / "preferences.json")
+    window = build_main_window(store, RecoveryStore(tmp_path / "state"))
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        backend = ToneBackend(realtime_factor=1.0)  # streams at the speed it plays: long enough
+        window.player._request_for_text = lambda text: (backend, tone_request(text))
+        window.script.editor.setPlainText("A line for the tone engine to speak, slowly and at length. " * 3)
+        window.player.play()
+        qtbot.waitUntil(lambda: window.player.session_worker is not None and len(backend.requests) == 1)
+        for _ in range(3):  # the rest of the pool: work that ends only when the pool shuts down
+            window.pool.start(Worker(lambda token: token.wait(60)))
+        qtbot.waitUntil(lambda: window.pool.active_count == 4)
+        window.script.zoom_in()
+        zoom = window.preferences.editor_zoom
+        assert zoom != 0
+        window._closing = True  # no unsaved-work question
+        window.close()
+        assert store.load().editor_zoom == zoom, "the window closed before its preferences were written"
+    finally:
+        window._closing = True
+        window.close()
+        assert window.pool.shutdown(10000)
+        window.session.shutdown()
+        window.deleteLater()

@@ -325,3 +325,70 @@ def test_long_script_in_parts_plays_and_highlights_as_one(qtbot, tmp_path, rigs,
     for index, _clock, shown, _at in rig.samples:
         if index is not None:
             assert shown == TEXT[index]
+
+
+# PulseAudio takes at most 384 kHz: the null sink exists, but Qt refuses to start a sink for
+# this rate. No engine offers it, so the request is built past validation (model_copy).
+REFUSED_FORMAT = "pcm_400000"
+
+
+def _request(text: str, output_format: str):
+    return tone_request(text).model_copy(update={"output_format": output_format})
+
+
+@needs_audio
+def test_output_that_will_not_open_is_reported_keeps_the_audio_and_costs_nothing(qtbot, tmp_path, rigs) -> None:
+    """A sound output exists but its sink will not start: say so, charge nothing, lose nothing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from studio.playback.pcm_player import AudioOutputRefusedError
+
+    formats = ["pcm_24000"]
+    backend = ToneBackend(realtime_factor=0.05)
+    rig = _make_rig(qtbot, tmp_path, backend, "Hello there.", lambda t: _request(t, formats[-1]))
+    rigs.append(rig)
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    assert len(backend.requests) == 1 and not rig.errors
+
+    formats.append(REFUSED_FORMAT)
+    assert QMediaDevices.audioOutputs(), "the test needs a device that exists"
+    with qtbot.waitSignal(rig.controller.error, timeout=5000) as blocker:
+        rig.controller.play()
+    error = blocker.args[0]
+    assert isinstance(error, AudioOutputRefusedError)
+    assert "would not play" in error.cause and QMediaDevices.defaultAudioOutput().description() in error.cause
+    assert "No sound output was found" not in str(error)  # there is one: it refused
+    assert rig.transport.status_label.text().startswith("Stopped: The sound output")
+    assert rig.controller.player.state is PlayerState.STOPPED
+    assert len(backend.requests) == 1, "credits were spent on audio that cannot be heard"
+    assert rig.editor.toPlainText() == "Hello there."
+    qtbot.wait(50)
+    assert not any(t.isActive() for t in rig.controller.player.findChildren(QTimer)), "the feeder kept ticking"
+
+    # Once the output works again, the audio spoken before is still there, free.
+    formats.append("pcm_24000")
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    assert len(backend.requests) == 1
+    assert FROM_CACHE_STATUS in rig.statuses
+
+
+@needs_audio
+def test_player_keeps_its_track_when_the_sink_will_not_start(qtbot) -> None:
+    from studio.playback.pcm_player import AudioOutputRefusedError, PcmPlayer
+
+    player = PcmPlayer()
+    errors: list[StudioError] = []
+    player.error.connect(errors.append)
+    pcm = b"\x01\x02" * 4000
+    player.load(400000, pcm=pcm)
+    for _attempt in range(2):  # and asking again says the same, without breaking anything
+        assert player.play(0.0) is False
+        assert isinstance(errors[-1], AudioOutputRefusedError)
+        assert player.state is PlayerState.STOPPED
+        assert player.track_bytes() == pcm
+        assert player.received_seconds() == pytest.approx(4000 / 400000)
+    assert len(errors) == 2
+    player.shutdown()

@@ -110,14 +110,17 @@ def test_failed_segment_stops_naming_the_paragraph_and_resume_requests_only_the_
     assert "export again to finish" in err
     assert list(tmp_path.iterdir()) == [path]  # no audio, no subtitles, no temporary files
     first_run = tts_requests(server)
-    assert first_run == 3  # the failed one and the two already running, which finished and were kept
+    # The failed one and the two already running, which finished and were kept. If the server
+    # (one synthesis at a time) finished those before the failure was seen, the next ones
+    # were started too: every finished one is kept all the same.
+    assert 3 <= first_run <= 6
     good, damaged = SpeechCache(default_cache_dir()).verify()
-    assert (good, damaged) == (2, 0)
+    assert (good, damaged) == (first_run - 1, 0)
 
     server.clear_requests()
     assert run_cli(str(path), "--out", str(out), "--subtitles", "srt", "--concurrency", "3") == 0
-    assert tts_requests(server) == 4  # paragraphs 1, 4, 5, 6 — never 2 or 3 again
-    assert "2 from cache" in capsys.readouterr().out
+    assert tts_requests(server) == 6 - good  # paragraph 1 and those never made — never one twice
+    assert f"{good} from cache" in capsys.readouterr().out
     assert out.exists() and (tmp_path / "book.srt").exists()
 
 

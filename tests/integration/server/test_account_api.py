@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
 from tests.fixtures.local_server import LocalServer, run_server
 from tests.integration.server.conftest import OFFLINE_VOICE
@@ -75,5 +77,36 @@ def test_engine_failure_is_a_500_and_refunds() -> None:
         detail = response.json()["detail"]
         assert detail["status"] == "something_went_wrong"
         assert "damaged" in detail["message"] and "not charged" in detail["message"]
+        assert broken.state.usage.character_count == 0
+        assert broken.state.usage.active == 0
+
+
+class _EngineThatBreaksMidway:
+    """Loads fine, then fails inside synthesis with a plain (non-Studio) exception."""
+
+    sample_rate = 22050
+
+    def load(self) -> None:
+        pass
+
+    def stream(self, text: str, **_: object) -> Iterator[object]:
+        raise RuntimeError("onnxruntime exploded")
+        yield  # a generator: the failure comes with the first chunk
+
+
+def _fails_to_load(voice_id: str | None) -> object:
+    raise RuntimeError("onnxruntime exploded")
+
+
+@pytest.mark.parametrize("provider", [_fails_to_load, lambda voice_id: _EngineThatBreaksMidway()],
+                         ids=["loading", "first-chunk"])
+def test_unexpected_engine_failure_is_a_500_and_refunds(provider: object) -> None:
+    """Not only StudioErrors: any engine failure gives credits back and frees the request slot."""
+    with run_server(engine_provider=provider, preload_engine=False) as broken:
+        response = httpx.post(f"{broken.base_url}{TTS}", json={"text": "Hello."}, timeout=30)
+        assert response.status_code == 500
+        detail = response.json()["detail"]
+        assert detail["status"] == "something_went_wrong"
+        assert "not charged" in detail["message"] and "onnxruntime" not in detail["message"]
         assert broken.state.usage.character_count == 0
         assert broken.state.usage.active == 0

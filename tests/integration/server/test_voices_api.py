@@ -155,6 +155,13 @@ def test_single_voice_settings_and_defaults(api: httpx.Client) -> None:
     assert len(api.get("/v1/voices").json()["voices"]) == 251
 
 
+def test_with_settings_false_is_honoured(api: httpx.Client) -> None:
+    """The query parameter was accepted but ignored: settings came back even when asked not to."""
+    voice_id = CATALOG[0]["voice_id"]  # a catalog voice with no stored settings
+    assert api.get(f"/v1/voices/{voice_id}").json()["settings"] is not None
+    assert api.get(f"/v1/voices/{voice_id}", params={"with_settings": "false"}).json()["settings"] is None
+
+
 def test_previews_are_served_here_and_are_speech(api: httpx.Client, server: LocalServer) -> None:
     voice = api.get("/v2/voices", params={"page_size": 2}).json()["voices"][1]
     assert voice["preview_url"].startswith(server.base_url + "/v1/voices/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -119,3 +120,32 @@ def test_convert_with_timestamps_reads_the_object() -> None:
     assert result.info.request_id == "r5"
     assert json.loads(seen[0].content) == {"text": "H", "model_id": "eleven_multilingual_v2"}
     assert seen[0].url.params["output_format"] == "wav_16000"
+
+
+def test_delete_whose_answer_is_cut_short_still_counts_as_deleted() -> None:
+    """The 2xx status already says the item is gone: a broken body must not escape as a raw httpx error."""
+    closed: list[bool] = []
+
+    class Breaks(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b'{"sta'
+            raise httpx.ReadError("connection reset")
+
+        def close(self) -> None:
+            closed.append(True)
+
+    transport, seen = routes({("DELETE", "/v1/history/h1"): httpx.Response(200, stream=Breaks())})
+    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+        client.delete_history_item("h1")
+    assert [r.method for r in seen] == ["DELETE"] and closed == [True]
+
+
+def test_a_preview_host_that_cannot_be_reached_is_named_not_the_api() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(handler),
+                          max_retries=0) as client:
+        with pytest.raises(e.NetworkError) as caught:
+            client.download("https://previews.storage.test/v1.mp3")
+    assert "previews.storage.test" in caught.value.cause and "api.test" not in caught.value.cause

@@ -35,6 +35,9 @@ def chained(exc: httpx.TransportError, cause: BaseException) -> httpx.TransportE
         (lambda r: httpx.ReadTimeout("timed out", request=r), e.ReadTimeoutError),
         (lambda r: httpx.Response(400, json={"detail": {"status": "weird", "message": f"bad key {KEY}",
                                                         "echo": KEY}}), e.ApiError),
+        # A 422 whose field reason echoes the key: the reasons are shown to people too.
+        (lambda r: httpx.Response(422, json={"detail": [{"loc": ["header", "xi-api-key"], "msg": f"bad key {KEY}",
+                                                         "type": "value_error", "input": KEY}]}), e.ValidationError),
     ],
 )
 def test_no_key_in_errors_or_debug_logs(failure, expected: type, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]

@@ -89,6 +89,27 @@ def test_corrupt_entry_is_detected_removed_and_reported(tmp_path: Path) -> None:
     assert cache.get(key) is None and cache.stats.corrupt == 3
 
 
+def test_a_good_entry_stored_while_a_damaged_one_is_read_is_kept(tmp_path: Path) -> None:
+    """Playback reads a damaged entry while generation stores the new take: the new take stays."""
+    cache = SpeechCache(tmp_path)
+    key = _key()
+    cache.put(key, _speech())
+    path = cache.path_for(key)
+    path.write_bytes(path.read_bytes()[:-100])  # damaged
+    decode = SpeechCache._decode
+
+    def decode_while_another_thread_stores(blob: bytes) -> CachedSpeech | None:
+        # The other thread's put() lands between this reader's read and its verdict.
+        assert SpeechCache(tmp_path).put(key, _speech(value=2000))
+        return decode(blob)
+
+    cache._decode = decode_while_another_thread_stores  # type: ignore[method-assign]
+    assert cache.get(key) is None and cache.stats.corrupt == 1
+    del cache._decode
+    got = cache.get(key)
+    assert got is not None and got.pcm == _speech(value=2000).pcm
+
+
 def test_lru_eviction_keeps_recently_used(tmp_path: Path) -> None:
     one = len(_speech().pcm) + 600  # header overhead is a few hundred bytes
     cache = SpeechCache(tmp_path, max_bytes=3 * one)
@@ -107,9 +128,10 @@ def test_lru_eviction_keeps_recently_used(tmp_path: Path) -> None:
 
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     cache = SpeechCache(tmp_path)
-    for i in range(5):
-        cache.put(_key(f"t{i}"), _speech())
-    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+    keys = [_key(f"t{i}") for i in range(5)]
+    for key in keys:
+        cache.put(key, _speech())
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(f"{k}.speech" for k in keys)
 
 
 def test_put_into_an_unwritable_place_reports_false(tmp_path: Path) -> None:

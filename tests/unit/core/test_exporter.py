@@ -204,3 +204,34 @@ def test_no_timings_at_all_gives_a_warning(tmp_path: Path) -> None:
 
     result = export_script(_generator(Silent(), None), "One two three.", ExportOptions(tmp_path / "s.wav", ("srt",)))
     assert any("no timings" in w for w in result.warnings)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_spool_full_at_close_is_explained(tmp_path: Path) -> None:
+    """Loudness spooling: a disk that fills while the last buffered audio is written out at
+    close (not at the write before it) is explained like any other full disk."""
+    from studio.core.exporter import _Spool
+
+    spool = _Spool(tmp_path, 24_000)
+    spool.handle.close()
+    spool.handle = open("/dev/full", "wb")  # noqa: SIM115 - a real device that is always full
+    spool.write(np.zeros(100, dtype=np.int16))  # small: held in the buffer, not written yet
+    with pytest.raises(ExportError, match="not enough room"):
+        next(spool.blocks(1024))
+    spool.remove()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_subtitle_file_that_appears_while_exporting_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "late.wav"
+    theirs = tmp_path / "late.srt"
+
+    def someone_saves_a_file(stage: str) -> None:
+        if stage == "Writing subtitles":
+            theirs.write_text("their subtitles")
+
+    with pytest.raises(ExportError, match="appeared while exporting"):
+        export_script(_generator(FakeBackend(), None), "A short line.", ExportOptions(out, ("srt",)),
+                      on_stage=someone_saves_a_file)
+    assert theirs.read_text() == "their subtitles"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late.srt"]  # no audio, no temporary files

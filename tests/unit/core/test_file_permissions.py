@@ -45,3 +45,19 @@ def test_exported_audio_gets_default_permissions(tmp_path: Path) -> None:
         assert _mode(target) == 0o644
     finally:
         os.umask(before)
+
+
+def test_exported_subtitles_get_default_permissions(tmp_path: Path) -> None:
+    from studio.core.exporter import ExportOptions, export_script
+    from studio.core.longform import LongformGenerator, LongformSettings
+
+    from .fake_backend import FakeBackend
+
+    before = os.umask(0o022)
+    try:
+        generator = LongformGenerator(FakeBackend(), LongformSettings(voice_id="v", model_id="eleven_multilingual_v2"))
+        export_script(generator, "One short line.", ExportOptions(tmp_path / "line.wav", ("srt", "json")))
+        assert _mode(tmp_path / "line.srt") == 0o644
+        assert _mode(tmp_path / "line.timings.json") == 0o644
+    finally:
+        os.umask(before)

@@ -139,6 +139,17 @@ def test_request_stitching_sends_up_to_three_fresh_ids_in_sequence() -> None:
     assert result.warnings == []
 
 
+def test_stitching_chain_runs_through_a_repeated_paragraph() -> None:
+    """A repeated paragraph is made once, but its audio still comes before the next one."""
+    backend = FakeBackend()
+    script = "Refrain here.\n\nVerse one.\n\nRefrain here.\n\nVerse two."
+    _, result, delivered = _run(backend, None, script=script, stitching="request_ids")
+    assert [r.text for r in backend.requests] == ["Refrain here.", "Verse one.", "Verse two."]
+    assert backend.requests[2].previous_request_ids == ("req-1", "req-2", "req-1")
+    assert backend.requests[2].previous_text is None
+    assert result.segments_from_cache == 1 and len(delivered) == 4
+
+
 def test_stitching_never_on_eleven_v3() -> None:
     backend = FakeBackend()
     _, result, _ = _run(backend, None, concurrency=2, stitching="request_ids", model_id="eleven_v3")

@@ -45,7 +45,7 @@ def test_overlapping_words_merge_so_a_number_spans_all_its_time() -> None:
         WordEvent(7, 2, "θ"), WordEvent(8, 3, "t"), WordEvent(12, 3, "n"),
     ]
     times = {0: (0.1, 0.4), 1: (0.5, 0.8), 2: (0.8, 1.0), 3: (1.0, 1.4), 4: (1.4, 2.0), 5: (2.1, 2.5)}
-    groups = align.word_groups(len(text), text, words, times)
+    groups = align.word_groups(text, words, times)
     assert [(text[g.start : g.end], g.t0, g.t1) for g in groups] == [
         ("paid", 0.1, 0.4), ("$1,200", 0.5, 2.0), ("now", 2.1, 2.5),
     ]
@@ -54,14 +54,14 @@ def test_overlapping_words_merge_so_a_number_spans_all_its_time() -> None:
 def test_words_spoken_out_of_text_order_fold_into_one_group() -> None:
     text = "ab cd"
     words = [WordEvent(0, 2, "a"), WordEvent(3, 2, "c")]
-    groups = align.word_groups(len(text), text, words, {0: (1.0, 2.0), 1: (0.2, 0.9)})
+    groups = align.word_groups(text, words, {0: (1.0, 2.0), 1: (0.2, 0.9)})
     assert [(g.start, g.end, g.t0, g.t1) for g in groups] == [(0, 5, 0.2, 2.0)]
 
 
 def test_apostrophes_and_abbreviation_periods_join_their_word() -> None:
     text = "Dr. didn't"
     words = [WordEvent(0, 2, "d"), WordEvent(4, 4, "d")]
-    groups = align.word_groups(len(text), text, words, {0: (0.0, 0.3), 1: (0.4, 0.7)}, frozenset({"dr"}))
+    groups = align.word_groups(text, words, {0: (0.0, 0.3), 1: (0.4, 0.7)}, frozenset({"dr"}))
     assert [text[g.start : g.end] for g in groups] == ["Dr.", "didn't"]
 
 
