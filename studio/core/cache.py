@@ -87,6 +87,13 @@ def _alignment_dict(alignment: CharacterAlignment | None) -> dict[str, Any] | No
     }
 
 
+def _checksum(meta_blob: bytes, pcm: bytes) -> str:
+    # Fed in two parts: joining them first would copy the whole audio once more.
+    digest = hashlib.sha256(meta_blob)
+    digest.update(pcm)
+    return digest.hexdigest()
+
+
 class SpeechCache:
     """Thread-safe: parallel generation and playback may share one instance."""
 
@@ -180,7 +187,7 @@ class SpeechCache:
             header = json.loads(blob[8 : 8 + header_len].decode("utf-8"))
             pcm = blob[8 + header_len :]
             meta_blob = json.dumps(header["meta"], sort_keys=True).encode("utf-8")
-            if hashlib.sha256(meta_blob + pcm).hexdigest() != header["sha256"] or len(pcm) != header["pcm_bytes"]:
+            if _checksum(meta_blob, pcm) != header["sha256"] or len(pcm) != header["pcm_bytes"]:
                 return None
             meta = header["meta"]
             return CachedSpeech(
@@ -211,7 +218,7 @@ class SpeechCache:
         }
         meta_blob = json.dumps(meta, sort_keys=True).encode("utf-8")
         header = json.dumps(
-            {"meta": meta, "sha256": hashlib.sha256(meta_blob + speech.pcm).hexdigest(), "pcm_bytes": len(speech.pcm)}
+            {"meta": meta, "sha256": _checksum(meta_blob, speech.pcm), "pcm_bytes": len(speech.pcm)}
         ).encode("utf-8")
         path = self.path_for(key)
         size = 8 + len(header) + len(speech.pcm)

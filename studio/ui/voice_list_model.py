@@ -17,7 +17,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from studio.core.cancel import CancelToken
 from studio.ui.inline_message import describe_error
@@ -76,7 +76,7 @@ class VoiceListModel(QAbstractListModel):
         self,
         pool: WorkerPool,
         is_favourite: Callable[[str], bool] = lambda _voice_id: False,
-        parent: Any = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._pool = pool
@@ -240,7 +240,7 @@ class VoiceListModel(QAbstractListModel):
         generation = self._generation
         self.loading_changed.emit(True)
 
-        def work(token: CancelToken) -> Any:
+        def work(token: CancelToken) -> VoicePage:
             return fetch()
 
         worker = Worker(work)

@@ -338,7 +338,7 @@ def test_closing_while_playing_with_every_thread_busy_still_saves_the_preference
         qtbot.waitUntil(lambda: window.player.session_worker is not None and len(backend.requests) == 1)
         for _ in range(3):  # the rest of the pool: work that ends only when the pool shuts down
             window.pool.start(Worker(lambda token: token.wait(60)))
-        qtbot.waitUntil(lambda: window.pool.active_count == 4)
+        qtbot.waitUntil(lambda: window.pool.active_count >= 4)  # every one of its 4 threads taken
         window.script.zoom_in()
         zoom = window.preferences.editor_zoom
         assert zoom != 0
