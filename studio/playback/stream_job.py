@@ -10,7 +10,8 @@ Run as a generator by :class:`studio.ui.worker.Worker` (the one worker pattern).
    worker, if the buffer is full) and yields the chunk's timings, made absolute. A script
    longer than the model's per-request limit is spoken in parts, one request after another,
    as one continuous track;
-3. when the stream ended normally, stores audio and timings in the cache.
+3. when a part's stream ended normally, stores that part's audio and timings in the cache
+   (each part under its own key, so a failure later never re-bills earlier parts).
 
 Whatever happens, the buffer is closed at the end so the player knows no more is coming.
 Plain Python: no Qt, so it is unit-testable with a real backend and no event loop.
@@ -96,32 +97,29 @@ def speech_job(
 ) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
     """Generator run by a Worker; see the module docstring."""
     try:
-        key = cache_key(cache, backend, request) if cache is not None else None
-        if cache is not None and key is not None:
-            cached = cache.get(key)
-            if cached is not None:
-                yield from _play_cached(token, cached, buffer)
-                return
-        yield from _play_stream(token, backend, request, buffer, cache, key)
+        yield from _play_parts(token, backend, request, buffer, cache)
     finally:
         buffer.close()
 
 
-def _play_cached(token: CancelToken, cached: CachedSpeech, buffer: PcmBuffer) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
-    yield StreamOpened(from_cache=True, request_id=cached.request_id)
+def _shifted(piece: AlignedPiece | None, offset: float) -> AlignedPiece | None:
+    if piece is None or not offset:
+        return piece
+    return AlignedPiece(piece.characters, tuple(t + offset for t in piece.starts), tuple(t + offset for t in piece.ends))
+
+
+def _play_cached(token: CancelToken, cached: CachedSpeech, buffer: PcmBuffer,
+                 offset: float) -> Iterator[StreamProgress]:
     normalizer = ChunkTimeNormalizer(cached.sample_rate)
     # One alignment for the whole clip: absolute by construction.
-    piece = normalizer.normalize(cached.alignment, 0.0)
+    piece = _shifted(normalizer.normalize(cached.alignment, 0.0), offset)
     pcm = cached.pcm
-    first = True
-    for offset in range(0, len(pcm), _CACHE_PIECE_BYTES):
+    for start in range(0, len(pcm), _CACHE_PIECE_BYTES):
         token.raise_if_cancelled()
-        part = pcm[offset : offset + _CACHE_PIECE_BYTES]
+        part = pcm[start : start + _CACHE_PIECE_BYTES]
         buffer.push(part, token)
         normalizer.received_bytes += len(part)
-        yield StreamProgress(piece if first else None, normalizer.received_seconds)
-        first = False
-    yield StreamEnded(normalizer.received_seconds, cached=True)
+        yield StreamProgress(piece if start == 0 else None, offset + normalizer.received_seconds)
 
 
 def plan_parts(text: str, limit: int) -> list[tuple[int, int]]:
@@ -157,34 +155,52 @@ def _part_request(request: TextToSpeechRequest, text: str, span: tuple[int, int]
     return request.model_copy(update=update)
 
 
-def _play_stream(
+def _play_parts(
     token: CancelToken,
     backend: SynthesisBackend,
     request: TextToSpeechRequest,
     buffer: PcmBuffer,
     cache: SpeechCache | None,
-    key: str | None,
 ) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
+    """Speak every part in order, each from the cache when it is there.
+
+    Each part is cached under its own key the moment its stream completes, so a failure in
+    part k never makes the parts before it be paid for again.
+    """
     from studio.core.segmenter import character_limit_for
 
     rate = pcm_sample_rate(request.output_format)
     text = request.text
-    parts = plan_parts(text, character_limit_for(None, request.model_id))
-    audio = bytearray()
-    chars: list[str] = []
-    starts: list[float] = []
-    ends: list[float] = []
-    info: Any = None
-    completed = True
-    for number, span in enumerate(parts):
+    spans = plan_parts(text, character_limit_for(None, request.model_id))
+    requests = [_part_request(request, text, span, whole=len(spans) == 1) for span in spans]
+    keys = [cache_key(cache, backend, part) if cache is not None else None for part in requests]
+    all_cached = cache is not None and all(key is not None and key in cache for key in keys)
+    received = 0  # bytes of audio handed to the player so far, over all parts
+    opened = False
+    stored_all = True
+    for part, key in zip(requests, keys):
         token.raise_if_cancelled()
-        # Each request's timings start from its own beginning: shift them by the audio before it.
-        part_offset = (len(audio) // 2) / rate
-        stream = backend.stream_with_timestamps(_part_request(request, text, span, whole=len(parts) == 1))
+        # Each part's timings start from its own beginning: shift them by the audio before it.
+        offset = (received // 2) / rate
+        cached = cache.get(key) if cache is not None and key is not None else None
+        if cached is not None:
+            if not opened:
+                opened = True
+                yield StreamOpened(from_cache=all_cached, request_id=cached.request_id)
+            for progress in _play_cached(token, cached, buffer, offset):
+                yield progress
+            received += len(cached.pcm)
+            continue
+        audio = bytearray()
+        chars: list[str] = []
+        starts: list[float] = []
+        ends: list[float] = []
+        stream = backend.stream_with_timestamps(part)
         unregister = token.on_cancel(stream.close)
         try:
-            if number == 0:
-                info = getattr(stream, "info", None)
+            info = getattr(stream, "info", None)
+            if not opened:
+                opened = True
                 yield StreamOpened(
                     from_cache=False,
                     request_id=getattr(info, "request_id", None),
@@ -197,20 +213,16 @@ def _play_stream(
                 if chunk.audio:
                     buffer.push(chunk.audio, token)
                     audio += chunk.audio
-                if piece is not None and part_offset:
-                    piece = AlignedPiece(
-                        piece.characters,
-                        tuple(t + part_offset for t in piece.starts),
-                        tuple(t + part_offset for t in piece.ends),
-                    )
+                piece = _shifted(piece, offset)
                 if piece is not None:
                     chars.extend(piece.characters)
-                    starts.extend(piece.starts)
-                    ends.extend(piece.ends)
-                yield StreamProgress(piece, (len(audio) // 2) / rate)
+                    # Stored relative to the part, so the entry is right wherever the part lands.
+                    starts.extend(t - offset for t in piece.starts)
+                    ends.extend(t - offset for t in piece.ends)
+                yield StreamProgress(piece, ((received + len(audio)) // 2) / rate)
             token.raise_if_cancelled()
             # A stream closed early ends like a finished one: only a complete one is kept.
-            completed = completed and getattr(stream, "completed", True)
+            completed = getattr(stream, "completed", True)
         finally:
             unregister()
             stream.close()
@@ -218,11 +230,13 @@ def _play_stream(
             # Never let a half frame at the end of one request shift every later sample.
             buffer.push(b"\0", token)
             audio += b"\0"
-    stored = False
-    if completed and cache is not None and key is not None and audio:
-        stored = _store(cache, key, bytes(audio), rate, chars, starts, ends, getattr(info, "request_id", None),
-                        getattr(info, "character_cost", None))
-    yield StreamEnded((len(audio) // 2) / rate, cached=stored)
+        received += len(audio)
+        stored = False
+        if completed and cache is not None and key is not None and audio:
+            stored = _store(cache, key, bytes(audio), rate, chars, starts, ends,
+                            getattr(info, "request_id", None), getattr(info, "character_cost", None))
+        stored_all = stored_all and stored
+    yield StreamEnded((received // 2) / rate, cached=all_cached or (cache is not None and stored_all))
 
 
 def _store(

@@ -105,3 +105,41 @@ def test_a_script_longer_than_the_model_limit_is_spoken_in_parts(monkeypatch, tm
     assert starts == pytest.approx([i * 0.05 for i in range(len(spoken))])
     assert len(buffer.read()) == len(spoken) * int(0.05 * 24000) * 2
     assert events[-1].cached
+    # Played again: every part comes from the cache, with the same continuous timings.
+    again = list(speech_job(CancelToken(), backend, tone_request(text), PcmBuffer(), cache))
+    assert len(backend.requests) == len(parts)
+    assert isinstance(again[0], StreamOpened) and again[0].from_cache
+    again_starts = [s for e in again if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
+    assert again_starts == pytest.approx(starts)
+
+
+def test_a_part_that_fails_never_makes_earlier_parts_be_paid_again(monkeypatch, tmp_path) -> None:
+    import studio.core.segmenter as segmenter
+    from studio.playback.stream_job import plan_parts
+
+    text = "One two three. Four five six. Seven eight nine. Ten eleven."
+    monkeypatch.setattr(segmenter, "character_limit_for", lambda model, model_id, **kw: 30)
+    parts = plan_parts(text, 30)
+    assert len(parts) == 2
+    cache = SpeechCache(tmp_path)
+    backend = ToneBackend(realtime_factor=0)
+    speak = backend.stream_with_timestamps
+
+    def second_request_breaks_off(request):  # type: ignore[no-untyped-def]
+        if backend.requests:  # the engine breaks off part-way through the second part
+            backend.fail_after_chunks = 1
+        return speak(request)
+
+    monkeypatch.setattr(backend, "stream_with_timestamps", second_request_breaks_off)
+    with pytest.raises(StudioError):
+        list(speech_job(CancelToken(), backend, tone_request(text), PcmBuffer(), cache))
+    assert [r.text for r in backend.requests] == [text[s:e] for s, e in parts]
+
+    backend.fail_after_chunks = None
+    backend.requests.clear()
+    events = list(speech_job(CancelToken(), backend, tone_request(text), PcmBuffer(), cache))
+    # Only the part that failed is asked for again; the first plays from the cache.
+    assert [r.text for r in backend.requests] == [text[parts[1][0]:parts[1][1]]]
+    starts = [s for e in events if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
+    assert starts == sorted(starts) and len(starts) == len(text[parts[0][0]:parts[0][1]]) + len(text[parts[1][0]:parts[1][1]])
+    assert events[-1].cached
