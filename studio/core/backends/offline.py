@@ -177,6 +177,8 @@ class OfflineBackend:
         chunks = engine.stream(request.text, settings=request.voice_settings, seed=request.seed, cancel=token)
         with self._lock:
             self._active.add(token)
+        # Cancelling (which close() does) forgets the stream, even one closed before any read.
+        token.on_cancel(lambda: self._forget(token))
         info = ResponseInfo(character_cost=0)
         return SpeechStream(self._resampled(chunks, engine.sample_rate, fmt.sample_rate, token), info, token.cancel)
 
@@ -198,8 +200,10 @@ class OfflineBackend:
                 yield SpeechChunk(audio=tail)
         finally:
             token.cancel()  # stops the engine if the consumer left early
-            with self._lock:
-                self._active.discard(token)
+
+    def _forget(self, token: CancelToken) -> None:
+        with self._lock:
+            self._active.discard(token)
 
     def stream(self, request: TextToSpeechRequest) -> SpeechStream:
         """Audio only (alignment dropped), like the API's plain stream endpoint."""

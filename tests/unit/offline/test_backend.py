@@ -146,6 +146,14 @@ def test_close_from_another_thread_stops_the_stream() -> None:
     assert time.perf_counter() - started < 5.0
 
 
+def test_a_stream_closed_before_any_read_is_forgotten() -> None:
+    backend = OfflineBackend()
+    streams = [backend.stream_with_timestamps(request("Never read at all.")) for _ in range(3)]
+    for stream in streams:
+        stream.close()
+    assert backend._active == set()  # no bookkeeping left behind for streams nobody read
+
+
 def test_backend_close_cancels_active_streams() -> None:
     backend = OfflineBackend()
     stream = backend.stream_with_timestamps(request("One. Two. Three. Four. Five. Six. Seven. Eight."))
