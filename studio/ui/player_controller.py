@@ -110,6 +110,8 @@ class PlayerController(QObject):
         self._timer.timeout.connect(self._refresh)
 
         transport.play_pause_clicked.connect(self.toggle_pause)
+        transport.play_selection_clicked.connect(self.play_selection)
+        transport.play_from_cursor_clicked.connect(self.play_from_cursor)
         transport.stop_clicked.connect(self.stop)
         transport.seek_requested.connect(self.seek)
         transport.volume_changed.connect(self.player.set_volume)

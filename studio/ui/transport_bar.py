@@ -2,14 +2,20 @@
 
 A view only (DESIGN.md §7): it lays out widgets and reports what the person did through
 signals; :class:`~studio.ui.player_controller.PlayerController` decides what happens.
-Icons are QStyle standard icons (DejaVu has no media glyphs).
+Icons are the SVGs shipped in resources/icons, tinted for the palette (DejaVu has no
+media glyphs, and standard style icons differ between desktops).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
+
+from studio.ui.icons import icon
+
+#: Seconds the arrow keys move the time bar (Page Up/Down: four times as far).
+KEY_STEP_SECONDS = 5.0
 
 
 def format_time(seconds: float) -> str:
@@ -30,7 +36,9 @@ class TimeBar(QWidget):
         self.setMinimumHeight(18)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Playback position")
+        self.setToolTip("Click, or use the arrow keys, to move within the audio received so far")
         self._position = 0.0
         self._received = 0.0
         self._total = 0.0
@@ -82,6 +90,24 @@ class TimeBar(QWidget):
         seconds = self._total * max(0.0, min(1.0, event.position().x() / self.width()))
         return min(seconds, self._received)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        steps = {
+            Qt.Key.Key_Left: -KEY_STEP_SECONDS, Qt.Key.Key_Right: KEY_STEP_SECONDS,
+            Qt.Key.Key_PageDown: -4 * KEY_STEP_SECONDS, Qt.Key.Key_PageUp: 4 * KEY_STEP_SECONDS,
+        }
+        if event.key() in steps:
+            target = self._position + steps[event.key()]
+        elif event.key() == Qt.Key.Key_Home:
+            target = 0.0
+        elif event.key() == Qt.Key.Key_End:
+            target = self._received
+        else:
+            super().keyPressEvent(event)
+            return
+        if self._received > 0:
+            self.seek_requested.emit(max(0.0, min(target, self._received)))
+        event.accept()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._dragging = True
@@ -105,6 +131,8 @@ class TimeBar(QWidget):
 
 class TransportBar(QWidget):
     play_pause_clicked = Signal()
+    play_selection_clicked = Signal()
+    play_from_cursor_clicked = Signal()
     stop_clicked = Signal()
     seek_requested = Signal(float)
     #: Linear volume 0..1.
@@ -112,9 +140,8 @@ class TransportBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        style = self.style()
-        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self._play_icon = icon("play")
+        self._pause_icon = icon("pause")
 
         self.play_button = QToolButton(self)
         self.play_button.setIcon(self._play_icon)
@@ -122,8 +149,20 @@ class TransportBar(QWidget):
         self.play_button.setAccessibleName("Play")
         self.play_button.clicked.connect(self.play_pause_clicked)
 
+        self.selection_button = QToolButton(self)
+        self.selection_button.setIcon(icon("play-selection"))
+        self.selection_button.setToolTip("Play the selection (Ctrl+Shift+Enter)")
+        self.selection_button.setAccessibleName("Play the selection")
+        self.selection_button.clicked.connect(self.play_selection_clicked)
+
+        self.cursor_button = QToolButton(self)
+        self.cursor_button.setIcon(icon("play-from-cursor"))
+        self.cursor_button.setToolTip("Play from the cursor (Ctrl+Alt+Enter)")
+        self.cursor_button.setAccessibleName("Play from the cursor")
+        self.cursor_button.clicked.connect(self.play_from_cursor_clicked)
+
         self.stop_button = QToolButton(self)
-        self.stop_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.stop_button.setIcon(icon("stop"))
         self.stop_button.setToolTip("Stop")
         self.stop_button.setAccessibleName("Stop")
         self.stop_button.setEnabled(False)
@@ -137,7 +176,7 @@ class TransportBar(QWidget):
         self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("0:00:00 / 0:00:00"))
 
         volume_icon = QLabel(self)
-        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16))
+        volume_icon.setPixmap(icon("volume").pixmap(16, 16))
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(100)
@@ -152,6 +191,8 @@ class TransportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(self.play_button)
+        layout.addWidget(self.selection_button)
+        layout.addWidget(self.cursor_button)
         layout.addWidget(self.stop_button)
         layout.addWidget(self.time_bar, 1)
         layout.addWidget(self.time_label)

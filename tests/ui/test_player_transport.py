@@ -23,7 +23,7 @@ def test_shows_position_received_and_estimated_total(qtbot) -> None:
     assert bar.time_label.text() == "0:03 / 0:40"
 
 
-def test_buttons_use_style_icons_and_report_clicks(qtbot) -> None:
+def test_buttons_use_shipped_icons_and_report_clicks(qtbot) -> None:
     bar = TransportBar()
     qtbot.addWidget(bar)
     assert not bar.play_button.icon().isNull() and not bar.stop_button.icon().isNull()
@@ -51,3 +51,28 @@ def test_clicking_the_time_bar_seeks_only_within_what_arrived(qtbot) -> None:
     with qtbot.waitSignal(bar.seek_requested, timeout=1000) as blocker:
         qtbot.mouseClick(time_bar, Qt.MouseButton.LeftButton, pos=QPoint(time_bar.width() - 2, 5))
     assert blocker.args[0] == 10.0  # not past the audio received
+
+
+def test_time_bar_moves_with_the_keyboard_within_what_was_received(qtbot) -> None:
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    bar.set_times(10.0, 30.0, 60.0, complete=False)
+    seeks: list[float] = []
+    bar.seek_requested.connect(seeks.append)
+    time_bar = bar.time_bar
+    assert time_bar.focusPolicy() & Qt.FocusPolicy.TabFocus
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_End, Qt.Key.Key_Home):
+        qtbot.keyClick(time_bar, key)
+    # 10 + 5, 10 - 5, 10 + 20, the end of what arrived (30, not the 60 expected), the start.
+    assert seeks == [15.0, 5.0, 30.0, 30.0, 0.0]
+
+
+def test_play_selection_and_from_cursor_buttons_report_clicks(qtbot) -> None:
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    assert not bar.selection_button.icon().isNull() and not bar.cursor_button.icon().isNull()
+    with qtbot.waitSignal(bar.play_selection_clicked, timeout=1000):
+        qtbot.mouseClick(bar.selection_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(bar.play_from_cursor_clicked, timeout=1000):
+        qtbot.mouseClick(bar.cursor_button, Qt.MouseButton.LeftButton)
+    assert bar.selection_button.accessibleName() and bar.cursor_button.accessibleName()
