@@ -165,12 +165,19 @@ class AccountDialog(QDialog):
 
         worker = Worker(run)
         worker.signals.finished.connect(self._on_checked)
-        worker.signals.errored.connect(lambda error: self.message.show_error(error, retry=self.check_key))
-        worker.signals.done.connect(lambda: self.check.setEnabled(True))
+        worker.signals.errored.connect(self._on_check_failed)
+        # Cancelled (the dialog closed): nothing to show, only the button to give back.
+        worker.signals.aborted.connect(lambda: self.check.setEnabled(True))
         self._worker = worker
         self._pool.start(worker)
 
+    def _on_check_failed(self, error: BaseException) -> None:
+        # The button comes back with the answer, never a moment after it.
+        self.check.setEnabled(True)
+        self.message.show_error(error, retry=self.check_key)
+
     def _on_checked(self, subscription: Any) -> None:
+        self.check.setEnabled(True)
         usage, _tip = describe_usage(subscription)
         tier = (getattr(subscription, "tier", "") or "").replace("_", " ").capitalize()
         plan = f"{tier} plan" if tier else "Your plan"
