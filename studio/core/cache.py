@@ -30,10 +30,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.api.models import CharacterAlignment, VoiceSettings
 from studio.core.files import write_atomically
+
+if TYPE_CHECKING:
+    from studio.api.requests import TextToSpeechRequest
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,22 @@ class SpeechCache:
         }
         blob = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def key_for_request(request: TextToSpeechRequest, engine_id: str) -> str:
+        """The key of what ``request`` would make. Neighbouring text and request ids are left
+        out on purpose: they shape intonation, not which audio this is, so editing one
+        paragraph never re-bills its neighbours."""
+        return SpeechCache.key_for(
+            request.text,
+            request.voice_id,
+            request.model_id,
+            request.voice_settings,
+            request.seed,
+            request.output_format,
+            engine_id,
+            {"language_code": request.language_code},
+        )
 
     def path_for(self, key: str) -> Path:
         if len(key) < 8 or not all(c in "0123456789abcdef" for c in key):

@@ -75,19 +75,6 @@ def pcm_sample_rate(output_format: str) -> int:
     return int(rate)
 
 
-def cache_key(cache: SpeechCache, backend: SynthesisBackend, request: TextToSpeechRequest) -> str:
-    return cache.key_for(
-        request.text,
-        request.voice_id,
-        request.model_id,
-        request.voice_settings,
-        request.seed,
-        request.output_format,
-        backend.engine_id,
-        extra={"language_code": getattr(request, "language_code", None)},
-    )
-
-
 def speech_job(
     token: CancelToken,
     backend: SynthesisBackend,
@@ -173,7 +160,7 @@ def _play_parts(
     text = request.text
     spans = plan_parts(text, character_limit_for(None, request.model_id))
     requests = [_part_request(request, text, span, whole=len(spans) == 1) for span in spans]
-    keys = [cache_key(cache, backend, part) if cache is not None else None for part in requests]
+    keys = [cache.key_for_request(part, backend.engine_id) if cache is not None else None for part in requests]
     all_cached = cache is not None and all(key is not None and key in cache for key in keys)
     received = 0  # bytes of audio handed to the player so far, over all parts
     opened = False
