@@ -179,7 +179,7 @@ class TestSpec:
         assert not clashes, f"the spec excludes modules the studio imports: {clashes}"
 
 
-@pytest.mark.parametrize("script", ["build_bundle.sh", "setup.sh"])
+@pytest.mark.parametrize("script", ["build_bundle.sh", "setup.sh", "build_wheel.sh", "check_wheel.sh"])
 def test_shell_scripts_parse(script: str) -> None:
     result = subprocess.run(["bash", "-n", str(ROOT / "packaging" / script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
