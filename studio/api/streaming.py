@@ -89,7 +89,12 @@ class SpeechStream:
 
     @property
     def completed(self) -> bool:
-        """True once every chunk was read (a request id may only be reused then)."""
+        """True only when the source ended by itself after every chunk was read.
+
+        The one rule for "this take is whole": never after ``close()`` (Stop, cancel, an
+        engine switch: backends end their streams through it), an error or a dropped
+        connection. Every cache writer checks it; a request id may only be reused then.
+        """
         return self._completed
 
     def __iter__(self) -> SpeechStream:

@@ -209,7 +209,7 @@ def _play_parts(
                 yield StreamProgress(piece, ((received + len(audio)) // 2) / rate)
             token.raise_if_cancelled()
             # A stream closed early ends like a finished one: only a complete one is kept.
-            completed = getattr(stream, "completed", True)
+            completed = stream.completed
         finally:
             unregister()
             stream.close()
