@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment, SpeechChunk
-from studio.api.streaming import AlignmentClock
 from studio.core.segmenter import Segment
 
 
@@ -178,22 +177,20 @@ class SegmentCollector:
     """Joins one segment's streamed chunks into PCM plus a single absolute alignment.
 
     A PCM sample can be split across two chunks, so bytes are kept whole and halved at the end.
-    Chunk times relative to their chunk (ENDPOINTS.md §2) are made absolute by the same
-    :class:`~studio.api.streaming.AlignmentClock` the HTTP client uses, so a backend that
-    sends them raw is read the same way.
+    Chunk times arrive absolute (seconds from the start of the segment's text): every backend
+    guarantees it, the HTTP client with the one relative-times check at its boundary
+    (:class:`~studio.api.streaming.AlignmentClock`), so they are joined as they are.
     """
 
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
         self._audio = bytearray()
-        self._clock = AlignmentClock(2 * sample_rate)
         self.alignment = CharacterAlignment()
         self.normalized_alignment = CharacterAlignment()
         self._has_alignment = False
         self._has_normalized = False
 
     def add(self, chunk: SpeechChunk) -> None:
-        chunk = self._clock.apply(chunk)
         if chunk.alignment is not None and chunk.alignment.characters:
             self._has_alignment = True
             _append(self.alignment, chunk.alignment)

@@ -94,9 +94,10 @@ def test_collector_joins_split_samples_and_absolute_times() -> None:
     assert collector.result_alignment().character_start_times_seconds == [0.0, 0.01, 0.02, 0.03]
 
 
-def test_collector_shifts_chunk_relative_times() -> None:
+def test_collector_takes_chunk_times_as_the_absolute_times_they_are() -> None:
+    """Relative times are made absolute once, at the client boundary; never again here."""
     collector = SegmentCollector(RATE)
     second = b"\x00\x00" * RATE  # 1 s
-    collector.add(_chunk(second, "ab", [0.1, 0.5], [0.5, 0.9]))
-    collector.add(_chunk(second, "cd", [0.1, 0.5], [0.5, 0.9]))  # relative to its own chunk
-    assert collector.result_alignment().character_start_times_seconds == [0.1, 0.5, 1.1, 1.5]
+    collector.add(_chunk(second, "ab", [0.0, 0.02], [0.02, 0.04]))
+    collector.add(_chunk(second, "cd", [0.03, 0.5], [0.5, 0.9]))  # an early start, still absolute
+    assert collector.result_alignment().character_start_times_seconds == [0.0, 0.02, 0.03, 0.5]
