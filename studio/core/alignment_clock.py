@@ -21,10 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment
-
-#: How far ahead in the text an alignment character is looked for (the service may drop or
-#: normalize a few characters).
-_MATCH_LOOKAHEAD = 24
+from studio.core.alignment_map import ScriptMatcher
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -76,13 +73,17 @@ class AlignmentClock:
     _start_of: dict[int, float] = field(default_factory=dict)
     #: Positions in the timing lists of each text index (a character can be timed twice).
     _entries_of: dict[int, list[int]] = field(default_factory=dict)
-    _text_pos: int = 0
+    #: Alignment characters → text indices: the same matcher the subtitles use.
+    _matcher: ScriptMatcher = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._matcher = ScriptMatcher(self.text)
 
     def add(self, piece: AlignedPiece) -> None:
         """Append a chunk's timings, matching its characters to the text in order."""
-        for char, start, end in zip(piece.characters, piece.starts, piece.ends, strict=True):
-            index = self._match(char)
-            if index < 0:
+        indices = self._matcher.match(piece.characters)
+        for index, start, end in zip(indices, piece.starts, piece.ends, strict=True):
+            if index is None:
                 continue
             key = max(start, self._search_key[-1]) if self._search_key else start
             self._starts.append(start)
@@ -92,24 +93,13 @@ class AlignmentClock:
             self._start_of.setdefault(index, start)
             self._entries_of.setdefault(index, []).append(len(self._index) - 1)
 
-    def _match(self, char: str) -> int:
-        """Text index of the next occurrence of ``char`` (greedy, bounded), or -1."""
-        if not char:
-            return -1
-        window_end = min(len(self.text), self._text_pos + _MATCH_LOOKAHEAD)
-        found = self.text.find(char, self._text_pos, window_end)
-        if found < 0:
-            return -1
-        self._text_pos = found + len(char)
-        return found
-
     def __len__(self) -> int:
         return len(self._index)
 
     @property
     def covered_chars(self) -> int:
         """How far into the text the timings reach (for estimating the total duration)."""
-        return self._text_pos
+        return self._matcher.position
 
     def entry_at(self, seconds: float) -> int | None:
         """Position in the timing list of the character spoken at ``seconds`` (None before the first)."""

@@ -5,8 +5,9 @@ and pauses before it (integers, so exact); a character's time inside its segment
 a sample once, relative to that segment. Seconds are only ever computed as ``sample / rate``
 at the end, so 500 or 50,000 segments join with zero drift: no float is accumulated anywhere.
 
-Alignment characters are mapped back to script offsets, so a subtitle or a highlight can point
-at the exact place in the script the narrator wrote.
+Alignment characters are mapped back to script offsets by :mod:`studio.core.alignment_map`
+(the matcher the live highlight uses too), so a subtitle or a highlight points at the exact
+place in the script the narrator wrote.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment, SpeechChunk
+from studio.core.alignment_map import map_alignment_to_text
 from studio.core.segmenter import Segment
 
 
@@ -144,33 +146,6 @@ def _timed_chars(
             offset + start,
             offset + end,
         )
-
-
-def map_alignment_to_text(characters: list[str], text: str) -> list[int | None]:
-    """For each aligned character, its index in ``text`` (None where it has no counterpart).
-
-    Usually the alignment spells the text exactly; engines may drop or add whitespace or
-    expand a character, so this walks both with a short look-ahead instead of assuming it.
-    """
-    result: list[int | None] = []
-    position = 0
-    for char in characters:
-        found = None
-        # Strict: skip only whitespace and punctuation the engine left out, never a letter.
-        for probe in range(position, min(position + 8, len(text))):
-            if text[probe] == char:
-                found = probe
-                break
-            if text[probe].isalnum():
-                break
-        if found is None and not char.isspace():
-            # Relaxed: the engine dropped a letter or two.
-            probe = text.find(char, position, position + 3)
-            found = probe if probe >= 0 else None
-        result.append(found)
-        if found is not None:
-            position = found + 1
-    return result
 
 
 class SegmentCollector:

@@ -6,7 +6,8 @@ import random
 
 from studio.api.models import CharacterAlignment, SpeechChunk
 from studio.core.segmenter import Segment, split_script
-from studio.core.timeline import SegmentCollector, Timeline, map_alignment_to_text
+from studio.core.alignment_map import map_alignment_to_text
+from studio.core.timeline import SegmentCollector, Timeline
 
 from .helpers import paced_alignment
 
@@ -68,6 +69,20 @@ def test_alignment_mapping_tolerates_engine_differences() -> None:
     # Engine dropped a letter: the rest still maps.
     mapped = map_alignment_to_text(list("Hi, Bb."), text)
     assert mapped[-2:] == [6, 7]
+
+
+def test_words_are_found_again_after_a_word_the_engine_dropped() -> None:
+    # The shared matcher (studio.core.alignment_map): the highlight places "world" alike.
+    text = "say hello world"
+    spoken = "say world"
+    starts = [i * 0.1 for i in range(len(spoken))]
+    alignment = CharacterAlignment(characters=list(spoken), character_start_times_seconds=starts,
+                                   character_end_times_seconds=[t + 0.1 for t in starts])
+    timeline = Timeline(RATE, text)
+    timeline.add_segment(Segment(0, 0, len(text), text, 0), RATE, alignment)
+    words = timeline.words()
+    assert [w.text for w in words] == ["say", "world"]
+    assert words[1].start_sample == round(0.4 * RATE)
 
 
 def test_times_are_clamped_into_the_segment() -> None:

@@ -44,6 +44,14 @@ def test_clock_skips_characters_the_service_changed() -> None:
     assert clock.char_at(0.45) == 4  # "#" was not found, "b" still lands on index 4
 
 
+def test_an_extra_space_from_the_service_does_not_jump_the_highlight_ahead() -> None:
+    # The shared matcher (studio.core.alignment_map), as the subtitles use it.
+    clock = AlignmentClock("Hello world, said Tom.")
+    clock.add(_piece("Hello  world, said Tom.", [i * 0.1 for i in range(23)]))
+    assert clock.char_at(0.75) == 6  # the "w" of "world", not the space after "world,"
+    assert clock.char_at(1.35) == 12
+
+
 def test_word_span() -> None:
     text = "Don't stop, Mr. Smith"
     assert word_span(text, 2) == (0, 5)
