@@ -7,7 +7,9 @@ down, which wakes a reader blocked in ``recv``) and the iterating thread then en
 quietly and releases the connection itself. Two threads never touch the source at once.
 
 Alignment times in the chunks are absolute (seconds from the start of the request's
-text); :class:`AlignmentClock` converts chunk-relative times, should a server send them.
+text); :class:`AlignmentClock` converts chunk-relative times, should a server send them. It
+is the studio's one chunk-time normaliser, applied where speech enters from the network;
+every other backend hands out absolute times, and nothing downstream re-checks them.
 """
 
 from __future__ import annotations
@@ -89,7 +91,12 @@ class SpeechStream:
 
     @property
     def completed(self) -> bool:
-        """True once every chunk was read (a request id may only be reused then)."""
+        """True only when the source ended by itself after every chunk was read.
+
+        The one rule for "this take is whole": never after ``close()`` (Stop, cancel, an
+        engine switch: backends end their streams through it), an error or a dropped
+        connection. Every cache writer checks it; a request id may only be reused then.
+        """
         return self._completed
 
     def __iter__(self) -> SpeechStream:
@@ -175,7 +182,9 @@ class AlignmentClock:
 
     def apply(self, chunk: SpeechChunk) -> SpeechChunk:
         if self._bytes_per_second:
-            offset = self._audio_bytes / self._bytes_per_second
+            # Whole 16-bit samples only: a network read may end half-way through one, and the
+            # half sample belongs to the next chunk's audio (8-bit formats: within a sample).
+            offset = (self._audio_bytes - self._audio_bytes % 2) / self._bytes_per_second
         else:
             offset = self._last_end
         self._audio_bytes += len(chunk.audio)

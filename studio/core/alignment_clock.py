@@ -1,15 +1,13 @@
 """Maps played time to the character being spoken. Qt-free.
 
-Three small jobs, each a class:
+Two small jobs, each a class:
 
-* :class:`ChunkTimeNormalizer` turns the times in streamed chunks into times from the start
-  of the audio. Whether the service sends chunk times absolute or relative to the chunk is
-  undocumented (DESIGN.md, ENDPOINTS.md §3), so it is detected from the audio already
-  received: a chunk whose first start time is about 0 while audio has already arrived is
-  relative, and is offset by the duration received before it.
-* :class:`AlignmentClock` holds the normalized timings, mapped onto indices of the text that
-  was sent, and answers "which character is spoken at time t" and "when does character i
-  start" (for click-to-seek).
+* :class:`AlignmentClock` holds the timings, mapped onto indices of the text that was sent,
+  and answers "which character is spoken at time t" and "when does character i start" (for
+  click-to-seek). Chunk times reach it absolute (seconds from the start of the request's
+  text): every backend guarantees that, the HTTP client at its boundary
+  (:class:`studio.api.streaming.AlignmentClock`, the one place relative times are detected)
+  and the offline engine by construction.
 * :class:`EditMap` follows edits to the document while playing: each character of the text
   that was sent keeps its current document position, or -1 once it has been edited away,
   so a highlight is never drawn on text that is no longer what is being spoken.
@@ -22,17 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from studio.api.models import CharacterAlignment, SpeechChunk
-
-#: s16le mono: two bytes a frame.
-BYTES_PER_FRAME = 2
-#: A chunk whose first start time is below this while audio has already arrived is relative.
-_RELATIVE_START_MAX_S = 0.05
-#: How much audio must have arrived before the absolute/relative question can be told apart.
-_MIN_RECEIVED_FOR_DETECTION_S = 0.1
-#: How far ahead in the text an alignment character is looked for (the service may drop or
-#: normalize a few characters).
-_MATCH_LOOKAHEAD = 24
+from studio.api.models import CharacterAlignment
+from studio.core.alignment_map import ScriptMatcher
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -45,30 +34,13 @@ class AlignedPiece:
     starts: tuple[float, ...]
     ends: tuple[float, ...]
 
+    @classmethod
+    def from_alignment(cls, alignment: CharacterAlignment | None, offset: float = 0.0) -> AlignedPiece | None:
+        """A chunk's (absolute) alignment moved by ``offset`` seconds; None if it has no timings.
 
-@dataclass
-class ChunkTimeNormalizer:
-    """Turns chunk alignments into absolute times. Feed chunks in the order they arrived."""
-
-    sample_rate: int
-    received_bytes: int = 0
-    #: None until told apart; then True (relative to each chunk) or False (absolute).
-    relative: bool | None = None
-    #: End time of the last timed character so far (absolute), None before any timings.
-    last_end: float | None = None
-
-    @property
-    def received_seconds(self) -> float:
-        return (self.received_bytes // BYTES_PER_FRAME) / self.sample_rate
-
-    def feed(self, chunk: SpeechChunk) -> AlignedPiece | None:
-        """The chunk's alignment in absolute seconds (or None if it has none); counts its audio."""
-        received_before = self.received_seconds
-        self.received_bytes += len(chunk.audio)
-        return self.normalize(chunk.alignment, received_before)
-
-    def normalize(self, alignment: CharacterAlignment | None, received_before: float) -> AlignedPiece | None:
-        if alignment is None or not alignment.characters:
+        Arrays of unequal length are cut to the shortest, and an end never precedes its start.
+        """
+        if alignment is None:
             return None
         count = min(
             len(alignment.characters),
@@ -77,20 +49,12 @@ class ChunkTimeNormalizer:
         )
         if count == 0:
             return None
-        starts = [float(t) for t in alignment.character_start_times_seconds[:count]]
-        ends = [float(t) for t in alignment.character_end_times_seconds[:count]]
-        offset = 0.0
-        if self.relative is None and received_before >= _MIN_RECEIVED_FOR_DETECTION_S and self.last_end is not None:
-            # Times restarting near 0 after audio (and timings) already arrived: relative.
-            # With no earlier timings at all, a start near 0 is the start of the text: absolute.
-            self.relative = starts[0] < _RELATIVE_START_MAX_S and received_before > starts[0] + _RELATIVE_START_MAX_S
-        if self.relative:
-            offset = received_before
-        self.last_end = max(ends[-1] + offset, self.last_end or 0.0)
-        return AlignedPiece(
+        starts = [float(t) + offset for t in alignment.character_start_times_seconds[:count]]
+        ends = [float(t) + offset for t in alignment.character_end_times_seconds[:count]]
+        return cls(
             characters=tuple(alignment.characters[:count]),
-            starts=tuple(t + offset for t in starts),
-            ends=tuple(max(e + offset, s + offset) for s, e in zip(starts, ends, strict=True)),
+            starts=tuple(starts),
+            ends=tuple(max(e, s) for s, e in zip(starts, ends, strict=True)),
         )
 
 
@@ -109,13 +73,17 @@ class AlignmentClock:
     _start_of: dict[int, float] = field(default_factory=dict)
     #: Positions in the timing lists of each text index (a character can be timed twice).
     _entries_of: dict[int, list[int]] = field(default_factory=dict)
-    _text_pos: int = 0
+    #: Alignment characters → text indices: the same matcher the subtitles use.
+    _matcher: ScriptMatcher = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._matcher = ScriptMatcher(self.text)
 
     def add(self, piece: AlignedPiece) -> None:
         """Append a chunk's timings, matching its characters to the text in order."""
-        for char, start, end in zip(piece.characters, piece.starts, piece.ends, strict=True):
-            index = self._match(char)
-            if index < 0:
+        indices = self._matcher.match(piece.characters)
+        for index, start, end in zip(indices, piece.starts, piece.ends, strict=True):
+            if index is None:
                 continue
             key = max(start, self._search_key[-1]) if self._search_key else start
             self._starts.append(start)
@@ -125,24 +93,13 @@ class AlignmentClock:
             self._start_of.setdefault(index, start)
             self._entries_of.setdefault(index, []).append(len(self._index) - 1)
 
-    def _match(self, char: str) -> int:
-        """Text index of the next occurrence of ``char`` (greedy, bounded), or -1."""
-        if not char:
-            return -1
-        window_end = min(len(self.text), self._text_pos + _MATCH_LOOKAHEAD)
-        found = self.text.find(char, self._text_pos, window_end)
-        if found < 0:
-            return -1
-        self._text_pos = found + len(char)
-        return found
-
     def __len__(self) -> int:
         return len(self._index)
 
     @property
     def covered_chars(self) -> int:
         """How far into the text the timings reach (for estimating the total duration)."""
-        return self._text_pos
+        return self._matcher.position
 
     def entry_at(self, seconds: float) -> int | None:
         """Position in the timing list of the character spoken at ``seconds`` (None before the first)."""

@@ -305,7 +305,7 @@ class LongformGenerator:
                 collector.add(chunk)
             if cancel.cancelled:
                 raise Cancelled()
-            completed = getattr(stream, "completed", True)
+            completed = stream.completed  # the one "whole take" rule: never cache a cut-off one
         finally:
             unregister()
             stream.close()

@@ -1,7 +1,8 @@
 """Split a script of any length into requests a model accepts, with exact script offsets.
 
 Boundaries are tried in order of how natural a seam they make in speech: paragraphs (a blank
-line), then sentences, then clauses (``, ; : — –``), then words. A segment never crosses a
+line), then sentences, then clauses (``, ; : — –``), then words. Sentence and clause ends come
+from :mod:`studio.text_rules`, the rules the offline engine and the server use too. A segment never crosses a
 paragraph, so a paragraph pause falls between segments and editing one paragraph leaves the
 others' cache entries valid. A segment never splits a word, except a single "word" longer than
 the whole limit (which no model could speak in one request anyway).
@@ -15,6 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+# Where sentences and clauses end, and "is there anything to speak", are the studio's one set
+# of text rules (shared with the offline engine and the server); is_speakable is re-exported
+# for the planners that import it from here.
+from studio.text_rules import clause_ends, is_speakable, sentence_ends
+
+__all__ = ["Segment", "character_limit_for", "is_speakable", "split_script"]
 
 if TYPE_CHECKING:
     from studio.api.models import Model
@@ -62,16 +70,7 @@ class Segment:
 
 # A blank line (possibly holding spaces) separates paragraphs.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-# A sentence ends at . ! ? or … (possibly repeated), then closing quotes/brackets, then space.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-# A clause ends at , ; : or a dash (then space), or before a spaced dash.
-_CLAUSE_END = re.compile(r"[,;:]+[\"'”’»)\]]*(?=\s)|\s[—–-]+(?=\s)|[—–]")
 _WHITESPACE = re.compile(r"\s+")
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e no fig mt capt col gen lt sgt rev hon inc ltd co"
-    " jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s".split()
-)
 
 
 def split_script(text: str, limit: int) -> list[Segment]:
@@ -108,7 +107,7 @@ def _split_span(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
     """Split [start, end) into trimmed pieces of at most ``limit``, at the most natural seams."""
     if end - start <= limit:
         return [(start, end)]
-    for cuts in (_sentence_cuts, _clause_cuts, _word_cuts):
+    for cuts in (sentence_ends, clause_ends, _word_cuts):
         pieces = _pieces(text, start, end, cuts(text, start, end))
         if len(pieces) > 1:
             return _pack(text, pieces, limit)
@@ -150,32 +149,5 @@ def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int,
     return pieces
 
 
-def _sentence_cuts(text: str, start: int, end: int) -> list[int]:
-    cuts = []
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.group().startswith(".") and _is_abbreviation(text, start, match.start()):
-            continue
-        cuts.append(match.end())
-    return cuts
-
-
-def _is_abbreviation(text: str, floor: int, dot: int) -> bool:
-    word_start = dot
-    while word_start > floor and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start:dot].lstrip("\"'“‘(«[").lower()
-    # Single capital letters are initials ("J. R. R. Tolkien").
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-
-
-def _clause_cuts(text: str, start: int, end: int) -> list[int]:
-    return [m.end() for m in _CLAUSE_END.finditer(text, start, end)]
-
-
 def _word_cuts(text: str, start: int, end: int) -> list[int]:
     return [m.start() for m in _WHITESPACE.finditer(text, start, end)]
-
-
-def is_speakable(text: str) -> bool:
-    """Whether ``text`` holds anything a voice can say (a letter or a digit)."""
-    return any(ch.isalnum() for ch in text)

@@ -5,8 +5,9 @@ and pauses before it (integers, so exact); a character's time inside its segment
 a sample once, relative to that segment. Seconds are only ever computed as ``sample / rate``
 at the end, so 500 or 50,000 segments join with zero drift: no float is accumulated anywhere.
 
-Alignment characters are mapped back to script offsets, so a subtitle or a highlight can point
-at the exact place in the script the narrator wrote.
+Alignment characters are mapped back to script offsets by :mod:`studio.core.alignment_map`
+(the matcher the live highlight uses too), so a subtitle or a highlight points at the exact
+place in the script the narrator wrote.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment, SpeechChunk
-from studio.api.streaming import AlignmentClock
+from studio.core.alignment_map import map_alignment_to_text
 from studio.core.segmenter import Segment
 
 
@@ -147,53 +148,24 @@ def _timed_chars(
         )
 
 
-def map_alignment_to_text(characters: list[str], text: str) -> list[int | None]:
-    """For each aligned character, its index in ``text`` (None where it has no counterpart).
-
-    Usually the alignment spells the text exactly; engines may drop or add whitespace or
-    expand a character, so this walks both with a short look-ahead instead of assuming it.
-    """
-    result: list[int | None] = []
-    position = 0
-    for char in characters:
-        found = None
-        # Strict: skip only whitespace and punctuation the engine left out, never a letter.
-        for probe in range(position, min(position + 8, len(text))):
-            if text[probe] == char:
-                found = probe
-                break
-            if text[probe].isalnum():
-                break
-        if found is None and not char.isspace():
-            # Relaxed: the engine dropped a letter or two.
-            probe = text.find(char, position, position + 3)
-            found = probe if probe >= 0 else None
-        result.append(found)
-        if found is not None:
-            position = found + 1
-    return result
-
-
 class SegmentCollector:
     """Joins one segment's streamed chunks into PCM plus a single absolute alignment.
 
     A PCM sample can be split across two chunks, so bytes are kept whole and halved at the end.
-    Chunk times relative to their chunk (ENDPOINTS.md §2) are made absolute by the same
-    :class:`~studio.api.streaming.AlignmentClock` the HTTP client uses, so a backend that
-    sends them raw is read the same way.
+    Chunk times arrive absolute (seconds from the start of the segment's text): every backend
+    guarantees it, the HTTP client with the one relative-times check at its boundary
+    (:class:`~studio.api.streaming.AlignmentClock`), so they are joined as they are.
     """
 
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
         self._audio = bytearray()
-        self._clock = AlignmentClock(2 * sample_rate)
         self.alignment = CharacterAlignment()
         self.normalized_alignment = CharacterAlignment()
         self._has_alignment = False
         self._has_normalized = False
 
     def add(self, chunk: SpeechChunk) -> None:
-        chunk = self._clock.apply(chunk)
         if chunk.alignment is not None and chunk.alignment.characters:
             self._has_alignment = True
             _append(self.alignment, chunk.alignment)

@@ -38,8 +38,9 @@ from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.offline.espeak_events import word_events
 from studio.offline.model import LoadedModel, load_model, run_model
 from studio.offline.normalize import normalize_span
-from studio.offline.sentences import ABBREVIATIONS, is_speakable, split_sentences
+from studio.offline.sentences import split_sentences
 from studio.offline.voices import OfflineVoice, bundled_voice, discover_voices
+from studio.text_rules import ABBREVIATIONS, is_speakable
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,12 @@ class OfflineEngine:
         seed: int | None = None,
         cancel: CancelToken | None = None,
     ) -> Iterator[SpeechChunk]:
-        """Speak ``text`` sentence by sentence. Raises EmptyTextError at once for blank text."""
-        if not isinstance(text, str) or not text.strip():
+        """Speak ``text`` sentence by sentence.
+
+        Raises EmptyTextError at once when there is nothing to speak (the studio's one rule,
+        :func:`studio.text_rules.is_speakable`: blank text, or only punctuation and symbols).
+        """
+        if not isinstance(text, str) or not is_speakable(text):
             raise EmptyTextError()
         if seed is not None and not (0 <= int(seed) <= 4_294_967_295):
             raise OfflineEngineError(

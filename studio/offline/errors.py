@@ -14,7 +14,8 @@ class EmptyTextError(OfflineEngineError):
 
     def __init__(self) -> None:
         super().__init__(
-            "There is no text to speak: the text is empty or only spaces",
+            "There is nothing to speak: the text has no words, numbers or amounts, only "
+            "spaces, punctuation or symbols",
             "Type or select some words, then try again.",
         )
 

@@ -1,34 +1,21 @@
-"""Split text into sentences ourselves, with exact offsets.
+"""Split text into the pieces Piper speaks one at a time, with exact offsets.
 
 espeak-ng ends a sentence after "Dr." and "Mr." (DESIGN.md, offline facts), so the engine
-never lets espeak decide: it hands Piper one of these spans at a time. The spans tile the
-text exactly (span i ends where span i+1 starts), so every character, spaces included,
-belongs to exactly one sentence and gets a time.
+never lets espeak decide: it hands Piper one of these spans at a time. Where a sentence ends
+(and what is speakable) is :mod:`studio.text_rules`, the rule the segmenter uses too; this
+module only tiles the text, merges pieces with nothing to say, and cuts long ones.
+
+The spans tile the text exactly (span i ends where span i+1 starts), so every character,
+spaces included, belongs to exactly one sentence and gets a time.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-# Words that end in a period without ending a sentence (compared lower-case, no period).
-ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms mx dr prof sr jr st mt ft vs etc e.g i.e cf al approx dept est fig no nos
-    vol ch pp ed eds gen col capt lt sgt cmdr adm gov sen rep rev hon pres supt insp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
-    inc ltd co corp bros assn ave blvd rd hwy a.m p.m u.s u.k
-    """.split()
-)
-
-_TERMINATORS = ".!?…。！？｡"
-_CLOSERS = "\"'”’)]}»›」』"
-# A terminator run, closing quotes/brackets, then whitespace (or the end).
-_BOUNDARY = re.compile(rf"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*(?=\s|$)")
-# CJK full stops end a sentence even with no space after them.
-_CJK_BOUNDARY = re.compile(r"[。！？｡]+[」』”’)]*")
-_CLAUSE = re.compile(r"[,;:—–]\s|\s[-–—]\s")
+# Where sentences and clauses end and what is speakable are the studio's one set of text
+# rules, shared with the segmenter and the server.
+from studio.text_rules import clause_ends, is_speakable, sentence_ends
 
 
 @dataclass(frozen=True)
@@ -36,43 +23,6 @@ class Sentence:
     start: int
     end: int
     text: str
-
-
-def is_speakable(text: str) -> bool:
-    """Whether ``text`` holds anything a voice could say (a letter, digit or symbol)."""
-    for char in text:
-        category = unicodedata.category(char)
-        if category[0] in "LN" or category in ("Sc", "Sm", "So"):
-            return True
-    return False
-
-
-def _ends_with_abbreviation(text: str, dot_index: int) -> bool:
-    """Whether the period at ``dot_index`` closes an abbreviation or an initial."""
-    head = text[:dot_index]
-    match = re.search(r"([\w.]+)$", head)
-    if not match:
-        return False
-    word = match.group(1).lower().strip(".")
-    if word in ABBREVIATIONS:
-        return True
-    # A single capital letter: an initial ("J. R. R. Tolkien").
-    return len(word) == 1 and word.isalpha() and head[-1].isupper()
-
-
-def _boundaries(text: str) -> list[int]:
-    cuts: set[int] = set()
-    for match in _BOUNDARY.finditer(text):
-        run = match.group(0)
-        if run[0] == "." and len(run.rstrip(_CLOSERS)) == 1 and _ends_with_abbreviation(text, match.start()):
-            continue
-        cuts.add(match.end())
-    for match in _CJK_BOUNDARY.finditer(text):
-        cuts.add(match.end())
-    # A line break always ends a sentence: scripts put headings and dialogue on lines.
-    for match in re.finditer(r"\n", text):
-        cuts.add(match.start())
-    return sorted(cuts)
 
 
 # Words that lean on the next one: a cut right after them sounds broken ("the | house").
@@ -106,13 +56,16 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[int]:
     cuts: list[int] = []
     piece_start = start
     while end - piece_start > limit:
-        window = text[piece_start : piece_start + limit]
+        window_end = piece_start + limit
         best = None
-        for match in _CLAUSE.finditer(window):
-            if match.end() > limit // 3:
-                best = match.end()
+        for cut in clause_ends(text, piece_start, window_end):
+            # The spaces after a clause mark stay with it, as after a sentence.
+            while cut < window_end and text[cut].isspace():
+                cut += 1
+            if cut - piece_start > limit // 3:
+                best = cut - piece_start
         if best is None:
-            best = _space_cut(window, limit)
+            best = _space_cut(text[piece_start:window_end], limit)
         piece_start += best
         cuts.append(piece_start)
     return cuts
@@ -126,8 +79,7 @@ def split_sentences(text: str, *, max_chars: int = 400, first_max_chars: int | N
     """
     if not text:
         return []
-    cuts = [0, *(_c for _c in _boundaries(text) if 0 < _c < len(text)), len(text)]
-    cuts = sorted(set(cuts))
+    cuts = [0, *sentence_ends(text), len(text)]
     # Whitespace after a terminator belongs to the sentence it ends.
     spans: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):

@@ -7,7 +7,9 @@ Run as a generator by :class:`studio.ui.worker.Worker` (the one worker pattern).
 2. otherwise opens ``backend.stream_with_timestamps(request)``, registers ``stream.close``
    with the cancel token (so Stop interrupts a blocked network read at once), and for each
    chunk pushes the audio into the player's bounded :class:`PcmBuffer` (waiting here, in the
-   worker, if the buffer is full) and yields the chunk's timings, made absolute. A script
+   worker, if the buffer is full) and yields the chunk's timings (absolute from the start of
+   the request: every backend sends them so, the HTTP client making sure at its boundary;
+   nothing here second-guesses them), shifted by the parts before it. A script
    longer than the model's per-request limit is spoken in parts, one request after another,
    as one continuous track;
 3. when a part's stream ended normally, stores that part's audio and timings in the cache
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from studio.api.models import CharacterAlignment
-from studio.core.alignment_clock import AlignedPiece, ChunkTimeNormalizer
+from studio.core.alignment_clock import AlignedPiece
 from studio.core.cancel import CancelToken
 from studio.playback.pcm_buffer import PcmBuffer
 
@@ -97,16 +99,15 @@ def _shifted(piece: AlignedPiece | None, offset: float) -> AlignedPiece | None:
 
 def _play_cached(token: CancelToken, cached: CachedSpeech, buffer: PcmBuffer,
                  offset: float) -> Iterator[StreamProgress]:
-    normalizer = ChunkTimeNormalizer(cached.sample_rate)
     # One alignment for the whole clip: absolute by construction.
-    piece = _shifted(normalizer.normalize(cached.alignment, 0.0), offset)
+    piece = AlignedPiece.from_alignment(cached.alignment, offset)
     pcm = cached.pcm
     for start in range(0, len(pcm), _CACHE_PIECE_BYTES):
         token.raise_if_cancelled()
         part = pcm[start : start + _CACHE_PIECE_BYTES]
         buffer.push(part, token)
-        normalizer.received_bytes += len(part)
-        yield StreamProgress(piece if start == 0 else None, offset + normalizer.received_seconds)
+        received = (start + len(part)) // 2
+        yield StreamProgress(piece if start == 0 else None, offset + received / cached.sample_rate)
 
 
 def plan_parts(text: str, limit: int) -> list[tuple[int, int]]:
@@ -193,23 +194,22 @@ def _play_parts(
                     request_id=getattr(info, "request_id", None),
                     character_cost=getattr(info, "character_cost", None),
                 )
-            normalizer = ChunkTimeNormalizer(rate)
             for chunk in stream:
                 token.raise_if_cancelled()
-                piece = normalizer.feed(chunk)
+                # Times from the start of this part: stored so, the entry is right wherever the
+                # part lands; played shifted by the parts before it.
+                piece = AlignedPiece.from_alignment(chunk.alignment)
                 if chunk.audio:
                     buffer.push(chunk.audio, token)
                     audio += chunk.audio
-                piece = _shifted(piece, offset)
                 if piece is not None:
                     chars.extend(piece.characters)
-                    # Stored relative to the part, so the entry is right wherever the part lands.
-                    starts.extend(t - offset for t in piece.starts)
-                    ends.extend(t - offset for t in piece.ends)
-                yield StreamProgress(piece, ((received + len(audio)) // 2) / rate)
+                    starts.extend(piece.starts)
+                    ends.extend(piece.ends)
+                yield StreamProgress(_shifted(piece, offset), ((received + len(audio)) // 2) / rate)
             token.raise_if_cancelled()
             # A stream closed early ends like a finished one: only a complete one is kept.
-            completed = getattr(stream, "completed", True)
+            completed = stream.completed
         finally:
             unregister()
             stream.close()

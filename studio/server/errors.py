@@ -14,8 +14,9 @@ HTTP   status                            when
 401    ``invalid_api_key``               ``--api-key`` set and ``xi-api-key`` missing/wrong
 401    ``quota_exceeded``                the account's character limit would be exceeded
 404    ``voice_not_found``               unknown ``voice_id``
-422    (FastAPI list body)               bad field values, null in voice_settings, empty
-                                         or whitespace-only text (type ``text_empty``),
+422    (FastAPI list body)               bad field values, null in voice_settings, text
+                                         with nothing to speak (type ``text_empty``:
+                                         ``studio.text_rules.is_speakable``),
                                          tampered ``next_page_token``
 429    ``too_many_concurrent_requests``  injected fault (with ``Retry-After``)
 429    ``system_busy``                   injected fault (with ``Retry-After``)

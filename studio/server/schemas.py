@@ -10,13 +10,14 @@ sends newer fields such as ``audio_effects``).
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from studio.api.models import VoiceSettings
+# "Anything to speak" is the studio's one rule, shared with the segmenter and the engine.
+from studio.text_rules import is_speakable
 
 DEFAULT_MODEL_ID = "eleven_multilingual_v2"
 
@@ -42,14 +43,6 @@ class DictionaryLocator(BaseModel):
     version_id: str | None = None
 
 
-def is_speakable(text: str) -> bool:
-    """False for text made only of spaces, line breaks and control/format characters."""
-    return any(
-        not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
-        for ch in text
-    )
-
-
 class TextToSpeechBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -73,7 +66,7 @@ class TextToSpeechBody(BaseModel):
         if not is_speakable(value):
             raise PydanticCustomError(
                 "text_empty",
-                "Text must contain at least one character that can be spoken; "
-                "it was empty or only spaces and control characters",
+                "Text must contain at least one character that can be spoken (a letter, a "
+                "digit or a currency sign); it was empty or only spaces, punctuation or symbols",
             )
         return value

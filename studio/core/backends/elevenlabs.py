@@ -9,6 +9,7 @@ from its own capability flags rather than a hard-coded table.
 from __future__ import annotations
 
 import threading
+import weakref
 
 from studio.api.client import ElevenLabsClient
 from studio.api.errors import ApiError
@@ -26,6 +27,8 @@ class ElevenLabsBackend:
         self.client = client
         self._lock = threading.Lock()
         self._models: dict[str, Model] | None = None
+        #: Streams handed out (weakly: a finished one may go), so close() can end each one.
+        self._streams: weakref.WeakSet[SpeechStream] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"ElevenLabsBackend({self.client!r})"
@@ -89,13 +92,24 @@ class ElevenLabsBackend:
     # --- speech -------------------------------------------------------------------------------
 
     def stream_with_timestamps(self, request: TextToSpeechRequest) -> SpeechStream:
-        return self.client.stream_with_timestamps(request)
+        return self._track(self.client.stream_with_timestamps(request))
 
     def stream(self, request: TextToSpeechRequest) -> SpeechStream:
-        return self.client.stream(request)
+        return self._track(self.client.stream(request))
+
+    def _track(self, stream: SpeechStream) -> SpeechStream:
+        with self._lock:
+            self._streams.add(stream)
+        return stream
 
     def convert(self, request: TextToSpeechRequest) -> SpeechResult:
         return self.client.convert(request)
 
     def close(self) -> None:
+        """End every stream still running (each by its own close(): quietly, and never as
+        ``completed``), then the connections. Used when the person switches engines."""
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            stream.close()
         self.client.close()

@@ -48,7 +48,9 @@ class OfflineBackend:
         self._voices_dir = voices_dir
         self._engine_provider = engine_provider
         self._lock = threading.Lock()
-        self._active: set[CancelToken] = set()
+        #: Streams still running: close() ends each through its own close(), so a stream cut
+        #: short by an engine switch knows it was closed and never reports ``completed``.
+        self._active: set[SpeechStream] = set()
         self._previews: dict[str, bytes] = {}
         #: Why voice files were skipped at the last scan (each names its file), for the UI.
         self.voice_problems: list[str] = []
@@ -160,6 +162,13 @@ class OfflineBackend:
 
         Blocks while the voice loads the first time (≈ 2 s): call from a worker.
         """
+        return self._open(request, with_alignment=True)
+
+    def stream(self, request: TextToSpeechRequest) -> SpeechStream:
+        """Audio only (alignment dropped), like the API's plain stream endpoint."""
+        return self._open(request, with_alignment=False)
+
+    def _open(self, request: TextToSpeechRequest, *, with_alignment: bool) -> SpeechStream:
         fmt = parse_output_format(request.output_format)
         if not fmt.is_pcm:
             raise OfflineEngineError(
@@ -173,21 +182,28 @@ class OfflineBackend:
                 "Split the script into parts, or export it as a long-form project.",
             )
         engine = self._engine_for(request.voice_id)
+        # The token is the stream's own: only its close() cancels it (backend.close() goes
+        # through that too), so the engine stopping early always means "closed", never "done".
         token = CancelToken()
         chunks = engine.stream(request.text, settings=request.voice_settings, seed=request.seed, cancel=token)
-        with self._lock:
-            self._active.add(token)
-        # Cancelling (which close() does) forgets the stream, even one closed before any read.
-        token.on_cancel(lambda: self._forget(token))
         info = ResponseInfo(character_cost=0)
-        return SpeechStream(self._resampled(chunks, engine.sample_rate, fmt.sample_rate, token), info, token.cancel)
+        resampled = self._resampled(chunks, engine.sample_rate, fmt.sample_rate, token, with_alignment)
+        stream = SpeechStream(resampled, info, token.cancel)
+        with self._lock:
+            self._active.add(stream)
+        # Cancelling (which close() does) forgets the stream, even one closed before any read.
+        token.on_cancel(lambda: self._forget(stream))
+        return stream
 
     def _resampled(
-        self, chunks: Iterator[SpeechChunk], in_rate: int, out_rate: int, token: CancelToken
+        self, chunks: Iterator[SpeechChunk], in_rate: int, out_rate: int, token: CancelToken, with_alignment: bool
     ) -> Iterator[SpeechChunk]:
         resampler = Resampler(in_rate, out_rate)
         try:
             for chunk in chunks:
+                if not with_alignment:
+                    yield SpeechChunk(audio=resampler.push(chunk.audio))
+                    continue
                 yield SpeechChunk(
                     audio=resampler.push(chunk.audio),
                     alignment=chunk.alignment,
@@ -201,19 +217,9 @@ class OfflineBackend:
         finally:
             token.cancel()  # stops the engine if the consumer left early
 
-    def _forget(self, token: CancelToken) -> None:
+    def _forget(self, stream: SpeechStream) -> None:
         with self._lock:
-            self._active.discard(token)
-
-    def stream(self, request: TextToSpeechRequest) -> SpeechStream:
-        """Audio only (alignment dropped), like the API's plain stream endpoint."""
-        timed = self.stream_with_timestamps(request)
-
-        def audio_only() -> Iterator[SpeechChunk]:
-            for chunk in timed:
-                yield SpeechChunk(audio=chunk.audio)
-
-        return SpeechStream(audio_only(), timed.info, timed.close)
+            self._active.discard(stream)
 
     def convert(self, request: TextToSpeechRequest) -> SpeechResult:
         """The whole take at once: PCM plus one alignment covering the whole text."""
@@ -228,6 +234,12 @@ class OfflineBackend:
                         target["chars"] += source.characters
                         target["starts"] += source.character_start_times_seconds
                         target["ends"] += source.character_end_times_seconds
+        if not stream.completed:
+            # Closed part way (an engine switch): a partial take is never handed out as whole.
+            raise OfflineEngineError(
+                "The offline voice was stopped before it finished the text",
+                "Generate it again; nothing partial was kept.",
+            )
         return SpeechResult(
             audio=bytes(audio),
             info=stream.info,
@@ -236,11 +248,14 @@ class OfflineBackend:
         )
 
     def close(self) -> None:
-        """Stop every stream this backend started (the engines stay loaded for reuse)."""
+        """Stop every stream this backend started (the engines stay loaded for reuse).
+
+        Each is ended by its own ``close()``, so none of them reports ``completed``.
+        """
         with self._lock:
             active = list(self._active)
-        for token in active:
-            token.cancel()
+        for stream in active:
+            stream.close()
 
 
 def _alignment(parts: dict[str, list]) -> CharacterAlignment:  # type: ignore[type-arg]

@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from studio.core.timeline import Word
-
-_SENTENCE_CHARS = ".!?…"
-_CLAUSE_CHARS = ",;:—–-"
-_CLOSERS = "\"'”’»)]"
+# Where a sentence or clause ends is the studio's one rule ("Dr." ends none), shared with the
+# segmenter and the offline engine.
+from studio.text_rules import ends_clause, ends_sentence
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,6 @@ def _ms(sample: int, rate: int) -> int:
     return (sample * 1000 + rate // 2) // rate
 
 
-def _ends_with(word: str, chars: str) -> bool:
-    stripped = word.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in chars
-
-
 def break_lines(text: str, rules: CueRules = CueRules()) -> list[str] | None:
     """Lay ``text`` out in at most two lines of ``max_line_chars``; None if it cannot fit."""
     if len(text) <= rules.max_line_chars:
@@ -77,9 +71,9 @@ def break_lines(text: str, rules: CueRules = CueRules()) -> list[str] | None:
         left, right = text[:position], text[position + 1 :]
         if len(left) > rules.max_line_chars or len(right) > rules.max_line_chars:
             continue
-        if _ends_with(left, _SENTENCE_CHARS):
+        if ends_sentence(left, right):
             score = 0.0
-        elif _ends_with(left, _CLAUSE_CHARS):
+        elif ends_clause(left):
             score = 1.0
         else:
             score = 3.0
@@ -152,9 +146,9 @@ def _cue_cost(words: list[Word], i: int, j: int, length: int, duration: int, rul
     cost = 10.0  # per cue: fewer, fuller cues read better than many flashes
     if j < len(words):
         last = words[j - 1].text
-        if _ends_with(last, _SENTENCE_CHARS):
+        if ends_sentence(last, words[j].text):
             cost += 0.0
-        elif _ends_with(last, _CLAUSE_CHARS):
+        elif ends_clause(last):
             cost += 5.0
         else:
             cost += 14.0

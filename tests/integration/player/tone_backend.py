@@ -2,13 +2,16 @@
 
 Each character of the text sounds for ``char_seconds`` as a tone whose pitch depends on the
 character (real, audible s16le samples), and chunks are cut at awkward byte offsets (odd
-counts, frames split in two) the way a network stream can cut them. Timings can be absolute
-or relative to each chunk. It implements the parts of SynthesisBackend the player uses and
-speaks through the same SpeechStream type the real engines return.
+counts, frames split in two) the way a network stream can cut them. Timings can be sent
+absolute or relative to each chunk; like the HTTP client, the backend makes them absolute at
+its boundary with the one normaliser (:class:`studio.api.streaming.AlignmentClock`), since
+every backend hands out absolute times. It implements the parts of SynthesisBackend the
+player uses and speaks through the same SpeechStream type the real engines return.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -18,7 +21,7 @@ import numpy as np
 
 from studio.api.models import CharacterAlignment, SpeechChunk
 from studio.api.requests import TextToSpeechRequest
-from studio.api.streaming import ResponseInfo, SpeechStream
+from studio.api.streaming import AlignmentClock, ResponseInfo, SpeechStream
 from studio.errors import StudioError
 
 
@@ -53,7 +56,10 @@ class ToneBackend:
             self.closed_at.append(time.monotonic())
             stop.set()
 
-        return SpeechStream(self._chunks(request.text, rate, stop), ResponseInfo(request_id="tone-1"), on_close)
+        chunks = self._chunks(request.text, rate, stop)
+        if self.relative_times:  # made absolute where they enter, as the HTTP client does
+            chunks = _absolute(chunks, rate)
+        return SpeechStream(chunks, ResponseInfo(request_id="tone-1"), on_close)
 
     def _chunks(self, text: str, rate: int, stop: threading.Event) -> Iterator[SpeechChunk]:
         try:
@@ -95,6 +101,13 @@ class ToneBackend:
     # The rest of the SynthesisBackend surface the player never calls.
     def close(self) -> None:
         pass
+
+
+def _absolute(chunks: Iterator[SpeechChunk], rate: int) -> Iterator[SpeechChunk]:
+    clock = AlignmentClock(2 * rate)
+    with contextlib.closing(chunks):  # closing this closes the source too (generator_exited)
+        for chunk in chunks:
+            yield clock.apply(chunk)
 
 
 def tone_request(text: str, output_format: str = "pcm_24000") -> TextToSpeechRequest:

@@ -210,7 +210,9 @@ def test_unknown_model_is_400(http: httpx.Client) -> None:
     assert response.json()["detail"]["status"] == "invalid_model"
 
 
-@pytest.mark.parametrize("text", ["", " ", "   \n\t  ", "\u200b\n", "\x00\x01 "])
+@pytest.mark.parametrize("text", ["", " ", "   \n\t  ", "\u200b\n", "\x00\x01 ",
+                                  # Nothing to speak by the studio's one rule (studio.text_rules).
+                                  "♥", "* * *", "!!!", "👨‍👩‍👧‍👦"])
 def test_empty_or_blank_text_is_a_clear_422(http: httpx.Client, text: str) -> None:
     response = _post(http, TTS, text=text)
     assert response.status_code == 422
@@ -227,7 +229,8 @@ def test_empty_or_blank_text_is_a_clear_422(http: httpx.Client, text: str) -> No
     "你好，世界。今天天气很好。",
     "Tab\there, bell\x07 and NUL\x00 inside.",
     "Zero\u200bwidth and combining e\u0301 marks.",
-    "👨‍👩‍👧‍👦",
+    "Family: 👨‍👩‍👧‍👦",
+    "€",
 ])
 def test_unusual_text_gives_audio_never_500(http: httpx.Client, text: str) -> None:
     response = _post(http, f"{TTS}/with-timestamps", text=text, fmt="pcm_16000")
@@ -235,6 +238,16 @@ def test_unusual_text_gives_audio_never_500(http: httpx.Client, text: str) -> No
     payload = response.json()
     assert len(base64.b64decode(payload["audio_base64"])) > 1600  # at least 50 ms
     assert "".join(payload["alignment"]["characters"]) == text
+
+
+def test_sentences_are_split_by_the_shared_rule(http: httpx.Client) -> None:
+    """One NDJSON line per sentence, cut where the segmenter and the engine cut."""
+    response = _post(http, f"{TTS}/stream/with-timestamps", text="She got an a. Approx. ten more.",
+                     fmt="pcm_16000")
+    assert response.status_code == 200
+    lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    spoken = ["".join(line["alignment"]["characters"]) for line in lines if line["alignment"]]
+    assert spoken == ["She got an a. ", "Approx. ten more."]
 
 
 def test_wrong_or_missing_key_is_401(local_server_with_key: LocalServer) -> None:

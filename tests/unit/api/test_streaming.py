@@ -87,6 +87,24 @@ def test_chunk_relative_times_are_made_absolute_by_audio_received() -> None:
     assert second.normalized_alignment.character_start_times_seconds == pytest.approx([0.6, 0.7])  # type: ignore[union-attr]
 
 
+def test_first_timings_after_untimed_audio_are_absolute() -> None:
+    """Audio came with no timings, then timings from 0: they cover that audio (absolute)."""
+    clock = AlignmentClock(bytes_per_second=48000)
+    clock.apply(SpeechChunk(audio=b"\0" * 9600))  # 0.2 s, no timing
+    first = clock.apply(SpeechChunk(audio=b"\0" * 9600, alignment=CharacterAlignment(**align("ab", 0.0))))
+    later = clock.apply(SpeechChunk(audio=b"\0" * 9600, alignment=CharacterAlignment(**align("cd", 0.4))))
+    assert first.alignment.character_start_times_seconds == [0.0, 0.1]  # type: ignore[union-attr]
+    assert later.alignment.character_start_times_seconds == [0.4, 0.5]  # type: ignore[union-attr]
+
+
+def test_odd_byte_counts_do_not_drift_the_shift() -> None:
+    """A read that splits a sample does not move later relative chunks by half a sample."""
+    clock = AlignmentClock(bytes_per_second=2000)
+    clock.apply(SpeechChunk(audio=b"\0" * 201, alignment=CharacterAlignment(**align("ab", 0.0, 0.05))))
+    second = clock.apply(SpeechChunk(audio=b"\0" * 199, alignment=CharacterAlignment(**align("cd", 0.0, 0.05))))
+    assert second.alignment.character_start_times_seconds == pytest.approx([0.1, 0.15])  # type: ignore[union-attr]
+
+
 def test_pcm_samples_never_split() -> None:
     source = [SpeechChunk(audio=b"\x01"), SpeechChunk(audio=b"\x02\x03\x04"), SpeechChunk(audio=b"\x05\x06\x07")]
     out = list(whole_samples(iter(source)))

@@ -117,6 +117,21 @@ def test_speakable() -> None:
     assert is_speakable("Hello.")
     assert is_speakable("42")
     assert not is_speakable("… — !!! * * *")
+    # The studio's one rule (studio.text_rules), as the offline engine and the server apply it.
+    assert is_speakable("€")
+    assert not is_speakable("♥")
+
+
+def test_sentence_cuts_follow_the_shared_rule() -> None:
+    # A lone lower-case letter is not an initial: the sentence ends there.
+    script = "She got an a. Then it rained."
+    assert [s.text for s in split_script(script, 20)] == ["She got an a.", "Then it rained."]
+    _check_invariants(script, 20)
+    # "Approx." is an abbreviation: no request ends on it as if the sentence were over.
+    script = "Approx. ten minutes later it rained."
+    segments = split_script(script, 30)
+    assert all(not s.text.endswith("Approx.") for s in segments)
+    _check_invariants(script, 30)
 
 
 def test_limit_comes_from_the_api_when_given() -> None:

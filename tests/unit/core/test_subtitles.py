@@ -49,6 +49,13 @@ def test_break_lines() -> None:
     assert break_lines(" ".join(["word"] * 30)) is None  # more than two lines' worth
 
 
+def test_a_line_never_breaks_after_an_abbreviation_as_if_a_sentence_ended() -> None:
+    # The shared sentence rule (studio.text_rules): "Dr." ends no sentence, so no line ends on it.
+    assert break_lines("They had all been waiting for Dr. Watson to come back home") == [
+        "They had all been waiting for", "Dr. Watson to come back home"
+    ]
+
+
 @pytest.mark.parametrize("pace", [0.045, 0.065, 0.09])
 def test_cues_follow_the_rules(pace: float) -> None:
     timeline = _timeline(seconds_per_char=pace)

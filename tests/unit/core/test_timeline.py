@@ -6,7 +6,8 @@ import random
 
 from studio.api.models import CharacterAlignment, SpeechChunk
 from studio.core.segmenter import Segment, split_script
-from studio.core.timeline import SegmentCollector, Timeline, map_alignment_to_text
+from studio.core.alignment_map import map_alignment_to_text
+from studio.core.timeline import SegmentCollector, Timeline
 
 from .helpers import paced_alignment
 
@@ -70,6 +71,20 @@ def test_alignment_mapping_tolerates_engine_differences() -> None:
     assert mapped[-2:] == [6, 7]
 
 
+def test_words_are_found_again_after_a_word_the_engine_dropped() -> None:
+    # The shared matcher (studio.core.alignment_map): the highlight places "world" alike.
+    text = "say hello world"
+    spoken = "say world"
+    starts = [i * 0.1 for i in range(len(spoken))]
+    alignment = CharacterAlignment(characters=list(spoken), character_start_times_seconds=starts,
+                                   character_end_times_seconds=[t + 0.1 for t in starts])
+    timeline = Timeline(RATE, text)
+    timeline.add_segment(Segment(0, 0, len(text), text, 0), RATE, alignment)
+    words = timeline.words()
+    assert [w.text for w in words] == ["say", "world"]
+    assert words[1].start_sample == round(0.4 * RATE)
+
+
 def test_times_are_clamped_into_the_segment() -> None:
     seg = Segment(0, 0, 3, "abc", 0)
     timeline = Timeline(RATE, "abc")
@@ -94,9 +109,10 @@ def test_collector_joins_split_samples_and_absolute_times() -> None:
     assert collector.result_alignment().character_start_times_seconds == [0.0, 0.01, 0.02, 0.03]
 
 
-def test_collector_shifts_chunk_relative_times() -> None:
+def test_collector_takes_chunk_times_as_the_absolute_times_they_are() -> None:
+    """Relative times are made absolute once, at the client boundary; never again here."""
     collector = SegmentCollector(RATE)
     second = b"\x00\x00" * RATE  # 1 s
-    collector.add(_chunk(second, "ab", [0.1, 0.5], [0.5, 0.9]))
-    collector.add(_chunk(second, "cd", [0.1, 0.5], [0.5, 0.9]))  # relative to its own chunk
-    assert collector.result_alignment().character_start_times_seconds == [0.1, 0.5, 1.1, 1.5]
+    collector.add(_chunk(second, "ab", [0.0, 0.02], [0.02, 0.04]))
+    collector.add(_chunk(second, "cd", [0.03, 0.5], [0.5, 0.9]))  # an early start, still absolute
+    assert collector.result_alignment().character_start_times_seconds == [0.0, 0.02, 0.03, 0.5]

@@ -154,12 +154,27 @@ def test_a_stream_closed_before_any_read_is_forgotten() -> None:
     assert backend._active == set()  # no bookkeeping left behind for streams nobody read
 
 
-def test_backend_close_cancels_active_streams() -> None:
+@pytest.mark.parametrize("timed", [True, False])
+def test_backend_close_ends_active_streams_as_cut_short(timed: bool) -> None:
+    """An engine switch closes the backend: its streams stop and never claim to be complete."""
     backend = OfflineBackend()
-    stream = backend.stream_with_timestamps(request("One. Two. Three. Four. Five. Six. Seven. Eight."))
+    open_stream = backend.stream_with_timestamps if timed else backend.stream
+    stream = open_stream(request("One. Two. Three. Four. Five. Six. Seven. Eight."))
     next(stream)
     backend.close()
     assert len(list(stream)) <= 1  # at most the sentence already being made
+    assert stream.closed and not stream.completed
+    assert backend._active == set()
+
+
+def test_convert_cut_short_by_backend_close_is_an_error_not_a_take() -> None:
+    backend = OfflineBackend()
+    text = " ".join(f"This is sentence {n}, which is long enough to take a moment." for n in range(80))
+    closer = threading.Timer(0.3, backend.close)
+    closer.start()
+    with pytest.raises(OfflineEngineError, match="stopped before it finished"):
+        backend.convert(request(text, output_format="pcm_24000"))
+    closer.join()
 
 
 def test_preview_is_a_playable_wav_and_is_kept() -> None:

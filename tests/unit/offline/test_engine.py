@@ -13,6 +13,7 @@ from studio.api.models import SpeechChunk, VoiceSettings
 from studio.core.cancel import CancelToken
 from studio.offline.engine import OfflineEngine, get_engine
 from studio.offline.errors import EmptyTextError, OfflineEngineError
+from studio.text_rules import is_speakable
 
 pytestmark = pytest.mark.slow
 
@@ -162,11 +163,27 @@ def test_settings_without_an_offline_meaning_are_reported(engine: OfflineEngine)
     assert all(len(reason) > 20 for reason in unsupported.values())
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t  \n"])
-def test_empty_text_is_a_clear_error(engine: OfflineEngine, text: str) -> None:
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  \n", "♥", "* * *", "!!!", "😀"])
+def test_text_with_nothing_to_speak_is_a_clear_error(engine: OfflineEngine, text: str) -> None:
+    """The studio's one "anything to speak" rule (studio.text_rules), as the server and segmenter."""
     with pytest.raises(EmptyTextError) as caught:
         engine.stream(text)
-    assert "no text" in str(caught.value)
+    assert "nothing to speak" in str(caught.value)
+
+
+def test_a_lone_currency_sign_is_spoken(engine: OfflineEngine) -> None:
+    chunks = list(engine.stream("€", seed=3))
+    assert sum(len(c.audio) for c in chunks) / 2 / engine.sample_rate > 0.3  # "euros", not a pause
+    assert "".join(ch for c in chunks for ch in c.alignment.characters) == "€"
+
+
+@pytest.mark.parametrize("text,sentences", [
+    ("She got an a. Then it rained.", ["She got an a. ", "Then it rained."]),
+    ("Approx. ten minutes passed.", ["Approx. ten minutes passed."]),
+])
+def test_chunks_follow_the_shared_sentence_rule(engine: OfflineEngine, text: str, sentences: list[str]) -> None:
+    chunks = list(engine.stream(text, seed=3))
+    assert ["".join(c.alignment.characters) for c in chunks] == sentences
 
 
 def test_seed_out_of_range_is_refused(engine: OfflineEngine) -> None:
@@ -183,11 +200,10 @@ def test_seed_out_of_range_is_refused(engine: OfflineEngine) -> None:
         "Bell\x07 null\x00 escape\x1b tab\t and\r\n newline.",
         "A lone surrogate \ud800 here.",
         "Raw [[ phonemes ]] are not phonemes.",
-        "😀",
-        "...",
         "ⅷ ∑ ∞ ©",
     ],
-    ids=["emoji", "rtl", "cjk", "control", "surrogate", "brackets", "only-emoji", "only-dots", "symbols"],
+    # A lone emoji or "..." has nothing to speak: test_text_with_nothing_to_speak_is_a_clear_error.
+    ids=["emoji", "rtl", "cjk", "control", "surrogate", "brackets", "symbols"],
 )
 def test_odd_input_is_spoken_or_skipped_and_fully_timed(engine: OfflineEngine, text: str) -> None:
     take = speak(engine, text, seed=7)
@@ -300,7 +316,7 @@ def test_random_mixed_script_text_never_crashes_and_is_fully_timed(engine: Offli
     spoken = 0
     for _ in range(12):
         text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(1, 20)))
-        if not text.strip():
+        if not is_speakable(text):
             with pytest.raises(EmptyTextError):
                 engine.stream(text)
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.offline.sentences import is_speakable, split_sentences
+from studio.offline.sentences import split_sentences
 
 
 def texts(text: str, **kwargs: int) -> list[str]:
@@ -64,9 +64,19 @@ def test_first_piece_can_be_shorter_than_the_rest() -> None:
     assert pieces[-1] == "Short."
 
 
-@pytest.mark.parametrize("text,expected", [("abc", True), ("😀", True), ("...", False), (" \n", False), ("42", True)])
-def test_is_speakable(text: str, expected: bool) -> None:
-    assert is_speakable(text) is expected
+@pytest.mark.parametrize("text,expected", [
+    ("She got an a. Then it rained.", ["She got an a. ", "Then it rained."]),
+    ("Approx. ten minutes passed. Then it rained.", ["Approx. ten minutes passed. ", "Then it rained."]),
+    ("So did I. Then she said no. No. 5 won.", ["So did I. ", "Then she said no. ", "No. 5 won."]),
+])
+def test_sentences_follow_the_shared_rule(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+def test_pieces_with_only_symbols_join_a_neighbour() -> None:
+    # "♥" has nothing to speak (studio.text_rules); a lone "€" does ("euros").
+    assert texts("Hello there. ♥. Then.") == ["Hello there. ♥. ", "Then."]
+    assert texts("It costs. €. Then.") == ["It costs. ", "€. ", "Then."]
 
 
 def test_empty_text_has_no_sentences() -> None:

@@ -1,76 +1,37 @@
-"""The Qt-free clock: absolute/relative chunk times, time → character, edits while playing."""
+"""The Qt-free clock: time → character and back, edits while playing."""
 
 from __future__ import annotations
 
 import pytest
 
-from studio.api.models import CharacterAlignment, SpeechChunk
-from studio.core.alignment_clock import AlignmentClock, ChunkTimeNormalizer, EditMap, word_span
-
-RATE = 1000  # 2 bytes a frame → 2000 bytes a second, easy arithmetic
+from studio.api.models import CharacterAlignment
+from studio.core.alignment_clock import AlignedPiece, AlignmentClock, EditMap, word_span
 
 
-def _chunk(chars: str, starts: list[float], seconds: float) -> SpeechChunk:
+def _piece(chars: str, starts: list[float]) -> AlignedPiece:
     ends = starts[1:] + [starts[-1] + 0.1]
-    alignment = CharacterAlignment(
-        characters=list(chars), character_start_times_seconds=starts, character_end_times_seconds=ends
-    )
-    return SpeechChunk(audio=b"\0" * int(seconds * RATE * 2), alignment=alignment)
+    return AlignedPiece(tuple(chars), tuple(starts), tuple(ends))
 
 
-def test_absolute_chunk_times_are_kept() -> None:
-    norm = ChunkTimeNormalizer(RATE)
-    first = norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
-    second = norm.feed(_chunk("cd", [0.2, 0.3], 0.2))
-    assert first is not None and second is not None
-    assert second.starts == (0.2, 0.3)
-    assert norm.relative is False
-
-
-def test_relative_chunk_times_are_offset_by_audio_received() -> None:
-    norm = ChunkTimeNormalizer(RATE)
-    norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
-    second = norm.feed(_chunk("cd", [0.0, 0.1], 0.2))
-    third = norm.feed(_chunk("ef", [0.01, 0.1], 0.25))
-    assert norm.relative is True
-    assert second is not None and second.starts == pytest.approx((0.2, 0.3))
-    assert third is not None and third.starts == pytest.approx((0.41, 0.5))
-
-
-def test_chunk_without_alignment_still_counts_its_audio() -> None:
-    norm = ChunkTimeNormalizer(RATE)
-    norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
-    assert norm.feed(SpeechChunk(audio=b"\0" * 400)) is None
-    piece = norm.feed(_chunk("x", [0.0], 0.1))  # relative: after 0.4 s of audio
-    assert piece is not None and piece.starts == pytest.approx((0.4,))
-
-
-def test_first_timings_after_untimed_audio_are_absolute() -> None:
-    """Audio arrived with no timings, then timings from 0: they cover that audio (absolute)."""
-    norm = ChunkTimeNormalizer(RATE)
-    assert norm.feed(SpeechChunk(audio=b"\0" * 400)) is None
-    piece = norm.feed(_chunk("ab", [0.0, 0.1], 0.2))
-    assert piece is not None and piece.starts == pytest.approx((0.0, 0.1))
-    later = norm.feed(_chunk("cd", [0.4, 0.5], 0.2))
-    assert norm.relative is False and later is not None and later.starts == pytest.approx((0.4, 0.5))
-
-
-def test_odd_byte_counts_do_not_drift_the_clock() -> None:
-    norm = ChunkTimeNormalizer(RATE)
-    norm.feed(SpeechChunk(audio=b"\0" * 201))
-    norm.feed(SpeechChunk(audio=b"\0" * 199))
-    assert norm.received_seconds == pytest.approx(0.2)
+def test_a_piece_from_an_alignment_is_cut_to_the_shortest_array_and_shifted() -> None:
+    alignment = CharacterAlignment(characters=list("abc"), character_start_times_seconds=[0.0, 0.1, 0.2],
+                                   character_end_times_seconds=[0.1, 0.05])  # one short, one end < start
+    piece = AlignedPiece.from_alignment(alignment, offset=1.0)
+    assert piece is not None and piece.characters == ("a", "b")
+    assert piece.starts == pytest.approx((1.0, 1.1)) and piece.ends == pytest.approx((1.1, 1.1))
+    assert AlignedPiece.from_alignment(None) is None
+    assert AlignedPiece.from_alignment(CharacterAlignment()) is None
 
 
 def test_clock_maps_time_to_character_and_back() -> None:
+    # Chunk times are absolute (every backend sends them so): the clock takes them as they are.
     clock = AlignmentClock("Hi there")
-    norm = ChunkTimeNormalizer(RATE)
-    clock.add(norm.feed(_chunk("Hi t", [0.0, 0.1, 0.2, 0.3], 0.4)))  # type: ignore[arg-type]
-    clock.add(norm.feed(_chunk("here", [0.0, 0.1, 0.2, 0.3], 0.4)))  # type: ignore[arg-type]
+    clock.add(_piece("Hi t", [0.0, 0.1, 0.2, 0.3]))
+    clock.add(_piece("here", [0.4, 0.5, 0.6, 0.7]))
     assert clock.char_at(-0.1) is None
     assert clock.char_at(0.05) == 0
     assert clock.char_at(0.25) == 2
-    assert clock.char_at(0.55) == 5  # relative second chunk: "e" of "there"
+    assert clock.char_at(0.55) == 5  # the "e" of "there"
     assert clock.char_at(99) == 7
     assert clock.start_of(3) == pytest.approx(0.3)
     assert clock.start_of(6) == pytest.approx(0.6)
@@ -78,11 +39,17 @@ def test_clock_maps_time_to_character_and_back() -> None:
 
 def test_clock_skips_characters_the_service_changed() -> None:
     clock = AlignmentClock("a & b")
-    from studio.core.alignment_clock import AlignedPiece
-
     clock.add(AlignedPiece(tuple("a # b"), (0.0, 0.1, 0.2, 0.3, 0.4), (0.1, 0.2, 0.3, 0.4, 0.5)))
     assert clock.char_at(0.05) == 0
     assert clock.char_at(0.45) == 4  # "#" was not found, "b" still lands on index 4
+
+
+def test_an_extra_space_from_the_service_does_not_jump_the_highlight_ahead() -> None:
+    # The shared matcher (studio.core.alignment_map), as the subtitles use it.
+    clock = AlignmentClock("Hello world, said Tom.")
+    clock.add(_piece("Hello  world, said Tom.", [i * 0.1 for i in range(23)]))
+    assert clock.char_at(0.75) == 6  # the "w" of "world", not the space after "world,"
+    assert clock.char_at(1.35) == 12
 
 
 def test_word_span() -> None:

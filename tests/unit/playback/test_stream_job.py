@@ -76,6 +76,30 @@ def test_cancel_closes_the_stream_at_once() -> None:
     assert buffer.closed
 
 
+def test_absolute_chunk_times_are_played_as_they_are() -> None:
+    """Times arrive absolute (the client boundary made them so): no second guess shifts them.
+
+    The second chunk starts 0.03 s into the text after 0.3 s of audio: a second normaliser
+    with its own rule used to read that as "relative" and move it 0.3 s late.
+    """
+    from studio.api.models import CharacterAlignment, SpeechChunk
+    from studio.api.streaming import ResponseInfo, SpeechStream
+
+    def timed(chars: str, starts: list[float], ends: list[float]) -> SpeechChunk:
+        return SpeechChunk(audio=b"\0\0" * 7200, alignment=CharacterAlignment(
+            characters=list(chars), character_start_times_seconds=starts, character_end_times_seconds=ends))
+
+    class Scripted(ToneBackend):
+        def stream_with_timestamps(self, request):  # type: ignore[no-untyped-def]
+            self.requests.append(request)
+            chunks = [timed('"', [0.0], [0.02]), timed("Hi", [0.03, 0.2], [0.2, 0.4])]
+            return SpeechStream(iter(chunks), ResponseInfo())
+
+    events = list(speech_job(CancelToken(), Scripted(), tone_request('"Hi'), PcmBuffer(), None))
+    starts = [s for e in events if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
+    assert starts == pytest.approx([0.0, 0.03, 0.2])
+
+
 def test_only_pcm_can_be_played_live() -> None:
     assert pcm_sample_rate("pcm_44100") == 44100
     with pytest.raises(ValueError):
