@@ -8,7 +8,8 @@ Two small jobs, each a class:
   text): every backend guarantees that, the HTTP client at its boundary
   (:class:`studio.api.streaming.AlignmentClock`, the one place relative times are detected)
   and the offline engine by construction.
-* :class:`EditMap` follows edits to the document while playing: each character of the text
+* :class:`~studio.core.edit_map.EditMap` (its own module) follows edits to the document while
+  playing: each character of the text
   that was sent keeps its current document position, or -1 once it has been edited away,
   so a highlight is never drawn on text that is no longer what is being spoken.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment
@@ -167,108 +167,3 @@ def word_span(text: str, index: int) -> tuple[int, int] | None:
         if match.start() > index:
             break
     return None
-
-
-def utf16_lengths(text: str) -> list[int]:
-    """Length of each character in UTF-16 code units (what document positions count)."""
-    return [2 if ord(ch) > 0xFFFF else 1 for ch in text]
-
-
-class EditMap:
-    """Current document position of each character of the text that was sent (-1 once edited)."""
-
-    def __init__(self, text: str, base_position: int) -> None:
-        self.text = text
-        self._lengths = utf16_lengths(text)
-        self._positions: list[int] = []
-        pos = base_position
-        for length in self._lengths:
-            self._positions.append(pos)
-            pos += length
-        self.edited = False
-
-    def position(self, index: int) -> int:
-        """Document position of character ``index``, or -1 if it was edited away."""
-        if 0 <= index < len(self._positions):
-            return self._positions[index]
-        return -1
-
-    def length(self, index: int) -> int:
-        return self._lengths[index]
-
-    def char_range(self, index: int) -> tuple[int, int] | None:
-        start = self.position(index)
-        if start < 0:
-            return None
-        return start, start + self._lengths[index]
-
-    def span_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """Document range of text indices [start, end) if all of it is still intact and contiguous."""
-        if start >= end:
-            return None
-        first = self.position(start)
-        if first < 0:
-            return None
-        expected = first
-        for index in range(start, end):
-            if self._positions[index] != expected:
-                return None
-            expected += self._lengths[index]
-        return first, expected
-
-    def apply_change(self, position: int, removed: int, added: int) -> list[int]:
-        """Follow QTextDocument.contentsChange(position, removed, added).
-
-        Characters inside the removed range are invalidated; those after it move by
-        ``added - removed``. Returns the text indices that lost their place. A change with
-        ``removed == added`` is also what a re-highlight reports with no text changed:
-        callers should check those characters (:meth:`indices_in`) against the document
-        rather than trusting this blindly.
-        """
-        if removed == 0 and added == 0:
-            return []
-        delta = added - removed
-        end = position + removed
-        lost: list[int] = []
-        for index, pos in enumerate(self._positions):
-            if pos < 0 or pos < position:
-                continue
-            if pos < end:
-                self._positions[index] = -1
-                lost.append(index)
-            else:
-                self._positions[index] = pos + delta
-        if lost or delta:
-            self.edited = True
-        return lost
-
-    def indices_in(self, position: int, end: int) -> list[int]:
-        """Text indices whose current position falls in [position, end)."""
-        return [i for i, pos in enumerate(self._positions) if position <= pos < end]
-
-    def invalidate(self, indices: Sequence[int]) -> None:
-        for index in indices:
-            if 0 <= index < len(self._positions):
-                self._positions[index] = -1
-                self.edited = True
-
-    def text_index_at(self, doc_position: int) -> int | None:
-        """The text index at a document position (click-to-seek), or None if none is there."""
-        # Positions are increasing among valid entries: binary search over the valid ones.
-        lo, hi = 0, len(self._positions) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            probe = mid
-            while probe <= hi and self._positions[probe] < 0:
-                probe += 1
-            if probe > hi:
-                hi = mid - 1
-                continue
-            pos = self._positions[probe]
-            if pos <= doc_position < pos + self._lengths[probe]:
-                return probe
-            if pos < doc_position:
-                lo = probe + 1
-            else:
-                hi = mid - 1
-        return None

@@ -24,7 +24,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from studio.core.alignment_clock import AlignmentClock, EditMap, word_span
+from studio.core.alignment_clock import AlignmentClock, word_span
+from studio.core.edit_map import EditMap
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import PcmBuffer
 from studio.playback import realtime

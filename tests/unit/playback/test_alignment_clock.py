@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from studio.api.models import CharacterAlignment
-from studio.core.alignment_clock import AlignedPiece, AlignmentClock, EditMap, word_span
+from studio.core.alignment_clock import AlignedPiece, AlignmentClock, word_span
+from studio.core.edit_map import EditMap
 
 
 def _piece(chars: str, starts: list[float]) -> AlignedPiece:
