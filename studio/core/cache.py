@@ -140,11 +140,33 @@ class SpeechCache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     @staticmethod
-    def key_for_request(request: TextToSpeechRequest, engine_id: str) -> str:
+    def key_for_speech(
+        text: str,
+        voice_id: str,
+        model_id: str,
+        settings: VoiceSettings | Mapping[str, Any] | None,
+        seed: int | None,
+        output_format: str,
+        engine_id: str,
+        language_code: str | None = None,
+        variant: str | None = None,
+    ) -> str:
+        """The key of speaking ``text`` this way: the one choice of what goes into a key.
+
+        ``variant`` tells apart several takes of the same text and settings (a regenerated
+        paragraph): None for the first, so its key is the one every render path computes.
+        """
+        return SpeechCache.key_for(
+            text, voice_id, model_id, settings, seed, output_format, engine_id,
+            {"language_code": language_code, "take": variant},
+        )
+
+    @staticmethod
+    def key_for_request(request: TextToSpeechRequest, engine_id: str, variant: str | None = None) -> str:
         """The key of what ``request`` would make. Neighbouring text and request ids are left
         out on purpose: they shape intonation, not which audio this is, so editing one
         paragraph never re-bills its neighbours."""
-        return SpeechCache.key_for(
+        return SpeechCache.key_for_speech(
             request.text,
             request.voice_id,
             request.model_id,
@@ -152,7 +174,8 @@ class SpeechCache:
             request.seed,
             request.output_format,
             engine_id,
-            {"language_code": request.language_code},
+            request.language_code,
+            variant,
         )
 
     def path_for(self, key: str) -> Path:
