@@ -1,8 +1,12 @@
-"""Forty distinct, real-looking paragraphs (and helpers) for the script-document tests."""
+"""Forty distinct, real-looking paragraphs, and a stand-in render, for the script-document tests."""
 
 from __future__ import annotations
 
 import random
+import time
+
+from studio.core.cache import CachedSpeech
+from studio.core.script import BlockStatus, RenderPlan, Script
 
 _SUBJECTS = ["The keeper", "Old Marguerite", "A fisherman from the harbour", "The youngest of the three sisters",
              "Doctor Abernathy", "The boy with the lantern", "Nobody in the village", "The ferry captain",
@@ -39,3 +43,17 @@ def paragraphs(count: int = 40, seed: int = 17) -> list[str]:
 
 def script_text(count: int = 40) -> str:
     return "\n\n".join(paragraphs(count))
+
+
+def _speech(text: str, request_id: str | None = None, age: float = 0.0) -> CachedSpeech:
+    return CachedSpeech(pcm=b"\0\0" * 10, sample_rate=24_000, request_id=request_id,
+                        created_unix=time.time() - age, character_cost=float(len(text)))
+
+
+def generate_all(script: Script, plan: RenderPlan, cache: set[str], ids: bool = False, age: float = 0.0) -> None:
+    """What a render does: store every requested part, record a take per block."""
+    cache.update(spec.key for spec in plan.requests)
+    for block in plan.blocks:
+        if block.status in (BlockStatus.CACHED, BlockStatus.NEEDS_GENERATION):
+            speeches = [_speech(p.text, f"req-{block.index}-{p.index}" if ids else None, age) for p in block.parts]
+            script.add_take(block.block_id, plan.take_from(block.block_id, speeches))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from studio.api.models import Model, ModelRates, VoiceSettings
-from studio.core.cache import CachedSpeech
 from studio.core.script import (
     BlockStatus,
     Capabilities,
@@ -19,6 +16,7 @@ from studio.core.script import (
 )
 from studio.core.segmenter import DEFAULT_CHARACTER_LIMIT
 
+from .prose import generate_all as _generate_all
 from .prose import paragraphs
 
 MODEL_ID = "eleven_multilingual_v2"
@@ -40,20 +38,6 @@ def _settings(**changes: object) -> RenderSettings:
                                      voice_settings=VoiceSettings(stability=0.4, similarity_boost=0.8), seed=7)
     values.update(changes)
     return RenderSettings(**values)  # type: ignore[arg-type]
-
-
-def _speech(text: str, request_id: str | None = None, age: float = 0.0) -> CachedSpeech:
-    return CachedSpeech(pcm=b"\0\0" * 10, sample_rate=24_000, request_id=request_id,
-                        created_unix=time.time() - age, character_cost=float(len(text)))
-
-
-def _generate_all(script: Script, plan: RenderPlan, cache: set[str], ids: bool = False, age: float = 0.0) -> None:
-    """What a render does: store every requested part, record a take per block."""
-    cache.update(spec.key for spec in plan.requests)
-    for block in plan.blocks:
-        if block.status in (BlockStatus.CACHED, BlockStatus.NEEDS_GENERATION):
-            speeches = [_speech(p.text, f"req-{block.index}-{p.index}" if ids else None, age) for p in block.parts]
-            script.add_take(block.block_id, plan.take_from(block.block_id, speeches))
 
 
 def _part_keys(plan: RenderPlan) -> list[list[str | None]]:
