@@ -92,7 +92,12 @@ class _Planner:
                     return _Draft(block, BlockStatus.TAKE, take.text, self.take_parts(take, True), key, take_id=take.id)
         parts = []
         for s in segments:
-            part_key = self.key(s.text, variant) if is_speakable(s.text) else None
+            if not is_speakable(s.text):
+                part_key = None
+            elif variant is None and s.text == block.text:
+                part_key = key  # a block in one part: its key is the part's
+            else:
+                part_key = self.key(s.text, variant)
             parts.append((s.start, s.end, s.text, part_key, part_key is not None and self.contains(part_key), None, 0.0))
         all_cached = all(p[4] for p in parts if p[3] is not None)
         status = BlockStatus.CACHED if all_cached else BlockStatus.NEEDS_GENERATION
