@@ -31,7 +31,7 @@ import queue
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Literal
 
 from studio.api.models import Model, Subscription, VoiceSettings
@@ -94,17 +94,12 @@ class LongformSettings:
 
     def render_settings(self) -> RenderSettings:
         """The part of these settings that decides what is spoken (and so the cache keys)."""
-        return RenderSettings(
-            voice_id=self.voice_id,
-            model_id=self.model_id,
-            voice_settings=self.voice_settings,
-            seed=self.seed,
-            output_format=self.output_format,
-            language_code=self.language_code,
-            stitching=self.stitching,
-            max_segment_chars=self.max_segment_chars,
-            context_chars=self.context_chars,
-        )
+        return RenderSettings(**{f.name: getattr(self, f.name) for f in fields(RenderSettings)})
+
+    @classmethod
+    def from_render(cls, settings: RenderSettings, **tuning: object) -> LongformSettings:
+        """Settings that speak as ``settings`` says, with ``tuning`` (concurrency, attempts…)."""
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(RenderSettings)}, **tuning)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

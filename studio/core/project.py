@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from studio.api.models import VoiceSettings
 from studio.core.files import write_atomically
 from studio.core.script.document import Script
-from studio.core.script.records import BlockRecord, records_from_script, script_from_records
+from studio.core.script.records import blocks_to_json, script_from_json
 from studio.errors import StudioError
 
 PROJECT_FORMAT = "narration-studio-project"
@@ -70,20 +70,29 @@ class Project(BaseModel):
     output_format: str | None = None
     seed: int | None = Field(default=None, ge=0, le=4294967295)
     voice_settings: VoiceSettings | None = None
-    #: The paragraphs with their takes (version 2); None: the paragraphs of ``script``, no takes.
-    blocks: list[BlockRecord] | None = None
+    #: The paragraphs with their takes as saved (version 2, :mod:`studio.core.script.records`);
+    #: None: the paragraphs of ``script``, no takes. Read it through :meth:`document`.
+    blocks: list[dict[str, Any]] | None = None
+
+    @field_validator("blocks")
+    @classmethod
+    def _usable_blocks(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        if value is not None:
+            script_from_json(value)  # refuse at load what could not be used later
+        return value
 
     def document(self) -> Script:
-        """The script document: the saved blocks, following ``script`` if the text has changed."""
+        """The script document (fresh objects each call): the saved blocks, following
+        ``script`` where the text has changed since."""
         if self.blocks is None:
             return Script.from_text(self.script)
-        document = script_from_records(self.blocks)
+        document = script_from_json(self.blocks)
         document.reconcile(self.script)
         return document
 
     def with_document(self, document: Script, text: str | None = None) -> Project:
         """A copy holding ``document``'s blocks, and ``text`` (default: the document's) as the script."""
-        return self.model_copy(update={"blocks": records_from_script(document),
+        return self.model_copy(update={"blocks": blocks_to_json(document),
                                        "script": document.text if text is None else text})
 
     def to_document(self) -> dict[str, Any]:
@@ -127,7 +136,7 @@ def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
         # Version 1 had only the text: its paragraphs become blocks (fresh ids, no takes yet).
         script = body.get("script")
         text = script if isinstance(script, str) else ""
-        body = {**body, "blocks": [r.model_dump(mode="json") for r in records_from_script(Script.from_text(text))]}
+        body = {**body, "blocks": blocks_to_json(Script.from_text(text))}
     return body
 
 

@@ -153,13 +153,8 @@ def generator_for_plan(
     max_backoff_seconds: float = 30.0,
 ) -> LongformGenerator:
     """A generator that runs ``plan`` with its settings, model and account tier."""
-    s = plan.settings
-    settings = LongformSettings(
-        voice_id=s.voice_id, model_id=s.model_id, voice_settings=s.voice_settings, seed=s.seed,
-        output_format=s.output_format, stitching=s.stitching, concurrency=concurrency,
-        max_segment_chars=s.max_segment_chars, language_code=s.language_code, context_chars=s.context_chars,
-        max_attempts=max_attempts, max_backoff_seconds=max_backoff_seconds,
-    )
+    settings = LongformSettings.from_render(plan.settings, concurrency=concurrency, max_attempts=max_attempts,
+                                            max_backoff_seconds=max_backoff_seconds)
     caps = plan.capabilities
     subscription = Subscription(tier=caps.tier) if caps.tier else None
     return LongformGenerator(backend, settings, cache=cache, model=caps.model, subscription=subscription,

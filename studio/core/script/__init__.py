@@ -10,6 +10,16 @@
 * :mod:`studio.core.render` — :func:`~studio.core.render.render`, which executes a plan
   (cache first, parallel requests, backoff) and records the new takes.
 
+Use (any path: Play, Export, CLI, counter)::
+
+    script.reconcile(editor_text)                     # ids, takes and locks follow the edit
+    caps = Capabilities.from_account(backend.engine_id, model_id, backend.list_models(),
+                                     backend.get_subscription())   # blocking: a worker
+    settings = RenderSettings(voice_id, model_id, voice_settings, seed,
+                              render_output_format(backend.engine_id), language_code)
+    plan = plan_render(script, settings, caps, cache)  # counter: requests_needed, credits_needed
+    render(plan, script, backend, cache=cache, on_block=...)   # studio.core.render; records takes
+
 Qt-free.
 """
 

@@ -135,7 +135,7 @@ class Block:
         return next((t for t in self.takes if t.id == take_id), None)
 
     def add_take(self, take: Take, *, choose: bool = True) -> Take:
-        """Keep ``take`` (a complete one only) and, unless the block is locked, choose it.
+        """Keep ``take`` (a complete one only) and choose it, unless the block is locked to another.
 
         A take whose audio has the same cache keys as one the block has replaces it in place
         (the audio was made again under the same keys), keeping its id and so the choice.
@@ -149,7 +149,8 @@ class Block:
                 break
         else:
             self.takes.append(take)
-        if choose and not self.locked:
+        # A locked block keeps its choice; one locked before it had any take has none to keep.
+        if choose and (not self.locked or self.chosen_take is None):
             self.chosen_take_id = take.id
         return take
 

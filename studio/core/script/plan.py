@@ -11,7 +11,8 @@ whichever runs first pays for everyone after it.
 
 ``locked``            the block is locked and has a chosen take: that take, whatever changed
                       since (text, voice, settings). Never regenerated; if its audio left the
-                      cache the block is silent and ``missing_audio`` says so.
+                      cache the block is silent and ``missing_audio`` says so. (A block locked
+                      before it had any take is planned like any other, once.)
 ``nothing_to_speak``  no letter or digit (``* * *``): no request.
 ``take``              a complete take of exactly what would be spoken now (the chosen one
                       first, else the newest matching) whose audio is in the cache.
@@ -19,7 +20,7 @@ whichever runs first pays for everyone after it.
                       Play or Export, or by an identical paragraph elsewhere).
 ``needs_generation``  the parts not in the cache become requests.
 
-Keys. A part's cache key is :meth:`SpeechCache.key_for_speech` of its text, voice, model,
+Keys. A part's cache key is :meth:`SpeechCache.key_for` of its text, voice, model,
 settings, seed, output format, engine and language: what is spoken, never where it sits, so
 editing paragraph 17 leaves every other key unchanged. The continuity context sent with a
 request (``previous_text``/``next_text``, request ids) is not part of the key. Identical parts
@@ -317,10 +318,11 @@ def spoken_key(
     when its ``spoken_key`` equals it. ``material`` is :func:`settings_material` computed once
     (planning a long script keys hundreds of parts with the same settings).
     """
-    return SpeechCache.key_for_speech(
+    return SpeechCache.key_for(
         text, settings.voice_id, settings.model_id,
         settings_material(settings) if material is None else material,
-        settings.seed, settings.output_format, engine_id, settings.language_code, variant,
+        settings.seed, settings.output_format, engine_id,
+        language_code=settings.language_code, variant=variant,
     )
 
 

@@ -115,6 +115,9 @@ def plan_render(
     """Plan ``script`` (see the module notes). ``cache`` is a :class:`SpeechCache` or anything
     that answers ``key in cache`` (None: nothing is cached). ``regenerate`` holds the ids of
     blocks to make a new take of even if they have a current one (locked blocks are skipped)."""
+    if capabilities.model_id != settings.model_id:
+        # The limit and stitching would be another model's than the one keyed and spoken.
+        raise ValueError(f"capabilities are for {capabilities.model_id}, the settings speak {settings.model_id}")
     planner = _Planner(settings, capabilities, cache)
     regenerate = set(regenerate)
     drafts = [planner.draft(i, b, b.id in regenerate) for i, b in enumerate(script.blocks)]

@@ -264,3 +264,23 @@ def test_one_output_format_per_engine() -> None:
     assert render_output_format("elevenlabs") == "pcm_24000"
     assert render_output_format("offline") == "pcm_22050"
     assert render_output_format("offline", 16_000) == "pcm_16000"
+
+
+def test_a_part_key_is_the_key_of_its_request_as_the_player_stores_it() -> None:
+    from studio.core.cache import SpeechCache
+
+    plan = plan_render(Script.from_text("\n\n".join(paragraphs(3))), _settings(language_code="en"), _caps())
+    for spec in plan.requests:
+        assert spec.key == SpeechCache.key_for_request(spec.to_request(), "elevenlabs")
+
+
+def test_a_block_locked_before_it_had_a_take_is_made_once_and_then_kept() -> None:
+    script = Script.from_text("\n\n".join(paragraphs(3)))
+    script.blocks[1].locked = True
+    cache: set[str] = set()
+    first = plan_render(script, _settings(), _caps(), cache)
+    assert first.status(script.blocks[1].id) is BlockStatus.NEEDS_GENERATION  # nothing to protect yet
+    _generate_all(script, first, cache)
+    assert script.blocks[1].chosen_take is not None
+    after = plan_render(script, _settings(seed=1), _caps(), cache)
+    assert after.status(script.blocks[1].id) is BlockStatus.LOCKED and after.requests_needed == 2

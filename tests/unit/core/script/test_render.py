@@ -179,3 +179,14 @@ def test_cached_speech_from_an_earlier_player_run_becomes_a_take(tmp_path: Path)
     assert all(a.new_take for a in delivered)
     take = script.blocks[0].chosen_take
     assert take is not None and take.request_ids == ("play-1",) and take.credit_cost == 3.0
+
+
+def test_the_long_form_settings_and_the_plan_agree_on_what_is_spoken() -> None:
+    from studio.core.longform import LongformGenerator, LongformSettings
+
+    # Same defaults, so a plan made either way keys long paragraphs the same.
+    assert LongformSettings("v", MODEL.model_id).render_settings() == RenderSettings("v", MODEL.model_id)
+    text = "\n\n".join(paragraphs(4))
+    generator = LongformGenerator(FakeBackend(), LongformSettings.from_render(_settings()), model=MODEL)
+    direct = plan_render(Script.from_text(text), _settings(), Capabilities("elevenlabs", MODEL.model_id, MODEL, None))
+    assert generator.plan(text).keys == [p.key for p in direct.parts]
