@@ -119,11 +119,23 @@ class SpeechCache:
         output_format: str,
         engine_id: str,
         extra: Mapping[str, Any] | None = None,
+        *,
+        language_code: str | None = None,
+        variant: str | None = None,
     ) -> str:
+        """The key of speaking ``text`` this way: the one choice of what goes into a key.
+
+        ``variant`` tells apart several takes of the same text and settings (a regenerated
+        paragraph): None for the first, so its key is the one every render path computes.
+        """
         if isinstance(settings, VoiceSettings):
             settings_dict: Mapping[str, Any] = settings.to_request()
         else:
             settings_dict = {k: v for k, v in (settings or {}).items() if v is not None}
+        extras = dict(extra or {})
+        for name, value in (("language_code", language_code), ("take", variant)):
+            if value is not None:
+                extras[name] = value
         material = {
             "v": _KEY_VERSION,
             "text": text,
@@ -134,13 +146,14 @@ class SpeechCache:
             "seed": seed,
             "format": output_format,
             "engine": engine_id,
-            "extra": {k: v for k, v in (extra or {}).items() if v is not None},
+            # Unset extras are left out, so adding one never changes the keys made without it.
+            "extra": {k: v for k, v in extras.items() if v is not None},
         }
         blob = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     @staticmethod
-    def key_for_request(request: TextToSpeechRequest, engine_id: str) -> str:
+    def key_for_request(request: TextToSpeechRequest, engine_id: str, variant: str | None = None) -> str:
         """The key of what ``request`` would make. Neighbouring text and request ids are left
         out on purpose: they shape intonation, not which audio this is, so editing one
         paragraph never re-bills its neighbours."""
@@ -152,7 +165,8 @@ class SpeechCache:
             request.seed,
             request.output_format,
             engine_id,
-            {"language_code": request.language_code},
+            language_code=request.language_code,
+            variant=variant,
         )
 
     def path_for(self, key: str) -> Path:

@@ -107,6 +107,15 @@ class _Assembler:
         self.last_paragraph = segment.paragraph_index
 
 
+def _then(first: Callable[[Segment, CachedSpeech | None], None],
+          second: Callable[[Segment, CachedSpeech | None], None]) -> Callable[[Segment, CachedSpeech | None], None]:
+    def both(segment: Segment, speech: CachedSpeech | None) -> None:
+        first(segment, speech)
+        second(segment, speech)
+
+    return both
+
+
 class _Spool:
     """Raw int16 audio in a temporary file beside the destination, measured as it is written."""
 
@@ -152,9 +161,12 @@ def export_script(
     cancel: CancelToken | None = None,
     plan: Plan | None = None,
     on_stage: Callable[[str], None] | None = None,
+    tap: Callable[[Segment, CachedSpeech | None], None] | None = None,
 ) -> ExportResult:
     """Generate, assemble and write everything; ``on_stage`` hears what happens after the
-    speech is made (loudness, subtitles), which can take a minute for a long book."""
+    speech is made (loudness, subtitles), which can take a minute for a long book. ``tap``
+    sees every segment after it is written (a :class:`studio.core.render.TakeRecorder`
+    records the takes of a plan made from a Script)."""
     cancel = cancel or CancelToken()
     stage = on_stage or (lambda _text: None)
     check_export(options)
@@ -178,7 +190,8 @@ def export_script(
         else:
             writer.open()
             assembler = _Assembler(plan, pause_samples, writer.write)
-        generation = generator.run(plan, assembler, cancel)
+        consumer = assembler if tap is None else _then(assembler, tap)
+        generation = generator.run(plan, consumer, cancel)
         timeline = assembler.timeline
 
         measured = achieved = None

@@ -16,6 +16,11 @@ has to re-emit it as a signal) and stops through a :class:`~studio.core.cancel.C
   that are under two hours old (falling back to text where there are none).
 * Delivery: ``consumer(segment, speech)`` is called in script order; segments that complete
   early wait, bounded by a small window so memory stays flat for any length.
+* Planning is :func:`studio.core.script.plan_render`'s (the one place that segments, keys the
+  cache and counts credits): :meth:`LongformGenerator.plan` turns a script into a
+  :class:`~studio.core.script.Script` and its :class:`~studio.core.script.RenderPlan`, and
+  :class:`Plan` is that plan flattened into segments for the run. A locked block's take is
+  delivered as it is (resampled if it was made at another rate), never generated again.
 """
 
 from __future__ import annotations
@@ -24,16 +29,21 @@ import heapq
 import logging
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Literal
 
 from studio.api.models import Model, Subscription, VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.cancel import Cancelled, CancelToken
 from studio.core.concurrency import plan_concurrency
-from studio.core.segmenter import Segment, character_limit_for, is_speakable, split_script
+from studio.core.run_plan import Plan, flatten
+from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
+from studio.core.script.document import Script
+from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings, spoken_key
+from studio.core.script.planner import plan_render
+from studio.core.segmenter import Segment
 from studio.core.timeline import SegmentCollector
 from studio.errors import StudioError
 
@@ -43,12 +53,9 @@ if TYPE_CHECKING:
     from studio.core.backend import SynthesisBackend
 
 log = logging.getLogger(__name__)
-
-#: Request ids older than this are not sent (the API honours them for two hours).
-REQUEST_ID_MAX_AGE = 2 * 3600 - 300
-MAX_REQUEST_IDS = 3
-#: Models that do not support request stitching (ENDPOINTS.md §5).
-NO_STITCHING_MODELS = ("eleven_v3",)
+# NothingToSpeakError and Plan are imported from here by callers; they live with the plan now.
+__all__ = ["GenerationError", "GenerationResult", "LongformGenerator", "LongformSettings", "NothingToSpeakError",
+           "Plan", "Progress", "generator_for"]
 
 
 class GenerationError(StudioError):
@@ -59,10 +66,6 @@ class GenerationError(StudioError):
         self.segment = segment
         self.original = original
         self.retryable = bool(getattr(original, "retryable", False))
-
-
-class NothingToSpeakError(StudioError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,15 @@ class LongformSettings:
     #: Longest wait between attempts when the server gives no Retry-After.
     max_backoff_seconds: float = 30.0
 
+    def render_settings(self) -> RenderSettings:
+        """The part of these settings that decides what is spoken (and so the cache keys)."""
+        return RenderSettings(**{f.name: getattr(self, f.name) for f in fields(RenderSettings)})
+
+    @classmethod
+    def from_render(cls, settings: RenderSettings, **tuning: object) -> LongformSettings:
+        """Settings that speak as ``settings`` says, with ``tuning`` (concurrency, attempts…)."""
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(RenderSettings)}, **tuning)  # type: ignore[arg-type]
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -112,32 +124,6 @@ class Progress:
     @property
     def fraction(self) -> float:
         return self.characters_done / self.characters_total if self.characters_total else 1.0
-
-
-@dataclass
-class Plan:
-    script: str
-    segments: list[Segment]
-    keys: list[str | None]  # None: nothing to speak (punctuation only)
-    cached: list[bool]
-    sample_rate: int
-    character_limit: int
-    credits_per_character: float
-
-    @property
-    def characters_total(self) -> int:
-        return sum(len(s) for s in self.segments)
-
-    @property
-    def credits_needed(self) -> float:
-        """Estimated credits for the segments not yet in the cache."""
-        seen: set[str] = set()
-        total = 0.0
-        for segment, key, cached in zip(self.segments, self.keys, self.cached, strict=True):
-            if key is not None and not cached and key not in seen:
-                seen.add(key)
-                total += len(segment) * self.credits_per_character
-        return total
 
 
 @dataclass
@@ -194,74 +180,42 @@ class LongformGenerator:
 
     # -- planning -------------------------------------------------------------------------
 
+    def capabilities(self) -> Capabilities:
+        tier = self.subscription.tier if self.subscription is not None else None
+        return Capabilities(self.engine_id, self.settings.model_id, self.model, tier)
+
     def character_limit(self) -> int:
-        subscribed = bool(self.subscription and (self.subscription.tier or "free").lower() != "free")
-        model_limit = character_limit_for(self.model, self.settings.model_id, subscribed=subscribed)
-        return max(1, min(model_limit, self.settings.max_segment_chars))
+        return max(1, min(self.capabilities().request_limit(), self.settings.max_segment_chars))
 
     def credits_per_character(self) -> float:
-        if self.engine_id == "offline":
-            return 0.0
-        return self.model.credits_per_character() if self.model is not None else 1.0
+        return self.capabilities().credits_per_character()
 
     def key_for(self, text: str) -> str:
-        extra = {"language_code": self.settings.language_code} if self.settings.language_code else None
-        return SpeechCache.key_for(
-            text,
-            self.settings.voice_id,
-            self.settings.model_id,
-            self.settings.voice_settings,
-            self.settings.seed,
-            self.settings.output_format,
-            self.engine_id,
-            extra,
-        )
+        """The cache key of ``text`` spoken with these settings (a part's key, as planned)."""
+        return spoken_key(text, self.settings.render_settings(), self.engine_id)
 
-    def plan(self, script: str) -> Plan:
-        limit = self.character_limit()
-        segments = split_script(script, limit)
-        keys = [self.key_for(s.text) if is_speakable(s.text) else None for s in segments]
-        if not any(k is not None for k in keys):
-            if not script.strip():
-                raise NothingToSpeakError("The script is empty", "Write or open a script with some text first.")
-            raise NothingToSpeakError(
-                "The script has no words to read aloud (only punctuation or symbols)",
-                "Add the text you want narrated, then export again.",
-            )
-        cached = [k is not None and self.cache is not None and k in self.cache for k in keys]
-        return Plan(script, segments, keys, cached, self.sample_rate, limit, self.credits_per_character())
+    def render_plan(self, script: Script, regenerate: Collection[str] = ()) -> RenderPlan:
+        return plan_render(script, self.settings.render_settings(), self.capabilities(), self.cache,
+                           regenerate=regenerate)
+
+    def plan(self, script: str | Script, regenerate: Collection[str] = ()) -> Plan:
+        """Plan plain text (segments point into it) or a Script document (they point into
+        the text as heard, :attr:`RenderPlan.text`). Raises NothingToSpeakError."""
+        document = Script.from_text(script) if isinstance(script, str) else script
+        render = self.render_plan(document, regenerate)
+        render.require_speech()
+        return self.plan_from(render, script if isinstance(script, str) else None)
+
+    def plan_from(self, render: RenderPlan, source: str | None = None) -> Plan:
+        """Flatten ``render`` for a run; ``source``: the plain text it was planned from."""
+        return flatten(render, self.sample_rate, source)
 
     # -- requests -------------------------------------------------------------------------
 
-    def _stitching_enabled(self) -> bool:
-        model = self.settings.model_id
-        return self.settings.stitching == "request_ids" and not any(model.startswith(m) for m in NO_STITCHING_MODELS)
-
     def _request(self, plan: Plan, index: int, previous_ids: list[str]) -> TextToSpeechRequest:
-        from studio.api.requests import TextToSpeechRequest
-
-        segment = plan.segments[index]
-        script = plan.script
-        context = self.settings.context_chars
-        previous_text = script[max(0, segment.start - context) : segment.start].strip() or None
-        next_text = script[segment.end : segment.end + context].strip() or None
-        if previous_text and segment.start - context > 0:
-            previous_text = previous_text.split(None, 1)[-1]  # start on a whole word
-        if next_text and segment.end + context < len(script):
-            next_text = next_text.rsplit(None, 1)[0]
-        return TextToSpeechRequest(
-            voice_id=self.settings.voice_id,
-            text=segment.text,
-            model_id=self.settings.model_id,
-            language_code=self.settings.language_code,
-            voice_settings=self.settings.voice_settings,
-            seed=self.settings.seed,
-            # The API ignores previous_text when ids are sent; do not send both.
-            previous_text=None if previous_ids else previous_text,
-            next_text=next_text,
-            previous_request_ids=tuple(previous_ids) if previous_ids else None,
-            output_format=self.settings.output_format,
-        )
+        """The planned request for segment ``index``; ids found during the run replace the planned ones."""
+        assert plan.render is not None
+        return plan.render.spec_for(plan.parts[index]).to_request(previous_ids)
 
     def _synthesize(
         self, request: TextToSpeechRequest, cancel: CancelToken, events: queue.Queue, index: int
@@ -388,11 +342,8 @@ class _Run:
         self.generated_chars = 0
         self.generation_seconds_start: float | None = None
         self.request_ids: dict[int, tuple[str, float]] = {}
-        self.stitch = generator._stitching_enabled()
-        if generator.settings.stitching == "request_ids" and not self.stitch:
-            self.result.warnings.append(
-                f"{generator.settings.model_id} does not support request stitching; neighbouring text is sent instead."
-            )
+        self.stitch = plan.render.stitching if plan.render is not None else False
+        self.result.warnings.extend(plan.render.warnings if plan.render is not None else ())
 
     def _initial_limit(self) -> int:
         if self.explicit:
@@ -591,6 +542,8 @@ class _Run:
                 self.result.credits_saved += speech.character_cost or 0.0
             elif i in self.ready:
                 speech = self.ready.pop(i)
+            elif i in self.plan.keep:
+                speech = self._kept(i, key)
             elif self.plan.cached[i]:
                 speech = self.g.cache.get(key) if self.g.cache is not None else None
                 if speech is None or speech.sample_rate != self.plan.sample_rate:
@@ -618,6 +571,23 @@ class _Run:
             delivered = True
         if delivered:
             self._progress()
+
+    def _kept(self, index: int, key: str) -> CachedSpeech | None:
+        """A locked take's audio: never made again; at the run's rate if it was made at another."""
+        speech = self.g.cache.get(key) if self.g.cache is not None else None
+        if speech is None:
+            self.result.warnings.append(
+                f"Paragraph {self.plan.segments[index].paragraph_index + 1} is locked, but its take left the "
+                "speech cache while this ran; it is silent. Unlock it to make it again."
+            )
+            return None
+        self.result.segments_from_cache += 1
+        if speech.sample_rate != self.plan.sample_rate:
+            from studio.core.audio import resample
+
+            speech = replace(speech, pcm=resample(speech.pcm, speech.sample_rate, self.plan.sample_rate),
+                             sample_rate=self.plan.sample_rate)
+        return speech
 
     def _failure_error(self) -> GenerationError:
         assert self.failure is not None

@@ -1,9 +1,20 @@
 """Project files (``.narration``) and the crash-recovery copy of unsaved work.
 
-A project is what a narrator would lose if the studio vanished: the script and the voice,
-model and settings chosen for it. It is stored as versioned JSON::
+A project is what a narrator would lose if the studio vanished: the script, the voice, model
+and settings chosen for it, and (from version 2) every paragraph's takes, lock and chosen take.
+It is stored as versioned JSON::
 
-    {"format": "narration-studio-project", "version": 1, "script": "...", "voice": {...}, ...}
+    {"format": "narration-studio-project", "version": 2, "script": "...", "voice_id": "...", ...,
+     "blocks": [{"id": "...", "text": "...", "locked": false, "chosen_take_id": "...",
+                 "takes": [{"id": "...", "parts": [{"cache_key": "..."}], ...}]}, ...]}
+
+``script`` stays the plain text the editor shows, and the fields of version 1 keep their names,
+so everything that reads them keeps working. ``blocks`` (:mod:`studio.core.script.records`) is
+optional: without it the paragraphs of ``script`` are the blocks, with no takes. A version-1
+file is migrated on load: its script becomes blocks with fresh ids (:func:`migrate`), and it is
+written back as version 2 at the next save. :meth:`Project.document` reconciles the saved
+blocks with ``script``, so a caller that only changed the text still keeps every unchanged
+paragraph's takes. Audio never goes in the file: takes name cache entries.
 
 The file never holds the API key (the key lives only in the OS keyring): :class:`Project`
 has no field for it and unknown keys in a file are dropped on load.
@@ -23,14 +34,16 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from studio.api.models import VoiceSettings
 from studio.core.files import write_atomically
+from studio.core.script.document import Script
+from studio.core.script.records import blocks_to_json, script_from_json
 from studio.errors import StudioError
 
 PROJECT_FORMAT = "narration-studio-project"
-PROJECT_VERSION = 1
+PROJECT_VERSION = 2
 PROJECT_SUFFIX = ".narration"
 APP_DIR_NAME = "narration-studio"
 
@@ -57,6 +70,30 @@ class Project(BaseModel):
     output_format: str | None = None
     seed: int | None = Field(default=None, ge=0, le=4294967295)
     voice_settings: VoiceSettings | None = None
+    #: The paragraphs with their takes as saved (version 2, :mod:`studio.core.script.records`);
+    #: None: the paragraphs of ``script``, no takes. Read it through :meth:`document`.
+    blocks: list[dict[str, Any]] | None = None
+
+    @field_validator("blocks")
+    @classmethod
+    def _usable_blocks(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        if value is not None:
+            script_from_json(value)  # refuse at load what could not be used later
+        return value
+
+    def document(self) -> Script:
+        """The script document (fresh objects each call): the saved blocks, following
+        ``script`` where the text has changed since."""
+        if self.blocks is None:
+            return Script.from_text(self.script)
+        document = script_from_json(self.blocks)
+        document.reconcile(self.script)
+        return document
+
+    def with_document(self, document: Script, text: str | None = None) -> Project:
+        """A copy holding ``document``'s blocks, and ``text`` (default: the document's) as the script."""
+        return self.model_copy(update={"blocks": blocks_to_json(document),
+                                       "script": document.text if text is None else text})
 
     def to_document(self) -> dict[str, Any]:
         """The JSON document written to disk (format and version first, for people reading it)."""
@@ -81,6 +118,8 @@ class Project(BaseModel):
                 "Update Narration Studio to open it.",
             )
         body = {k: v for k, v in document.items() if k not in {"format", "version"}}
+        if version < PROJECT_VERSION:
+            body = migrate(body, version)
         try:
             return cls.model_validate(body)
         except ValidationError as error:
@@ -89,6 +128,16 @@ class Project(BaseModel):
                 f"{source} has values Narration Studio cannot use ({fields})",
                 "The file may be damaged or edited by hand; fix those values or start a new project.",
             ) from None
+
+
+def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
+    """Bring the body of a version-``version`` project up to :data:`PROJECT_VERSION`."""
+    if version == 1:
+        # Version 1 had only the text: its paragraphs become blocks (fresh ids, no takes yet).
+        script = body.get("script")
+        text = script if isinstance(script, str) else ""
+        body = {**body, "blocks": blocks_to_json(Script.from_text(text))}
+    return body
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> Path:

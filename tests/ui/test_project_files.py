@@ -38,7 +38,7 @@ def test_save_and_reopen_restores_script_voice_and_settings(qtbot, make_window, 
     _wait_saved(qtbot, window, path)
     assert window.windowTitle() == "lighthouse — Narration Studio"
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["format"] == PROJECT_FORMAT and document["version"] == 1
+    assert document["format"] == PROJECT_FORMAT and document["version"] == 2
     assert document["script"] == SCRIPT
     assert document["seed"] == 1234
     speed = round(0.7 + 0.5 * 80 / 100, 2)

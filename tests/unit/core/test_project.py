@@ -12,6 +12,7 @@ from studio.api.models import VoiceSettings
 from studio.core import project as project_module
 from studio.core.project import (
     PROJECT_FORMAT,
+    PROJECT_VERSION,
     Project,
     ProjectFileError,
     RecoveryStore,
@@ -37,7 +38,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     saved = save_project(tmp_path / "story.narration", _project())
     document = json.loads(saved.read_text(encoding="utf-8"))
     assert document["format"] == PROJECT_FORMAT
-    assert document["version"] == 1
+    assert document["version"] == PROJECT_VERSION == 2
     # unset settings are omitted, never written as null
     assert document["voice_settings"] == {"stability": 0.3, "similarity_boost": 0.8, "speed": 1.1}
     assert load_project(saved) == _project()

@@ -1,0 +1,198 @@
+"""``plan_render``: the one function that turns a :class:`Script` into a :class:`RenderPlan`.
+
+See :mod:`studio.core.script.plan` for what the plan decides and why; this module is the
+deciding. Pure computation plus ``key in cache``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Container
+from dataclasses import dataclass, replace
+
+from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
+from studio.core.script.document import Block, Script, Take, new_id
+from studio.core.script.plan import (
+    BlockPlan,
+    BlockStatus,
+    PartPlan,
+    RenderPlan,
+    RenderSettings,
+    RequestSpec,
+    request_context,
+    settings_material,
+    spoken_key,
+)
+from studio.core.segmenter import is_speakable, split_script
+
+__all__ = ["plan_render"]
+
+#: A planned part: (start, end, text, key, cached, request id, created) — see PartPlan.
+_Part = tuple[int, int, str, "str | None", bool, "str | None", float]
+
+
+@dataclass
+class _Draft:
+    """A block being planned; parts are (start, end, text, key, cached, request_id, created)."""
+
+    block: Block
+    status: BlockStatus
+    text: str
+    parts: list[_Part]
+    spoken_key: str | None
+    take_id: str | None = None
+    variant: str | None = None
+    missing_audio: bool = False
+
+
+class _Planner:
+    def __init__(self, settings: RenderSettings, capabilities: Capabilities, cache: Container[str] | None) -> None:
+        self.settings = settings
+        self.engine = capabilities.engine_id
+        self.limit = max(1, min(capabilities.request_limit(), settings.max_segment_chars))
+        self.cache = cache
+        self.material = settings_material(settings)
+        self.warnings: list[str] = []
+
+    def contains(self, key: str) -> bool:
+        return self.cache is not None and key in self.cache
+
+    def key(self, text: str, variant: str | None = None) -> str:
+        return spoken_key(text, self.settings, self.engine, variant, self.material)
+
+    def take_parts(self, take: Take, available: bool) -> list[_Part]:
+        return [(p.start, p.end, take.text[p.start : p.end], p.cache_key if available else None, available,
+                 p.request_id, p.created_unix) for p in take.parts]
+
+    def usable(self, take: Take | None, key: str | None = None) -> bool:
+        return (take is not None and take.complete and (key is None or take.spoken_key == key)
+                and all(self.contains(k) for k in take.cache_keys))
+
+    def draft(self, index: int, block: Block, regenerate: bool) -> _Draft:
+        chosen = block.chosen_take
+        if block.locked and chosen is not None:
+            available = self.usable(chosen)
+            if not available:
+                self.warnings.append(
+                    f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
+                    "it stays silent until you unlock it to make it again."
+                )
+            return _Draft(block, BlockStatus.LOCKED, chosen.text, self.take_parts(chosen, available), None,
+                          take_id=chosen.id, missing_audio=not available)
+        segments = split_script(block.text, self.limit)
+        if not is_speakable(block.text):
+            parts = [(s.start, s.end, s.text, None, False, None, 0.0) for s in segments]
+            return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
+        key = self.key(block.text)
+        variant = new_id() if regenerate and not block.locked else None
+        if variant is None:
+            candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
+            for take in candidates:
+                if take is not None and self.usable(take, key):
+                    return _Draft(block, BlockStatus.TAKE, take.text, self.take_parts(take, True), key, take_id=take.id)
+        parts = []
+        for s in segments:
+            if not is_speakable(s.text):
+                part_key = None
+            elif variant is None and s.text == block.text:
+                part_key = key  # a block in one part: its key is the part's
+            else:
+                part_key = self.key(s.text, variant)
+            parts.append((s.start, s.end, s.text, part_key, part_key is not None and self.contains(part_key), None, 0.0))
+        all_cached = all(p[4] for p in parts if p[3] is not None)
+        status = BlockStatus.CACHED if all_cached else BlockStatus.NEEDS_GENERATION
+        return _Draft(block, status, block.text, parts, key, variant=variant)
+
+
+def plan_render(
+    script: Script,
+    settings: RenderSettings,
+    capabilities: Capabilities,
+    cache: Container[str] | None = None,
+    *,
+    regenerate: Collection[str] = (),
+) -> RenderPlan:
+    """Plan ``script`` (see the module notes). ``cache`` is a :class:`SpeechCache` or anything
+    that answers ``key in cache`` (None: nothing is cached). ``regenerate`` holds the ids of
+    blocks to make a new take of even if they have a current one (locked blocks are skipped)."""
+    if capabilities.model_id != settings.model_id:
+        # The limit and stitching would be another model's than the one keyed and spoken.
+        raise ValueError(f"capabilities are for {capabilities.model_id}, the settings speak {settings.model_id}")
+    planner = _Planner(settings, capabilities, cache)
+    regenerate = set(regenerate)
+    drafts = [planner.draft(i, b, b.id in regenerate) for i, b in enumerate(script.blocks)]
+
+    # Offsets of every block in the text as heard (context for requests).
+    starts: list[int] = []
+    position = 0
+    for draft in drafts:
+        starts.append(position)
+        position += len(draft.text) + 2
+    text = "\n\n".join(d.text for d in drafts)
+
+    stitching = settings.stitching == "request_ids" and capabilities.supports_stitching()
+    if settings.stitching == "request_ids" and not stitching:
+        planner.warnings.append(
+            f"{settings.model_id} does not support request stitching; neighbouring text is sent instead."
+        )
+    rate = capabilities.credits_per_character()
+    flat: list[tuple[int, int]] = [(b, p) for b, d in enumerate(drafts) for p in range(len(d.parts))]
+    request_of: dict[str, int] = {}
+    specs: list[RequestSpec] = []
+    block_plans: list[BlockPlan] = []
+    position_in_flat = 0
+    for b, draft in enumerate(drafts):
+        parts: list[PartPlan] = []
+        for p, (start, end, part_text, key, cached, request_id, created) in enumerate(draft.parts):
+            request: int | None = None
+            if key is not None and not cached:
+                if key in request_of:
+                    request = request_of[key]
+                    spec = specs[request]
+                    if draft.block.id not in spec.block_ids:
+                        specs[request] = _with_block(spec, draft.block.id)
+                else:
+                    request = request_of[key] = len(specs)
+                    previous_text, next_text = request_context(text, starts[b] + start, starts[b] + end,
+                                                        settings.context_chars)
+                    previous_ids = next_ids = ()
+                    if stitching:
+                        previous_ids = _neighbour_ids(drafts, flat, position_in_flat, -1)
+                        next_ids = _neighbour_ids(drafts, flat, position_in_flat, +1)
+                    specs.append(RequestSpec(request, key, part_text, settings, (draft.block.id,), b, p,
+                                             previous_text, next_text, previous_ids, next_ids,
+                                             credits=len(part_text) * rate))
+            parts.append(PartPlan(b, p, start, end, starts[b] + start, starts[b] + end, part_text, key, cached,
+                                  request, request_id, created))
+            position_in_flat += 1
+        block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
+                                     draft.take_id, draft.variant, draft.missing_audio))
+    return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
+                      stitching, tuple(planner.warnings))
+
+
+def _with_block(spec: RequestSpec, block_id: str) -> RequestSpec:
+    return replace(spec, block_ids=(*spec.block_ids, block_id))
+
+
+def _neighbour_ids(drafts: list[_Draft], flat: list[tuple[int, int]], at: int, step: int) -> tuple[str, ...]:
+    """Request ids of up to three parts before (step -1) or after (+1) flat position ``at`` that
+    come from takes, nearest first in the walk, stopping at the first that has none (a part
+    made in this run, or an id too old to be honoured)."""
+    now = time.time()
+    ids: list[str] = []
+    j = at + step
+    while 0 <= j < len(flat) and len(ids) < MAX_REQUEST_IDS:
+        b, p = flat[j]
+        draft = drafts[b]
+        _, _, _, key, cached, request_id, created = draft.parts[p]
+        j += step
+        if key is None and draft.status is not BlockStatus.LOCKED:
+            continue  # nothing spoken there
+        from_take = draft.status in (BlockStatus.TAKE, BlockStatus.LOCKED) and cached
+        if not from_take or not request_id or now - created > REQUEST_ID_MAX_AGE:
+            break
+        ids.append(request_id)
+    if step < 0:
+        ids.reverse()  # the API wants them in script order
+    return tuple(ids)
