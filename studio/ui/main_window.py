@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self.transport_slot).setContentsMargins(0, 0, 0, 0)
         self._central_layout.addWidget(self.transport_slot)
         self.setCentralWidget(central)
-        # Side panels never shrink below what their controls need (also at 200 % scaling).
+        # The window's minimum: side panels as wide as their lists' text, room for a wrapped banner.
         self.window_minimum = WindowMinimum(self, self.banner, [settings_scroll, details_scroll])
 
         # -- controllers -------------------------------------------------------------------------
@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
                                        self._cache, self)
         self.player.error.connect(lambda error: self.script.message.show_error(error, retry=self._play))
         self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
+        # Installed after UndoSteps, so its filter sees Space first (filters run newest first).
         self.playback_keys = PlaybackKeys(self, self.script.editor, lambda: self.player.is_active, self._toggle_pause)
 
     # == what to speak ===========================================================================
