@@ -31,7 +31,7 @@ class FocusKeeper(QObject):
         app.focusChanged.connect(self._on_focus_changed)
         app.focusWindowChanged.connect(self._on_focus_window_changed)
         for menu in window.findChildren(QMenu):
-            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._after_menu))
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self, self._after_menu))
 
     @property
     def last_focus(self) -> QWidget:
@@ -63,7 +63,7 @@ class FocusKeeper(QObject):
             # that report no focus window change, offscreen included, end up here).
             dialog = old.window()
             if dialog is not self._window and self._owns(dialog):
-                QTimer.singleShot(0, lambda: self._after_dialog(dialog))
+                QTimer.singleShot(0, self, lambda: self._after_dialog(dialog))
 
     def _after_dialog(self, dialog: QWidget) -> None:
         # Checked once the event that took the focus is over: hidden by now, or still open
@@ -83,7 +83,7 @@ class FocusKeeper(QObject):
             focus_window is not None and isValid(self._window) and focus_window is not self._window.windowHandle()
             and not focus_window.isVisible() and self._belongs_here(focus_window)
         ):
-            QTimer.singleShot(0, self.restore)
+            QTimer.singleShot(0, self, self.restore)
 
     def _owns(self, widget: QWidget) -> bool:
         # QWidget.isAncestorOf stops at window borders; a dialog's parent is this window.
