@@ -204,7 +204,7 @@ def export_script(
         if options.subtitle_formats:
             stage("Writing subtitles")
             cancel.raise_if_cancelled()
-            cues = build_cues(timeline.words(), rate)
+            cues = build_cues(timeline.words(), rate, audio_samples=timeline.total_samples)
             for fmt in options.subtitle_formats:
                 final = subtitle_path(options.destination, fmt)
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))

@@ -2,7 +2,7 @@
 
 Preferences are what a narrator chose and expects to find again: the engine, a custom API
 address, the last voice, model and settings, favourite voices, recent projects, the
-editor's zoom. They are a pydantic model saved as JSON in the platform's config folder.
+editor's zoom, the export dialog's last choices. They are a pydantic model saved as JSON in the platform's config folder.
 Window geometry and splitter positions are *UI state* and live in QSettings instead (in
 :mod:`studio.ui`), so this module stays Qt-free.
 
@@ -17,10 +17,10 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 
 from studio.api.models import VoiceSettings
 from studio.core.files import write_atomically
@@ -30,6 +30,28 @@ log = logging.getLogger(__name__)
 
 MAX_RECENT_PROJECTS = 10
 Engine = Literal["offline", "elevenlabs"]
+#: The export dialog's audio formats, qualities and subtitle files (studio.core.audio_export and
+#: studio.core.subtitles define what they mean; a test checks that the lists agree).
+ExportFormat = Literal["wav", "flac", "ogg", "mp3"]
+ExportQuality = Literal["low", "medium", "high", "best"]
+SubtitleFormat = Literal["srt", "vtt", "karaoke", "lrc", "json"]
+
+
+class ExportChoices(BaseModel):
+    """What the export dialog was last set to, so the next export starts there."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    audio_format: ExportFormat = "wav"
+    quality: ExportQuality = "high"
+    #: Subtitles are part of what people export for: SRT is ticked until they untick it.
+    subtitles: list[SubtitleFormat] = Field(default_factory=lambda: ["srt"])
+    #: Loudness target in LUFS; None = off (as spoken).
+    loudness_lufs: float | None = Field(default=None, ge=-70.0, le=0.0)
+    folder: str | None = None
+    #: The main window's Quality when these were chosen: once it changes, the dialog's format
+    #: follows the window again (it never shows WAV beside an MP3 choice it did not make).
+    window_quality: str | None = None
 
 
 class Preferences(BaseModel):
@@ -55,6 +77,18 @@ class Preferences(BaseModel):
     #: Editor zoom in points relative to the default font size.
     editor_zoom: int = Field(default=0, ge=-8, le=24)
     autosave_seconds: int = Field(default=30, ge=5, le=3600)
+    #: The export dialog's last choices (None until the first export).
+    export: ExportChoices | None = None
+
+    @field_validator("export", mode="wrap")
+    @classmethod
+    def _forget_unreadable_export(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> ExportChoices | None:
+        # A value from a newer version (another format) costs the export choices, not every preference.
+        try:
+            return handler(value)  # type: ignore[no-any-return]
+        except ValidationError as error:
+            log.warning("forgetting unreadable export choices: %s", error)
+            return None
 
     @field_validator("base_url")
     @classmethod

@@ -11,7 +11,7 @@ the CLI build exactly what the app builds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,9 +48,9 @@ NO_KEY = (
     "(Ctrl+,) and paste your API key."
 )
 NO_KEYRING = (
-    "You are using the offline voice: this computer has no password store to keep an "
-    "ElevenLabs key in. Open Account (Ctrl+,) to paste a key for this session, or set the "
-    "ELEVENLABS_API_KEY environment variable."
+    "You are using the offline voice: the studio could not find a place to keep your key "
+    "safely on this computer. To use your ElevenLabs voices, open Account (Ctrl+,) and paste "
+    "your key for this session, or set the ELEVENLABS_API_KEY environment variable."
 )
 
 
@@ -119,24 +119,32 @@ class EngineSession(QObject):
         self._generation += 1
         generation = self._generation
         self.starting = True
+        # Whether ElevenLabs is even tried is known only once the keyring has answered: say
+        # "Connecting" only then, never while the studio is about to load the offline voice.
         if engine == "offline":
             self.status.emit("Loading the offline voice…")
-        else:
+        elif api_key:
             self.status.emit("Connecting to ElevenLabs…")
+        else:
+            self.status.emit("Starting the speech engine…")  # the worker says which, once it knows
         elevenlabs, offline, key_loader = self._elevenlabs_factory, self._offline_factory, self._key_loader
 
-        def build(token: CancelToken) -> EngineStarted:
+        def build(token: CancelToken) -> Generator[str, None, EngineStarted]:
             saved_key, has_keyring = key_loader()  # the keyring may talk to D-Bus: not on the GUI thread
             key = api_key or saved_key
             reason = None
             if engine == "elevenlabs":
                 if key:
+                    if not api_key:
+                        yield "Connecting to ElevenLabs…"
                     return EngineStarted(elevenlabs(key, base_url), None, key, has_keyring)
                 reason = NO_KEY if has_keyring else NO_KEYRING
+                yield "Loading the offline voice…"
             token.raise_if_cancelled()
             return EngineStarted(offline(), reason, key, has_keyring)
 
         worker = Worker(build)
+        worker.signals.yielded.connect(lambda text, g=generation: self.status.emit(text) if g == self._generation else None)
         worker.signals.finished.connect(lambda result, g=generation: self._on_started(g, result))
         worker.signals.errored.connect(lambda error, g=generation: self._on_failed(g, error))
         self._pool.start(worker)

@@ -18,13 +18,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QComboBox,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,22 +28,26 @@ from PySide6.QtWidgets import (
 from studio.api.models import Subscription, Voice
 from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
-from studio.core.project import Project, Recovery, RecoveryStore
+from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
 from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
+from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
-from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes
-from studio.ui.shortcuts_help import SHORTCUTS_HELP
+from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
+from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.settings_controller import SettingsController, SettingsState
 from studio.ui.settings_panel import SettingsPanel
 from studio.ui.status_bar import StudioStatusBar
+from studio.ui.undo_actions import UndoSteps
 from studio.ui.voice_browser import VoiceBrowser
 from studio.ui.voice_browser_controller import VoiceBrowserController
 from studio.ui.voice_details import VoiceDetails
+from studio.ui.window_layout import WindowMinimum, side_scroll
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
@@ -109,21 +108,13 @@ class MainWindow(QMainWindow):
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.browser)
-        self.left.addWidget(self.details)
+        details_scroll = side_scroll(self.details)  # a long description scrolls rather than being cut
+        self.left.addWidget(details_scroll)
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 1)
         self.left.setChildrenCollapsible(False)
         self.left.setSizes([460, 240])
-        settings_scroll = QScrollArea()
-        settings_scroll.setWidget(self.settings_panel)
-        settings_scroll.setWidgetResizable(True)
-        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Side panels never shrink below what their controls need (also at 200 % scaling).
-        settings_scroll.setMinimumWidth(
-            self.settings_panel.minimumSizeHint().width() + settings_scroll.verticalScrollBar().sizeHint().width()
-        )
-        self.left.setMinimumWidth(self.browser.minimumSizeHint().width())
+        settings_scroll = side_scroll(self.settings_panel)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.left)
@@ -145,6 +136,8 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self.transport_slot).setContentsMargins(0, 0, 0, 0)
         self._central_layout.addWidget(self.transport_slot)
         self.setCentralWidget(central)
+        # The window's minimum: side panels as wide as their lists' text, room for a wrapped banner.
+        self.window_minimum = WindowMinimum(self, self.banner, [settings_scroll, details_scroll])
 
         # -- controllers -------------------------------------------------------------------------
         self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
@@ -162,6 +155,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._build_menus()
         self._attach_player()
+        self.focus_keeper = FocusKeeper(self, self.script.editor)
         self._restore_ui_state()
         self._restore_preferences()
         self.setWindowTitle(self.project.title())
@@ -215,10 +209,7 @@ class MainWindow(QMainWindow):
         editor = self.script.editor
         self.undo_action = self._action(edit, "&Undo", editor.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "&Redo", editor.redo, QKeySequence.StandardKey.Redo)
-        editor.undoAvailable.connect(self.undo_action.setEnabled)
-        editor.redoAvailable.connect(self.redo_action.setEnabled)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
+        self.undo_steps = UndoSteps(editor, self.undo_action, self.redo_action)
         edit.addSeparator()
         self._action(edit, "Cu&t", editor.cut, QKeySequence.StandardKey.Cut)
         self._action(edit, "&Copy", editor.copy, QKeySequence.StandardKey.Copy)
@@ -242,9 +233,8 @@ class MainWindow(QMainWindow):
         self.play_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.play_selection_action = self._action(play, "Play &Selection", self._play_selection, QKeySequence("Ctrl+Shift+Return"))
         self.play_cursor_action = self._action(play, "Play from &Cursor", self._play_from_cursor, QKeySequence("Ctrl+Alt+Return"))
-        # Space: text fields take it first (they claim printable keys via ShortcutOverride),
-        # so it types a space in the script and plays/pauses everywhere else.
-        self.pause_action = self._action(play, "Play/Pa&use", self._space_pressed, QKeySequence(Qt.Key.Key_Space))
+        # Space: see PlaybackKeys (it types in the script unless the script is being heard).
+        self.pause_action = self._action(play, "Play/Pa&use", self._toggle_pause, PLAY_PAUSE_KEY)
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
 
         help_menu = bar.addMenu("&Help")
@@ -274,6 +264,8 @@ class MainWindow(QMainWindow):
                                        self._cache, self)
         self.player.error.connect(lambda error: self.script.message.show_error(error, retry=self._play))
         self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
+        # Installed after UndoSteps, so its filter sees Space first (filters run newest first).
+        self.playback_keys = PlaybackKeys(self, self.script.editor, lambda: self.player.is_active, self._toggle_pause)
 
     # == what to speak ===========================================================================
     def request_for_text(self, text: str) -> tuple[SynthesisBackend, TextToSpeechRequest]:
@@ -403,6 +395,7 @@ class MainWindow(QMainWindow):
     def open_export(self) -> None:
         """File ▸ Export Audio: the export dialog (its own controller does the work in workers)."""
         from studio.core.longform import LongformSettings
+        from studio.ui.export_choices import RememberedExport
         from studio.ui.export_dialog import ExportDialog
 
         backend, voice = self.session.backend, self.voices.current_voice
@@ -429,7 +422,8 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(
             script, backend, settings, pool=self.pool, cache=self._cache,
             model=self.settings.current_model(), subscription=self._subscription,
-            directory=folder, base_name=self.project.display_name, parent=self,
+            directory=folder, base_name=self._file_stem(),
+            remembered=RememberedExport(self.preferences, state.output_format, self._prefs_timer.start), parent=self,
         )
         self.export_dialog = dialog
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
@@ -531,6 +525,7 @@ class MainWindow(QMainWindow):
         )
 
     def _apply_project(self, project: Project) -> None:
+        self._forget_take()
         self.script.editor.setPlainText(project.script)
         self.script.editor.document().setModified(False)
         if project.voice_id:
@@ -545,6 +540,12 @@ class MainWindow(QMainWindow):
             seed=project.seed,
             voice_settings=project.voice_settings or self.settings.state().voice_settings,
         ))
+
+    def _forget_take(self) -> None:
+        """Another script: the last take's audio and time no longer belong on the time bar.
+        (Through the player's own PcmPlayer until PlayerController has a method for it.)"""
+        self.player.stop()
+        self.player.player.load(self.player.player.sample_rate)
 
     def new_project(self) -> None:
         self._after_unsaved_changes(self.project.new)
@@ -595,8 +596,12 @@ class MainWindow(QMainWindow):
             self.project.save_as(path)
 
     def _ask_save_path(self) -> str | None:
-        start = self.project.path or str(Path(self._project_dir()) / "Untitled.narration")
+        start = self.project.path or str(Path(self._project_dir()) / f"{self._file_stem()}{PROJECT_SUFFIX}")
         return ask_project_save_path(self, start)
+
+    def _file_stem(self) -> str:
+        """The project's name, or for a new one a name from the script's first words."""
+        return self.project.display_name if self.project.path else suggested_name(self.script.editor.toPlainText())
 
     def _project_dir(self) -> str:
         recent = self.preferences.recent_projects
@@ -627,7 +632,7 @@ class MainWindow(QMainWindow):
 
     # == help ====================================================================================
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HELP)
+        show_shortcuts_help(self)
 
     def show_about(self) -> None:
         from studio.ui.about_dialog import AboutDialog
@@ -682,15 +687,6 @@ class MainWindow(QMainWindow):
         return self._save_preferences(prefs)
 
     # == events ==================================================================================
-    def _space_pressed(self) -> None:
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QAbstractButton) and self.isAncestorOf(focus):
-            focus.animateClick()  # Space still presses a focused button
-        elif isinstance(focus, QComboBox) and self.isAncestorOf(focus):
-            focus.showPopup()
-        else:
-            self._toggle_pause()
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self.project.request_close(self._ask_unsaved, self._ask_save_path):
             event.ignore()

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 from studio.ui.inline_message import InlineMessage
 
 MIN_ZOOM, MAX_ZOOM = -8, 24
+#: Matches counted for "2 of 5"; beyond this the bar says "2 of 10,000+" (a book's "the").
+MAX_COUNTED = 10_000
 
 
 class FindBar(QWidget):
@@ -73,8 +75,11 @@ class ScriptEditor(QWidget):
             "Write or paste your script here.\n\nPick a voice on the left, tune it on the right, "
             "then press Ctrl+Enter to listen."
         )
-        self.editor.setTabChangesFocus(True)
-        self.editor.document().setDocumentMargin(10)  # keyboard users can leave the editor with Tab
+        self.editor.setTabChangesFocus(True)  # keyboard users can leave the editor with Tab
+        self.editor.document().setDocumentMargin(10)
+        # Qt records the margin as an undo step: Undo would look available (and do nothing
+        # visible) before the first keystroke, and its availability would never change.
+        self.editor.document().clearUndoRedoStacks()
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
         self.editor.setFont(font)
@@ -87,7 +92,14 @@ class ScriptEditor(QWidget):
         self.counter.setAccessibleName("Character count")
         self.message = InlineMessage(self)
 
+        self.zoom_label = QLabel("")
+        self.zoom_label.setObjectName("zoomLevel")
+        self.zoom_label.setAccessibleName("Zoom level")
+        self.zoom_label.setToolTip("Ctrl++ / Ctrl+- zoom, Ctrl+0 resets")
+        self.zoom_label.hide()
+
         self.find_bar.field.textChanged.connect(lambda _t: self.find(forward=True, from_start=True))
+        self.find_bar.match_case.toggled.connect(lambda _on: self.find(forward=True, from_start=True))
         self.find_bar.field.returnPressed.connect(lambda: self.find(forward=True))
         self.find_bar.next.clicked.connect(lambda: self.find(forward=True))
         self.find_bar.previous.clicked.connect(lambda: self.find(forward=False))
@@ -105,7 +117,10 @@ class ScriptEditor(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.find_bar)
-        layout.addWidget(self.counter)
+        footer = QHBoxLayout()
+        footer.addWidget(self.counter, 1)
+        footer.addWidget(self.zoom_label)
+        layout.addLayout(footer)
 
     # -- find ------------------------------------------------------------------------------------
     def open_find(self) -> None:
@@ -121,11 +136,9 @@ class ScriptEditor(QWidget):
         if not needle:
             self.find_bar.status.setText("")
             return False
-        flags = QTextDocument.FindFlag(0)
+        flags = self._flags()
         if not forward:
             flags |= QTextDocument.FindFlag.FindBackward
-        if self.find_bar.match_case.isChecked():
-            flags |= QTextDocument.FindFlag.FindCaseSensitively
         if from_start:
             cursor = self.editor.textCursor()
             cursor.setPosition(cursor.selectionStart())
@@ -136,8 +149,31 @@ class ScriptEditor(QWidget):
             cursor.movePosition(QTextCursor.MoveOperation.Start if forward else QTextCursor.MoveOperation.End)
             self.editor.setTextCursor(cursor)
             found = self.editor.find(needle, flags)
-        self.find_bar.status.setText("" if found else "Not found")
+        self.find_bar.status.setText(self._match_number() if found else "Not found")
         return found
+
+    def _flags(self) -> QTextDocument.FindFlag:
+        flags = QTextDocument.FindFlag(0)
+        if self.find_bar.match_case.isChecked():
+            flags |= QTextDocument.FindFlag.FindCaseSensitively
+        return flags
+
+    def _match_number(self) -> str:
+        """ "2 of 5": which match is selected, of how many (the document's own search, so the
+        count agrees with what Find selects)."""
+        needle = self.find_bar.field.text()
+        document = self.editor.document()
+        selected = self.editor.textCursor().selectionStart()
+        flags = self._flags()
+        cursor = document.find(needle, 0, flags)
+        count = number = 0
+        while not cursor.isNull() and count < MAX_COUNTED:
+            count += 1
+            if cursor.selectionStart() == selected:
+                number = count
+            cursor = document.find(needle, cursor, flags)
+        more = "+" if not cursor.isNull() else ""
+        return f"{number:,} of {count:,}{more}" if number else f"{count:,}{more} found"
 
     # -- zoom ------------------------------------------------------------------------------------
     def set_zoom(self, steps: int) -> None:
@@ -145,6 +181,9 @@ class ScriptEditor(QWidget):
         font = QFont(self.editor.font())
         font.setPointSizeF(max(4.0, self._base_point_size + steps))
         self.editor.setFont(font)
+        percent = round(100 * font.pointSizeF() / self._base_point_size)
+        self.zoom_label.setText(f"Zoom {percent} %")
+        self.zoom_label.setVisible(steps != 0)  # at 100 % there is nothing to say
         if steps != self.zoom:
             self.zoom = steps
             self.zoom_changed.emit(steps)

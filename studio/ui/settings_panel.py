@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -127,6 +128,11 @@ class SettingsPanel(QWidget):
         self.language_label.setBuddy(self.language)
         self.output_format = QComboBox()
         self.output_format.setAccessibleName("Output quality")
+        # These lists are filled after the panel is built and change with the engine: the panel
+        # (and so the window's minimum, see window_layout) is always wide enough for their text.
+        for combo in (self.model, self.language, self.output_format):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
         self.seed = QLineEdit()
         self.seed.setAccessibleName("Seed")
         self.seed.setPlaceholderText("Random")
@@ -146,7 +152,7 @@ class SettingsPanel(QWidget):
         quality_label = QLabel("&Quality")
         quality_label.setBuddy(self.output_format)
         model_form.addRow(quality_label, self.output_format)
-        seed_label = QLabel("S&eed")
+        seed_label = QLabel("See&d")  # Alt+E is the Edit menu
         seed_label.setBuddy(self.seed)
         model_form.addRow(seed_label, self.seed)
 

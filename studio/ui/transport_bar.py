@@ -9,7 +9,7 @@ media glyphs, and standard style icons differ between desktops).
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
 
 from studio.ui.icons import icon
@@ -33,7 +33,7 @@ class TimeBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(18)
+        self.setMinimumSize(120, 20)  # never squeezed away; room for the focus ring around the handle
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -45,7 +45,7 @@ class TimeBar(QWidget):
         self._dragging = False
 
     def sizeHint(self) -> QSize:
-        return QSize(300, 18)
+        return QSize(300, 20)
 
     def set_times(self, position: float, received: float, total: float) -> None:
         total = max(total, received, 0.0)
@@ -81,7 +81,12 @@ class TimeBar(QWidget):
         played_x = self._x_for(self._position)
         painter.drawRoundedRect(QRectF(track.left(), track.top(), played_x, track.height()), 3, 3)
         painter.setBrush(palette.color(QPalette.ColorRole.Text))
-        painter.drawEllipse(QPointF(max(5.0, min(played_x, self.width() - 5.0)), self.height() / 2), 5, 5)
+        handle = QPointF(max(5.0, min(played_x, self.width() - 5.0)), self.height() / 2)
+        painter.drawEllipse(handle, 5, 5)
+        if self.hasFocus():  # a Tab stop must show that it has the keyboard
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(handle, 8, 8)
         painter.end()
 
     def _seconds_at(self, event: QMouseEvent) -> float | None:
@@ -129,6 +134,32 @@ class TimeBar(QWidget):
                 self.seek_requested.emit(seconds)
 
 
+class StatusText(QLabel):
+    """One line of fixed width: a longer status ends in "…" instead of pushing the time bar
+    aside (the whole text is in the tooltip)."""
+
+    #: Room for an everyday status ("Playing — Offline voice", "Paused").
+    WIDTH_CHARS = 24
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedWidth(self.fontMetrics().averageCharWidth() * self.WIDTH_CHARS)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), text,
+                                  self.foregroundRole())
+        painter.end()
+
+
 class TransportBar(QWidget):
     play_pause_clicked = Signal()
     play_selection_clicked = Signal()
@@ -173,7 +204,9 @@ class TransportBar(QWidget):
 
         self.time_label = QLabel(self)
         self.time_label.setAccessibleName("Position and duration")
-        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("0:00:00 / 0:00:00"))
+        # Wide enough for the longest time it shows ("~" while the length is an estimate), so a
+        # changing time never moves the time bar.
+        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("0:00:00 / ~0:00:00"))
 
         volume_icon = QLabel(self)
         volume_icon.setPixmap(icon("volume").pixmap(16, 16))
@@ -185,7 +218,7 @@ class TransportBar(QWidget):
         self.volume_slider.setAccessibleName("Volume")
         self.volume_slider.valueChanged.connect(lambda value: self.volume_changed.emit(value / 100.0))
 
-        self.status_label = QLabel(self)
+        self.status_label = StatusText(self)
         self.status_label.setAccessibleName("Playback status")
 
         layout = QHBoxLayout(self)
@@ -217,6 +250,7 @@ class TransportBar(QWidget):
 
     def set_status(self, text: str) -> None:
         self.status_label.setText(text)
+        self.status_label.setToolTip(text)
 
     def set_volume(self, volume: float) -> None:
         self.volume_slider.setValue(round(volume * 100))

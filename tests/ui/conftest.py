@@ -53,3 +53,25 @@ def wait_for_engine(qtbot: Any, window: Any, engine_id: str, timeout: int = 3000
 def wait_for_voices(qtbot: Any, window: Any, timeout: int = 15000) -> None:
     model = window.voices.model
     qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() > 0 and not model.error, timeout=timeout)
+
+
+@pytest.fixture
+def offline_window(qtbot: Any, make_window: WindowFactory) -> Any:
+    """A window on the real offline voice, as on a first start without a key: voice chosen."""
+    window = make_window()
+    window.start_engine()
+    wait_for_engine(qtbot, window, "offline", timeout=60000)
+    wait_for_voices(qtbot, window)
+    qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.settings_panel.model.isEnabled(), timeout=10000)
+    return window
+
+
+def activate(qtbot: Any, window: Any) -> None:
+    """Make ``window`` the active window with the focus in the script, as after a click into it."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.script.editor.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.script.editor, timeout=5000)

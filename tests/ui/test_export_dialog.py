@@ -129,16 +129,16 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
     settings = LongformSettings(voice_id=VOICE, model_id="offline_piper", output_format="pcm_22050")
     dialog = make_dialog(backend=backend, settings=settings, base_name="keeper")
     seen = progress_log(dialog)
-    dialog.title_edit.setText("The Keeper")
-    dialog.artist_edit.setText("Joe")
-    dialog.subtitle_boxes["srt"].setChecked(True)
-    dialog.subtitle_boxes["vtt"].setChecked(True)
-    dialog.pause_spin.setValue(300)
+    dialog.form.title_edit.setText("The Keeper")
+    dialog.form.artist_edit.setText("Joe")
+    dialog.form.subtitle_boxes["srt"].setChecked(True)
+    dialog.form.subtitle_boxes["vtt"].setChecked(True)
+    dialog.form.pause_spin.setValue(300)
     exported: list[Any] = []
     dialog.exported.connect(exported.append)
     stages: list[tuple[str, str]] = []
     # What happens after the last part is shown too (subtitles are written then).
-    dialog.controller.stage.connect(lambda text: stages.append((text, dialog.status_label.text())))
+    dialog.controller.stage.connect(lambda text: stages.append((text, dialog.progress.status_label.text())))
 
     dialog.export_button.click()
     assert dialog.phase == "checking" and not dialog.export_button.isEnabled()
@@ -155,8 +155,8 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
     assert total == len(PARAGRAPHS)
     assert [p.segments_done for p in seen] == sorted(p.segments_done for p in seen)
     assert seen[-1].segments_done == total and seen[-1].phase == "done"
-    assert dialog.progress_bar.maximum() == total and dialog.progress_bar.value() == total
-    assert dialog.spent_label.text() == "Credits: none — the offline voice is free"
+    assert dialog.progress.progress_bar.maximum() == total and dialog.progress.progress_bar.value() == total
+    assert dialog.progress.spent_label.text() == "Credits: none — the offline voice is free"
 
     with sf.SoundFile(out / "keeper.wav") as f:
         assert f.samplerate == 22050 and f.title == "The Keeper" and f.artist == "Joe"
@@ -164,8 +164,10 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
     assert seconds > 5  # three sentences of real speech, plus two 0.3 s pauses
     subs = list(srt.parse((out / "keeper.srt").read_text(encoding="utf-8")))
     assert " ".join(s.content.replace("\n", " ") for s in subs).split() == SCRIPT.split()
-    # The last line is spoken within the audio (its display may linger up to 1.5 s for reading).
-    assert subs[-1].start.total_seconds() < seconds < subs[-1].end.total_seconds() + 1.5
+    # The last line is spoken within the audio, and no line is shown after the audio has ended
+    # (its reading time used to run 0.5 s past the end of the file).
+    assert subs[-1].start.total_seconds() < seconds
+    assert max(s.end.total_seconds() for s in subs) <= seconds
     vtt = webvtt.from_buffer(io.StringIO((out / "keeper.vtt").read_text(encoding="utf-8")))
     assert len(vtt.captions) == len(subs)
     assert " ".join(c.text.replace("\n", " ") for c in vtt.captions).split() == SCRIPT.split()
@@ -174,7 +176,8 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
 def test_server_export_counts_credits_and_reuses_the_cache(qtbot: Any, make_dialog: Callable[..., ExportDialog],
                                                             server: LocalServer, tmp_path: Path) -> None:
     dialog = make_dialog(settings=server_settings(concurrency=3), audio_format="mp3")
-    dialog.subtitle_boxes["json"].setChecked(True)
+    dialog.form.subtitle_boxes["srt"].setChecked(False)  # ticked on first use
+    dialog.form.subtitle_boxes["json"].setChecked(True)
     dialog.export_button.click()
     wait_idle(qtbot, dialog)
     assert tts_requests(server) == len(PARAGRAPHS)
@@ -182,19 +185,19 @@ def test_server_export_counts_credits_and_reuses_the_cache(qtbot: Any, make_dial
     assert [w["text"] for w in timings["words"]] == SCRIPT.split()
     assert sf.info(str(tmp_path / "out" / "narration.mp3")).frames > 0
     spent = sum(len(p) for p in PARAGRAPHS)  # the local server charges a credit per character
-    assert dialog.spent_label.text().startswith(f"Credits spent: {spent:,}")
-    assert dialog.saved_label.text() == "Credits saved by the cache: 0"
+    assert dialog.progress.spent_label.text().startswith(f"Credits spent: {spent:,}")
+    assert dialog.progress.saved_label.text() == "Credits saved by the cache: 0"
 
     # The same script to another format: every part comes from the cache, nothing is sent.
     server.clear_requests()
-    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("ogg"))
+    dialog.form.format_combo.setCurrentIndex(dialog.form.format_combo.findData("ogg"))
     assert dialog.destination == tmp_path / "out" / "narration.ogg"
-    dialog.subtitle_boxes["json"].setChecked(False)
+    dialog.form.subtitle_boxes["json"].setChecked(False)
     dialog.export_button.click()
     wait_idle(qtbot, dialog)
     assert tts_requests(server) == 0
-    assert dialog.saved_label.text() == f"Credits saved by the cache: {spent:,}"
-    assert dialog.spent_label.text().startswith("Credits spent: 0")
+    assert dialog.progress.saved_label.text() == f"Credits saved by the cache: {spent:,}"
+    assert dialog.progress.spent_label.text().startswith("Credits spent: 0")
     assert f"{len(PARAGRAPHS)} from the cache" in dialog.message.text
     assert (tmp_path / "out" / "narration.ogg").exists()
 
@@ -206,12 +209,12 @@ def test_escape_cancels_mid_export_nothing_partial_and_resume_pays_only_for_the_
 ) -> None:
     script = "\n\n".join(f"This is paragraph number {n}, read aloud for the test." for n in range(1, 6))
     dialog = make_dialog(script=script, settings=server_settings(concurrency=1))
-    dialog.subtitle_boxes["srt"].setChecked(True)
+    dialog.form.subtitle_boxes["srt"].setChecked(True)
     seen = progress_log(dialog)
     # Every answer waits a little before it starts, so there is time to cancel part way.
     server.inject({"kind": "delay", "delay": 0.6, "count": 1000})
 
-    qtbot.keyClick(dialog.destination_edit, Qt.Key.Key_Return)  # Enter starts
+    qtbot.keyClick(dialog.form.destination_edit, Qt.Key.Key_Return)  # Enter starts
     qtbot.waitUntil(lambda: bool(seen) and seen[-1].segments_done >= 1, timeout=30000)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc cancels; it does not close a running export
     assert dialog.isVisible()
@@ -257,8 +260,8 @@ def test_declined_overwrite_leaves_the_file_untouched(qtbot: Any, make_dialog: C
     (out / "narration.lrc").write_text("mine")
     confirmer = Confirmer(False)
     dialog = make_dialog(confirm_overwrite=confirmer)
-    dialog.subtitle_boxes["lrc"].setChecked(True)
-    dialog.subtitle_boxes["srt"].setChecked(True)
+    dialog.form.subtitle_boxes["lrc"].setChecked(True)
+    dialog.form.subtitle_boxes["srt"].setChecked(True)
     dialog.export_button.click()
     wait_idle(qtbot, dialog)
     assert confirmer.asked == [[out / "narration.wav", out / "narration.lrc"]]
@@ -283,7 +286,7 @@ def test_read_only_folder_gives_a_clear_message_and_writes_nothing(
 ) -> None:
     with read_only_folder(tmp_path / "ro") as folder:
         dialog = make_dialog(directory=folder)
-        dialog.subtitle_boxes["vtt"].setChecked(True)
+        dialog.form.subtitle_boxes["vtt"].setChecked(True)
         dialog.export_button.click()
         wait_idle(qtbot, dialog)
         text = dialog.message.text
@@ -305,7 +308,7 @@ def test_full_disk_writes_nothing_and_keeps_the_speech(
 ) -> None:
     with tiny_disk(tmp_path / "small") as folder:
         dialog = make_dialog(directory=folder)
-        dialog.subtitle_boxes["srt"].setChecked(True)
+        dialog.form.subtitle_boxes["srt"].setChecked(True)
         dialog.export_button.click()
         wait_idle(qtbot, dialog)
         text = dialog.message.text
@@ -344,13 +347,14 @@ def test_a_segment_that_keeps_failing_names_its_paragraph_and_resume_finishes(
 ) -> None:
     # The first paragraph was exported before (on its own), so it is in the cache.
     warm = make_dialog(script=PARAGRAPHS[0], settings=server_settings(concurrency=1), base_name="first")
+    warm.form.subtitle_boxes["srt"].setChecked(False)  # ticked on first use; audio only here
     warm.export_button.click()
     wait_idle(qtbot, warm)
     assert (tmp_path / "out" / "first.wav").exists()
     warm.close()
 
     dialog = make_dialog(settings=server_settings(concurrency=1), base_name="book")
-    dialog.subtitle_boxes["srt"].setChecked(True)
+    dialog.form.subtitle_boxes["srt"].setChecked(True)
     server.clear_requests()
     server.inject({"kind": "server_error", "count": 1000})
     dialog.export_button.click()
@@ -380,30 +384,30 @@ def test_format_follows_the_file_name_and_every_control_has_a_name(
     chosen = tmp_path / "out" / "chapter one.mp3"
     dialog = make_dialog(choose_file=lambda _parent, _suggested: chosen)
     assert dialog.destination == tmp_path / "out" / "narration.wav"
-    assert not dialog.quality_combo.isEnabled()  # WAV has one quality
+    assert not dialog.form.quality_combo.isEnabled()  # WAV has one quality
 
-    dialog.browse_button.click()
+    dialog.form.browse_button.click()
     assert dialog.destination == chosen and dialog.audio_format == "mp3"
-    assert dialog.quality_combo.isEnabled() and dialog.quality_combo.currentData() == "high"
-    assert [dialog.quality_combo.itemData(i) for i in range(dialog.quality_combo.count())] == [
+    assert dialog.form.quality_combo.isEnabled() and dialog.form.quality_combo.currentData() == "high"
+    assert [dialog.form.quality_combo.itemData(i) for i in range(dialog.form.quality_combo.count())] == [
         "low", "medium", "high", "best"]
 
-    dialog.quality_combo.setCurrentIndex(dialog.quality_combo.findData("low"))
-    dialog.quality_combo.activated.emit(dialog.quality_combo.currentIndex())  # as a person's pick does
-    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("wav"))
-    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("flac"))
+    dialog.form.quality_combo.setCurrentIndex(dialog.form.quality_combo.findData("low"))
+    dialog.form.quality_combo.activated.emit(dialog.form.quality_combo.currentIndex())  # as a person's pick does
+    dialog.form.format_combo.setCurrentIndex(dialog.form.format_combo.findData("wav"))
+    dialog.form.format_combo.setCurrentIndex(dialog.form.format_combo.findData("flac"))
     assert dialog.destination == tmp_path / "out" / "chapter one.flac"
-    assert "lossless" in dialog.quality_combo.currentText() and dialog.quality_combo.currentData() == "low"
+    assert "lossless" in dialog.form.quality_combo.currentText() and dialog.form.quality_combo.currentData() == "low"
 
-    dialog.destination_edit.clear()
-    qtbot.keyClicks(dialog.destination_edit, str(tmp_path / "out" / "x.ogg"))
+    dialog.form.destination_edit.clear()
+    qtbot.keyClicks(dialog.form.destination_edit, str(tmp_path / "out" / "x.ogg"))
     assert dialog.audio_format == "ogg"
 
-    dialog.loudness_combo.setCurrentIndex(2)
+    dialog.form.loudness_combo.setCurrentIndex(2)
     options = dialog.options()
     assert options is not None and options.loudness_target == -23.0 and options.destination.suffix == ".ogg"
 
-    dialog.destination_edit.clear()
+    dialog.form.destination_edit.clear()
     dialog.export_button.click()
     assert dialog.phase == "idle" and "Choose where to save" in dialog.message.text
 

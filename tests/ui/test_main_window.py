@@ -46,17 +46,6 @@ SCRIPT = (
 )
 
 
-@pytest.fixture
-def offline_window(qtbot, make_window) -> Any:
-    window = make_window()
-    window.start_engine()
-    wait_for_engine(qtbot, window, "offline", timeout=60000)
-    wait_for_voices(qtbot, window)
-    qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
-    qtbot.waitUntil(lambda: window.settings_panel.model.isEnabled(), timeout=10000)
-    return window
-
-
 def test_first_start_opens_on_the_offline_voice_with_a_friendly_banner(qtbot, offline_window) -> None:
     window = offline_window
     assert window.banner.isVisible() and window.banner.text == NO_KEYRING

@@ -4,7 +4,8 @@ Rules (Netflix English and BBC guidelines, DESIGN.md): at most 42 characters a l
 lines a cue; a cue lasts at most 7 s and, where the gap to the next line allows, at least 5/6 s
 and long enough to read at 17 characters a second; at least two frames between cues; a cue
 never lingers more than 1.5 s after its speech; breaks fall at sentence ends first, then clause
-punctuation, then anywhere between words; no cue spans a paragraph break.
+punctuation, then anywhere between words; no cue spans a paragraph break; no cue is shown
+after the audio has ended (a player would show it over silence, or not at all).
 
 Cuts are chosen per paragraph by dynamic programming over word boundaries (cheapest total
 cost), so a good break a few words later beats a greedy fill. All times are integer
@@ -86,7 +87,10 @@ def break_lines(text: str, rules: CueRules = CueRules()) -> list[str] | None:
     return [text[: best[1]], text[best[1] + 1 :]]
 
 
-def build_cues(words: list[Word], sample_rate: int, rules: CueRules = CueRules()) -> list[Cue]:
+def build_cues(
+    words: list[Word], sample_rate: int, rules: CueRules = CueRules(), *, audio_samples: int | None = None
+) -> list[Cue]:
+    """Cues for ``words``; with ``audio_samples`` (the audio's length) no cue ends after the audio."""
     cues: list[Cue] = []
     paragraph: list[Word] = []
     for word in words:
@@ -97,6 +101,8 @@ def build_cues(words: list[Word], sample_rate: int, rules: CueRules = CueRules()
     if paragraph:
         cues.extend(_paragraph_cues(paragraph, sample_rate, rules))
     _fix_timing(cues, rules)
+    if audio_samples is not None:
+        _end_with_the_audio(cues, audio_samples * 1000 // sample_rate)  # floor: never past it
     return cues
 
 
@@ -180,3 +186,11 @@ def _fix_timing(cues: list[Cue], rules: CueRules) -> None:
         if wanted > cue.end_ms and cap > cue.end_ms:
             cue.end_ms = min(wanted, cap)
         cue.end_ms = min(cue.end_ms, cue.start_ms + rules.max_duration_ms)
+
+
+def _end_with_the_audio(cues: list[Cue], audio_ms: int) -> None:
+    """The reading time added after the last words must not run past the end of the file."""
+    for cue in cues:
+        if cue.end_ms > audio_ms:
+            # A cue starting at the very end still keeps one millisecond (SRT needs end > start).
+            cue.end_ms = max(audio_ms, cue.start_ms + 1)

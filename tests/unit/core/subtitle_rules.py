@@ -26,11 +26,15 @@ def check_srt_rules(srt_text: str, *, fps_gap_ms: int = 84) -> list:  # type: ig
     return subs
 
 
-def check_cue_timing(cues: list[Cue], rules: CueRules = RULES) -> None:
-    """Reading speed and minimum duration hold wherever the silence after the speech allows."""
+def check_cue_timing(cues: list[Cue], rules: CueRules = RULES, *, audio_ms: int | None = None) -> None:
+    """Reading speed and minimum duration hold wherever the silence after the speech allows
+    (and, given ``audio_ms``, the audio does: no cue ends after it)."""
     for i, cue in enumerate(cues):
         assert len({w.paragraph_index for w in cue.words}) == 1, "cue spans a paragraph break"
         cap = min(cue.speech_end_ms + rules.max_linger_ms, cue.start_ms + rules.max_duration_ms)
+        if audio_ms is not None:
+            assert cue.end_ms <= audio_ms, f"cue ends after the audio: {cue.text!r}"
+            cap = min(cap, audio_ms)
         if i + 1 < len(cues):
             cap = min(cap, cues[i + 1].start_ms - rules.min_gap_ms)
         duration = cue.end_ms - cue.start_ms

@@ -75,3 +75,21 @@ def test_recent_projects_are_unique_newest_first_and_capped(tmp_path: Path) -> N
 
 def test_default_location_is_the_config_dir() -> None:
     assert str(PreferencesStore().path).startswith(os.environ["XDG_CONFIG_HOME"])
+
+
+def test_export_choices_round_trip_and_an_unknown_one_costs_only_them(tmp_path: Path) -> None:
+    from studio.core.preferences import ExportChoices
+
+    store = PreferencesStore(tmp_path / "preferences.json")
+    prefs = Preferences(voice_id="v1", export=ExportChoices(audio_format="flac", subtitles=["srt", "vtt"],
+                                                            loudness_lufs=-16.0, folder="/books"))
+    store.save(prefs)
+    assert store.load().export == prefs.export
+    assert Preferences().export is None  # first use: the dialog decides (SRT ticked)
+    # A format from a newer version: the export choices are forgotten, nothing else is.
+    raw = json.loads(store.path.read_text())
+    raw["export"]["audio_format"] = "opus"
+    store.path.write_text(json.dumps(raw))
+    loaded = store.load()
+    assert loaded.export is None and loaded.voice_id == "v1"
+    assert not (tmp_path / "preferences.json.bad").exists()

@@ -154,3 +154,20 @@ def test_json_timings() -> None:
         assert w["start"] == w["start_sample"] / RATE
     assert len(doc["characters"]) == sum(len(p.segment.text) for p in timeline.placements)
     assert doc["cues"][0]["text"] == cues[0].text
+
+
+def test_no_cue_ends_after_the_audio() -> None:
+    """Reading time is added after the last words, but never past the end of the file (a player
+    would show the line over nothing, or drop it): 'Hi.' at the end needs 0.83 s on screen and
+    the audio has only 0.3 s left after it."""
+    script = "The keeper lit the lamp.\n\nHi."
+    timeline = _timeline(script)
+    audio_ms = timeline.total_samples * 1000 // RATE
+    padded = build_cues(timeline.words(), RATE)
+    assert padded[-1].end_ms > audio_ms  # what the reading-time rule alone asks for
+    cues = build_cues(timeline.words(), RATE, audio_samples=timeline.total_samples)
+    assert [c.text for c in cues] == [c.text for c in padded]
+    assert all(c.end_ms <= audio_ms for c in cues)
+    assert cues[-1].end_ms == audio_ms  # as long as the audio allows, not cut shorter
+    assert cues[-1].start_ms == padded[-1].start_ms
+    check_cue_timing(cues, audio_ms=audio_ms)

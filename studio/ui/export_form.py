@@ -1,0 +1,282 @@
+"""The export dialog's form: where to save, how it should sound, which subtitles.
+
+Only widgets and the rules that tie them together (the format follows the file name and the
+other way round; a quality pick survives a trip through WAV). The choices can be read and set
+as one :class:`~studio.core.preferences.ExportChoices`, so the dialog can start from the last
+export's choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.exporter import ExportOptions
+from studio.core.preferences import ExportChoices
+
+#: (format key, label, suffix) in the order offered.
+AUDIO_FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("wav", "WAV (uncompressed)", ".wav"),
+    ("flac", "FLAC (lossless, smaller)", ".flac"),
+    ("ogg", "OGG Vorbis", ".ogg"),
+    ("mp3", "MP3", ".mp3"),
+)
+SUFFIX_TO_FORMAT = {suffix: key for key, _label, suffix in AUDIO_FORMATS}
+
+#: What the exporter's quality presets mean for each format (studio.core.audio_export).
+QUALITY_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+    "wav": (("high", "16-bit PCM, uncompressed"),),
+    "flac": (
+        ("low", "16-bit lossless, fastest"),
+        ("medium", "16-bit lossless, balanced"),
+        ("high", "16-bit lossless, smaller"),
+        ("best", "16-bit lossless, smallest (slowest)"),
+    ),
+    "ogg": (
+        ("low", "Low quality, smallest file"),
+        ("medium", "Medium quality"),
+        ("high", "High quality"),
+        ("best", "Best quality, largest file"),
+    ),
+    "mp3": (
+        ("low", "Low quality, smallest file"),
+        ("medium", "Medium quality"),
+        ("high", "High quality"),
+        ("best", "Best quality, largest file"),
+    ),
+}
+
+LOUDNESS_CHOICES: tuple[tuple[float | None, str], ...] = (
+    (None, "Off (as spoken)"),
+    (-16.0, "−16 LUFS (podcasts, online)"),
+    (-23.0, "−23 LUFS (broadcast, EBU R128)"),
+)
+
+#: (subtitle format key, label)
+SUBTITLE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("srt", "SRT subtitles (.srt)"),
+    ("vtt", "WebVTT subtitles (.vtt)"),
+    ("karaoke", "Karaoke WebVTT, word by word (.karaoke.vtt)"),
+    ("lrc", "Enhanced LRC lyrics (.lrc)"),
+    ("json", "Word timings as JSON (.timings.json)"),
+)
+
+#: choose(parent, suggested path) -> the chosen path, or None when the person cancelled.
+FileChooser = Callable[[QWidget, Path], Path | None]
+
+
+def suffix_of(fmt: str) -> str:
+    return next((s for k, _l, s in AUDIO_FORMATS if k == fmt), ".wav")
+
+
+def choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
+    filters = ";;".join(f"{label} (*{suffix})" for _key, label, suffix in AUDIO_FORMATS)
+    current = next((f"{label} (*{s})" for _k, label, s in AUDIO_FORMATS if s == suggested.suffix.lower()), "")
+    # We ask about replacing ourselves (the subtitle files count too).
+    name, chosen_filter = QFileDialog.getSaveFileName(
+        parent, "Export audio as", str(suggested), filters, current,
+        QFileDialog.Option.DontConfirmOverwrite,
+    )
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() not in SUFFIX_TO_FORMAT:
+        # No (or an unknown) extension typed: take the one of the chosen filter.
+        for _key, label, suffix in AUDIO_FORMATS:
+            if chosen_filter.startswith(label):
+                path = path.with_name(path.name + suffix)
+                break
+    return path
+
+
+class ExportForm(QWidget):
+    """The settings part of the export dialog (disabled as a whole while an export runs)."""
+
+    def __init__(self, directory: Path, base_name: str, choices: ExportChoices, title: str, artist: str,
+                 pause_ms: int, *, choose_file: FileChooser = choose_save_path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Export settings")
+        self._choose_file = choose_file
+        self._preferred_quality = choices.quality
+        self._build(title, artist, pause_ms)
+        self.apply(choices, directory, base_name)
+        self.format_combo.currentIndexChanged.connect(self._on_format_chosen)
+        self.destination_edit.textEdited.connect(self._on_destination_edited)
+        self.browse_button.clicked.connect(self.browse)
+
+    def _build(self, title: str, artist: str, pause_ms: int) -> None:
+        self.destination_edit = QLineEdit()
+        self.destination_edit.setAccessibleName("Destination file")
+        self.destination_edit.setToolTip("The audio file to create. Subtitle files are saved beside it.")
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setAccessibleName("Choose destination file")
+        self.browse_button.setAutoDefault(False)
+        destination_row = QHBoxLayout()
+        destination_row.addWidget(self.destination_edit, 1)
+        destination_row.addWidget(self.browse_button)
+
+        self.format_combo = QComboBox()
+        self.format_combo.setAccessibleName("Audio format")
+        for key, label, _suffix in AUDIO_FORMATS:
+            self.format_combo.addItem(label, key)
+
+        self.quality_combo = QComboBox()
+        self.quality_combo.setAccessibleName("Quality")
+        self.quality_combo.activated.connect(
+            lambda _index: setattr(self, "_preferred_quality", str(self.quality_combo.currentData()))
+        )
+
+        self.loudness_combo = QComboBox()
+        self.loudness_combo.setAccessibleName("Loudness normalisation")
+        self.loudness_combo.setToolTip("Make the whole export equally loud, measured as EBU R128 loudness.")
+        for target, label in LOUDNESS_CHOICES:
+            self.loudness_combo.addItem(label, target)
+
+        self.title_edit = QLineEdit(title)
+        self.title_edit.setAccessibleName("Title tag")
+        self.title_edit.setPlaceholderText("Optional")
+        self.artist_edit = QLineEdit(artist)
+        self.artist_edit.setAccessibleName("Artist tag")
+        self.artist_edit.setPlaceholderText("Optional")
+
+        self.pause_spin = QSpinBox()
+        self.pause_spin.setAccessibleName("Pause between paragraphs")
+        self.pause_spin.setRange(0, 5000)
+        self.pause_spin.setSingleStep(100)
+        self.pause_spin.setSuffix(" ms")
+        self.pause_spin.setValue(max(0, min(5000, pause_ms)))
+
+        form = QFormLayout()
+        save_label = QLabel("&Save as:")
+        save_label.setBuddy(self.destination_edit)  # a row holding a layout gets no buddy by itself
+        form.addRow(save_label, destination_row)
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("&Quality:", self.quality_combo)
+        form.addRow("&Loudness:", self.loudness_combo)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Artist:", self.artist_edit)
+        form.addRow("&Pause between paragraphs:", self.pause_spin)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label is not None and isinstance(label.widget(), QLabel):
+                label.widget().setAccessibleName(label.widget().text().replace("&", "").rstrip(":"))
+
+        self.subtitle_boxes: dict[str, QCheckBox] = {}
+        subtitles = QGroupBox("Subtitles and timings (saved beside the audio)")
+        subtitles.setAccessibleName("Subtitles and timings")
+        grid = QGridLayout(subtitles)
+        for i, (key, label) in enumerate(SUBTITLE_CHOICES):
+            box = QCheckBox(label)
+            box.setAccessibleName(label.split(" (")[0])
+            self.subtitle_boxes[key] = box
+            grid.addWidget(box, i // 2, i % 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(subtitles)
+
+    # == choices ================================================================================
+    def apply(self, choices: ExportChoices, directory: Path, base_name: str) -> None:
+        """Show ``choices``; the file is ``base_name`` in the remembered folder (else ``directory``)."""
+        folder = Path(choices.folder) if choices.folder else directory
+        self._preferred_quality = choices.quality
+        self.format_combo.blockSignals(True)
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(choices.audio_format)))
+        self.format_combo.blockSignals(False)
+        self.destination_edit.setText(str(folder / f"{base_name}{suffix_of(self.audio_format)}"))
+        self._fill_quality(self.audio_format, choices.quality)
+        self.loudness_combo.setCurrentIndex(max(0, self.loudness_combo.findData(choices.loudness_lufs)))
+        for key, box in self.subtitle_boxes.items():
+            box.setChecked(key in choices.subtitles)
+
+    def choices(self) -> ExportChoices:
+        """What is chosen now, to remember for the next export."""
+        destination = self.destination
+        return ExportChoices(
+            audio_format=self.audio_format,  # type: ignore[arg-type]
+            quality=self._preferred_quality,  # type: ignore[arg-type]
+            subtitles=[k for k, box in self.subtitle_boxes.items() if box.isChecked()],  # type: ignore[misc]
+            loudness_lufs=self.loudness_combo.currentData(),
+            folder=str(destination.parent) if destination is not None and destination.is_absolute() else None,
+        )
+
+    def _fill_quality(self, fmt: str, wanted: str | None) -> None:
+        # The person's last pick survives a trip through WAV (which has only one quality).
+        current = wanted or self._preferred_quality
+        self.quality_combo.blockSignals(True)
+        self.quality_combo.clear()
+        for key, label in QUALITY_CHOICES[fmt]:
+            self.quality_combo.addItem(label, key)
+        index = self.quality_combo.findData(current)
+        self.quality_combo.setCurrentIndex(index if index >= 0 else self.quality_combo.count() - 1)
+        self.quality_combo.blockSignals(False)
+        self.quality_combo.setEnabled(len(QUALITY_CHOICES[fmt]) > 1)  # WAV has one
+
+    # == the form ===============================================================================
+    @property
+    def audio_format(self) -> str:
+        return str(self.format_combo.currentData())
+
+    @property
+    def destination(self) -> Path | None:
+        text = self.destination_edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_destination(self, path: Path) -> None:
+        self.destination_edit.setText(str(path))
+        self._on_destination_edited(str(path))
+
+    def options(self) -> ExportOptions | None:
+        destination = self.destination
+        if destination is None:
+            return None
+        return ExportOptions(
+            destination=destination if destination.is_absolute() else Path.home() / destination,
+            subtitle_formats=tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
+            loudness_target=self.loudness_combo.currentData(),
+            title=self.title_edit.text().strip() or None,
+            artist=self.artist_edit.text().strip() or None,
+            quality=str(self.quality_combo.currentData() or "high"),
+        )
+
+    def browse(self) -> None:
+        suggested = self.destination or Path.home() / f"narration.{self.audio_format}"
+        chosen = self._choose_file(self, suggested)
+        if chosen is not None:
+            self.set_destination(chosen)
+
+    def _on_format_chosen(self) -> None:
+        fmt = self.audio_format
+        self._fill_quality(fmt, None)
+        destination = self.destination
+        suffix = suffix_of(fmt)
+        if destination is not None and destination.suffix.lower() != suffix:
+            stem = destination.name[: -len(destination.suffix)] if destination.suffix.lower() in SUFFIX_TO_FORMAT \
+                else destination.name
+            self.destination_edit.setText(str(destination.with_name(stem + suffix)))
+
+    def _on_destination_edited(self, text: str) -> None:
+        fmt = SUFFIX_TO_FORMAT.get(Path(text.strip()).suffix.lower())
+        if fmt is not None and fmt != self.audio_format:
+            self.format_combo.blockSignals(True)
+            self.format_combo.setCurrentIndex(self.format_combo.findData(fmt))
+            self.format_combo.blockSignals(False)
+            self._fill_quality(fmt, None)
