@@ -8,7 +8,9 @@ Every endpoint the studio uses (ENDPOINTS.md) is one method here. What each meth
 * GETs are retried on rate limits, server errors and network failures with capped,
   jittered backoff honouring ``Retry-After`` (:mod:`studio.api.retry`). Text-to-speech
   calls are retried only when the server cannot have produced audio: an error status, or a
-  connection that failed before the request reached it. A read timeout or a drop after the
+  connection that failed before the request reached it — but never a 429
+  ``too_many_concurrent_requests``, which goes straight to the caller, who decides how many
+  requests run at once (long-form lowers its concurrency on it). A read timeout or a drop after the
   server accepted a TTS request is never retried, and a stream that breaks after audio
   arrived raises :class:`StreamInterruptedError` with what was received: asking again
   would charge twice;
@@ -233,6 +235,11 @@ class ElevenLabsClient:
                     response.status_code, response.headers, content, has_key=self.has_api_key, voice_id=voice_id
                 )
                 log.debug("%s %s -> %d %s", method, path, response.status_code, error.api_status or "")
+            if tts and isinstance(error, e.RateLimitError) and error.kind == e.REFUSED_FOR_CONCURRENCY:
+                # The account's slots are taken (by this caller's other requests, or another
+                # app's). Only the caller knows how many it runs: a resend from here would
+                # hide the refusal from it and most likely be refused again.
+                raise error from None
             delay = self._retry.delay(attempt, error)
             if delay is None:
                 raise error from None

@@ -17,7 +17,9 @@ HTTP   status                            when
 422    (FastAPI list body)               bad field values, null in voice_settings, empty
                                          or whitespace-only text (type ``text_empty``),
                                          tampered ``next_page_token``
-429    ``too_many_concurrent_requests``  injected fault (with ``Retry-After``)
+429    ``too_many_concurrent_requests``  injected fault (with ``Retry-After``), or more
+                                         speech requests at once than
+                                         ``concurrency_limit`` (no ``Retry-After``)
 429    ``system_busy``                   injected fault (with ``Retry-After``)
 5xx    ``something_went_wrong``          injected fault or an engine failure
 =====  ================================  ==============================================
