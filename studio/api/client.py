@@ -14,8 +14,9 @@ Every endpoint the studio uses (ENDPOINTS.md) is one method here. What each meth
   server accepted a TTS request is never retried, and a stream that breaks after audio
   arrived raises :class:`StreamInterruptedError` with what was received: asking again
   would charge twice;
-* the key is sent only to the configured server's origin, is registered with
-  :mod:`studio.logsafe`, and appears in no repr, message or log record of ours.
+* the key is sent only to the configured server's origin, never over plain ``http://`` to
+  another computer (refused when the key is set: :func:`studio.api.auth.check_key_transport`),
+  is registered with :mod:`studio.logsafe`, and appears in no repr, message or log record of ours.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pydantic import ValidationError as PydanticValidationError
 from studio import __version__
 from studio.api import errors as e
 from studio.api import ndjson
-from studio.api.auth import DEFAULT_BASE_URL, _checked_url, load_api_key, resolve_base_url
+from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
 from studio.api.models import (
@@ -172,8 +173,12 @@ class ElevenLabsClient:
         return self._auth.key is not None
 
     def set_api_key(self, api_key: str | None) -> None:
+        """Use ``api_key`` from now on. Raises InsecureAddressError (and keeps no key) when
+        the server address would carry it unencrypted off this computer."""
         key = api_key.strip() if api_key else None
         register_secret(key)
+        if key:
+            check_key_transport(self._base_url)
         self._auth.key = key or None
 
     def __repr__(self) -> str:

@@ -176,17 +176,20 @@ def test_server_stops_without_leaving_threads() -> None:
 def test_a_concurrency_limit_refuses_one_more_uncharged_and_counts_it() -> None:
     with run_server(concurrency_limit=1, max_concurrent_requests=1) as running, \
             httpx.Client(base_url=running.base_url, timeout=60) as http:
-        running.inject({"kind": "slow", "chunk_bytes": 2000, "chunk_delay": 0.2, "endpoint": "tts_stream"})
+        running.inject({"kind": "slow", "chunk_bytes": 4000, "chunk_delay": 0.1, "endpoint": "tts_stream"})
         with http.stream("POST", f"{TTS}/stream", params={"output_format": "pcm_16000"},
-                         json={"text": TEXT}) as first:
+                         json={"text": "Hello there, this is the first."}) as first:
             assert first.status_code == 200 and first.headers["maximum-concurrent-requests"] == "1"
-            next(first.iter_bytes())  # the first is running
+            body = first.iter_bytes()  # kept: a dropped iterator would close the stream
+            next(body)  # the first is running
             spent = running.state.usage.character_count
             second = http.post(TTS, json={"text": "One more."})
             assert second.status_code == 429
             assert second.json()["detail"]["status"] == "too_many_concurrent_requests"
             assert "maximum of 1 concurrent" in second.json()["detail"]["message"]
             assert running.state.usage.character_count == spent  # a refusal costs nothing
+            for _rest in body:  # read to the end: the slot is free before the last byte
+                pass
         assert http.post(TTS, json={"text": "Now there is room."}).status_code == 200
         seen = running.concurrency()
         assert (seen["refused"], seen["peak"], seen["active"], seen["limit"]) == (1, 1, 0, 1)

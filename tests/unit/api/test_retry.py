@@ -34,7 +34,7 @@ class Script:
 
 def client_for(script: Script, sleeps: list[float], retries: int = 3) -> ElevenLabsClient:
     return ElevenLabsClient(
-        "key-123456", "http://api.test", transport=httpx.MockTransport(script),
+        "key-123456", "https://api.test", transport=httpx.MockTransport(script),
         retry_policy=RetryPolicy(max_retries=retries, base_delay=0.5, max_delay=4.0), sleep=sleeps.append,
     )
 
