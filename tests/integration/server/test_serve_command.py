@@ -30,6 +30,16 @@ def _serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[st
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return process.stderr.read() if process.stderr else ""
+
+
 def test_serve_with_key_and_catalog() -> None:
     port = _free_port()
     process = _serve("--port", str(port), "--api-key", "sk_cli_test_key", "--catalog", str(SAMPLE_CATALOG))
@@ -50,13 +60,7 @@ def test_serve_with_key_and_catalog() -> None:
         assert httpx.get(f"{base}/v1/models").status_code == 401
         assert httpx.post(f"{base}/_test/faults", json={"kind": "disconnect"}).status_code == 404  # no --faults
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    err = process.stderr.read() if process.stderr else ""
+        err = _stop(process)
     assert "sk_cli_test_key" not in err  # the key never reaches the console
     assert f"http://127.0.0.1:{port}" in err
 
@@ -88,22 +92,7 @@ def test_serve_on_port_zero_reports_the_port_it_got() -> None:
                 assert time.monotonic() < deadline, "the server did not answer on the port it reported"
                 time.sleep(0.1)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    return process.stderr.read() if process.stderr else ""
+        _stop(process)
 
 
 def _port_from_banner(process: subprocess.Popen[str]) -> int:
