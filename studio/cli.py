@@ -39,14 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def configure_logging(verbose: bool) -> None:
-    from studio.logsafe import install_secret_filter
+    """Log to stderr through a secret-masking formatter; every record, for every handler
+    added later too (uvicorn's, for ``serve``), is made safe where it is created."""
+    from studio.logsafe import SecretFormatter, install_secret_redaction
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    install_secret_filter()
+    install_secret_redaction()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(SecretFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Like before: does nothing when logging is already set up (an embedding program, pytest).
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
 
 
 def _project_to_open(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -3,11 +3,16 @@
 The key lives in the OS keyring (service ``narration-studio``); the environment variable
 ``ELEVENLABS_API_KEY`` is the fallback for headless use. It is never written to settings,
 project files or logs: every key loaded or saved here is registered with
-:mod:`studio.logsafe` at once, so the log filter masks it wherever it might appear.
+:mod:`studio.logsafe` at once, so log output masks it wherever it might appear.
+
+The key never travels unencrypted beyond this computer: :func:`check_key_transport` refuses
+a plain ``http://`` address unless its host is loopback (:func:`is_loopback_host`), and the
+client calls it whenever it holds a key.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from urllib.parse import urlsplit
@@ -27,6 +32,38 @@ DEFAULT_BASE_URL = "https://api.elevenlabs.io"
 
 class KeyringUnavailableError(StudioError):
     pass
+
+
+class InsecureAddressError(InvalidRequestError):
+    """The key would cross the network unencrypted (plain http:// to another computer)."""
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """This computer only: ``localhost``, 127.0.0.0/8 or ::1 (also as an IPv4-mapped address)."""
+    host = (host or "").strip("[]").rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def check_key_transport(base_url: str) -> None:
+    """Refuse to send a key to ``base_url`` unless the way there is encrypted or stays on
+    this computer. Raises InsecureAddressError; nothing has been sent when it does."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" or is_loopback_host(parts.hostname):
+        return
+    raise InsecureAddressError(
+        f"The API key would be sent unencrypted to {parts.hostname or base_url}: the server address starts "
+        "with http://, so anyone on the network between could read the key",
+        "Use an https:// address (in Account ▸ API address, or ELEVENLABS_BASE_URL); plain http:// is only "
+        "allowed for this computer (localhost or 127.0.0.1). Nothing was sent.",
+        field="base_url",
+    )
 
 
 def keyring_available() -> bool:

@@ -8,12 +8,15 @@ Every endpoint the studio uses (ENDPOINTS.md) is one method here. What each meth
 * GETs are retried on rate limits, server errors and network failures with capped,
   jittered backoff honouring ``Retry-After`` (:mod:`studio.api.retry`). Text-to-speech
   calls are retried only when the server cannot have produced audio: an error status, or a
-  connection that failed before the request reached it. A read timeout or a drop after the
+  connection that failed before the request reached it — but never a 429
+  ``too_many_concurrent_requests``, which goes straight to the caller, who decides how many
+  requests run at once (long-form lowers its concurrency on it). A read timeout or a drop after the
   server accepted a TTS request is never retried, and a stream that breaks after audio
   arrived raises :class:`StreamInterruptedError` with what was received: asking again
   would charge twice;
-* the key is sent only to the configured server's origin, is registered with
-  :mod:`studio.logsafe`, and appears in no repr, message or log record of ours.
+* the key is sent only to the configured server's origin, never over plain ``http://`` to
+  another computer (refused when the key is set: :func:`studio.api.auth.check_key_transport`),
+  is registered with :mod:`studio.logsafe`, and appears in no repr, message or log record of ours.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from pydantic import ValidationError as PydanticValidationError
 from studio import __version__
 from studio.api import errors as e
 from studio.api import ndjson
-from studio.api.auth import DEFAULT_BASE_URL, _checked_url, load_api_key, resolve_base_url
+from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
 from studio.api.models import (
@@ -170,8 +173,12 @@ class ElevenLabsClient:
         return self._auth.key is not None
 
     def set_api_key(self, api_key: str | None) -> None:
+        """Use ``api_key`` from now on. Raises InsecureAddressError (and keeps no key) when
+        the server address would carry it unencrypted off this computer."""
         key = api_key.strip() if api_key else None
         register_secret(key)
+        if key:
+            check_key_transport(self._base_url)
         self._auth.key = key or None
 
     def __repr__(self) -> str:
@@ -233,6 +240,11 @@ class ElevenLabsClient:
                     response.status_code, response.headers, content, has_key=self.has_api_key, voice_id=voice_id
                 )
                 log.debug("%s %s -> %d %s", method, path, response.status_code, error.api_status or "")
+            if tts and isinstance(error, e.RateLimitError) and error.kind == e.REFUSED_FOR_CONCURRENCY:
+                # The account's slots are taken (by this caller's other requests, or another
+                # app's). Only the caller knows how many it runs: a resend from here would
+                # hide the refusal from it and most likely be refused again.
+                raise error from None
             delay = self._retry.delay(attempt, error)
             if delay is None:
                 raise error from None

@@ -158,7 +158,7 @@ def error_from_response(
             "Split it into shorter parts or choose a model that accepts more characters.",
             **kw,
         )
-    if status_code == 429 or status in ("too_many_concurrent_requests", "system_busy"):
+    if status_code == 429 or status in (e.REFUSED_FOR_CONCURRENCY, "system_busy"):
         retry_after = parse_retry_after(headers)
         if status == "system_busy":
             return e.RateLimitError(
@@ -172,7 +172,7 @@ def error_from_response(
             "Too many requests at once for your ElevenLabs plan",
             "Wait a moment and try again, lower the number of parallel requests in Settings, or upgrade your plan.",
             retry_after=retry_after,
-            kind="too_many_concurrent_requests",
+            kind=e.REFUSED_FOR_CONCURRENCY,
             **kw,
         )
     if status_code == 403 or (status or "").startswith("only_for"):

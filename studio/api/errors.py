@@ -68,6 +68,11 @@ class QuotaExceededError(ApiError):
     """Not enough credits left for this request."""
 
 
+#: The 429 ``detail.status`` that means "the account's concurrent-request slots are full"
+#: (the other one, ``system_busy``, is a temporary overload of the service).
+REFUSED_FOR_CONCURRENCY = "too_many_concurrent_requests"
+
+
 class RateLimitError(ApiError):
     """Too many requests: ``kind`` is "too_many_concurrent_requests" or "system_busy"."""
 

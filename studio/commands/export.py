@@ -77,17 +77,28 @@ def _voice_settings(args: argparse.Namespace) -> VoiceSettings | None:
         raise StudioError(f"{name} must be {allowed}", "Change it and run the export again. Nothing was sent.") from None
 
 
-def _pick_backend(offline: bool) -> SynthesisBackend:
+def _pick_backend(offline: bool, model: str | None) -> SynthesisBackend:
+    """ElevenLabs when a key is set, else the offline voice — unless ``--model`` names a
+    model only ElevenLabs has: then the missing key is the problem, and is said so."""
+    from studio.core.backends.offline import MODEL_ID as OFFLINE_MODEL, OfflineBackend
+
     if not offline:
-        from studio.api.auth import load_api_key
+        from studio.api.auth import ENV_API_KEY, load_api_key
 
         if load_api_key():
             from studio.commands._api_common import client_from_environment
             from studio.core.backends.elevenlabs import ElevenLabsBackend
 
             return ElevenLabsBackend(client_from_environment())
-    from studio.core.backends.offline import OfflineBackend
+        if model is not None and model != OFFLINE_MODEL:
+            from studio.api.errors import MissingApiKeyError
 
+            raise MissingApiKeyError(
+                f"No ElevenLabs API key is set, so the model “{model}” cannot be used",
+                "Connect your account in the studio (Account; the key is kept in the system keyring), "
+                f"or set the {ENV_API_KEY} environment variable; or add --offline to use the free offline "
+                "voice instead.",
+            )
     return OfflineBackend()
 
 
@@ -211,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
         raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
     voice_settings = _voice_settings(args)
 
-    backend = _pick_backend(args.offline)
+    backend = _pick_backend(args.offline, args.model)
     try:
         model_id, _ = _pick_model(backend, args.model)
         voice_id = _pick_voice(backend, args.voice)

@@ -7,9 +7,10 @@ has to re-emit it as a signal) and stops through a :class:`~studio.core.cancel.C
 * Cache first: a segment whose key is in the :class:`SpeechCache` is never requested again.
   Every generated segment is stored the moment it completes, so a failed or cancelled run
   loses nothing already paid for, and the next run finishes only what is missing.
-* Concurrency starts at the user's figure or the plan table (:mod:`studio.core.concurrency`),
-  follows the account's ``maximum-concurrent-requests`` header once one arrives, and drops by
-  one on every 429 (waiting ``Retry-After`` first).
+* Concurrency starts at the user's figure or the plan table and follows what the server
+  says (:class:`studio.core.concurrency.ConcurrencyLimit`): the first request's
+  ``maximum-concurrent-requests`` header, and 429s. A refused segment goes back in the queue
+  and is sent again, after ``Retry-After``, only when there is room for it.
 * Continuity: each request carries ``previous_text``/``next_text`` from the script. With
   ``stitching="request_ids"`` on a model that supports it (not eleven_v3), segments are
   generated one after another and carry the ``request-id`` of up to three preceding segments
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Literal
 from studio.api.models import Model, Subscription, VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.cancel import Cancelled, CancelToken
-from studio.core.concurrency import plan_concurrency
+from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, plan_concurrency
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Script
@@ -227,15 +228,11 @@ class LongformGenerator:
             cancel.raise_if_cancelled()
             try:
                 events.put(("sent", index, None))
-                return self._synthesize_once(request, cancel)
-            except Cancelled:
+                return self._synthesize_once(request, cancel, events, index)
+            except (Cancelled, RateLimitError):
+                # A 429 goes to the coordinator: it decides how many may run, and sending
+                # again from here would ignore that.
                 raise
-            except RateLimitError as error:
-                attempt += 1
-                events.put(("rate_limited", index, error))
-                if attempt >= self.settings.max_attempts:
-                    raise
-                wait = error.retry_after if error.retry_after is not None else self._backoff(attempt)
             except StudioError as error:
                 attempt += 1
                 if not error.retryable or attempt >= self.settings.max_attempts:
@@ -250,8 +247,13 @@ class LongformGenerator:
 
         return min(self.settings.max_backoff_seconds, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
 
-    def _synthesize_once(self, request: TextToSpeechRequest, cancel: CancelToken) -> tuple[CachedSpeech, ResponseInfo]:
+    def _synthesize_once(
+        self, request: TextToSpeechRequest, cancel: CancelToken, events: queue.Queue, index: int
+    ) -> tuple[CachedSpeech, ResponseInfo]:
         stream = self.backend.stream_with_timestamps(request)
+        # The answer has started: its headers say how many the account may run, now rather
+        # than when the whole segment has arrived.
+        events.put(("opened", index, stream.info))
         unregister = cancel.on_cancel(stream.close)
         try:
             collector = SegmentCollector(self.sample_rate)
@@ -311,10 +313,12 @@ class _Run:
         self.result = GenerationResult(segments_total=len(plan.segments))
         self.started = time.monotonic()
         self.explicit = generator.settings.concurrency
-        self.ceiling = self._initial_limit()
-        self.limit = self.ceiling
-        self.successes_since_429 = 0
+        self.concurrency = ConcurrencyLimit(
+            self._initial_limit(), explicit=self.explicit, probe=generator.engine_id != "offline"
+        )
         self.result.final_concurrency = self.limit
+        self.attempts: dict[int, int] = {}  # segment → 429s so far
+        self.not_before: dict[int, float] = {}  # a refused segment waits until then
         # The same text twice in one script (a refrain, a repeated heading) is made once.
         self.alias: dict[int, int] = {}
         self.repeats: dict[str, int] = {}
@@ -353,6 +357,10 @@ class _Run:
         model = self.g.model
         tier = self.g.subscription.tier if self.g.subscription else None
         return plan_concurrency(tier, self.g.settings.model_id, model.concurrency_group if model else None)
+
+    @property
+    def limit(self) -> int:
+        return self.concurrency.limit
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -412,6 +420,8 @@ class _Run:
     def _can_submit(self, index: int) -> bool:
         if index >= self.next_deliver + self._window():
             return False
+        if self.not_before.get(index, 0.0) > time.monotonic():
+            return False  # refused a moment ago: wait as the server asked
         if self.stitch:
             # Sequential: the segment before must be finished so its request id is known.
             return not self.in_flight
@@ -422,7 +432,7 @@ class _Run:
             self.failure is None
             and not self.cancel.cancelled
             and self.pending
-            and len(self.in_flight) < self.limit
+            and len(self.in_flight) < self.concurrency.room()
             and self._can_submit(self.pending[0])
         ):
             index = heapq.heappop(self.pending)
@@ -488,22 +498,20 @@ class _Run:
         if kind == "sent":
             self.result.requests_sent += 1
             return
-        if kind == "rate_limited":
-            self.result.rate_limited += 1
-            self.successes_since_429 = 0
-            self.limit = max(1, min(self.limit, len(self.in_flight)) - 1)
-            assert isinstance(payload, RateLimitError)
-            self._progress(message=f"The service is busy; waiting and slowing down to {self.limit} at a time.")
+        if kind == "opened":
+            self.concurrency.on_header(getattr(payload, "maximum_concurrent_requests", None))
             return
         self.in_flight.discard(index)
         if kind == "failed":
             assert isinstance(payload, BaseException)
             if isinstance(payload, Cancelled) or self.cancel.cancelled:
                 return
+            if isinstance(payload, RateLimitError) and self._requeue(index, payload):
+                return
             if self.failure is None or index < self.failure[0]:
                 self.failure = (index, payload)
             return
-        speech, info = payload  # type: ignore[misc]
+        speech, _info = payload  # type: ignore[misc]
         self.ready[index] = speech
         segment = self.plan.segments[index]
         self.result.segments_generated += 1
@@ -511,18 +519,25 @@ class _Run:
         self.generated_chars += len(segment)
         if speech.request_id:
             self.request_ids[index] = (speech.request_id, speech.created_unix)
-        maximum = getattr(info, "maximum_concurrent_requests", None)
-        if maximum:
-            # The account's own figure replaces the plan table (never above the user's choice).
-            self.ceiling = max(1, min(maximum, self.explicit) if self.explicit else maximum)
-            if not self.result.rate_limited:
-                self.limit = self.ceiling
-        self.successes_since_429 += 1
-        if self.limit > self.ceiling:
-            self.limit = self.ceiling
-        elif self.limit < self.ceiling and self.successes_since_429 >= 2 * self.limit:
-            self.limit += 1  # recover slowly after a 429
-            self.successes_since_429 = 0
+        self.concurrency.on_success()
+
+    def _requeue(self, index: int, error: RateLimitError) -> bool:
+        """A 429: lower the concurrency and queue the segment again (False: give up on it)."""
+        self.result.rate_limited += 1
+        attempts = self.attempts[index] = self.attempts.get(index, 0) + 1
+        # ``index`` has left in_flight: what is still running is what the server had room for.
+        self.concurrency.on_refused(error.kind, len(self.in_flight))
+        if attempts >= self.g.settings.max_attempts:
+            return False
+        wait = error.retry_after if error.retry_after is not None else self.g._backoff(attempts)
+        self.not_before[index] = time.monotonic() + min(wait, self.g.settings.max_backoff_seconds * 2)
+        heapq.heappush(self.pending, index)
+        if error.kind == REFUSED_FOR_CONCURRENCY:
+            message = f"Your account has room for {self.limit} at a time now; continuing with {self.limit}."
+        else:
+            message = f"The service is busy; waiting and slowing down to {self.limit} at a time."
+        self._progress(message=message)
+        return True
 
     def _deliver_ready(self) -> None:
         delivered = False

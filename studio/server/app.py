@@ -46,7 +46,7 @@ def build_state(config: ServerConfig) -> ServerState:
     return ServerState(
         config=config,
         catalog=VoiceCatalog.build(offline, extra, default_voice),
-        usage=Usage(config.tier, config.character_limit, config.max_concurrent_requests),
+        usage=Usage(config.tier, config.character_limit, config.max_concurrent_requests, config.concurrency_limit),
         faults=FaultInjector(),
         tokens=PageTokens(config.token_secret or secrets.token_bytes(32)),
         engine_provider=config.engine_provider or _default_engine_provider,

@@ -29,6 +29,12 @@ class ServerConfig:
     tier: str = DEFAULT_TIER
     #: Concurrency the plan allows, reported in ``maximum-concurrent-requests``.
     max_concurrent_requests: int = 5
+    #: Speech requests actually allowed at once (doubled for turbo/flash models, as the
+    #: header is); one more is refused with 429 ``too_many_concurrent_requests``. None: no
+    #: limit (the default, so tests that send many requests at once are not refused). A
+    #: test can set it below ``max_concurrent_requests`` to play an account whose other
+    #: apps use some of its slots, or equal to it for an honest account.
+    concurrency_limit: int | None = None
     #: Start loading the Piper voice when the server starts, so the first request is quick.
     preload_engine: bool = True
     #: Returns the engine for an offline voice id (None = the bundled voice). Tests may pass

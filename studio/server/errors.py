@@ -18,7 +18,9 @@ HTTP   status                            when
                                          with nothing to speak (type ``text_empty``:
                                          ``studio.text_rules.is_speakable``),
                                          tampered ``next_page_token``
-429    ``too_many_concurrent_requests``  injected fault (with ``Retry-After``)
+429    ``too_many_concurrent_requests``  injected fault (with ``Retry-After``), or more
+                                         speech requests at once than
+                                         ``concurrency_limit`` (no ``Retry-After``)
 429    ``system_busy``                   injected fault (with ``Retry-After``)
 5xx    ``something_went_wrong``          injected fault or an engine failure
 =====  ================================  ==============================================

@@ -1,15 +1,16 @@
-"""The fault-injection control endpoints (registered only when faults are enabled)."""
+"""The fault-injection control endpoints: registered only when faults are enabled
+(``serve --faults``), and behind the same key check as every API route."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from studio.server.faults import FaultSpec
-from studio.server.state import get_state
+from studio.server.state import check_key, get_state
 
-router = APIRouter(prefix="/_test", include_in_schema=False)
+router = APIRouter(prefix="/_test", include_in_schema=False, dependencies=[Depends(check_key)])
 
 
 @router.post("/faults")
@@ -39,3 +40,16 @@ def list_requests(request: Request) -> dict[str, Any]:
 def clear_requests(request: Request) -> dict[str, Any]:
     get_state(request).faults.clear_requests()
     return {"requests": []}
+
+
+@router.get("/concurrency")
+def concurrency(request: Request) -> dict[str, Any]:
+    """Speech requests running now, the most at once, and how many were refused with 429."""
+    return get_state(request).usage.concurrency()
+
+
+@router.delete("/concurrency")
+def reset_concurrency(request: Request) -> dict[str, Any]:
+    usage = get_state(request).usage
+    usage.reset_concurrency()
+    return usage.concurrency()

@@ -7,7 +7,8 @@ encoder's and resampler's tail (``alignment: null``) when there is one. Alignmen
 absolute from the start of the text, unless the ``relative_times`` fault is scheduled.
 
 Checks, in order: key (401) → body/query (422) → voice (404 ``voice_not_found``) → model
-(400 ``invalid_model``) → text length (400 ``max_character_limit_exceeded``) → quota (401
+(400 ``invalid_model``) → text length (400 ``max_character_limit_exceeded``) → concurrency
+(429 ``too_many_concurrent_requests``, only with ``ServerConfig.concurrency_limit``) → quota (401
 ``quota_exceeded``). Credits are spent when synthesis starts and refunded if the engine fails
 before any audio was made.
 """
@@ -124,9 +125,14 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            f"maximum for {body.model_id} is {limit}. Please split your text into "
                            "smaller requests.")
     cost = character_cost(model, body.text)
-    state.usage.charge(cost)
-    active = state.usage.begin()
-    group_max = state.usage.max_concurrent * (2 if model["concurrency_group"] == "turbo" else 1)
+    factor = 2 if model["concurrency_group"] == "turbo" else 1
+    active = state.usage.begin(factor)  # a refused request (429) is not charged
+    try:
+        state.usage.charge(cost)
+    except ApiHTTPError:
+        state.usage.end()
+        raise
+    group_max = state.usage.max_concurrent * factor
     headers = {
         "request-id": _new_id(),
         "history-item-id": _new_id(),

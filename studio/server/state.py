@@ -49,18 +49,25 @@ def request_faults(request: Request) -> list[FaultSpec]:
     return list(getattr(request.state, "faults", []))
 
 
+def check_key(request: Request, xi_api_key: str | None = Header(default=None)) -> None:
+    """The key check alone: guards the ``/_test`` control routes too, which must neither be
+    logged as API requests nor consume faults, but must not be open to whoever can connect
+    (they can make the server fail and read what it served)."""
+    expected = get_state(request).config.api_key
+    if expected is not None and not hmac.compare_digest(
+        (xi_api_key or "").encode(), expected.encode()
+    ):
+        raise invalid_api_key()
+
+
 async def api_guard(request: Request, xi_api_key: str | None = Header(default=None)) -> None:
     """Runs first on every API route: the key check, the request log and scheduled faults.
 
     As a dependency it runs before FastAPI raises validation errors, so a wrong key gets 401
     even when the body is also invalid, as with the real API.
     """
+    check_key(request, xi_api_key)
     state = get_state(request)
-    expected = state.config.api_key
-    if expected is not None and not hmac.compare_digest(
-        (xi_api_key or "").encode(), expected.encode()
-    ):
-        raise invalid_api_key()
     route = request.scope.get("route")
     route_name = getattr(route, "name", "") or ""
     request.state.faults = []

@@ -1,4 +1,4 @@
-"""The fake account's character accounting, shared by every request of one server."""
+"""The fake account's character and concurrency accounting, shared by every request of one server."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ import threading
 import time
 from typing import Any
 
-from studio.server.errors import ApiHTTPError
+from studio.server.errors import MESSAGES, ApiHTTPError
 
 _PERIOD = 30 * 24 * 3600
 
 
 class Usage:
-    def __init__(self, tier: str, character_limit: int, max_concurrent: int) -> None:
+    def __init__(self, tier: str, character_limit: int, max_concurrent: int, concurrency_limit: int | None = None) -> None:
         self.tier = tier
         self.character_limit = character_limit
         self.max_concurrent = max_concurrent
+        #: Speech requests allowed at once before 429 (None: any number).
+        self.concurrency_limit = concurrency_limit
         self._lock = threading.Lock()
         self._count = 0
         self._active = 0
+        self._peak = 0
+        self._refused = 0
         self._reset_unix = int(time.time()) + _PERIOD
 
     @property
@@ -50,14 +54,37 @@ class Usage:
         with self._lock:
             self._count = max(0, self._count - cost)
 
-    def begin(self) -> int:
+    def begin(self, factor: int = 1) -> int:
+        """Count a speech request as running, or refuse it with 429 when the limit is reached.
+
+        ``factor`` scales the limit as the header is scaled (2 for turbo/flash models). The
+        check and the count happen under one lock, so requests arriving together cannot all
+        slip in.
+        """
         with self._lock:
+            limit = None if self.concurrency_limit is None else self.concurrency_limit * factor
+            if limit is not None and self._active >= limit:
+                self._refused += 1
+                # The real service names the plan's figure in the message, not the free slots.
+                message = MESSAGES["too_many_concurrent_requests"].format(limit=self.max_concurrent * factor)
+                raise ApiHTTPError(429, "too_many_concurrent_requests", message)
             self._active += 1
+            self._peak = max(self._peak, self._active)
             return self._active
 
     def end(self) -> None:
         with self._lock:
             self._active = max(0, self._active - 1)
+
+    def concurrency(self) -> dict[str, Any]:
+        """For tests: the limit, what runs now, the most that ran at once, and refusals."""
+        with self._lock:
+            return {"limit": self.concurrency_limit, "active": self._active, "peak": self._peak,
+                    "refused": self._refused}
+
+    def reset_concurrency(self) -> None:
+        with self._lock:
+            self._peak, self._refused = self._active, 0
 
     def subscription(self) -> dict[str, Any]:
         """An ExtendedSubscriptionResponseModel with every required field filled in."""

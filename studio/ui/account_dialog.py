@@ -1,9 +1,12 @@
 """Account ▸ Connect: paste an API key (kept in the OS keyring), check it, pick the engine.
 
-The key field is masked (a Show button reveals it while held down). "Check" asks the
-server for the account's subscription in a worker and reports the plan and usage — or why
-the key was refused — in plain words. Nothing here writes anything: the window saves the
-choice when the dialog is accepted.
+A key already stored is never put back into a widget — not the field, not a label, not a
+tooltip — so it cannot be revealed, copied or screenshotted from here: the dialog only says
+that one is stored and shows its last 4 characters. Typing a new key replaces it; leaving the
+field empty keeps it. The field is masked (Show reveals what was typed). "Check" asks the
+server for the account's subscription in a worker (with the typed key, else the stored one)
+and reports the plan and usage — or why the key was refused — in plain words. Nothing here
+writes anything: the window saves the choice when the dialog is accepted.
 """
 
 from __future__ import annotations
@@ -49,9 +52,20 @@ def check_key_with_server(api_key: str, base_url: str | None) -> Any:
 @dataclass(frozen=True)
 class AccountChoice:
     engine: str  # "elevenlabs" or "offline"
-    api_key: str | None = field(repr=False)  # None: no key typed; never in a repr or a log
-    key_changed: bool
+    #: The typed key, else the stored one (None: neither); never in a repr or a log.
+    api_key: str | None = field(repr=False)
+    key_changed: bool  # a new key was typed
     base_url: str | None
+
+
+#: A stored key shorter than this shows no characters at all (4 would give too much away).
+MIN_KEY_FOR_ENDING = 8
+
+
+def stored_key_note(key: str) -> str:
+    """What the dialog says about a stored key: that it exists, and its last 4 characters."""
+    ending = f", ending in “…{key[-4:]}”" if len(key) >= MIN_KEY_FOR_ENDING else ""
+    return f"A key is stored{ending}. Type a new key to replace it, or leave the field empty to keep it."
 
 
 class AccountDialog(QDialog):
@@ -71,7 +85,7 @@ class AccountDialog(QDialog):
         self.setObjectName("accountDialog")
         self._pool = pool
         self._check_key = check_key
-        self._original_key = api_key or ""
+        self._stored_key = api_key or ""  # only here: never handed to a widget
         self._worker: Worker | None = None
 
         self.use_elevenlabs = QRadioButton("ElevenLabs — your account's voices (uses credits)")
@@ -83,10 +97,17 @@ class AccountDialog(QDialog):
         self.use_elevenlabs.setAccessibleName("Speak with ElevenLabs")
         self.use_offline.setAccessibleName("Speak with the offline voice")
 
-        self.key = QLineEdit(self._original_key)
+        self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText("Paste your API key (from elevenlabs.io ▸ Profile ▸ API keys)")
+        self.key.setPlaceholderText(
+            "Type a new key to replace the stored one" if self._stored_key
+            else "Paste your API key (from elevenlabs.io ▸ Profile ▸ API keys)"
+        )
         self.key.setAccessibleName("API key")
+        self.stored_key = QLabel(stored_key_note(self._stored_key) if self._stored_key else "")
+        self.stored_key.setWordWrap(True)
+        self.stored_key.setAccessibleName("Stored API key")
+        self.stored_key.setVisible(bool(self._stored_key))
         self.show_key = QPushButton("Show")
         self.show_key.setCheckable(True)
         self.show_key.setAccessibleName("Show API key")
@@ -117,6 +138,7 @@ class AccountDialog(QDialog):
         key_label = QLabel("API &key")
         key_label.setBuddy(self.key)
         form.addRow(key_label, key_row)
+        form.addRow("", self.stored_key)
         url_label = QLabel("API &address")
         url_label.setBuddy(self.base_url)
         form.addRow(url_label, self.base_url)
@@ -142,16 +164,16 @@ class AccountDialog(QDialog):
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()).width() + 80, self.sizeHint().height())
 
     def choice(self) -> AccountChoice:
-        key = self.key.text().strip() or None
+        typed = self.key.text().strip()
         return AccountChoice(
             engine="elevenlabs" if self.use_elevenlabs.isChecked() else "offline",
-            api_key=key,
-            key_changed=(key or "") != self._original_key,
+            api_key=typed or self._stored_key or None,
+            key_changed=bool(typed) and typed != self._stored_key,
             base_url=self.base_url.text().strip() or None,
         )
 
     def check_key(self) -> None:
-        key = self.key.text().strip()
+        key = self.key.text().strip() or self._stored_key
         if not key:
             self.message.show_message("Paste your API key first, then press Check.", Tone.WARNING)
             return
@@ -185,7 +207,7 @@ class AccountDialog(QDialog):
 
     def _sync_enabled(self) -> None:
         on = self.use_elevenlabs.isChecked()
-        for widget in (self.key, self.show_key, self.check, self.base_url):
+        for widget in (self.key, self.show_key, self.check, self.base_url, self.stored_key):
             widget.setEnabled(on)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
@@ -194,4 +216,4 @@ class AccountDialog(QDialog):
         super().done(result)
 
 
-__all__ = ["AccountDialog", "AccountChoice", "check_key_with_server"]
+__all__ = ["AccountDialog", "AccountChoice", "check_key_with_server", "stored_key_note"]

@@ -25,12 +25,60 @@ def _dialog(qtbot, window: Any, server: Any, key: str = "") -> AccountDialog:
 
 def test_the_key_field_is_masked_and_can_be_revealed(qtbot, make_window, local_server_with_key) -> None:
     window = make_window()
-    dialog = _dialog(qtbot, window, local_server_with_key, key=LOCAL_TEST_KEY)
+    dialog = _dialog(qtbot, window, local_server_with_key)
+    qtbot.keyClicks(dialog.key, LOCAL_TEST_KEY)  # a key being typed, not a stored one
     assert dialog.key.echoMode() == dialog.key.EchoMode.Password
     assert dialog.key.displayText() != LOCAL_TEST_KEY
     dialog.show_key.click()
     assert dialog.key.displayText() == LOCAL_TEST_KEY
     assert dialog.keyring_note.isVisible()  # no password store here: says the key is session-only
+    assert not dialog.stored_key.isVisible()  # nothing stored yet
+
+
+def _every_text(dialog: AccountDialog) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+
+    texts: list[str] = []
+    for widget in dialog.findChildren(QWidget):
+        texts += [widget.toolTip(), widget.accessibleName(), widget.accessibleDescription(), widget.whatsThis()]
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.displayText(), widget.placeholderText()]
+        elif isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+    return texts
+
+
+def test_a_stored_key_is_never_shown_only_its_last_four(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key, key=LOCAL_TEST_KEY)
+    assert dialog.key.text() == ""  # not pre-filled...
+    dialog.show_key.click()
+    assert dialog.key.displayText() == ""  # ...so Show has nothing to reveal
+    hidden_part = LOCAL_TEST_KEY[:-4]
+    assert not [t for t in _every_text(dialog) if hidden_part in t]
+    assert dialog.stored_key.isVisible()
+    assert "A key is stored" in dialog.stored_key.text() and f"…{LOCAL_TEST_KEY[-4:]}" in dialog.stored_key.text()
+    # Leaving the field empty keeps the stored key (and Check checks it).
+    choice = dialog.choice()
+    assert choice.api_key == LOCAL_TEST_KEY and not choice.key_changed
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.message.text.startswith("The key works"), timeout=10000)
+    # Replacing it is typing a new one.
+    qtbot.keyClicks(dialog.key, "sk_replacement_key_9876543210")
+    choice = dialog.choice()
+    assert choice.api_key == "sk_replacement_key_9876543210" and choice.key_changed
+    assert dialog.key.displayText() == "sk_replacement_key_9876543210"  # Show is still on: what was typed
+
+
+def test_a_key_is_not_checked_over_plain_http_to_another_computer(qtbot, make_window, local_server_with_key) -> None:
+    window = make_window()
+    dialog = _dialog(qtbot, window, local_server_with_key)
+    qtbot.keyClicks(dialog.key, LOCAL_TEST_KEY)
+    dialog.base_url.setText("http://192.0.2.10:8000")  # (the network guard would stop a real attempt)
+    dialog.check.click()
+    qtbot.waitUntil(lambda: "unencrypted" in dialog.message.text, timeout=10000)
+    assert "https://" in dialog.message.text and LOCAL_TEST_KEY not in dialog.message.text
+    assert dialog.check.isEnabled()
 
 
 def test_check_reports_a_rejected_key_in_plain_words(qtbot, make_window, local_server_with_key) -> None:

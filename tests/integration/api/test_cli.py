@@ -119,3 +119,17 @@ def test_unreachable_server(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     assert main(["models"]) == 1
     err = capsys.readouterr().err
     assert "Could not connect to 127.0.0.1" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["models"], ["voices"]])
+def test_a_key_is_never_sent_over_plain_http_to_another_computer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # 192.0.2.x is a documentation address: the network guard would also stop any attempt.
+    monkeypatch.setenv("ELEVENLABS_BASE_URL", "http://192.0.2.10:8000")
+    monkeypatch.setenv("ELEVENLABS_API_KEY", "sk_cli_plain_http_0123456789")
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "unencrypted" in err and "192.0.2.10" in err and "https://" in err and "Nothing was sent" in err
+    assert "sk_cli_plain_http" not in err

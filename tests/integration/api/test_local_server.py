@@ -59,7 +59,8 @@ def test_backend_lists_models_and_fetches_the_preview(client: ElevenLabsClient) 
 def test_rate_limit_then_success_is_retried(client: ElevenLabsClient, local_server) -> None:  # type: ignore[no-untyped-def]
     request = _request(client)
     local_server.clear_requests()
-    local_server.inject({"kind": "rate_limit", "endpoint": "tts_stream_with_timestamps", "retry_after": 0})
+    local_server.inject({"kind": "rate_limit", "status": "system_busy", "endpoint": "tts_stream_with_timestamps",
+                         "retry_after": 0})
     with client.stream_with_timestamps(request) as stream:
         assert sum(len(c.audio) for c in stream) > 0
     assert len(local_server.requests("tts_stream_with_timestamps")) == 2

@@ -64,7 +64,7 @@ def test_429_with_retry_after_then_success(loopback: LoopbackServer) -> None:
         sleeps.append(seconds)
         time.sleep(seconds)
 
-    busy = Reply.json({"detail": {"status": "too_many_concurrent_requests", "message": "Too many"}}, 429,
+    busy = Reply.json({"detail": {"status": "system_busy", "message": "Busy"}}, 429,
                       {"retry-after": "0.3"})
     loopback.route("POST", "/v1/text-to-speech/v1/stream", busy, Reply(parts=[b"\x01\x00" * 50], headers=TTS_HEADERS))
     with ElevenLabsClient(KEY, loopback.base_url, retry_policy=RetryPolicy(max_retries=2, base_delay=0.05),

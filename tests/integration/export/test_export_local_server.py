@@ -88,8 +88,9 @@ def test_loudness_normalised_flac(server: LocalServer, tmp_path: Path) -> None:
 
 
 def test_429_backs_off_and_finishes(server: LocalServer, tmp_path: Path) -> None:
-    # The client retries twice itself; six refusals reach the long-form generator too.
-    with server.faults({"kind": "rate_limit", "count": 6, "retry_after": 0}):
+    # "Busy" is a temporary overload: the client retries twice itself; six refusals reach the
+    # long-form generator too. (Concurrency refusals: test_export_concurrency.py.)
+    with server.faults({"kind": "rate_limit", "status": "system_busy", "count": 6, "retry_after": 0}):
         assert run_cli(str(_script(tmp_path)), "--out", str(tmp_path / "busy.ogg"), "--concurrency", "3") == 0
     assert tts_requests(server) == 3 + 6
     assert sf.info(str(tmp_path / "busy.ogg")).frames > 0

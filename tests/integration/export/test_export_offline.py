@@ -60,3 +60,20 @@ def test_offline_export_with_subtitles_and_resume_from_cache(tmp_path: Path, mon
     reference = tmp_path / "reference.wav"
     assert run_cli(str(script), "--out", str(reference), "--offline", "--pause-ms", "600") == 0
     assert (sf.read(reference, dtype="int16")[0] == first_audio).all()
+
+
+def test_an_elevenlabs_model_without_a_key_says_no_api_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Asked for an ElevenLabs model with no key anywhere (the keyring is empty in tests, the
+    variable unset): the missing key is the problem, not "the model is not available"."""
+    script = tmp_path / "s.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    out = tmp_path / "x.wav"
+    assert run_cli(str(script), "--out", str(out), "--model", "eleven_multilingual_v2") == 1
+    err = capsys.readouterr().err
+    assert "No ElevenLabs API key" in err and "eleven_multilingual_v2" in err
+    assert "Account" in err and "keyring" in err and "ELEVENLABS_API_KEY" in err and "--offline" in err
+    assert "not available" not in err and "offline_piper" not in err
+    assert not out.exists()
+    # With --offline the same model is simply not one the offline voice has.
+    assert run_cli(str(script), "--out", str(out), "--model", "eleven_multilingual_v2", "--offline") == 1
+    assert "not available" in capsys.readouterr().err

@@ -171,3 +171,39 @@ def test_server_stops_without_leaving_threads() -> None:
         leftover[0].join(timeout=0.1)
         leftover = [t for t in leftover if t.is_alive()]
     assert leftover == []
+
+
+def test_a_concurrency_limit_refuses_one_more_uncharged_and_counts_it() -> None:
+    with run_server(concurrency_limit=1, max_concurrent_requests=1) as running, \
+            httpx.Client(base_url=running.base_url, timeout=60) as http:
+        running.inject({"kind": "slow", "chunk_bytes": 4000, "chunk_delay": 0.1, "endpoint": "tts_stream"})
+        with http.stream("POST", f"{TTS}/stream", params={"output_format": "pcm_16000"},
+                         json={"text": "Hello there, this is the first."}) as first:
+            assert first.status_code == 200 and first.headers["maximum-concurrent-requests"] == "1"
+            body = first.iter_bytes()  # kept: a dropped iterator would close the stream
+            next(body)  # the first is running
+            spent = running.state.usage.character_count
+            second = http.post(TTS, json={"text": "One more."})
+            assert second.status_code == 429
+            assert second.json()["detail"]["status"] == "too_many_concurrent_requests"
+            assert "maximum of 1 concurrent" in second.json()["detail"]["message"]
+            assert running.state.usage.character_count == spent  # a refusal costs nothing
+            for _rest in body:  # read to the end: the slot is free before the last byte
+                pass
+        assert http.post(TTS, json={"text": "Now there is room."}).status_code == 200
+        seen = running.concurrency()
+        assert (seen["refused"], seen["peak"], seen["active"], seen["limit"]) == (1, 1, 0, 1)
+
+
+def test_control_routes_need_the_key_and_exist_only_with_faults() -> None:
+    key = "sk_control_route_key_0123"
+    with run_server(api_key=key) as running:
+        for method, path in (("GET", "/_test/requests"), ("POST", "/_test/faults"), ("GET", "/_test/concurrency"),
+                             ("DELETE", "/_test/faults")):
+            refused = httpx.request(method, f"{running.base_url}{path}", json={"kind": "disconnect"})
+            assert refused.status_code == 401, path
+            assert refused.json()["detail"]["status"] == "invalid_api_key"
+        assert running.pending_faults() == []  # nothing was scheduled by the refused POST
+        assert running.requests() == []  # control routes are not logged as API requests
+    with run_server(api_key=key, faults=False) as running:
+        assert httpx.get(f"{running.base_url}/_test/requests", headers={"xi-api-key": key}).status_code == 404

@@ -161,16 +161,28 @@ def test_400_text_too_long(client: ElevenLabsClient) -> None:
 # --- faults --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["too_many_concurrent_requests", "system_busy"])
-def test_429_is_retried_after_retry_after(client: ElevenLabsClient, server: LocalServer,
-                                          sleeps: list[float], status: str) -> None:
+def test_429_busy_is_retried_after_retry_after(client: ElevenLabsClient, server: LocalServer,
+                                               sleeps: list[float]) -> None:
     server.clear_requests()
-    server.inject({"kind": "rate_limit", "status": status, "retry_after": 2, "endpoint": "tts_stream_with_timestamps"})
+    server.inject({"kind": "rate_limit", "status": "system_busy", "retry_after": 2,
+                   "endpoint": "tts_stream_with_timestamps"})
     with client.stream_with_timestamps(_request(text="Busy, then fine.")) as stream:
         audio = b"".join(c.audio for c in stream)
     assert len(audio) > 24000  # half a second of speech at least
     assert len(server.requests("tts_stream_with_timestamps")) == 2
     assert len(sleeps) == 1 and sleeps[0] >= 2
+
+
+def test_429_for_concurrency_goes_to_the_caller(client: ElevenLabsClient, server: LocalServer,
+                                                sleeps: list[float]) -> None:
+    """Only the caller knows how many it runs at once (long-form lowers its concurrency)."""
+    server.clear_requests()
+    server.inject({"kind": "rate_limit", "status": "too_many_concurrent_requests", "retry_after": 2,
+                   "endpoint": "tts_stream_with_timestamps"})
+    with pytest.raises(e.RateLimitError) as caught:
+        client.stream_with_timestamps(_request(text="Too many at once."))
+    assert caught.value.kind == "too_many_concurrent_requests" and caught.value.retry_after == 2
+    assert len(server.requests("tts_stream_with_timestamps")) == 1 and sleeps == []
 
 
 def test_5xx_is_retried(client: ElevenLabsClient, server: LocalServer, sleeps: list[float]) -> None:

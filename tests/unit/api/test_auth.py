@@ -111,3 +111,36 @@ def test_redirects_are_followed_without_carrying_the_key_to_another_host() -> No
         assert client.download("/preview") == b"mp3"
     assert seen[0].headers.get("xi-api-key") == key
     assert seen[1].url.host == "cdn.example.test" and "xi-api-key" not in seen[1].headers
+
+
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "[::1]", "[::ffff:127.0.0.1]"])
+def test_plain_http_is_fine_on_this_computer(host: str) -> None:
+    with ElevenLabsClient("sk_loopback_0123456789", f"http://{host}:8000") as client:
+        assert client.has_api_key
+
+
+@pytest.mark.parametrize("address", ["http://api.elevenlabs.io", "http://192.168.1.20:8000", "http://[2001:db8::1]",
+                                     "http://localhost.example.com", "http://128.0.0.1"])
+def test_the_key_is_never_sent_over_plain_http_to_another_computer(address: str) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=[])
+
+    key = "sk_plain_http_0123456789"
+    with pytest.raises(auth.InsecureAddressError) as caught:
+        ElevenLabsClient(key, address, transport=httpx.MockTransport(handler))
+    message = str(caught.value)
+    assert "unencrypted" in message and "https://" in message and "Nothing was sent" in message
+    assert key not in message
+    # Without a key there is nothing to protect: a keyless client may talk plain http.
+    with ElevenLabsClient(None, address, transport=httpx.MockTransport(handler)) as client:
+        client.list_models()
+        with pytest.raises(auth.InsecureAddressError):
+            client.set_api_key(key)  # nor can a key be given to it later
+        assert not client.has_api_key
+        client.list_models()
+    assert len(sent) == 2 and all("xi-api-key" not in r.headers for r in sent)
+    # https to the same host is fine.
+    ElevenLabsClient(key, address.replace("http://", "https://")).close()

@@ -42,7 +42,7 @@ def test_voice_endpoints() -> None:
                                                  "use_speaker_boost": True, "speed": 1.0},
         ("GET", "/v1/voices"): {"voices": [{"voice_id": "a", "name": "A"}]},
     })
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         voice = client.get_voice("v1")
         # An out-of-range stored speed is dropped; the rest of the settings survive.
         assert voice.settings is not None and voice.settings.stability == 0.2 and voice.settings.speed is None
@@ -67,7 +67,7 @@ def test_account_and_history_endpoints() -> None:
         ("GET", "/v1/history/h1/audio"): b"ID3mp3",
         ("DELETE", "/v1/history/h1"): {"status": "ok"},
     })
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         sub = client.get_subscription()
         assert sub.tier == "pro" and sub.max_credit_limit_extension == "unlimited" and sub.characters_remaining == 5
         assert client.get_user()["user_id"] == "u1"
@@ -92,7 +92,7 @@ def test_account_and_history_endpoints() -> None:
 )
 def test_unreadable_answers_are_malformed_response_errors(answer: httpx.Response, match: str) -> None:
     transport = httpx.MockTransport(lambda r: answer)
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         with pytest.raises(e.MalformedResponseError, match=match) as caught:
             client.list_models()
     assert "ELEVENLABS_BASE_URL" in caught.value.remedy
@@ -100,7 +100,7 @@ def test_unreadable_answers_are_malformed_response_errors(answer: httpx.Response
 
 def test_empty_ids_are_refused_before_sending() -> None:
     transport, seen = routes({})
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         for call in (client.get_voice, client.get_voice_settings, client.get_history_audio):
             with pytest.raises(e.InvalidRequestError):
                 call("  ")
@@ -114,7 +114,7 @@ def test_convert_with_timestamps_reads_the_object() -> None:
                               httpx.Response(200, json=body, headers={"request-id": "r5"})})
     from studio.api.requests import TextToSpeechRequest
 
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         result = client.convert_with_timestamps(TextToSpeechRequest(voice_id="v1", text="H", output_format="wav_16000"))
     assert result.audio == b"\x00\x01\x02" and result.alignment is not None and result.normalized_alignment is None
     assert result.info.request_id == "r5"
@@ -135,7 +135,7 @@ def test_delete_whose_answer_is_cut_short_still_counts_as_deleted() -> None:
             closed.append(True)
 
     transport, seen = routes({("DELETE", "/v1/history/h1"): httpx.Response(200, stream=Breaks())})
-    with ElevenLabsClient("key-123456", "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=transport) as client:
         client.delete_history_item("h1")
     assert [r.method for r in seen] == ["DELETE"] and closed == [True]
 
@@ -144,7 +144,7 @@ def test_a_preview_host_that_cannot_be_reached_is_named_not_the_api() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
 
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(handler),
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(handler),
                           max_retries=0) as client:
         with pytest.raises(e.NetworkError) as caught:
             client.download("https://previews.storage.test/v1.mp3")

@@ -181,7 +181,7 @@ def test_network_failure_through_the_client() -> None:
         raise _raised(httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request),
                       socket.gaierror(-3, "Temporary failure in name resolution"))
 
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(handler),
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(handler),
                           retry_policy=NO_RETRY) as client:
         with pytest.raises(e.DnsError, match="Could not find api.test"):
             client.list_models()

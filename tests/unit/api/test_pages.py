@@ -32,7 +32,7 @@ def test_pages_follow_tokens_and_page_zero_may_be_larger() -> None:
         "t1": {"voices": voices("b", "c"), "has_more": True, "total_count": 7, "next_page_token": "t2"},
         "t2": {"voices": voices("d1", "e"), "has_more": False, "total_count": 7, "next_page_token": None},
     })
-    with ElevenLabsClient(None, "http://api.test", transport=transport) as client:
+    with ElevenLabsClient(None, "https://api.test", transport=transport) as client:
         first = client.search_voices(VoiceSearch(page_size=2, search="x"))
         assert len(first.voices) == 5 and first.total_count == 7 and first.has_next_page()
         second = first.next_page()

@@ -57,7 +57,7 @@ def test_full_body_and_query() -> None:
     }
     assert request.to_params() == {"output_format": "opus_48000_64", "enable_logging": "false", "optimize_streaming_latency": "2"}
     recorder = Recorder()
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(recorder)) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(recorder)) as client:
         client.convert(request)
     sent = recorder.requests[0]
     # The id is one escaped path segment: it cannot walk to another endpoint.
@@ -100,7 +100,7 @@ def test_out_of_range_is_refused_and_nothing_is_sent(changes: dict[str, Any], fi
     assert caught.value.field == field and words in str(caught.value)
     # A copy that skipped validation is caught by the client before anything is sent.
     sneaky = TextToSpeechRequest(voice_id="v", text="Hi").model_copy(update=changes)
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(recorder)) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(recorder)) as client:
         for call in (client.convert, client.stream, client.convert_with_timestamps, client.stream_with_timestamps):
             with pytest.raises(InvalidRequestError):
                 call(sneaky)
@@ -110,7 +110,7 @@ def test_out_of_range_is_refused_and_nothing_is_sent(changes: dict[str, Any], fi
 def test_wav_cannot_be_streamed_but_can_be_converted() -> None:
     recorder = Recorder()
     request = TextToSpeechRequest(voice_id="v", text="Hi", output_format="wav_24000")
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(recorder)) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(recorder)) as client:
         with pytest.raises(InvalidRequestError, match="when streaming"):
             client.stream(request)
         with pytest.raises(InvalidRequestError, match="when streaming"):
@@ -134,7 +134,7 @@ def test_voice_search_sends_every_parameter_with_repeated_list_keys() -> None:
         seen.append(request)
         return httpx.Response(200, json={"voices": [], "has_more": False})
 
-    with ElevenLabsClient(None, "http://api.test", transport=httpx.MockTransport(handler)) as client:
+    with ElevenLabsClient(None, "https://api.test", transport=httpx.MockTransport(handler)) as client:
         client.search_voices(search)
     params = seen[0].url.params
     assert params.get_list("voice_ids") == ["a", "b"]

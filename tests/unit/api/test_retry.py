@@ -34,7 +34,7 @@ class Script:
 
 def client_for(script: Script, sleeps: list[float], retries: int = 3) -> ElevenLabsClient:
     return ElevenLabsClient(
-        "key-123456", "http://api.test", transport=httpx.MockTransport(script),
+        "key-123456", "https://api.test", transport=httpx.MockTransport(script),
         retry_policy=RetryPolicy(max_retries=retries, base_delay=0.5, max_delay=4.0), sleep=sleeps.append,
     )
 
@@ -107,7 +107,7 @@ def test_tts_retried_on_429_and_5xx_before_any_audio(call: str) -> None:
         json.dumps({"audio_base64": "AAE=", "alignment": None}).encode() if "timestamps" in call else b"\x00\x01"
     )
     script = Script(
-        httpx.Response(429, json={"detail": {"status": "too_many_concurrent_requests", "message": "m"}}),
+        httpx.Response(429, json=BUSY),
         httpx.Response(500, json=BROKEN),
         httpx.Response(200, content=ok_body, headers={"request-id": "r9"}),
     )
@@ -117,6 +117,25 @@ def test_tts_retried_on_429_and_5xx_before_any_audio(call: str) -> None:
         info = result.info
     assert audio == b"\x00\x01" and info.request_id == "r9"
     assert len(script.requests) == 3 and len(sleeps) == 2
+
+
+@pytest.mark.parametrize("call", ["convert", "stream_with_timestamps"])
+def test_tts_refused_for_concurrency_goes_to_the_caller_at_once(call: str) -> None:
+    """The caller decides how many run at once (long-form lowers its concurrency on this):
+    a resend from inside the client would hide the refusal and likely be refused again."""
+    sleeps: list[float] = []
+    many = {"detail": {"status": "too_many_concurrent_requests", "message": "m"}}
+    script = Script(httpx.Response(429, json=many, headers={"retry-after": "1"}),
+                    httpx.Response(200, content=b"\x00\x01"))
+    with client_for(script, sleeps) as client, pytest.raises(e.RateLimitError) as caught:
+        getattr(client, call)(TTS)
+    assert caught.value.kind == "too_many_concurrent_requests"
+    assert len(script.requests) == 1 and sleeps == []
+    # A GET costs nothing and has no caller-side concurrency: it is still retried.
+    script = Script(httpx.Response(429, json=many, headers={"retry-after": "0"}), models_ok())
+    with client_for(script, sleeps) as client:
+        client.list_models()
+    assert len(script.requests) == 2
 
 
 def test_tts_retried_when_the_connection_never_reached_the_server() -> None:

@@ -119,7 +119,7 @@ def test_headers_reach_the_caller_of_convert() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, headers=headers, content=b"ID3audio"))
     from studio.api.requests import TextToSpeechRequest
 
-    with ElevenLabsClient("k" * 20, "http://api.test", transport=transport) as client:
+    with ElevenLabsClient("k" * 20, "https://api.test", transport=transport) as client:
         result = client.convert(TextToSpeechRequest(voice_id="v", text="Hello", output_format="mp3_44100_128"))
     assert result.audio == b"ID3audio"
     assert result.info.character_cost == 5378 and result.info.request_id == "npQR4Xoyx4KHXQHSEy4s"

@@ -169,7 +169,7 @@ def test_mid_stream_failure_after_audio_is_reported_with_what_arrived() -> None:
         return httpx.Response(200, stream=Breaks())
 
     request = TextToSpeechRequest(voice_id="v", text="Hi", output_format="pcm_16000")
-    with ElevenLabsClient("key-123456", "http://api.test", transport=httpx.MockTransport(handler)) as client:
+    with ElevenLabsClient("key-123456", "https://api.test", transport=httpx.MockTransport(handler)) as client:
         stream = client.stream(request)
         received = []
         with pytest.raises(e.StreamInterruptedError) as caught:

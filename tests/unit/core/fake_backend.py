@@ -1,7 +1,8 @@
 """A small in-test engine implementing SynthesisBackend over real PCM (a tone per character).
 
-It records every request, can add latency, fail chosen texts, answer 429 a number of times,
-and send account headers — so long-form generation can be tested without a network. The
+It records every request, can add latency, fail chosen texts, answer 429 a number of times
+or whenever more than ``allow_concurrent`` streams are open (as the service does), and send
+account headers — so long-form generation can be tested without a network. The
 integration tests run the same code against the real offline engine and the local server.
 """
 
@@ -34,6 +35,7 @@ class FakeBackend:
         rate_limit_first: int = 0,
         max_concurrent_header: int | None = None,
         chunk_chars: int = 7,
+        allow_concurrent: int | None = None,
     ) -> None:
         self.rate = rate
         self.latency = latency
@@ -41,6 +43,9 @@ class FakeBackend:
         self.rate_limit_left = rate_limit_first
         self.max_concurrent_header = max_concurrent_header
         self.chunk_chars = chunk_chars
+        self.allow_concurrent = allow_concurrent
+        self.open_streams = 0  # accepted and not yet finished or closed (what the limit counts)
+        self.refused = 0
         self.requests: list[TextToSpeechRequest] = []
         self.active = 0
         self.peak_active = 0
@@ -89,12 +94,24 @@ class FakeBackend:
             error = self.fail_texts(request.text)
             if error is not None:
                 raise error
+        with self._lock:
+            if self.allow_concurrent is not None and self.open_streams >= self.allow_concurrent:
+                self.refused += 1
+                raise RateLimitError("Too many requests at once", retry_after=0.01, kind="too_many_concurrent_requests")
+            self.open_streams += 1
         info = ResponseInfo(
             request_id=f"req-{number}",
             character_cost=len(request.text),
             maximum_concurrent_requests=self.max_concurrent_header,
         )
         closed = threading.Event()
+        ended = threading.Event()
+
+        def end() -> None:
+            with self._lock:
+                if not ended.is_set():
+                    ended.set()
+                    self.open_streams -= 1
 
         def chunks() -> Iterator[SpeechChunk]:
             with self._lock:
@@ -107,9 +124,11 @@ class FakeBackend:
             finally:
                 with self._lock:
                     self.active -= 1
+                end()
 
         def on_close() -> None:
             closed.set()
+            end()
             with self._lock:
                 self.closed_streams += 1
 

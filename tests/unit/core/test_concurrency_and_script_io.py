@@ -1,4 +1,4 @@
-"""The plan concurrency table and reading script files."""
+"""The plan concurrency table and reading script files (and refusing files that are not scripts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from studio.core.concurrency import plan_concurrency
-from studio.core.script_io import ScriptError, read_script
+from studio.core.script_io import HEAD_BYTES, REFUSED_KINDS, ScriptError, check_script_file, read_script
+
+from .non_scripts import NON_SCRIPTS, utf16
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,41 @@ def test_missing_and_folder(tmp_path: Path) -> None:
         read_script(tmp_path / "missing.txt")
     with pytest.raises(ScriptError, match="is a folder"):
         read_script(tmp_path)
+
+
+@pytest.mark.parametrize("case", sorted(NON_SCRIPTS))
+def test_files_that_are_not_scripts_are_refused_by_suffix_and_content(tmp_path: Path, case: str) -> None:
+    name, build, kind, words = NON_SCRIPTS[case]
+    path = build(tmp_path / name)
+    with pytest.raises(ScriptError) as caught:
+        read_script(path)
+    error = caught.value
+    assert words in error.cause and name in error.cause and "not a plain-text script" in error.cause
+    assert error.remedy == REFUSED_KINDS[kind]
+    # The same decision, asked first without reading the whole file.
+    with pytest.raises(ScriptError):
+        check_script_file(path, path.read_bytes()[:HEAD_BYTES])
+
+
+def test_a_caller_can_accept_a_kind_it_handles(tmp_path: Path) -> None:
+    """How the export command will take .narration projects: one word at its call site."""
+    path = NON_SCRIPTS["project"][1](tmp_path / "story.narration")
+    assert check_script_file(path, path.read_bytes()[:HEAD_BYTES], accept={"project"}) == "project"
+    with pytest.raises(ScriptError):
+        check_script_file(path, path.read_bytes()[:HEAD_BYTES], accept={"ebook"})
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words.", "RIFFS of a guitar, FORMAL notes.", "ID3 is a tag format.", '{"a": "json is text"}',
+    "# Chapter one\n\nMarkdown is text.", "\ufeffCafé",
+])
+def test_text_that_merely_looks_like_a_signature_is_a_script(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    assert read_script(path) == text.removeprefix("\ufeff")
+
+
+def test_utf16_text_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError) as caught:
+        read_script(utf16(tmp_path / "wide.txt"))
+    assert "UTF-16" in caught.value.cause and "UTF-8" in caught.value.remedy

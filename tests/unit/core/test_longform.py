@@ -114,6 +114,51 @@ def test_backs_off_on_429_and_lowers_concurrency() -> None:
     assert len(backend.requests) == len(plan.segments) + 3
 
 
+def test_a_concurrency_refusal_lowers_the_ceiling_to_what_was_running() -> None:
+    """Creator plan (5 at once by the table), no header, the service has room for 2: one
+    burst is refused, then the export stays at 2 — never "minus one" per refusal, and
+    never climbing back into more refusals."""
+    backend = FakeBackend(latency=0.03, allow_concurrent=2)
+    generator = LongformGenerator(backend, _settings(), subscription=Subscription(tier="creator"))
+    plan = generator.plan(SCRIPT)
+    messages: list[str] = []
+    generator.on_progress = lambda p: messages.append(p.message) if p.message else None
+    delivered: list[Segment] = []
+    result = generator.run(plan, lambda seg, speech: delivered.append(seg))
+    assert len(delivered) == len(plan.segments)
+    assert backend.refused == result.rate_limited == 3  # the probe's answer opens 5; 2 fit
+    assert result.final_concurrency == 2
+    assert messages[-1] == "Your account has room for 2 at a time now; continuing with 2."
+    assert len(backend.requests) == len(plan.segments) + 3
+
+
+def test_the_first_answer_header_sets_the_concurrency_before_any_burst() -> None:
+    backend = FakeBackend(latency=0.03, allow_concurrent=2, max_concurrent_header=2)
+    generator = LongformGenerator(backend, _settings(), subscription=Subscription(tier="creator"))
+    result = generator.run(generator.plan(SCRIPT), lambda s, p: None)
+    assert backend.refused == result.rate_limited == 0
+    assert backend.peak_active == 2 and result.final_concurrency == 2
+
+
+def test_busy_is_temporary_the_limit_drops_by_one_and_recovers() -> None:
+    from studio.api.errors import RateLimitError
+
+    busy_left = [1]
+    lock = threading.Lock()
+
+    def busy_once(text: str) -> BaseException | None:
+        with lock:
+            if "line 3," in text and busy_left[0]:
+                busy_left[0] -= 1
+                return RateLimitError("Busy", retry_after=0.01, kind="system_busy")
+        return None
+
+    backend = FakeBackend(latency=0.02, fail_texts=busy_once)
+    plan, result, delivered = _run(backend, None, concurrency=4)
+    assert result.rate_limited == 1 and len(delivered) == len(plan.segments)
+    assert result.final_concurrency == 4  # back at the ceiling: busy says nothing about the account
+
+
 def test_continuity_text_is_sent() -> None:
     backend = FakeBackend()
     plan, _, _ = _run(backend, None, concurrency=2, context_chars=60)

@@ -1,0 +1,31 @@
+"""``narration-studio export`` never reads the wrong file aloud: a project, an e-book, a
+document, an archive, audio, an image or binary data is refused, by its name or its content,
+before a single request reaches the (local) server — and the message says why and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from studio.core.script_io import REFUSED_KINDS
+from tests.fixtures.local_server import LocalServer
+from tests.unit.core.non_scripts import NON_SCRIPTS
+
+from .conftest import run_cli
+
+
+@pytest.mark.parametrize("case", ["project", "project renamed", "epub", "mobi renamed", "azw3", "pdf renamed",
+                                  "docx", "zip", "wav renamed", "png renamed", "binary"])
+def test_not_a_script_is_refused_before_anything_is_sent(
+    server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    name, build, kind, words = NON_SCRIPTS[case]
+    source = build(tmp_path / name)
+    out = tmp_path / "out.wav"
+    assert run_cli(str(source), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert server.requests() == []  # not one request: no models, no voices, no speech
+    assert words in err and name in err  # the cause...
+    assert REFUSED_KINDS[kind] in err  # ...and the remedy
+    assert not out.exists()
