@@ -6,12 +6,13 @@ Run as a generator by :class:`studio.ui.worker.Worker` (the one worker pattern).
    played from there and costs nothing;
 2. otherwise opens ``backend.stream_with_timestamps(request)``, registers ``stream.close``
    with the cancel token (so Stop interrupts a blocked network read at once), and for each
-   chunk pushes the audio into the player's bounded :class:`PcmBuffer` (waiting here, in the
-   worker, if the buffer is full) and yields the chunk's timings, made absolute. A script
-   longer than the model's per-request limit is spoken in parts, one request after another,
-   as one continuous track;
-3. when a part's stream ended normally, stores that part's audio and timings in the cache
-   (each part under its own key, so a failure later never re-bills earlier parts).
+   chunk pushes the audio into the take, the player's :class:`PcmBuffer` (waiting here, in
+   the worker, while as much audio as its bound allows is waiting to be played) and yields
+   the chunk's timings, made absolute. A script longer than the model's per-request limit is
+   spoken in parts, one request after another, as one continuous track;
+3. when a part's stream ended normally, stores that part's audio — read straight from the
+   take, the only copy; the job keeps none of its own — and timings in the cache (each part
+   under its own key, so a failure later never re-bills earlier parts).
 
 Whatever happens, the buffer is closed at the end so the player knows no more is coming.
 Plain Python: no Qt, so it is unit-testable with a real backend and no event loop.
@@ -178,7 +179,8 @@ def _play_parts(
                 yield progress
             received += len(cached.pcm)
             continue
-        audio = bytearray()
+        part_start = buffer.size  # where this part's audio begins in the take
+        part_bytes = 0
         chars: list[str] = []
         starts: list[float] = []
         ends: list[float] = []
@@ -199,29 +201,30 @@ def _play_parts(
                 piece = normalizer.feed(chunk)
                 if chunk.audio:
                     buffer.push(chunk.audio, token)
-                    audio += chunk.audio
+                    part_bytes += len(chunk.audio)
                 piece = _shifted(piece, offset)
                 if piece is not None:
                     chars.extend(piece.characters)
                     # Stored relative to the part, so the entry is right wherever the part lands.
                     starts.extend(t - offset for t in piece.starts)
                     ends.extend(t - offset for t in piece.ends)
-                yield StreamProgress(piece, ((received + len(audio)) // 2) / rate)
+                yield StreamProgress(piece, ((received + part_bytes) // 2) / rate)
             token.raise_if_cancelled()
             # A stream closed early ends like a finished one: only a complete one is kept.
             completed = getattr(stream, "completed", True)
         finally:
             unregister()
             stream.close()
-        if len(audio) % 2:
+        if part_bytes % 2:
             # Never let a half frame at the end of one request shift every later sample.
             buffer.push(b"\0", token)
-            audio += b"\0"
-        received += len(audio)
+            part_bytes += 1
+        received += part_bytes
         stored = False
-        if completed and cache is not None and key is not None and audio:
-            stored = _store(cache, key, bytes(audio), rate, chars, starts, ends,
-                            getattr(info, "request_id", None), getattr(info, "character_cost", None))
+        if completed and cache is not None and key is not None and part_bytes:
+            with buffer.view(part_start, part_start + part_bytes) as pcm:
+                stored = _store(cache, key, pcm, rate, chars, starts, ends,
+                                getattr(info, "request_id", None), getattr(info, "character_cost", None))
         stored_all = stored_all and stored
     yield StreamEnded((received // 2) / rate, cached=all_cached or (cache is not None and stored_all))
 
@@ -229,7 +232,7 @@ def _play_parts(
 def _store(
     cache: SpeechCache,
     key: str,
-    pcm: bytes,
+    pcm: bytes | memoryview,
     rate: int,
     chars: list[str],
     starts: list[float],
@@ -239,12 +242,13 @@ def _store(
 ) -> bool:
     from studio.core.cache import CachedSpeech
 
-    usable = pcm[: len(pcm) - len(pcm) % 2]
+    usable = pcm if len(pcm) % 2 == 0 else pcm[:-1]
     alignment = CharacterAlignment(
         characters=chars, character_start_times_seconds=starts, character_end_times_seconds=ends
     )
     try:
-        return bool(cache.put(key, CachedSpeech(pcm=usable, sample_rate=rate, alignment=alignment,
+        # ``pcm`` may be a view of the take: the cache writes it out without keeping it.
+        return bool(cache.put(key, CachedSpeech(pcm=usable, sample_rate=rate, alignment=alignment,  # type: ignore[arg-type]
                                                 request_id=request_id, character_cost=cost)))
     except Exception:  # noqa: BLE001 - a cache that cannot write must not spoil playback
         log.warning("could not store speech in the cache", exc_info=True)

@@ -4,8 +4,9 @@ The controller holds the logic (DESIGN.md §7); the widgets it is given hold non
 
 * Play asks ``request_for_text`` for an engine and a request, opens the sound output first
   (no device → a clear message and not a credit spent), then runs
-  :func:`studio.playback.stream_job.speech_job` on the worker pool. Audio flows worker →
-  bounded :class:`PcmBuffer` → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
+  :func:`studio.playback.stream_job.speech_job` on the worker pool. Audio flows once and is
+  stored once: worker → the take (:class:`PcmBuffer`, whose bound on unplayed audio makes the
+  worker wait, e.g. while paused) → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
   timings flow worker → queued signal → :class:`AlignmentClock`.
 * A timer reads the audio clock (what the sink has actually played) and shows the character
   and word spoken at that instant; :class:`EditMap` follows edits so a highlight never lands
@@ -222,16 +223,15 @@ class PlayerController(QObject):
         self.player.set_volume(volume)
         self._transport.set_volume(volume)
 
-    def shutdown(self, timeout_s: float = 2.0) -> None:
-        """Stop everything this controller started; returns when its worker has ended."""
+    def shutdown(self) -> None:
+        """Stop everything this controller started. Never waits: the cancelled worker closes its
+        stream at once and ends on its own (whoever owns the pool waits for it, off the GUI)."""
         session = self._session
         worker = session.worker if session is not None else None
         if worker is not None:
             worker.cancel()
         self._timer.stop()
         self.player.shutdown()
-        if worker is not None:
-            worker.wait(timeout_s)
         self._session = None
 
     # -- for the window and benchmarks -----------------------------------------------------
