@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         pool: WorkerPool,
         session: EngineSession,
         preferences: Preferences,
-        save_preferences: Callable[[Preferences], Worker | None],
+        save_preferences: Callable[[Preferences], object],
         recovery: RecoveryStore,
         ui_state: QSettings,
         cache: SpeechCache | None = None,
@@ -431,9 +432,14 @@ class MainWindow(QMainWindow):
             model=self.settings.current_model(), subscription=self._subscription,
             directory=folder, base_name=self.project.display_name, parent=self,
         )
-        self.export_dialog = dialog
+        self._keep_until_closed("export_dialog", dialog)  # then the script and engine go with it
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
         dialog.open()
+        if not getattr(backend, "is_ready", True):
+            dialog.message.show_message(
+                f"{backend.display_name} is still starting. Choose your options; the export waits for it.",
+                Tone.INFO,
+            )
 
     # == account =================================================================================
     def open_account(self) -> None:
@@ -447,9 +453,15 @@ class MainWindow(QMainWindow):
             keyring_available=self.session.keyring_available,
             parent=self,
         )
-        self.account_dialog = dialog
+        self._keep_until_closed("account_dialog", dialog)
         dialog.accepted.connect(lambda: self.apply_account(dialog.choice()))
         dialog.open()
+
+    def _keep_until_closed(self, name: str, dialog: QDialog) -> None:
+        """``self.<name>`` is ``dialog`` while it is open; closed, it is deleted and forgotten."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setattr(self, name, dialog)
+        dialog.finished.connect(lambda _result: setattr(self, name, None) if getattr(self, name, None) is dialog else None)
 
     def apply_account(self, choice: AccountChoice) -> None:
         """Save the key (keyring, in a worker), remember the engine and address, restart the engine."""
@@ -668,7 +680,7 @@ class MainWindow(QMainWindow):
         self.script.set_zoom(prefs.editor_zoom)
         self.project.mark_clean()  # restoring preferences is not an edit
 
-    def _store_preferences(self) -> Worker | None:
+    def _store_preferences(self) -> object:
         prefs = self.preferences
         state = self.settings.state()
         if state.model_id:
@@ -697,12 +709,12 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_ui_state()
-        saving = self._store_preferences()
-        # Stop playback and this window's work first: that frees pool threads, so the save is
-        # not left queued behind a stream that only ends when cancelled.
+        # Nothing here waits (a slow disk or a stream must not freeze the closing window): the
+        # preferences and the project's last writes are queued on serial writers whose thread
+        # finishes them even while the process exits; playback and other work are cancelled
+        # and end on their own (run_app waits for the pool only once the window is gone).
+        self._store_preferences()
         self.shutdown()
-        if saving is not None:
-            saving.wait(5.0)  # closing: the preferences must reach the disk before the pool stops
         event.accept()
 
     def shutdown(self) -> None:
