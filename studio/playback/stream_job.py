@@ -83,8 +83,15 @@ def speech_job(
     buffer: PcmBuffer,
     cache: SpeechCache | None = None,
 ) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
-    """Generator run by a Worker; see the module docstring."""
+    """Generator run by a Worker; see the module docstring.
+
+    ``backend`` may still be starting (it then has ``wait_until_ready``): the job waits for it
+    here, in the worker, before anything else.
+    """
     try:
+        wait_until_ready = getattr(backend, "wait_until_ready", None)
+        if wait_until_ready is not None:
+            backend = wait_until_ready(token)
         yield from _play_parts(token, backend, request, buffer, cache)
     finally:
         buffer.close()

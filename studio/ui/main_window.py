@@ -282,7 +282,8 @@ class MainWindow(QMainWindow):
         from studio.api.requests import TextToSpeechRequest
         from studio.ui.player_controller import LIVE_PCM_FORMAT
 
-        backend = self.session.backend
+        # While the engine starts, Play is not refused: the worker waits for it (with a note).
+        backend = self.session.backend or self.session.pending_backend()
         if backend is None:
             raise NotReadyError("The speech engine is still starting", "Wait a moment, then press Play again.")
         voice = self.voices.current_voice
@@ -406,7 +407,9 @@ class MainWindow(QMainWindow):
         from studio.core.longform import LongformSettings
         from studio.ui.export_dialog import ExportDialog
 
-        backend, voice = self.session.backend, self.voices.current_voice
+        # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
+        backend = self.session.backend or self.session.pending_backend()
+        voice = self.voices.current_voice
         script = self.script.editor.toPlainText()
         if backend is None or voice is None or not script.strip():
             problem = (

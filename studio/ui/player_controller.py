@@ -66,6 +66,7 @@ class _Session:
     clock: AlignmentClock
     edits: EditMap
     engine_name: str
+    backend: object = None
     worker: Worker | None = None
     from_cache: bool = False
     complete: bool = False
@@ -286,6 +287,7 @@ class PlayerController(QObject):
             clock=AlignmentClock(text),
             edits=EditMap(text, base_position),
             engine_name=getattr(backend, "display_name", "the voice engine"),
+            backend=backend,
         )
         buffer = PcmBuffer()
         self._session = session
@@ -300,7 +302,10 @@ class PlayerController(QObject):
         worker.signals.errored.connect(lambda exc, s=session: self._on_failed(s, exc))
         worker.signals.done.connect(lambda s=session: self._on_worker_done(s))
         self._pool.start(worker)
-        self.status.emit(f"{session.engine_name}: generating speech…")
+        if getattr(backend, "is_ready", True):
+            self.status.emit(f"{session.engine_name}: generating speech…")
+        else:  # still starting: the worker waits for it; Play is not refused
+            self.status.emit(f"{session.engine_name} is still starting; playing as soon as it is ready…")
         self._timer.start()
         self._update_transport()
 
@@ -314,6 +319,7 @@ class PlayerController(QObject):
                 session.clock.add(event.piece)
             self.player.feed_now()
         elif isinstance(event, StreamOpened):
+            session.engine_name = getattr(session.backend, "display_name", session.engine_name)  # now known
             session.from_cache = event.from_cache
             session.cost = event.character_cost
             self.status.emit(self._playing_status())
