@@ -426,14 +426,17 @@ class ElevenLabsClient:
             cancel=cancel,
         )
 
-    def _interrupted(self, exc: BaseException, received: list[SpeechChunk]) -> e.StreamInterruptedError:
-        got = sum(len(c.audio) for c in received)
+    def _interrupted(self, exc: BaseException, received: list[SpeechChunk],
+                     got: int | None = None) -> e.StreamInterruptedError:
+        if got is None:
+            got = sum(len(c.audio) for c in received)
         network = error_from_transport(exc, self._host) if isinstance(exc, httpx.TransportError) else None
         reason = f" ({network.cause})" if network else ""
         return e.StreamInterruptedError(
             f"The speech stopped arriving part way{reason}; {got} bytes of audio were received",
             "Generate again to get the rest. That will use credits again.",
             received_chunks=received,
+            received_bytes=got,
         )
 
     def _read_whole(self, response: httpx.Response) -> bytes:
@@ -464,19 +467,25 @@ class ElevenLabsClient:
             audio=chunk.audio, info=info, alignment=chunk.alignment, normalized_alignment=chunk.normalized_alignment
         )
 
-    def stream(self, request: TextToSpeechRequest, *, cancel: Cancellable | None = None) -> SpeechStream:
-        """``POST /v1/text-to-speech/{voice_id}/stream``: audio bytes as they are made."""
+    def stream(self, request: TextToSpeechRequest, *, cancel: Cancellable | None = None,
+               keep_received: bool = False) -> SpeechStream:
+        """``POST /v1/text-to-speech/{voice_id}/stream``: audio bytes as they are made.
+
+        ``keep_received``: also keep every chunk, for a StreamInterruptedError to carry (off by
+        default: whoever iterates the stream already has each chunk)."""
         response = self._tts_response(request, "/stream", stream=True, cancel=cancel)
         source = (SpeechChunk(audio=data) for data in response.iter_bytes() if data)
-        return self._speech_stream(response, source, request, timestamps=False, cancel=cancel)
+        return self._speech_stream(response, source, request, timestamps=False, cancel=cancel,
+                                   keep_received=keep_received)
 
     def stream_with_timestamps(
-        self, request: TextToSpeechRequest, *, cancel: Cancellable | None = None
+        self, request: TextToSpeechRequest, *, cancel: Cancellable | None = None, keep_received: bool = False
     ) -> SpeechStream:
-        """``POST /v1/text-to-speech/{voice_id}/stream/with-timestamps`` (NDJSON)."""
+        """``POST /v1/text-to-speech/{voice_id}/stream/with-timestamps`` (NDJSON); see :meth:`stream`."""
         response = self._tts_response(request, "/stream/with-timestamps", stream=True, cancel=cancel)
         source = ndjson.parse_lines(response.iter_lines())
-        return self._speech_stream(response, source, request, timestamps=True, cancel=cancel)
+        return self._speech_stream(response, source, request, timestamps=True, cancel=cancel,
+                                   keep_received=keep_received)
 
     def _speech_stream(
         self,
@@ -486,6 +495,7 @@ class ElevenLabsClient:
         *,
         timestamps: bool,
         cancel: Cancellable | None,
+        keep_received: bool = False,
     ) -> SpeechStream:
         fmt = parse_output_format(request.output_format)
         chunks: Iterator[SpeechChunk] = source
@@ -493,21 +503,28 @@ class ElevenLabsClient:
             chunks = map(AlignmentClock(fmt.bytes_per_second).apply, chunks)
         if fmt.is_pcm:
             chunks = whole_samples(chunks)
-        stream = SpeechStream(self._guarded(response, chunks), ResponseInfo.from_headers(response.headers),
+        stream = SpeechStream(self._guarded(response, chunks, keep_received), ResponseInfo.from_headers(response.headers),
                               on_close=_socket_waker(response))
         if cancel is not None:
             cancel.on_cancel(stream.close)
         return stream
 
-    def _guarded(self, response: httpx.Response, chunks: Iterator[SpeechChunk]) -> Iterator[SpeechChunk]:
-        """Collects what arrived so a broken stream reports it; always closes the response."""
+    def _guarded(self, response: httpx.Response, chunks: Iterator[SpeechChunk],
+                 keep_received: bool = False) -> Iterator[SpeechChunk]:
+        """Counts what arrived so a broken stream reports it; always closes the response.
+
+        Only a count by default: keeping every chunk here would hold a second copy of the
+        whole take while the caller (the player, the exporter) holds the first."""
         received: list[SpeechChunk] = []
+        got = 0
         try:
             for chunk in chunks:
-                received.append(chunk)
+                got += len(chunk.audio)
+                if keep_received:
+                    received.append(chunk)
                 yield chunk
         except httpx.TransportError as exc:
-            raise self._interrupted(exc, received) from None
+            raise self._interrupted(exc, received, got) from None
         finally:
             response.close()
 

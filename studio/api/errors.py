@@ -148,7 +148,11 @@ class TlsError(NetworkError):
 
 
 class StreamInterruptedError(ApiError):
-    """Speech stopped arriving part way. What did arrive is kept in ``received_chunks``.
+    """Speech stopped arriving part way. ``received_bytes`` says how much audio did arrive.
+
+    The chunks themselves are in ``received_chunks`` only when the stream was opened with
+    ``keep_received=True``: a caller that consumes the chunks as they come (the player, the
+    exporter) already has them, and a second copy of every chunk would double the memory.
 
     Never retried automatically: the audio was already charged, and asking again would
     charge a second time. A person may choose to.
@@ -160,13 +164,17 @@ class StreamInterruptedError(ApiError):
         remedy: str = "",
         *,
         received_chunks: list[SpeechChunk] | None = None,
+        received_bytes: int | None = None,
         **kw: object,
     ) -> None:
         super().__init__(cause, remedy, **kw)  # type: ignore[arg-type]
         self.received_chunks: list[SpeechChunk] = list(received_chunks or [])
+        self._received_bytes = received_bytes
 
     @property
     def received_bytes(self) -> int:
+        if self._received_bytes is not None:
+            return self._received_bytes
         return sum(len(chunk.audio) for chunk in self.received_chunks)
 
 

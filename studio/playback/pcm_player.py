@@ -4,11 +4,14 @@ After MusicBrainz Picard's player (DESIGN.md §6): one QObject owns the Qt audio
 (QAudioSink, QMediaDevices) and re-emits what matters as typed signals with text fit for a
 person. Everything runs on the GUI thread and nothing here waits:
 
-* a :class:`~studio.playback.pcm_buffer.PcmBuffer` receives audio from the stream worker;
-* a QTimer (the feeder) moves whatever has arrived into the *track* — all audio received
-  for this session, kept so any part already generated can be replayed or sought to, and so
-  a failed stream leaves what arrived playable — and writes the track to the sink's
-  QIODevice as far as ``bytesFree()`` allows;
+* a :class:`~studio.playback.pcm_buffer.PcmBuffer` is the *take*: the stream worker appends
+  to it, and it keeps all audio received for this session — the one copy — so any part
+  already generated can be replayed or sought to, and a failed stream leaves what arrived
+  playable;
+* a QTimer (the feeder) writes the take to the sink's QIODevice as far as ``bytesFree()``
+  allows and tells the take how far it got (``mark_played``): that is what lets the worker
+  add more, so while paused the worker waits once the take's bound of unplayed audio is
+  reached instead of filling memory;
 * :meth:`played_seconds` is the audio clock: what the sink reports as processed
   (``processedUSecs``, which on PulseAudio already follows the device's latency), never more
   than what was written minus what still sits in the sink's own buffer.
@@ -95,8 +98,8 @@ class PcmPlayer(QObject):
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
         self._sample_rate = 24000
-        self._source: PcmBuffer | None = None
-        self._track = bytearray()
+        self._take = PcmBuffer.of(b"")
+        self._received = 0  # bytes of the take already announced with received_changed
         self._input_complete = True
         self._cursor = 0  # byte offset in the track of the next write
         self._base_s = 0.0  # track time at which the current sink run started
@@ -117,11 +120,11 @@ class PcmPlayer(QObject):
     # -- session -------------------------------------------------------------------------
 
     def load(self, sample_rate: int, source: PcmBuffer | None = None, pcm: bytes = b"") -> None:
-        """Start a new session: ``pcm`` already known, ``source`` still streaming (or None)."""
+        """Start a new session: ``source`` is the take still streaming in, or else ``pcm`` is all there is."""
         self._close_sink()
         self._sample_rate = sample_rate
-        self._source = source
-        self._track = bytearray(pcm[: len(pcm) - len(pcm) % BYTES_PER_FRAME])
+        self._take = source if source is not None else PcmBuffer.of(pcm)
+        self._received = self._take.size
         self._input_complete = source is None
         self._cursor = 0
         self._base_s = 0.0
@@ -134,8 +137,7 @@ class PcmPlayer(QObject):
 
     def end_input(self) -> None:
         """The stream ended (or failed): what was received is all there will be."""
-        self._drain_source()
-        self._source = None
+        self._received = self._take.size
         self._input_complete = True
         self.received_changed.emit(self.received_seconds())
 
@@ -148,7 +150,8 @@ class PcmPlayer(QObject):
         return self._sample_rate
 
     def track_bytes(self) -> bytes:
-        return bytes(self._track)
+        """A copy of the take (for tests and export of what was heard; playback never copies it)."""
+        return self._take.read()
 
     # -- transport -----------------------------------------------------------------------
 
@@ -219,13 +222,12 @@ class PcmPlayer(QObject):
     def shutdown(self) -> None:
         self._timer.stop()
         self._close_sink()
-        self._source = None
         self._set_state(PlayerState.STOPPED)
 
     # -- clock ---------------------------------------------------------------------------
 
     def received_seconds(self) -> float:
-        return (len(self._track) // BYTES_PER_FRAME) / self._sample_rate
+        return (self._take.size // BYTES_PER_FRAME) / self._sample_rate
 
     def played_seconds(self) -> float:
         """The audio clock: seconds of the track that have been heard.
@@ -261,19 +263,13 @@ class PcmPlayer(QObject):
         """Hand newly arrived audio to the sink at once (called when a chunk arrives)."""
         self._tick()
 
-    def _drain_source(self) -> None:
-        if self._source is None:
-            return
-        data = self._source.read()
-        if data:
-            self._track += data
-            self.received_changed.emit(self.received_seconds())
-
     def _tick(self) -> None:
-        self._drain_source()
-        if self._source is not None and self._source.drained:
-            self._source = None
-            self._input_complete = True
+        take = self._take
+        size = take.size
+        if size != self._received or (not self._input_complete and take.closed):
+            self._received = size
+            if take.closed:
+                self._input_complete = True
             self.received_changed.emit(self.received_seconds())
         if self._state is not PlayerState.PLAYING or self._sink is None or self._io is None:
             if self._state is PlayerState.STOPPED and self._input_complete:
@@ -283,18 +279,18 @@ class PcmPlayer(QObject):
             return
         free = self._sink.bytesFree()
         free -= free % BYTES_PER_FRAME
-        if free > 0 and self._cursor < len(self._track):
-            chunk = bytes(self._track[self._cursor : self._cursor + free])
-            written = self._io.write(chunk)
+        if free > 0 and self._cursor < size:
+            written = self._io.write(take.read(self._cursor, free))
             if written > 0:
                 if self.first_write_at is None:
                     self.first_write_at = time.monotonic()
                 self._cursor += written
                 self._written += written
+                take.mark_played(self._cursor)  # room for the worker to add what comes next
         self.position_changed.emit(self.played_seconds())
         if (
             self._input_complete
-            and self._cursor >= len(self._track)
+            and self._cursor >= size
             and self._sink.state() == QtAudio.State.IdleState
         ):
             self._held_position = self.received_seconds()
@@ -335,7 +331,7 @@ class PcmPlayer(QObject):
         self._sink = sink
         self._io = io
         frame = int(start_s * self._sample_rate)
-        self._cursor = min(frame * BYTES_PER_FRAME, len(self._track))
+        self._cursor = min(frame * BYTES_PER_FRAME, self._take.size)
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
         self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0

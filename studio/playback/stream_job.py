@@ -6,14 +6,15 @@ Run as a generator by :class:`studio.ui.worker.Worker` (the one worker pattern).
    played from there and costs nothing;
 2. otherwise opens ``backend.stream_with_timestamps(request)``, registers ``stream.close``
    with the cancel token (so Stop interrupts a blocked network read at once), and for each
-   chunk pushes the audio into the player's bounded :class:`PcmBuffer` (waiting here, in the
-   worker, if the buffer is full) and yields the chunk's timings (absolute from the start of
-   the request: every backend sends them so, the HTTP client making sure at its boundary;
-   nothing here second-guesses them), shifted by the parts before it. A script
-   longer than the model's per-request limit is spoken in parts, one request after another,
-   as one continuous track;
-3. when a part's stream ended normally, stores that part's audio and timings in the cache
-   (each part under its own key, so a failure later never re-bills earlier parts).
+   chunk pushes the audio into the take, the player's :class:`PcmBuffer` (waiting here, in
+   the worker, while as much audio as its bound allows is waiting to be played) and yields
+   the chunk's timings (absolute from the start of the request: every backend sends them
+   so, the HTTP client making sure at its boundary), shifted by the parts before it. A
+   script longer than the model's per-request limit is spoken in parts, one request after
+   another, as one continuous track;
+3. when a part's stream ended normally, stores that part's audio — read straight from the
+   take, the only copy; the job keeps none of its own — and timings in the cache (each part
+   under its own key, so a failure later never re-bills earlier parts).
 
 Whatever happens, the buffer is closed at the end so the player knows no more is coming.
 Plain Python: no Qt, so it is unit-testable with a real backend and no event loop.
@@ -84,8 +85,15 @@ def speech_job(
     buffer: PcmBuffer,
     cache: SpeechCache | None = None,
 ) -> Iterator[StreamOpened | StreamProgress | StreamEnded]:
-    """Generator run by a Worker; see the module docstring."""
+    """Generator run by a Worker; see the module docstring.
+
+    ``backend`` may still be starting (it then has ``wait_until_ready``): the job waits for it
+    here, in the worker, before anything else.
+    """
     try:
+        wait_until_ready = getattr(backend, "wait_until_ready", None)
+        if wait_until_ready is not None:
+            backend = wait_until_ready(token)
         yield from _play_parts(token, backend, request, buffer, cache)
     finally:
         buffer.close()
@@ -179,7 +187,8 @@ def _play_parts(
                 yield progress
             received += len(cached.pcm)
             continue
-        audio = bytearray()
+        part_start = buffer.size  # where this part's audio begins in the take
+        part_bytes = 0
         chars: list[str] = []
         starts: list[float] = []
         ends: list[float] = []
@@ -201,27 +210,28 @@ def _play_parts(
                 piece = AlignedPiece.from_alignment(chunk.alignment)
                 if chunk.audio:
                     buffer.push(chunk.audio, token)
-                    audio += chunk.audio
+                    part_bytes += len(chunk.audio)
                 if piece is not None:
                     chars.extend(piece.characters)
                     starts.extend(piece.starts)
                     ends.extend(piece.ends)
-                yield StreamProgress(_shifted(piece, offset), ((received + len(audio)) // 2) / rate)
+                yield StreamProgress(_shifted(piece, offset), ((received + part_bytes) // 2) / rate)
             token.raise_if_cancelled()
             # A stream closed early ends like a finished one: only a complete one is kept.
             completed = stream.completed
         finally:
             unregister()
             stream.close()
-        if len(audio) % 2:
+        if part_bytes % 2:
             # Never let a half frame at the end of one request shift every later sample.
             buffer.push(b"\0", token)
-            audio += b"\0"
-        received += len(audio)
+            part_bytes += 1
+        received += part_bytes
         stored = False
-        if completed and cache is not None and key is not None and audio:
-            stored = _store(cache, key, bytes(audio), rate, chars, starts, ends,
-                            getattr(info, "request_id", None), getattr(info, "character_cost", None))
+        if completed and cache is not None and key is not None and part_bytes:
+            with buffer.view(part_start, part_start + part_bytes) as pcm:
+                stored = _store(cache, key, pcm, rate, chars, starts, ends,
+                                getattr(info, "request_id", None), getattr(info, "character_cost", None))
         stored_all = stored_all and stored
     yield StreamEnded((received // 2) / rate, cached=all_cached or (cache is not None and stored_all))
 
@@ -229,7 +239,7 @@ def _play_parts(
 def _store(
     cache: SpeechCache,
     key: str,
-    pcm: bytes,
+    pcm: bytes | memoryview,
     rate: int,
     chars: list[str],
     starts: list[float],
@@ -239,12 +249,13 @@ def _store(
 ) -> bool:
     from studio.core.cache import CachedSpeech
 
-    usable = pcm[: len(pcm) - len(pcm) % 2]
+    usable = pcm if len(pcm) % 2 == 0 else pcm[:-1]
     alignment = CharacterAlignment(
         characters=chars, character_start_times_seconds=starts, character_end_times_seconds=ends
     )
     try:
-        return bool(cache.put(key, CachedSpeech(pcm=usable, sample_rate=rate, alignment=alignment,
+        # ``pcm`` may be a view of the take: the cache writes it out without keeping it.
+        return bool(cache.put(key, CachedSpeech(pcm=usable, sample_rate=rate, alignment=alignment,  # type: ignore[arg-type]
                                                 request_id=request_id, character_cost=cost)))
     except Exception:  # noqa: BLE001 - a cache that cannot write must not spoil playback
         log.warning("could not store speech in the cache", exc_info=True)

@@ -27,6 +27,7 @@ def _load_notices(token: CancelToken) -> str:
 class AboutDialog(QDialog):
     def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not kept as a hidden child of the window
         self.setWindowTitle("About Narration Studio")
         self.setWindowIcon(app_icon())
         self.resize(640, 520)
@@ -60,8 +61,9 @@ class AboutDialog(QDialog):
 
         # Connect before starting: a quick worker could otherwise finish unheard.
         self._worker = Worker(_load_notices)
-        self._worker.signals.finished.connect(self.notices.setPlainText)
+        notices = self.notices  # not ``self``: a closure over the dialog would keep it alive once closed
+        self._worker.signals.finished.connect(notices.setPlainText)
         self._worker.signals.errored.connect(
-            lambda error: self.notices.setPlainText(f"The notices could not be read: {error}")
+            lambda error: notices.setPlainText(f"The notices could not be read: {error}")
         )
         pool.start(self._worker)

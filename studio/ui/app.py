@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from studio import __version__
 from studio.core.preferences import Preferences, PreferencesStore
 from studio.core.project import APP_DIR_NAME, RecoveryStore
+from studio.core.serial_writer import SerialWriter
 from studio.crash_reports import CrashHandler
 from studio.ui.startup_probe import install_startup_probe
 from studio.ui.theme import follow_system_theme
@@ -50,16 +52,19 @@ def build_main_window(store: PreferencesStore | None = None, recovery: RecoveryS
     """Create the pool, engine session and window (shared by run_app and the tests)."""
     from studio.ui.engine_session import EngineSession
     from studio.ui.main_window import MainWindow
-    from studio.ui.worker import Worker, WorkerPool
+    from studio.ui.worker import WorkerPool
 
     store = store or PreferencesStore()
     preferences = store.load()
     pool = WorkerPool(max_threads=4)
     session = EngineSession(pool)
+    # One thread, in order: an older save never overwrites a newer one, and closing hands the
+    # last save over without waiting for it (the writer finishes it while the process exits).
+    preference_writes = SerialWriter("preferences-writes")
 
-    def save_preferences(prefs: Preferences) -> Worker:
+    def save_preferences(prefs: Preferences) -> Future[None]:
         snapshot = prefs.model_copy(deep=True)
-        return pool.run(lambda token: store.save(snapshot))
+        return preference_writes.submit(lambda: store.save(snapshot))
 
     window = MainWindow(
         pool=pool,

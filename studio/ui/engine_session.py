@@ -6,20 +6,26 @@ with a status message, never blocking the window. It re-emits everything a windo
 the new backend, why it fell back to offline (for the banner), the account's usage, and
 errors as StudioErrors. The backends are built by small factory functions so that tests and
 the CLI build exactly what the app builds.
+
+While an engine is starting, Play and Export need not refuse: :meth:`EngineSession.pending_backend`
+gives a :class:`PendingBackend` that the work can start with. The work's first call that needs
+the engine waits for it in its worker — never on the GUI thread — with a status note, and then
+goes on with the real backend.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cancel import CancelToken
+from studio.core.cancel import Cancelled, CancelToken
 from studio.errors import StudioError
-from studio.ui.worker import Worker, WorkerPool
+from studio.ui.worker import Worker, WorkerPool, current_token
 
 if TYPE_CHECKING:
     from studio.api.models import Subscription
@@ -79,6 +85,85 @@ def _close_quietly(backend: SynthesisBackend) -> None:
         log.debug("backend close failed", exc_info=True)
 
 
+#: What each engine is called while it starts (the backends' own display names).
+ENGINE_NAMES = {"offline": "Offline voice", "elevenlabs": "ElevenLabs"}
+
+
+def _as_studio_error(error: BaseException) -> StudioError:
+    if isinstance(error, StudioError):
+        return error
+    return EngineUnavailableError(
+        "The speech engine could not be started",
+        "Restart Narration Studio; if this keeps happening, reinstall it.",
+    )
+
+
+class _Start:
+    """One start of an engine: the backend it gave, or why it failed. Readable from any thread."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        self.done = threading.Event()
+        self.backend: SynthesisBackend | None = None
+        self.error: StudioError | None = None
+        self.announced = False  # "waiting for the engine" was said once for this start
+
+    def finish(self, backend: SynthesisBackend | None, error: StudioError | None) -> None:
+        self.backend, self.error = backend, error
+        self.done.set()
+
+
+class PendingBackend:
+    """Stands in for an engine that is still starting (made on the GUI thread, used in workers).
+
+    ``display_name`` and, on the GUI thread, ``engine_id`` answer at once (the engine that was
+    asked for, until the real one is known). Anything else — and ``engine_id`` in a worker —
+    waits in that worker for the engine, cancellably, then is the real backend's.
+    """
+
+    def __init__(self, session: EngineSession, engine: str) -> None:
+        self._session = session
+        self._engine = engine
+        self._backend: SynthesisBackend | None = None
+
+    def __repr__(self) -> str:
+        return f"PendingBackend({self._engine!r})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def display_name(self) -> str:
+        backend = self._backend
+        return backend.display_name if backend is not None else ENGINE_NAMES.get(self._engine, "The speech engine")
+
+    @property
+    def engine_id(self) -> str:
+        if self._backend is None and not _on_gui_thread():
+            self.wait_until_ready()
+        backend = self._backend
+        return backend.engine_id if backend is not None else self._engine
+
+    def wait_until_ready(self, token: CancelToken | None = None) -> SynthesisBackend:
+        """The real backend, once the engine has started. Blocks: call from a worker."""
+        if self._backend is None:
+            self._backend = self._session.wait_for_backend(token or current_token())
+        return self._backend
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if _on_gui_thread():
+            # Waiting here would freeze the window (and the engine's start reports back on it).
+            raise AttributeError(f"{name}: the engine is still starting (never wait on the GUI thread)")
+        return getattr(self.wait_until_ready(), name)
+
+
+def _on_gui_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 def load_saved_key() -> tuple[str | None, bool]:
     """(key or None, whether a keyring is available). Touches the keyring: call from a worker."""
     from studio.api.auth import keyring_available, load_api_key
@@ -113,12 +198,14 @@ class EngineSession(QObject):
         self.engine: str | None = None
         self.keyring_available = True
         self.starting = False
+        self._attempt: _Start | None = None  # the latest start, for work waiting on it
 
     def start(self, engine: str, base_url: str | None = None, api_key: str | None = None) -> None:
         """Switch to ``engine`` ("elevenlabs" or "offline"); the key is looked up if not given."""
         self._generation += 1
         generation = self._generation
         self.starting = True
+        attempt = self._attempt = _Start(engine)
         # Whether ElevenLabs is even tried is known only once the keyring has answered: say
         # "Connecting" only then, never while the studio is about to load the offline voice.
         if engine == "offline":
@@ -129,7 +216,7 @@ class EngineSession(QObject):
             self.status.emit("Starting the speech engine…")  # the worker says which, once it knows
         elevenlabs, offline, key_loader = self._elevenlabs_factory, self._offline_factory, self._key_loader
 
-        def build(token: CancelToken) -> Generator[str, None, EngineStarted]:
+        def make(token: CancelToken) -> Generator[str, None, EngineStarted]:
             saved_key, has_keyring = key_loader()  # the keyring may talk to D-Bus: not on the GUI thread
             key = api_key or saved_key
             reason = None
@@ -142,6 +229,17 @@ class EngineSession(QObject):
                 yield "Loading the offline voice…"
             token.raise_if_cancelled()
             return EngineStarted(offline(), reason, key, has_keyring)
+
+        def build(token: CancelToken) -> Generator[str, None, EngineStarted]:
+            # Work waiting for this engine hears of it here, in this worker: not only once the
+            # GUI thread has handled the result (which it may never do if the app is closing).
+            try:
+                result = yield from make(token)
+            except BaseException as error:
+                attempt.finish(None, _as_studio_error(error))
+                raise
+            attempt.finish(result.backend, None)
+            return result
 
         worker = Worker(build)
         worker.signals.yielded.connect(lambda text, g=generation: self.status.emit(text) if g == self._generation else None)
@@ -162,8 +260,45 @@ class EngineSession(QObject):
         worker.signals.errored.connect(lambda error, b=backend: self._on_subscription_error(b, error))
         self._pool.start(worker)
 
+    def pending_backend(self) -> PendingBackend | None:
+        """While an engine is starting (and none runs yet): something to start the work with."""
+        attempt = self._attempt
+        if self.backend is not None or not self.starting or attempt is None:
+            return None
+        return PendingBackend(self, attempt.engine)
+
+    def wait_for_backend(self, token: CancelToken | None = None) -> SynthesisBackend:
+        """The engine once its start has finished (follows a newer start). Blocks: workers only.
+
+        Raises the start's StudioError if it failed, or Cancelled if ``token`` is cancelled.
+        """
+        while True:
+            attempt = self._attempt
+            if attempt is None:
+                backend = self.backend
+                if backend is None:
+                    raise EngineUnavailableError("No speech engine is running", "Restart Narration Studio.")
+                return backend
+            if not attempt.done.is_set() and not attempt.announced:
+                attempt.announced = True
+                name = ENGINE_NAMES.get(attempt.engine, "the speech engine")
+                self.status.emit(f"Waiting for the {name[0].lower() + name[1:]} to finish starting…"
+                                 if attempt.engine == "offline" else f"Waiting for {name} to connect…")
+            while not attempt.done.wait(0.05):
+                if token is not None and token.cancelled:
+                    raise Cancelled()
+            if attempt is not self._attempt:
+                continue  # a newer start replaced this one: its engine is the one to use
+            if attempt.error is not None:
+                raise attempt.error
+            assert attempt.backend is not None
+            return attempt.backend
+
     def shutdown(self) -> None:
         self._generation += 1
+        attempt, self._attempt = self._attempt, None
+        if attempt is not None and not attempt.done.is_set():
+            attempt.finish(None, EngineUnavailableError("The studio is closing", ""))
         backend, self.backend = self.backend, None
         if backend is not None:
             _close_quietly(backend)
@@ -190,10 +325,7 @@ class EngineSession(QObject):
         self.starting = False
         if not isinstance(error, StudioError):
             log.warning("engine failed to start: %r", error)
-            error = EngineUnavailableError(
-                "The speech engine could not be started",
-                "Restart Narration Studio; if this keeps happening, reinstall it.",
-            )
+            error = _as_studio_error(error)
         self.status.emit("No speech engine.")
         self.error.emit(error)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QMainWindow,
     QMenu,
     QSplitter,
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         pool: WorkerPool,
         session: EngineSession,
         preferences: Preferences,
-        save_preferences: Callable[[Preferences], Worker | None],
+        save_preferences: Callable[[Preferences], object],
         recovery: RecoveryStore,
         ui_state: QSettings,
         cache: SpeechCache | None = None,
@@ -273,7 +274,8 @@ class MainWindow(QMainWindow):
         from studio.api.requests import TextToSpeechRequest
         from studio.ui.player_controller import LIVE_PCM_FORMAT
 
-        backend = self.session.backend
+        # While the engine starts, Play is not refused: the worker waits for it (with a note).
+        backend = self.session.backend or self.session.pending_backend()
         if backend is None:
             raise NotReadyError("The speech engine is still starting", "Wait a moment, then press Play again.")
         voice = self.voices.current_voice
@@ -398,7 +400,9 @@ class MainWindow(QMainWindow):
         from studio.ui.export_choices import RememberedExport
         from studio.ui.export_dialog import ExportDialog
 
-        backend, voice = self.session.backend, self.voices.current_voice
+        # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
+        backend = self.session.backend or self.session.pending_backend()
+        voice = self.voices.current_voice
         script = self.script.editor.toPlainText()
         if backend is None or voice is None or not script.strip():
             problem = (
@@ -425,9 +429,14 @@ class MainWindow(QMainWindow):
             directory=folder, base_name=self._file_stem(),
             remembered=RememberedExport(self.preferences, state.output_format, self._prefs_timer.start), parent=self,
         )
-        self.export_dialog = dialog
+        self._keep_until_closed("export_dialog", dialog)  # then the script and engine go with it
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
         dialog.open()
+        if not getattr(backend, "is_ready", True):
+            dialog.message.show_message(
+                f"{backend.display_name} is still starting. Choose your options; the export waits for it.",
+                Tone.INFO,
+            )
 
     # == account =================================================================================
     def open_account(self) -> None:
@@ -441,9 +450,15 @@ class MainWindow(QMainWindow):
             keyring_available=self.session.keyring_available,
             parent=self,
         )
-        self.account_dialog = dialog
+        self._keep_until_closed("account_dialog", dialog)
         dialog.accepted.connect(lambda: self.apply_account(dialog.choice()))
         dialog.open()
+
+    def _keep_until_closed(self, name: str, dialog: QDialog) -> None:
+        """``self.<name>`` is ``dialog`` while it is open; closed, it is deleted and forgotten."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setattr(self, name, dialog)
+        dialog.finished.connect(lambda _result: setattr(self, name, None) if getattr(self, name, None) is dialog else None)
 
     def apply_account(self, choice: AccountChoice) -> None:
         """Save the key (keyring, in a worker), remember the engine and address, restart the engine."""
@@ -673,7 +688,7 @@ class MainWindow(QMainWindow):
         self.script.set_zoom(prefs.editor_zoom)
         self.project.mark_clean()  # restoring preferences is not an edit
 
-    def _store_preferences(self) -> Worker | None:
+    def _store_preferences(self) -> object:
         prefs = self.preferences
         state = self.settings.state()
         if state.model_id:
@@ -693,12 +708,12 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_ui_state()
-        saving = self._store_preferences()
-        # Stop playback and this window's work first: that frees pool threads, so the save is
-        # not left queued behind a stream that only ends when cancelled.
+        # Nothing here waits (a slow disk or a stream must not freeze the closing window): the
+        # preferences and the project's last writes are queued on serial writers whose thread
+        # finishes them even while the process exits; playback and other work are cancelled
+        # and end on their own (run_app waits for the pool only once the window is gone).
+        self._store_preferences()
         self.shutdown()
-        if saving is not None:
-            saving.wait(5.0)  # closing: the preferences must reach the disk before the pool stops
         event.accept()
 
     def shutdown(self) -> None:

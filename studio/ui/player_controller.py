@@ -4,8 +4,9 @@ The controller holds the logic (DESIGN.md §7); the widgets it is given hold non
 
 * Play asks ``request_for_text`` for an engine and a request, opens the sound output first
   (no device → a clear message and not a credit spent), then runs
-  :func:`studio.playback.stream_job.speech_job` on the worker pool. Audio flows worker →
-  bounded :class:`PcmBuffer` → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
+  :func:`studio.playback.stream_job.speech_job` on the worker pool. Audio flows once and is
+  stored once: worker → the take (:class:`PcmBuffer`, whose bound on unplayed audio makes the
+  worker wait, e.g. while paused) → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
   timings flow worker → queued signal → :class:`AlignmentClock`.
 * A timer reads the audio clock (what the sink has actually played) and shows the character
   and word spoken at that instant; :class:`EditMap` follows edits so a highlight never lands
@@ -66,6 +67,7 @@ class _Session:
     clock: AlignmentClock
     edits: EditMap
     engine_name: str
+    backend: object = None
     worker: Worker | None = None
     from_cache: bool = False
     complete: bool = False
@@ -223,16 +225,15 @@ class PlayerController(QObject):
         self.player.set_volume(volume)
         self._transport.set_volume(volume)
 
-    def shutdown(self, timeout_s: float = 2.0) -> None:
-        """Stop everything this controller started; returns when its worker has ended."""
+    def shutdown(self) -> None:
+        """Stop everything this controller started. Never waits: the cancelled worker closes its
+        stream at once and ends on its own (whoever owns the pool waits for it, off the GUI)."""
         session = self._session
         worker = session.worker if session is not None else None
         if worker is not None:
             worker.cancel()
         self._timer.stop()
         self.player.shutdown()
-        if worker is not None:
-            worker.wait(timeout_s)
         self._session = None
 
     # -- for the window and benchmarks -----------------------------------------------------
@@ -287,6 +288,7 @@ class PlayerController(QObject):
             clock=AlignmentClock(text),
             edits=EditMap(text, base_position),
             engine_name=getattr(backend, "display_name", "the voice engine"),
+            backend=backend,
         )
         buffer = PcmBuffer()
         self._session = session
@@ -301,7 +303,10 @@ class PlayerController(QObject):
         worker.signals.errored.connect(lambda exc, s=session: self._on_failed(s, exc))
         worker.signals.done.connect(lambda s=session: self._on_worker_done(s))
         self._pool.start(worker)
-        self.status.emit(f"{session.engine_name}: generating speech…")
+        if getattr(backend, "is_ready", True):
+            self.status.emit(f"{session.engine_name}: generating speech…")
+        else:  # still starting: the worker waits for it; Play is not refused
+            self.status.emit(f"{session.engine_name} is still starting; playing as soon as it is ready…")
         self._timer.start()
         self._update_transport()
 
@@ -315,6 +320,7 @@ class PlayerController(QObject):
                 session.clock.add(event.piece)
             self.player.feed_now()
         elif isinstance(event, StreamOpened):
+            session.engine_name = getattr(session.backend, "display_name", session.engine_name)  # now known
             session.from_cache = event.from_cache
             session.cost = event.character_cost
             self.status.emit(self._playing_status())

@@ -2,13 +2,19 @@
 
 The window hands over two callables — ``snapshot()`` builds a :class:`Project` from what is
 on screen and ``apply(project)`` puts one back — so this controller never reaches into
-widgets. Reading and writing files happens in workers; the GUI thread only builds the
-snapshot (a few strings). A save is "clean" only if nothing changed while it was written.
+widgets. Reading and writing files happens off the GUI thread, on one serial writer
+(:class:`~studio.ui.worker.WriteQueue`): saves, autosaves, recovery clears and reads run in
+the order they were asked for, so a later save is never overtaken by an earlier one and the
+recovery copy is removed only once the save that covers it is on disk. The GUI thread only
+builds the snapshot (a few strings). A save is "clean" only if nothing changed while it was
+written.
 
 Autosave writes the unsaved work to a recovery file in the state folder every
 ``autosave_seconds`` while there are unsaved changes. Saving, or deliberately discarding,
 removes it; finding it at start-up means the studio did not close cleanly, and the window
-offers the script back.
+offers the script back. Closing never waits for the disk: :meth:`ProjectController.shutdown`
+queues its last clean-up behind the pending writes, and the writer finishes them even while the
+process exits.
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import Project, ProjectMissingError, Recovery, RecoveryStore, load_project, save_project
-from studio.ui.worker import Worker, WorkerPool
+from studio.core.serial_writer import SerialWriter
+from studio.ui.worker import WorkerPool, WriteQueue
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +69,11 @@ class ProjectController(QObject):
         preferences: Preferences,
         *,
         autosave_seconds: int = 30,
+        writer: SerialWriter | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._pool = pool
+        self._pool = pool  # kept for the window's sake; all disk work goes through self._disk
         self._snapshot = snapshot
         self._apply = apply
         self.recovery = recovery
@@ -78,7 +85,7 @@ class ProjectController(QObject):
         self._saving = False
         self._close_after_save = False
         self._loading = False
-        self._pending: set[Worker] = set()  # disk work that must finish before the app exits
+        self._disk = WriteQueue(writer or SerialWriter("project-writes"), self)
         self._autosave = QTimer(self)
         self._autosave.setInterval(max(1, autosave_seconds) * 1000)
         self._autosave.timeout.connect(self.autosave_now)
@@ -117,14 +124,10 @@ class ProjectController(QObject):
         self._discard_recovery()
 
     def open(self, path: str) -> None:
-        def read(token: CancelToken) -> Project:
-            return load_project(path)
-
         self.status.emit(f"Opening {Path(path).name}…")
-        worker = Worker(read)
-        worker.signals.finished.connect(lambda project: self._on_opened(path, project))
-        worker.signals.errored.connect(lambda error: self._on_open_failed(path, error))
-        self._pool.start(worker)
+        # In the disk queue too: opening a file just saved reads what that save wrote.
+        self._disk.submit(lambda: load_project(path), lambda project: self._on_opened(path, project),
+                          lambda error: self._on_open_failed(path, error))
 
     def save(self) -> bool:
         """Save to the current file. Returns False when there is none (the caller asks Save As)."""
@@ -140,15 +143,14 @@ class ProjectController(QObject):
         self.status.emit(f"Saving {Path(path).name}…")
         recovery = self.recovery
 
-        def write(token: CancelToken) -> str:
+        def write() -> str:
             saved = save_project(path, project)
-            recovery.clear()  # the work is safe in the file now
+            # Only now, with the file on disk: every autosave queued before this save holds
+            # work this save covers (later ones run after it and are kept).
+            recovery.clear()
             return str(saved)
 
-        worker = Worker(write)
-        worker.signals.finished.connect(lambda saved, r=revision: self._on_saved(saved, r))
-        worker.signals.errored.connect(self._on_save_failed)
-        self._track(worker)
+        self._disk.submit(write, lambda saved, r=revision: self._on_saved(saved, r), self._on_save_failed)
 
     def restore(self, recovery: Recovery) -> None:
         """Put recovered work back, unsaved (it still needs a Save)."""
@@ -162,29 +164,21 @@ class ProjectController(QObject):
     def check_for_recovery(self) -> None:
         """Look for work left by a previous run (in a worker); emits recovery_found."""
         store = self.recovery
-
-        def read(token: CancelToken) -> Recovery | None:
-            return store.read()
-
-        worker = Worker(read)
-        worker.signals.finished.connect(
-            lambda found: self.recovery_found.emit(found) if found is not None and found.project.script.strip() else None
+        self._disk.submit(
+            store.read,
+            lambda found: self.recovery_found.emit(found) if found is not None and found.project.script.strip() else None,
         )
-        self._pool.start(worker)
 
     def autosave_now(self) -> None:
         if not self._dirty or self._revision == self._autosaved_revision:
             return
         project, revision, path, store = self._snapshot(), self._revision, self.path, self.recovery
 
-        def write(token: CancelToken) -> int:
+        def write() -> int:
             store.write(project, path)
             return revision
 
-        worker = Worker(write)
-        worker.signals.finished.connect(self._on_autosaved)
-        worker.signals.errored.connect(lambda error: log.warning("autosave failed: %s", error))
-        self._track(worker)
+        self._disk.submit(write, self._on_autosaved, lambda error: log.warning("autosave failed: %s", error))
 
     def request_close(self, ask: Callable[[], CloseAnswer], ask_path: Callable[[], str | None]) -> bool:
         """True if the window may close now. With unsaved work, asks; Save closes when done."""
@@ -207,22 +201,23 @@ class ProjectController(QObject):
         self.save_as(path)
         return False
 
-    def shutdown(self, timeout_s: float = 5.0) -> None:
-        """At exit: let writes in flight finish (a pool shutdown would drop queued ones).
+    def shutdown(self) -> None:
+        """At exit: stop autosaving and hand the last clean-up to the disk queue. Never waits.
 
-        Then, if nothing is unsaved, make sure no recovery file is left behind to be offered
-        at the next start. With unsaved work (closing without the question, as a crash
-        would) the recovery copy stays. This is the one place the GUI thread waits on the
-        disk: the window is already closing.
+        Writes in flight stay queued and are finished by the writer's thread, also while the
+        process exits (it is not a daemon), so closing neither blocks the GUI nor loses a save.
+        If nothing is unsaved, the recovery file is removed *after* those writes, so no
+        recovery copy is left to be offered at the next start. With unsaved work (closing
+        without the question, as a crash would) the recovery copy stays.
         """
         self._autosave.stop()
-        for worker in list(self._pending):
-            worker.wait(timeout_s)
         if not self._dirty:
-            try:
-                self.recovery.clear()
-            except OSError as error:
-                log.warning("could not remove the recovery file: %s", error)
+            self._discard_recovery()
+
+    @property
+    def pending_writes(self) -> int:
+        """Disk jobs queued or running (for tests and the window's close)."""
+        return self._disk.pending
 
     # -- reactions ----------------------------------------------------------------------------------
     def _replace(self, project: Project, path: str | None) -> None:
@@ -284,12 +279,8 @@ class ProjectController(QObject):
 
     def _discard_recovery(self) -> None:
         store = self.recovery
-        self._track(Worker(lambda token: store.clear()))
-
-    def _track(self, worker: Worker) -> None:
-        self._pending.add(worker)
-        worker.signals.done.connect(lambda w=worker: self._pending.discard(w))
-        self._pool.start(worker)
+        self._disk.submit(store.clear, None,
+                          lambda error: log.warning("could not remove the recovery file: %s", error))
 
     def _set_dirty(self, dirty: bool, *, force: bool = False) -> None:
         if dirty != self._dirty or force:

@@ -11,21 +11,39 @@ Exactly one of ``finished`` / ``errored`` / ``aborted`` is emitted, then ``done`
 
 :class:`WorkerPool` owns the threads: ``shutdown()`` cancels everything and waits, so no
 thread outlives the window that started it.
+
+Disk writes whose order matters (saves, autosaves, recovery clears) do not go to the pool:
+:class:`WriteQueue` hands them to a :class:`~studio.core.serial_writer.SerialWriter` (one
+thread, FIFO) and brings each outcome back to the GUI thread the same way.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from studio.core.cancel import Cancelled, CancelToken
+from studio.core.serial_writer import SerialWriter
 
 log = logging.getLogger(__name__)
+
+_running = threading.local()  # the token of the Worker running on this thread, if any
+
+
+def current_token() -> CancelToken | None:
+    """The cancel token of the Worker running on this thread (None elsewhere).
+
+    For code deep inside a worker's call that may block without being handed the token
+    (e.g. waiting for an engine that is still starting): it can still stop when cancelled.
+    """
+    return getattr(_running, "token", None)
 
 
 class WorkerSignals(QObject):
@@ -59,6 +77,7 @@ class Worker(QRunnable):
 
     def run(self) -> None:
         signals = self.signals
+        _running.token = self.token
         try:
             result = self._fn(self.token, *self._args, **self._kwargs)
             if inspect.isgenerator(result):
@@ -75,6 +94,7 @@ class Worker(QRunnable):
         else:
             signals.finished.emit(result)
         finally:
+            _running.token = None
             self._finished.set()
             signals.done.emit()
 
@@ -123,3 +143,59 @@ class WorkerPool(QObject):
             worker.cancel()
         self._pool.clear()  # drop work that never started
         return self._pool.waitForDone(timeout_ms)
+
+
+class WriteQueue(QObject):
+    """Runs writes one after another on a :class:`SerialWriter`; outcomes arrive on the GUI thread.
+
+    ``submit(job, on_done, on_error)`` never blocks. ``on_done(result)`` or ``on_error(error)``
+    runs later on the GUI thread (if this object still exists then; the write itself happens
+    regardless, even while the process is exiting).
+    """
+
+    # Emitted on the writer's thread (queued to the GUI thread): job number, ok, result or error.
+    _outcome = Signal(int, bool, object)
+
+    def __init__(self, writer: SerialWriter | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.writer = writer or SerialWriter("studio-writes")
+        self._numbers = itertools.count(1)
+        self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
+        self._outcome.connect(self._deliver)
+
+    def submit(
+        self,
+        job: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[Any]:
+        number = next(self._numbers)
+        self._callbacks[number] = (on_done, on_error)
+
+        def run() -> Any:
+            try:
+                result = job()
+            except BaseException as error:
+                self._report(number, False, error)
+                raise
+            self._report(number, True, result)
+            return result
+
+        return self.writer.submit(run)
+
+    @property
+    def pending(self) -> int:
+        return self.writer.pending
+
+    def _report(self, number: int, ok: bool, value: object) -> None:
+        try:
+            self._outcome.emit(number, ok, value)
+        except RuntimeError:  # this object is gone (the window closed): nobody is listening
+            pass
+
+    @Slot(int, bool, object)
+    def _deliver(self, number: int, ok: bool, value: object) -> None:
+        on_done, on_error = self._callbacks.pop(number, (None, None))
+        callback = on_done if ok else on_error
+        if callback is not None:
+            callback(value)

@@ -220,6 +220,8 @@ def test_last_settings_are_remembered_between_runs(qtbot, make_window, tmp_path,
     window._closing = True
     window.close()
     assert window.pool.shutdown(10000)
+    # Closing hands the write to the preferences writer without waiting for it.
+    qtbot.waitUntil(lambda: store.path.exists() and store.load().seed == 77, timeout=5000)
     saved = store.load()
     assert saved.voice_settings is not None
     assert saved.voice_settings.stability == 0.9 and saved.voice_settings.speed == 1.15

@@ -98,6 +98,36 @@ def test_drop_after_first_audio_is_reported_not_requested_again(loopback: Loopba
     assert len(loopback.requests) == 1, "a stream that broke after audio must never be requested again"
 
 
+def test_the_client_keeps_no_copy_of_the_chunks_it_hands_out(loopback: LoopbackServer, client: ElevenLabsClient) -> None:
+    """The caller consumes the chunks; the client only counts them (keeping them all would be a
+    second copy of the whole take), unless asked to keep them for the error."""
+    import gc
+    import weakref
+
+    lines = [ndjson_line(bytes([k, 0]) * 2400, "abc", start=0.15 * k) for k in range(6)]
+    route = "/v1/text-to-speech/v1/stream/with-timestamps"
+    loopback.route("POST", route, Reply(parts=lines, drop=True, headers=TTS_HEADERS),
+                   Reply(parts=lines, drop=True, headers=TTS_HEADERS))
+    seen: list[weakref.ref[SpeechChunk]] = []
+    total = 0
+    with pytest.raises(e.StreamInterruptedError) as caught:
+        for chunk in client.stream_with_timestamps(pcm_request()):
+            total += len(chunk.audio)
+            seen.append(weakref.ref(chunk))
+            del chunk
+            gc.collect()
+            # Every chunk handed out before this one is gone: nobody but the caller held it.
+            assert [ref() for ref in seen[:-1] if ref() is not None] == []
+    assert len(seen) == 6 and caught.value.received_bytes == total == 6 * 4800
+    assert caught.value.received_chunks == []
+    assert f"{total} bytes" in caught.value.cause  # the person is still told how much arrived
+    kept: list[SpeechChunk] = []
+    with pytest.raises(e.StreamInterruptedError) as again:
+        for chunk in client.stream_with_timestamps(pcm_request(), keep_received=True):
+            kept.append(chunk)
+    assert again.value.received_chunks == kept and again.value.received_bytes == total
+
+
 def test_convert_cut_short_is_reported_with_the_partial_audio(loopback: LoopbackServer, client: ElevenLabsClient) -> None:
     loopback.route("POST", "/v1/text-to-speech/v1", Reply(parts=[b"ID3" + b"\x00" * 100], drop=True))
     with pytest.raises(e.StreamInterruptedError) as caught:

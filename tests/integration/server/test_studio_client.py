@@ -212,7 +212,7 @@ def test_disconnect_mid_stream_keeps_partial_chunks_and_does_not_ask_again(
                    "endpoint": "tts_stream_with_timestamps"})
     received = []
     with pytest.raises(e.StreamInterruptedError) as caught:
-        with client.stream_with_timestamps(_request(seed=8)) as stream:
+        with client.stream_with_timestamps(_request(seed=8), keep_received=True) as stream:
             for chunk in stream:
                 received.append(chunk)
     error = caught.value

@@ -28,7 +28,7 @@ def test_audio_and_absolute_timings(relative: bool) -> None:
     events, audio, buffer = _run(backend, None)
     assert isinstance(events[0], StreamOpened) and not events[0].from_cache
     assert isinstance(events[-1], StreamEnded) and not events[-1].cached
-    assert buffer.drained
+    assert buffer.closed
     assert len(audio) == len(TEXT) * int(0.05 * 24000) * 2
     starts = [s for e in events if isinstance(e, StreamProgress) and e.piece for s in e.piece.starts]
     assert starts == pytest.approx([i * 0.05 for i in range(len(TEXT))])
