@@ -26,6 +26,23 @@ def _remembered() -> Preferences:
     return Preferences(engine="offline", voice_id=voice.voice_id, voice_name=voice.name)
 
 
+def _gate_the_engine(window):  # type: ignore[no-untyped-def]
+    """Hold the offline start until the test lets it go. In a test process the Piper voice is
+    often loaded already (other tests), and an engine that starts instantly could be ready
+    before the key press reaches the window; the gate makes "still starting" certain."""
+    import threading
+
+    gate = threading.Event()
+    real = window.session._offline_factory
+
+    def gated():  # type: ignore[no-untyped-def]
+        gate.wait(30)
+        return real()
+
+    window.session._offline_factory = gated
+    return gate
+
+
 def _focus_the_script(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
@@ -36,6 +53,7 @@ def test_export_pressed_while_the_engine_starts_opens_and_waits_for_it(qtbot, ma
     window = make_window(_remembered())
     window.script.editor.setPlainText(SCRIPT)
     _focus_the_script(qtbot, window)
+    gate = _gate_the_engine(window)
     window.start_engine()
     assert window.session.backend is None and window.session.starting
     qtbot.keyClick(window.script.editor, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Export Audio…
@@ -47,6 +65,8 @@ def test_export_pressed_while_the_engine_starts_opens_and_waits_for_it(qtbot, ma
     dialog.set_destination(destination)
     with qtbot.waitSignal(dialog.exported, timeout=120000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(100)
+        gate.set()
     assert window.session.backend is not None and window.session.backend.engine_id == "offline"
     info = sf.info(str(destination))
     assert info.duration > 2.0  # real speech of the whole script
@@ -60,12 +80,15 @@ def test_play_pressed_while_the_engine_starts_plays_once_it_is_ready(qtbot, make
     statuses: list[str] = []
     window.status.messageChanged.connect(statuses.append)
     _focus_the_script(qtbot, window)
+    gate = _gate_the_engine(window)
     window.start_engine()
     assert window.session.backend is None
     qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Play
     assert not window.script.message.isVisible(), window.script.message.text
     assert any("still starting" in text for text in statuses)
+    qtbot.wait(200)
     assert not any(text.endswith("ready.") for text in statuses), "said ready before it was"
+    gate.set()
     qtbot.waitUntil(lambda: window.player.highlighted_index is not None, timeout=60000)
     assert window.player.player.state is PlayerState.PLAYING
     assert window.session.backend is not None
