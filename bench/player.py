@@ -29,14 +29,32 @@ Keys (targets from the issue):
 * ``offline_sync_error_ms_*`` / ``offline_gui_stall_ms_*`` (no target; for information): the
   same measurements on a shorter narration by the offline engine running in this process,
   where synthesis competes with the GUI thread for the interpreter.
+* ``gc_pause_ms_max`` / ``gc_full_collections`` (context for the stall figures): the longest
+  pause of Python's cyclic garbage collector (it holds the interpreter, so it stalls the GUI
+  thread whichever thread triggered it) and the number of full (generation 2) collections
+  during the ~2-minute narration, timed with ``gc.callbacks``; ``…_1h`` the same over the hour
+  below. The player changes no interpreter-wide setting (no ``gc.freeze()``, no switch
+  interval): these figures show whether it would need to.
+* ``peak_rss_mb_1h``: peak resident memory (``VmHWM``, read by this script from
+  ``/proc/<pid>/status`` of a separate process, not by the code under test) of a studio
+  process that plays an hour of narration: distinct paragraphs of real sentences, streamed
+  from the local server over HTTP (real speech, with timings) into the player with its
+  speech cache on, through the real feed path to the sink. It plays faster than real time
+  by *seeking*: every 0.5 s, while more than 3 s have arrived beyond the play position, it
+  seeks to 1 s before the newest audio — so the whole hour is generated, received, stored
+  and fed to the sink in minutes, and the bound on unplayed audio lets the worker go on.
+  ``rss_before_play_mb`` is the same process just before Play, ``audio_mb_1h`` the size of
+  one copy of the hour's audio, ``memory_audio_s`` / ``memory_wall_s`` what was played and
+  how long it took. ``--memory-hours 0`` skips it.
 
-Usage: ``.venv/bin/python bench/player.py [--runs N] [--narration-chars N]``.
+Usage: ``.venv/bin/python bench/player.py [--runs N] [--narration-chars N] [--memory-hours H]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -72,6 +90,46 @@ SENTENCES = [
     "She read them slowly by the window while the sea turned from grey to green to gold.",
     "When the lamp came on that evening, it seemed to her a little brighter than before.",
 ]
+
+
+#: More real sentences, so an hour of narration needs no paragraph twice.
+MORE_SENTENCES = [
+    "The ferry came twice a week, weather permitting, and the weather rarely permitted.",
+    "Her brother had left for the city at nineteen and written every Christmas since.",
+    "The radio in the kitchen could pick up three stations, and two of them were French.",
+    "On clear nights she could count the lights of the fishing fleet far out on the bank.",
+    "The stairs had been painted white once, then grey, then white again over the grey.",
+    "A storm in the spring had taken the roof off the boathouse and most of the fence.",
+    "She mended nets for the harbour master, who paid her in diesel and gossip.",
+    "Every second Sunday the doctor rowed over from the mainland to check on her knee.",
+    "The lens of the lamp was older than the tower and had come from a wreck.",
+    "Children from the school wrote to ask whether she was ever lonely out there.",
+    "She answered every letter, and told them that the sea was never the same twice.",
+    "In winter the spray froze on the railings and the gulls stood on the ice.",
+    "The keeper before her had planted a rose by the door, and it still flowered in June.",
+    "Once a whale had come so close to the rocks that she could hear it breathe.",
+    "The log books filled a whole shelf, each one bound in oilcloth against the damp.",
+    "At the end of every season she walked the island's edge to see what the tide had left.",
+]
+
+
+def hour_paragraphs(chars: int) -> str:
+    """Distinct paragraphs of real sentences, at least ``chars`` long."""
+    import random
+
+    pool = SENTENCES + MORE_SENTENCES
+    pick = random.Random(1)  # the same hour every run
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    total = 0
+    while total < chars:
+        paragraph = " ".join(pick.sample(pool, 4))
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -222,6 +280,33 @@ class FirstByteTransport:
         self.close()
 
 
+class GcPauses:
+    """Times every run of the cyclic garbage collector (``gc.callbacks``) between start and stop."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []  # (generation, ms)
+        self._began = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], (time.perf_counter() - self._began) * 1000))
+
+    def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
+
+    def stop(self) -> None:
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+
+    def figures(self, suffix: str = "") -> dict[str, float]:
+        return {
+            f"gc_pause_ms_max{suffix}": round(max((ms for _g, ms in self.pauses), default=0.0), 2),
+            f"gc_full_collections{suffix}": sum(1 for g, _ms in self.pauses if g == 2),
+        }
+
+
 def wait_until(app: Any, predicate: Callable[[], bool], timeout: float) -> bool:
     """Run the real Qt event loop until ``predicate`` holds (checked every millisecond)."""
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -252,7 +337,7 @@ def wait_until(app: Any, predicate: Callable[[], bool], timeout: float) -> bool:
 class Studio:
     """The real widgets and controller, as the main window builds them."""
 
-    def __init__(self, backend: Any, make_request: Callable[[str], Any]) -> None:
+    def __init__(self, backend: Any, make_request: Callable[[str], Any], cache: Any = None) -> None:
         from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
         from studio.ui.player_controller import PlayerController
@@ -269,9 +354,9 @@ class Studio:
         self.window.show()
         self.pool = WorkerPool(max_threads=2)
         self.errors: list[Any] = []
-        # No cache: every play must really stream (the cache has its own tests).
+        # No cache unless given: every play must really stream (the cache has its own tests).
         self.controller = PlayerController(self.editor, self.transport, self.pool,
-                                           lambda text: (backend, make_request(text)), None)
+                                           lambda text: (backend, make_request(text)), cache)
         self.controller.error.connect(self.errors.append)
 
     def close(self) -> None:
@@ -366,6 +451,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         last[0] = now
 
     heartbeat.timeout.connect(beat)
+    gc_pauses = GcPauses()
     finished: list[bool] = []
     controller.player.finished.connect(lambda: finished.append(True))
     # The same heartbeat in a bare process alongside: stalls the machine causes by itself.
@@ -376,6 +462,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         clock_timer.start()
         heartbeat.start()
         sampler.start()
+        gc_pauses.start()
         started = time.monotonic()
         controller.play()
         if not wait_until(app, lambda: bool(finished) or bool(studio.errors), 600):
@@ -390,6 +477,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         control.wait()
         raise
     finally:
+        gc_pauses.stop()
         sampler.stop()
         heartbeat.stop()
         studio.close()
@@ -403,6 +491,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
         "audio_s": audio,
         "wall_s": wall,
         "pause_samples": sum(in_pause),
+        "gc_pauses": gc_pauses.figures(),
     }
 
 
@@ -469,6 +558,108 @@ def offline_runs(
     return times, engine_times, narration_result
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of process ``pid`` (VmHWM), read from outside it."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc")
+
+
+def memory_child(base: str, hours: float) -> None:
+    """The measured process: play an hour of narration, seeking to keep up; report; wait for 'quit'."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    import studio.playback  # noqa: F401 - applies the PySide emit() workaround
+    from studio.api.client import ElevenLabsClient
+    from studio.api.requests import TextToSpeechRequest, VoiceSearch
+    from studio.core.backends.elevenlabs import ElevenLabsBackend
+    from studio.core.cache import SpeechCache
+
+    app = QApplication.instance() or QApplication([])
+    client = ElevenLabsClient(None, base, max_retries=0)  # type: ignore[arg-type]
+    backend = ElevenLabsBackend(client)
+    voice = backend.search_voices(VoiceSearch()).voices[0]
+    text = hour_paragraphs(int(hours * 3600 * 20))  # the server's voice speaks ≈ 19 characters a second
+    with tempfile.TemporaryDirectory(prefix="bench-player-cache-") as cache_dir:
+        cache = SpeechCache(cache_dir, max_bytes=20 * 1024**3)
+        studio = Studio(backend, lambda t: TextToSpeechRequest(voice_id=voice.voice_id, text=t,
+                                                               output_format="pcm_24000"), cache)
+        studio.editor.setPlainText(text)
+        controller, player = studio.controller, studio.controller.player
+        seeks = [0]
+
+        def keep_up() -> None:
+            played, received = player.played_seconds(), player.received_seconds()
+            if player.state.value == "playing" and received - played > 3.0:
+                controller.seek(received - 1.0)
+                seeks[0] += 1
+
+        ticker = QTimer()
+        ticker.setInterval(500)
+        ticker.timeout.connect(keep_up)
+        finished: list[bool] = []
+        player.finished.connect(lambda: finished.append(True))
+        app.processEvents()
+        rss_before = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
+                              if line.startswith("VmRSS:")).split()[1]) / 1024
+        gc_pauses = GcPauses()
+        gc_pauses.start()
+        started = time.monotonic()
+        ticker.start()
+        controller.play()
+        ok = wait_until(app, lambda: bool(finished) or bool(studio.errors), hours * 3600)
+        ticker.stop()
+        gc_pauses.stop()
+        result = {
+            "ok": ok and not studio.errors,
+            "errors": [str(e) for e in studio.errors],
+            "audio_s": round(player.received_seconds(), 1),
+            "wall_s": round(time.monotonic() - started, 1),
+            "seeks": seeks[0],
+            "chars": len(text),
+            "rss_before_play_mb": round(rss_before, 1),
+            **gc_pauses.figures("_1h"),
+        }
+        studio.close()
+    client.close()
+    print(json.dumps(result), flush=True)
+    sys.stdin.readline()  # the parent reads this process's VmHWM now
+
+
+def memory_hour(base: str, hours: float) -> dict[str, Any]:
+    child = subprocess.Popen([sys.executable, __file__, "--memory-child", base, str(hours)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        line = child.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the memory run ended without a result (exit {child.wait()})")
+        result = json.loads(line)
+        peak = peak_rss_mb(child.pid)
+        child.stdin.write("quit\n")
+        child.stdin.flush()
+        child.wait(60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    if not result["ok"]:
+        raise RuntimeError(f"the hour of narration failed: {result['errors']}")
+    return {
+        "peak_rss_mb_1h": round(peak, 1),
+        "rss_before_play_mb": result["rss_before_play_mb"],
+        "audio_mb_1h": round(result["audio_s"] * 48000 / 1024**2, 1),
+        "memory_audio_s": result["audio_s"],
+        "memory_wall_s": result["wall_s"],
+        "memory_seeks": result["seeks"],
+        "memory_chars": result["chars"],
+        "gc_pause_ms_max_1h": result["gc_pause_ms_max_1h"],
+        "gc_full_collections_1h": result["gc_full_collections_1h"],
+    }
+
+
 def control_heartbeat(seconds: float) -> None:
     """A bare Qt process with the same 5 ms heartbeat and nothing else: the machine's own stalls."""
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
@@ -499,12 +690,17 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--control-heartbeat":
         control_heartbeat(float(sys.argv[2]))
         return
+    if len(sys.argv) == 4 and sys.argv[1] == "--memory-child":
+        memory_child(sys.argv[2], float(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--server-delay", type=float, default=0.3)
     parser.add_argument("--narration-chars", type=int, default=2250, help="about 2 minutes of speech")
     parser.add_argument("--offline-narration-chars", type=int, default=600,
                         help="the same sync/stall measurement with the offline engine in-process (0: skip)")
+    parser.add_argument("--memory-hours", type=float, default=1.0,
+                        help="hours of narration for peak_rss_mb_1h (0: skip)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]  # the machine is shared: context for the numbers
 
@@ -531,6 +727,7 @@ def main() -> None:
         client.close()
         offline, offline_engine, offline_narration = offline_runs(app, max(5, args.runs // 2),
                                                                   args.offline_narration_chars)
+        memory = memory_hour(base, args.memory_hours) if args.memory_hours > 0 else {}
 
     out = {
         "first_audio_overhead_ms_p50": round(percentile(overheads, 0.5), 2),
@@ -547,6 +744,7 @@ def main() -> None:
         "offline_first_audio_ms_max": round(max(offline), 1) if offline else None,
         "offline_engine_first_chunk_ms": round(statistics.median(offline_engine), 1) if offline_engine else None,
         "stop_to_worker_end_ms_max": round(max(stops), 1) if stops else None,
+        **result["gc_pauses"],
         "offline_sync_error_ms_p95": round(percentile(offline_narration["errors_ms"], 0.95), 2) if offline_narration else None,
         "offline_sync_error_ms_max": round(max(offline_narration["errors_ms"]), 2) if offline_narration else None,
         "offline_gui_stall_ms_p99": round(percentile(offline_narration["stalls_ms"], 0.99), 2) if offline_narration else None,
@@ -560,6 +758,7 @@ def main() -> None:
         "heartbeats": len(result["stalls_ms"]),
         "sound": sound,
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        **memory,
     }
     print(json.dumps(out))
 

@@ -77,7 +77,7 @@ class SerialWriter:
                     try:
                         result = job()
                     except BaseException as error:  # noqa: BLE001 - reported through the future
-                        log.warning("background write failed: %s", error)
+                        log.warning("a queued disk job failed: %s", error)
                         future.set_exception(error)
                     else:
                         future.set_result(result)

@@ -101,8 +101,8 @@ class PcmPlayer(QObject):
         self._take = PcmBuffer.of(b"")
         self._received = 0  # bytes of the take already announced with received_changed
         self._input_complete = True
-        self._cursor = 0  # byte offset in the track of the next write
-        self._base_s = 0.0  # track time at which the current sink run started
+        self._cursor = 0  # byte offset in the take of the next write
+        self._base_s = 0.0  # take time at which the current sink run started
         self._written = 0  # bytes written since the current sink run started
         self._clock_processed = -1.0  # last processedUSecs seen (seconds), its time, the last answer
         self._clock_changed_at = 0.0

@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
                 f"{backend.display_name} is still starting. Choose your options; the export waits for it.",
                 Tone.INFO,
             )
+            self.session.started.connect(dialog.message.hide)  # no "still starting" once it is ready
 
     # == account =================================================================================
     def open_account(self) -> None:
@@ -458,7 +459,12 @@ class MainWindow(QMainWindow):
         """``self.<name>`` is ``dialog`` while it is open; closed, it is deleted and forgotten."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         setattr(self, name, dialog)
-        dialog.finished.connect(lambda _result: setattr(self, name, None) if getattr(self, name, None) is dialog else None)
+
+        def forget(_result: int) -> None:
+            if getattr(self, name, None) is dialog:
+                setattr(self, name, None)
+
+        dialog.finished.connect(forget)
 
     def apply_account(self, choice: AccountChoice) -> None:
         """Save the key (keyring, in a worker), remember the engine and address, restart the engine."""

@@ -29,7 +29,6 @@ from studio.core.alignment_clock import AlignmentClock, word_span
 from studio.core.edit_map import EditMap
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import PcmBuffer
-from studio.playback import realtime
 from studio.playback.pcm_player import NoAudioOutputError, PcmPlayer, PlayerState, audio_output_available
 from studio.playback.stream_job import StreamEnded, StreamOpened, StreamProgress, pcm_sample_rate, speech_job
 from studio.ui.highlight import SpeechHighlighter
@@ -93,7 +92,6 @@ class PlayerController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        realtime.prepare()  # no long GC pauses or GIL waits on the GUI thread while playing
         self._editor = editor
         self._transport = transport
         self._pool = pool

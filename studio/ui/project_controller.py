@@ -73,7 +73,7 @@ class ProjectController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._pool = pool  # kept for the window's sake; all disk work goes through self._disk
+        self._pool = pool  # unused since every disk job goes through self._disk (kept: callers pass it)
         self._snapshot = snapshot
         self._apply = apply
         self.recovery = recovery

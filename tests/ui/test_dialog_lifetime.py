@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.conftest import wait_for_engine, wait_for_voices
+from tests.ui.test_main_window import offline_window  # noqa: F401 - a fixture
 
 SECRET = "sk_typed_but_never_saved_0123456789"
 
@@ -63,12 +63,8 @@ def test_account_dialog_is_deleted_with_the_typed_key(qtbot, make_window) -> Non
     assert not any(SECRET in str(getattr(obj, "text", lambda: "")()) for obj in window.findChildren(QDialog))
 
 
-def test_export_dialog_is_deleted_with_its_script(qtbot, make_window) -> None:
-    window = make_window()
-    window.start_engine()
-    wait_for_engine(qtbot, window, "offline", timeout=60000)
-    wait_for_voices(qtbot, window)
-    qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
+def test_export_dialog_is_deleted_with_its_script(qtbot, offline_window) -> None:
+    window = offline_window
     window.script.editor.setPlainText("A script that should not outlive its export dialog.")
     window.open_export()
     dialog = window.export_dialog

@@ -73,6 +73,18 @@ def test_export_pressed_while_the_engine_starts_opens_and_waits_for_it(qtbot, ma
     assert not dialog.message.text.startswith("The speech engine")
 
 
+def test_the_export_dialog_stops_saying_still_starting_once_the_engine_is_ready(qtbot, make_window) -> None:
+    window = make_window(_remembered())
+    window.script.editor.setPlainText(SCRIPT)
+    window.start_engine()
+    window.open_export()
+    dialog = window.export_dialog
+    assert "still starting" in dialog.message.text and dialog.message.isVisible()
+    qtbot.waitUntil(lambda: window.session.backend is not None, timeout=60000)
+    assert not dialog.message.isVisible()
+    dialog.reject()
+
+
 @needs_audio
 def test_play_pressed_while_the_engine_starts_plays_once_it_is_ready(qtbot, make_window) -> None:
     window = make_window(_remembered())
