@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.test_main_window import offline_window  # noqa: F401 - a fixture
 
 SECRET = "sk_typed_but_never_saved_0123456789"
 

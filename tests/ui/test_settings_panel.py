@@ -161,6 +161,8 @@ def test_the_last_model_is_remembered_between_runs(qtbot, make_window, creator_s
     window._closing = True
     window.close()
     assert window.pool.shutdown(10000)
+    # Closing hands the last save to the preferences writer and does not wait for it.
+    qtbot.waitUntil(lambda: window.preferences_store.load().model_id is not None, timeout=10000)
     saved = window.preferences_store.load()
     assert saved.model_id == "eleven_turbo_v2_5" and saved.language_code == "de"
     assert saved.voice_id == voice_id
