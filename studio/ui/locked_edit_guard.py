@@ -72,7 +72,7 @@ class LockedEditGuard(QObject):
         self._positions = positions
         self._editor = editor
         self._ask: Ask = ask or (lambda touched: ask_to_unlock(editor, touched))
-        self._locked: list[int] | None = None  # indices of locked blocks, recomputed on change
+        self._locked: frozenset[int] | None = None  # indices of locked blocks, recomputed on change
         document.changed.connect(self._forget)
         document.synced.connect(self._forget)
         document.takes_changed.connect(lambda _block_id: self._forget())
@@ -80,9 +80,9 @@ class LockedEditGuard(QObject):
     def _forget(self) -> None:
         self._locked = None
 
-    def locked_indices(self) -> list[int]:
+    def locked_indices(self) -> frozenset[int]:
         if self._locked is None:
-            self._locked = [i for i, b in enumerate(self._document.script.blocks) if b.locked]
+            self._locked = frozenset(i for i, b in enumerate(self._document.script.blocks) if b.locked)
         return self._locked
 
     # -- EditGuard ---------------------------------------------------------------------------------
@@ -114,19 +114,25 @@ class LockedEditGuard(QObject):
         if not locked or not intents:
             return []
         positions = self._positions
-        count = len(positions)
-        near: list[int] = []
-        for i in locked:
-            if i >= count:
+        count = min(len(positions), len(self._document.script.blocks))
+        near: set[int] = set()
+        for intent in intents:
+            # Only the paragraphs around the edit can change (a binary search, not a walk).
+            first = positions.index_at(intent.start)
+            last = positions.index_at(intent.end)
+            if first is None or last is None:
                 continue
-            # An edit reaches a paragraph if it meets its text or the gaps around it (merging).
-            before = positions.span(i - 1)[1] if i > 0 else -1
-            after = positions.start(i + 1) if i + 1 < count else self._editor.document().characterCount() + 1
-            if any(intent.end > before and intent.start < after for intent in intents):
-                near.append(i)
+            for i in range(max(0, first - 1), min(count, last + 2)):
+                if i not in locked:
+                    continue
+                # An edit reaches a paragraph if it meets its text or the gaps around it (merging).
+                before = positions.span(i - 1)[1] if i > 0 else -1
+                after = positions.start(i + 1) if i + 1 < count else self._editor.document().characterCount() + 1
+                if intent.end > before and intent.start < after:
+                    near.add(i)
         if not near:
             return []
-        return self._exactly(intents, near)
+        return self._exactly(intents, sorted(near))
 
     def _exactly(self, intents: Sequence[EditIntent], near: list[int]) -> list[tuple[int, Block]]:
         """Apply the edits to the paragraphs around them and compare, with the script's own rule."""
