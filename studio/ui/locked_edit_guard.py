@@ -91,9 +91,9 @@ class LockedEditGuard(QObject):
         touched = self.touched_by(intents)
         return not touched or self._decide(touched)
 
-    def after_history_step(self, take_back: Callable[[], None]) -> None:
-        if not self.locked_indices():
-            return
+    def after_history_step(self, changed: tuple[int, int], take_back: Callable[[], None]) -> None:
+        if not self._near([EditIntent(*changed)]):
+            return  # far from every locked paragraph (the usual case): nothing to compare
         script = self._document.script
         touched_blocks = {id(b) for b in script.locked_blocks_touched(self._editor.toPlainText())}
         touched = [(i, b) for i, b in enumerate(script.blocks) if id(b) in touched_blocks]
@@ -109,7 +109,20 @@ class LockedEditGuard(QObject):
 
     # -- which locked paragraphs an edit changes ----------------------------------------------------
 
-    def touched_by(self, intents: Sequence[EditIntent]) -> list[tuple[int, Block]]:
+    def touched_by(self, intents: Sequence[EditIntent], *, retry: bool = True) -> list[tuple[int, Block]]:
+        near = self._near(intents)
+        if not near:
+            return []
+        touched, found_all = self._exactly(intents, near)
+        if not found_all and retry:
+            # A locked paragraph was not where the positions said (they follow typing since the
+            # last sync by arithmetic): follow the editor now and look again, exactly.
+            self._document.sync()
+            return self.touched_by(intents, retry=False)
+        return touched
+
+    def _near(self, intents: Sequence[EditIntent]) -> list[int]:
+        """Locked paragraphs whose text, or the gaps around it, the edits reach."""
         locked = self.locked_indices()
         if not locked or not intents:
             return []
@@ -130,12 +143,11 @@ class LockedEditGuard(QObject):
                 after = positions.start(i + 1) if i + 1 < count else self._editor.document().characterCount() + 1
                 if intent.end > before and intent.start < after:
                     near.add(i)
-        if not near:
-            return []
-        return self._exactly(intents, sorted(near))
+        return sorted(near)
 
-    def _exactly(self, intents: Sequence[EditIntent], near: list[int]) -> list[tuple[int, Block]]:
-        """Apply the edits to the paragraphs around them and compare, with the script's own rule."""
+    def _exactly(self, intents: Sequence[EditIntent], near: list[int]) -> tuple[list[tuple[int, Block]], bool]:
+        """Apply the edits to the paragraphs around them and compare, with the script's own rule.
+        Also says whether every paragraph in ``near`` was found where expected."""
         positions = self._positions
         low = min([positions.start(i) for i in near] + [intent.start for intent in intents])
         high = max([positions.span(i)[1] for i in near] + [intent.end for intent in intents])
@@ -161,7 +173,8 @@ class LockedEditGuard(QObject):
             a, b = self._indices(old, intent.start - start, intent.end - start)
             new = new[:a] + intent.text.replace("\u2029", "\n") + new[b:]
         touched = Script(window).locked_blocks_touched(new)
-        return [(real[id(b)], blocks[real[id(b)]]) for b in touched if id(b) in real]
+        found_all = set(real.values()) == set(near)
+        return [(real[id(b)], blocks[real[id(b)]]) for b in touched if id(b) in real], found_all
 
     @staticmethod
     def _indices(text: str, *units: int) -> list[int]:

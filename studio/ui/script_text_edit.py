@@ -50,8 +50,9 @@ class EditGuard(Protocol):
         """May these edits go ahead? (It may ask the person.)"""
         ...
 
-    def after_history_step(self, take_back: Callable[[], None]) -> None:
-        """An undo or redo just changed the text; ``take_back`` reverses it."""
+    def after_history_step(self, changed: tuple[int, int], take_back: Callable[[], None]) -> None:
+        """An undo or redo just changed document range ``changed`` (as it is now);
+        ``take_back`` reverses it."""
         ...
 
 
@@ -65,6 +66,7 @@ class ScriptTextEdit(QPlainTextEdit):
         self.edit_guard: EditGuard | None = None
         self.extend_context_menu: Callable[[QMenu], None] | None = None
         self._approved_insert = False  # a drop already allowed: its insertFromMimeData is too
+        self._composing_refused = False  # input-method text refused: the rest of that composition too
 
     # -- what a key would do -------------------------------------------------------------------------
 
@@ -122,6 +124,11 @@ class ScriptTextEdit(QPlainTextEdit):
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 - Qt API
         guard = self.edit_guard
         if guard is not None and not self.isReadOnly():
+            if self._composing_refused:
+                # Asked once for this composition; it ends with an event that holds no text.
+                self._composing_refused = bool(event.preeditString())
+                event.accept()
+                return
             cursor = self.textCursor()
             intents: list[EditIntent] = []
             if cursor.hasSelection() and (event.commitString() or event.preeditString()):
@@ -130,6 +137,7 @@ class ScriptTextEdit(QPlainTextEdit):
                 at = cursor.selectionStart() + event.replacementStart()
                 intents.append(EditIntent(at, at + event.replacementLength(), event.commitString()))
             if intents and not guard.allow(intents):
+                self._composing_refused = bool(event.preeditString())
                 event.accept()
                 return
         super().inputMethodEvent(event)
@@ -177,14 +185,31 @@ class ScriptTextEdit(QPlainTextEdit):
             cursor.removeSelectedText()
 
     def undo(self) -> None:
-        super().undo()
-        if self.edit_guard is not None:
-            self.edit_guard.after_history_step(super().redo)
+        self._history_step(super().undo, super().redo)
 
     def redo(self) -> None:
-        super().redo()
-        if self.edit_guard is not None:
-            self.edit_guard.after_history_step(super().undo)
+        self._history_step(super().redo, super().undo)
+
+    def _history_step(self, step: Callable[[], None], take_back: Callable[[], None]) -> None:
+        if self.edit_guard is None:
+            step()
+            return
+        changes: list[tuple[int, int, int]] = []
+        document = self.document()
+
+        def record(position: int, removed: int, added: int) -> None:
+            changes.append((position, removed, added))
+
+        document.contentsChange.connect(record)
+        try:
+            step()
+        finally:
+            document.contentsChange.disconnect(record)
+        changes = [c for c in changes if c[1] or c[2]]
+        if changes:
+            low = min(c[0] for c in changes)
+            high = max(c[0] + max(c[1], c[2]) for c in changes)
+            self.edit_guard.after_history_step((low, high), take_back)
 
     # -- context menu ---------------------------------------------------------------------------------
 

@@ -215,3 +215,33 @@ def test_a_script_with_no_locked_paragraph_never_asks(
     qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
     assert QApplication.activeModalWidget() is None
     assert editor.toPlainText() == TEXT
+
+
+def test_composing_over_a_selection_in_a_locked_paragraph_asks_once_per_composition(
+    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+) -> None:
+    window = _window(qtbot, make_window)
+    editor = window.script.editor
+    start = TEXT.index(LOCKED)
+    _at(editor, start + 10, anchor=start + 4)
+    for preedit in ("k", "ka", "kan"):  # an input method composing over the selection
+        QApplication.sendEvent(editor, QInputMethodEvent(preedit, []))
+    assert lock_questions.asked == ["Paragraph 2 is locked."]
+    QApplication.sendEvent(editor, QInputMethodEvent("", []))  # the composition ends
+    assert editor.toPlainText() == TEXT and len(lock_questions.asked) == 1
+    QApplication.sendEvent(editor, QInputMethodEvent("k", []))  # a new one asks again
+    assert len(lock_questions.asked) == 2
+
+
+def test_undo_in_an_open_paragraph_beside_a_locked_one_asks_nothing(
+    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+) -> None:
+    window = _window(qtbot, make_window)
+    editor = window.script.editor
+    _at(editor, TEXT.index("after it") + len("after it"))
+    qtbot.keyClicks(editor, " too")
+    qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
+    assert editor.toPlainText() == TEXT and lock_questions.asked == []
+    qtbot.keyClick(editor, Qt.Key.Key_Y, CTRL)  # and redo
+    assert editor.toPlainText() != TEXT and lock_questions.asked == []
