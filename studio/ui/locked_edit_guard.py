@@ -194,22 +194,22 @@ class LockedEditGuard(QObject):
         """Document range from the paragraph before ``low`` to the one after ``high``, read from
         the editor's lines (exact even while the script has not followed the latest typing)."""
         document = self._editor.document()
-        block = document.findBlock(max(0, low))
-        for _paragraph in range(2):  # back over this paragraph, then over the one before it
-            while block.previous().isValid() and _blank(block):
-                block = block.previous()
-            while block.previous().isValid() and not _blank(block.previous()):
-                block = block.previous()
-            if block.previous().isValid() and _paragraph == 0:
-                block = block.previous()
-        start = block.position()
-        block = document.findBlock(max(0, high))
-        for _paragraph in range(2):
-            while block.next().isValid() and _blank(block):
-                block = block.next()
-            while block.next().isValid() and not _blank(block.next()):
-                block = block.next()
-            if block.next().isValid() and _paragraph == 0:
-                block = block.next()
-        end = block.position() + block.length() - 1
-        return start, max(start, end)
+        first = _paragraph_edge(_paragraph_edge(document.findBlock(max(0, low)), -1, step_over=True), -1)
+        last = _paragraph_edge(_paragraph_edge(document.findBlock(max(0, high)), 1, step_over=True), 1)
+        start = first.position()
+        return start, max(start, last.position() + last.length() - 1)
+
+
+def _paragraph_edge(block: QTextBlock, direction: int, *, step_over: bool = False) -> QTextBlock:
+    """From ``block``, over blank lines, to the first (``direction`` -1) or last (+1) line of
+    that paragraph; ``step_over``: then one line further, into the gap beyond it."""
+    def neighbour(b: QTextBlock) -> QTextBlock:
+        return b.previous() if direction < 0 else b.next()
+
+    while neighbour(block).isValid() and _blank(block):
+        block = neighbour(block)
+    while neighbour(block).isValid() and not _blank(neighbour(block)):
+        block = neighbour(block)
+    if step_over and neighbour(block).isValid():
+        block = neighbour(block)
+    return block

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QInputMethodEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -15,7 +17,9 @@ LOCKED = "The locked paragraph keeps its take."
 TEXT = f"An open paragraph before it.\n\n{LOCKED}\n\nAn open paragraph after it."
 
 
-def _window(qtbot: Any, make_window: Any) -> Any:
+@pytest.fixture
+def window(qtbot: Any, make_window: Any) -> Any:
+    """A window whose script's second paragraph has a take and is locked, the focus in the script."""
     window = make_window()
     editor = window.script.editor
     editor.setPlainText(TEXT)
@@ -41,9 +45,8 @@ def _locked(window: Any) -> Any:
 
 
 def test_typing_into_a_locked_paragraph_asks_and_keep_leaves_the_text_alone(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     _at(editor, TEXT.index(LOCKED) + 4)
     qtbot.keyClick(editor, Qt.Key.Key_X)
@@ -56,9 +59,8 @@ def test_typing_into_a_locked_paragraph_asks_and_keep_leaves_the_text_alone(
 
 
 def test_unlock_and_edit_unlocks_and_types_keeping_the_takes(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     _at(editor, TEXT.index(LOCKED) + len("The"))
     lock_questions.unlock = True
@@ -70,9 +72,8 @@ def test_unlock_and_edit_unlocks_and_types_keeping_the_takes(
 
 
 def test_edits_beside_a_locked_paragraph_that_leave_it_whole_ask_nothing(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     _at(editor, TEXT.index("before it.") + len("before it."))
     qtbot.keyClicks(editor, " More")  # the paragraph before it
@@ -94,9 +95,8 @@ def test_edits_beside_a_locked_paragraph_that_leave_it_whole_ask_nothing(
 
 
 def test_backspace_that_would_merge_a_locked_paragraph_into_the_one_before_asks(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     start = TEXT.index(LOCKED)
     _at(editor, start)
@@ -110,9 +110,8 @@ def test_backspace_that_would_merge_a_locked_paragraph_into_the_one_before_asks(
 
 
 def test_paste_cut_and_the_edit_menu_ask_too(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     start = TEXT.index(LOCKED)
     QGuiApplication.clipboard().setText("pasted words")
@@ -141,9 +140,8 @@ def _drop(editor: Any, where: QPointF, data: QMimeData) -> None:
 
 
 def test_dropping_text_into_a_locked_paragraph_asks(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     cursor = editor.textCursor()
     cursor.setPosition(TEXT.index(LOCKED) + 6)
@@ -162,9 +160,8 @@ def test_dropping_text_into_a_locked_paragraph_asks(
 
 
 def test_input_method_text_into_a_locked_paragraph_asks(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     _at(editor, TEXT.index(LOCKED) + 4)
     event = QInputMethodEvent()
@@ -218,9 +215,8 @@ def test_a_script_with_no_locked_paragraph_never_asks(
 
 
 def test_composing_over_a_selection_in_a_locked_paragraph_asks_once_per_composition(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     start = TEXT.index(LOCKED)
     _at(editor, start + 10, anchor=start + 4)
@@ -234,9 +230,8 @@ def test_composing_over_a_selection_in_a_locked_paragraph_asks_once_per_composit
 
 
 def test_undo_in_an_open_paragraph_beside_a_locked_one_asks_nothing(
-    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+    qtbot: Any, window: Any, lock_questions: LockQuestions,
 ) -> None:
-    window = _window(qtbot, make_window)
     editor = window.script.editor
     _at(editor, TEXT.index("after it") + len("after it"))
     qtbot.keyClicks(editor, " too")
@@ -245,3 +240,30 @@ def test_undo_in_an_open_paragraph_beside_a_locked_one_asks_nothing(
     assert editor.toPlainText() == TEXT and lock_questions.asked == []
     qtbot.keyClick(editor, Qt.Key.Key_Y, CTRL)  # and redo
     assert editor.toPlainText() != TEXT and lock_questions.asked == []
+
+
+def test_characters_beyond_the_basic_plane_before_a_locked_paragraph_do_not_confuse_it(
+    qtbot: Any, make_window: Any, lock_questions: LockQuestions,
+) -> None:
+    window = make_window()
+    editor = window.script.editor
+    text = "🎙️ Studio 🎧 notes 🎬.\n\n" + LOCKED + "\n\nLast 🎉 words."
+    editor.setPlainText(text)
+    window.document.sync()
+    block = window.document.script.blocks[1]
+    window.document.set_locked(block.id, True)
+    activate(qtbot, window)
+    document_start = editor.document().find(LOCKED).selectionStart()  # counted in UTF-16 units
+    assert document_start != text.index(LOCKED)
+    _at(editor, document_start + len(LOCKED))  # its very end: typing there changes it
+    qtbot.keyClick(editor, Qt.Key.Key_S)
+    assert lock_questions.asked == ["Paragraph 2 is locked."] and editor.toPlainText() == text
+    _at(editor, editor.document().find("Last").selectionStart() + 4)
+    qtbot.keyClicks(editor, "ing")
+    _at(editor, 5)
+    qtbot.keyClicks(editor, "x")
+    assert len(lock_questions.asked) == 1 and "Lasting" in editor.toPlainText()
+    marks = dict(window.takes.gutter.visible_marks())
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(editor.document().find(LOCKED).selectionStart())
+    assert abs(marks[1].top() - editor.cursorRect(cursor).top()) <= 2
