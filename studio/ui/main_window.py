@@ -111,13 +111,9 @@ class MainWindow(QMainWindow):
         # -- takes (issue 10): the script document, its gutter, the Paragraph menu, locked edits --------
         self.document = ScriptDocumentController(self.script.editor, self)
         self.takes = TakesView(
-            self.script, self.document,
-            play_paragraph=lambda index: self._player_does("play_blocks", [index]),
-            regenerate_paragraph=lambda index: self._player_does("regenerate_block", index),
-            is_playing=lambda: self.player.is_active,
+            self.script, self.document, player=lambda: self.player, parent=self,
             voice_name=lambda voice_id: getattr(self.voices.model.voice_at(self.voices.model.row_of(voice_id)),
                                                 "name", None),
-            parent=self,
         )
         self.takes.status.connect(lambda text: self.status.showMessage(text, 6000))
         self.document.takes_changed.connect(lambda _block_id: self.project.mark_changed())  # takes are work too
@@ -326,14 +322,6 @@ class MainWindow(QMainWindow):
 
     def _toggle_pause(self) -> None:
         self.player.toggle_pause()
-
-    def _player_does(self, name: str, *args: object) -> None:
-        """Play or regenerate one paragraph: PlayerController.play_blocks / regenerate_block."""
-        method = getattr(self.player, name, None)
-        if method is None:
-            self.status.showMessage("This version of the player cannot play or regenerate one paragraph.", 5000)
-            return
-        method(*args)
 
     def _stop(self) -> None:
         self.player.stop()

@@ -36,7 +36,8 @@ def _setup(document: ScriptDocumentController) -> None:
 
 
 class Panel:
-    """The script panel with its takes view alone, and what reached the player."""
+    """The script panel with its takes view alone; this stands in for the player's paragraph
+    methods (PlayerController.play_blocks / regenerate_block) and records what reached them."""
 
     def __init__(self, qtbot: Any, playing: bool = False) -> None:
         self.panel = ScriptEditor()
@@ -47,13 +48,8 @@ class Panel:
         self.played: list[tuple[int, str | None]] = []
         self.regenerated: list[int] = []
         self.messages: list[str] = []
-        self.playing = playing
-        self.view = TakesView(
-            self.panel, self.document,
-            play_paragraph=lambda i: self.played.append((i, self.document.script.blocks[i].chosen_take_id)),
-            regenerate_paragraph=self.regenerated.append,
-            is_playing=lambda: self.playing,
-        )
+        self.is_active = playing
+        self.view = TakesView(self.panel, self.document, player=lambda: self)
         self.view.status.connect(self.messages.append)
         _setup(self.document)
         self.panel.show()
@@ -61,6 +57,12 @@ class Panel:
         self.panel.activateWindow()
         self.editor.setFocus()
         qtbot.waitUntil(lambda: QApplication.focusWidget() is self.editor, timeout=3000)
+
+    def play_blocks(self, indices: list[int]) -> None:
+        self.played.extend((i, self.document.script.blocks[i].chosen_take_id) for i in indices)
+
+    def regenerate_block(self, index: int) -> None:
+        self.regenerated.append(index)
 
 
 def test_alt_down_and_alt_up_choose_the_next_and_previous_take(qtbot: Any, make_window: Any) -> None:
@@ -165,7 +167,7 @@ def test_comparing_takes_by_ear_plays_each_newly_chosen_take_at_once(qtbot: Any)
     qtbot.keyClick(panel.editor, Qt.Key.Key_Down, ALT)
     assert panel.played == [(1, ids[2]), (1, ids[0]), (1, ids[1])]
     assert panel.messages[-1] == "Playing take 2 of 3 of paragraph 2."
-    panel.playing = False  # stopped: choosing again only chooses
+    panel.is_active = False  # stopped: choosing again only chooses
     qtbot.keyClick(panel.editor, Qt.Key.Key_Down, ALT)
     assert len(panel.played) == 3 and block.chosen_take_id == ids[2]
 
@@ -233,3 +235,15 @@ def test_the_new_keys_are_in_the_shortcut_list_and_taken_by_nothing_else(qtbot: 
     ]
     keys = [k for rows in table.values() for keys, _what in rows for k in keys.split(" or ")]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+def test_a_player_that_cannot_play_one_paragraph_says_so(qtbot: Any) -> None:
+    panel = ScriptEditor()
+    qtbot.addWidget(panel)
+    panel.editor.setPlainText(TEXT)
+    document = ScriptDocumentController(panel.editor)
+    view = TakesView(panel, document, player=lambda: object())  # a player without the paragraph methods
+    messages: list[str] = []
+    view.status.connect(messages.append)
+    view.actions.play_action.trigger()
+    assert messages == ["This version of the player cannot play or regenerate one paragraph."]
