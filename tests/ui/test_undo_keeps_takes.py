@@ -91,3 +91,23 @@ def test_a_cut_paragraph_pasted_back_later_gets_its_takes_back(qtbot: Any, make_
     _wait_synced(qtbot, window)
     moved = window.document.script.blocks[-1]
     assert moved.id == block.id and [t.id for t in moved.takes] == ["a1a1a1a1", "a2a2a2a2"]
+
+
+def test_the_document_remembers_a_bounded_number_of_removed_paragraphs(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from studio.ui.script_document import REMEMBERED_REMOVED, ScriptDocumentController
+
+    editor = QPlainTextEdit()
+    qtbot.addWidget(editor)
+    words = [f"Paragraph number {i}." for i in range(REMEMBERED_REMOVED + 20)]
+    editor.setPlainText("\n\n".join(words))
+    doc = ScriptDocumentController(editor)
+    ids = [b.id for b in doc.script]
+    editor.setPlainText("")  # all removed at once: only the newest REMEMBERED_REMOVED are kept
+    doc.sync()
+    editor.setPlainText("\n\n".join(words))
+    doc.sync()
+    back = [b.id for b in doc.script]
+    assert sum(1 for a, b in zip(ids, back, strict=True) if a == b) == REMEMBERED_REMOVED
+    assert back[-1] == ids[-1] and back[0] != ids[0]
