@@ -40,10 +40,12 @@ from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
 from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
+from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.settings_controller import SettingsController, SettingsState
 from studio.ui.settings_panel import SettingsPanel
 from studio.ui.status_bar import StudioStatusBar
+from studio.ui.takes_view import TakesView
 from studio.ui.undo_actions import UndoSteps
 from studio.ui.voice_browser import VoiceBrowser
 from studio.ui.voice_browser_controller import VoiceBrowserController
@@ -105,6 +107,16 @@ class MainWindow(QMainWindow):
         self.banner.setAccessibleName("Notice")
         self.status = StudioStatusBar()
         self.setStatusBar(self.status)
+
+        # -- takes (issue 10): the script document, its gutter, the Paragraph menu, locked edits --------
+        self.document = ScriptDocumentController(self.script.editor, self)
+        self.takes = TakesView(
+            self.script, self.document, player=lambda: self.player, parent=self,
+            voice_name=lambda voice_id: getattr(self.voices.model.voice_at(self.voices.model.row_of(voice_id)),
+                                                "name", None),
+        )
+        self.takes.status.connect(lambda text: self.status.showMessage(text, 6000))
+        self.document.takes_changed.connect(lambda _block_id: self.project.mark_changed())  # takes are work too
 
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
@@ -237,6 +249,8 @@ class MainWindow(QMainWindow):
         # Space: see PlaybackKeys (it types in the script unless the script is being heard).
         self.pause_action = self._action(play, "Play/Pa&use", self._toggle_pause, PLAY_PAUSE_KEY)
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
+
+        bar.addMenu(self.takes.menu)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
@@ -530,6 +544,7 @@ class MainWindow(QMainWindow):
 
     # == projects ================================================================================
     def _snapshot(self) -> Project:
+        self.document.sync()  # the blocks follow the latest typing before they are saved
         state = self.settings.state()
         voice = self.voices.current_voice
         backend = self.session.backend
@@ -543,12 +558,13 @@ class MainWindow(QMainWindow):
             output_format=state.output_format,
             seed=state.seed,
             voice_settings=state.voice_settings,
-        )
+        ).with_document(self.document.script, self.document.text)
 
     def _apply_project(self, project: Project) -> None:
         self._forget_take()
         self.script.editor.setPlainText(project.script)
         self.script.editor.document().setModified(False)
+        self.document.load(project.document())  # its paragraphs' takes, choices and locks (New: none)
         if project.voice_id:
             voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
             self._set_voice(voice)

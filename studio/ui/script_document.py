@@ -13,11 +13,15 @@ owns the one ``Script`` of the window, on the GUI thread:
   previous take, lock and unlock;
 * workers get an independent :meth:`snapshot`, never the live object.
 
-Undo in the editor only ever changes text: takes live here, so no Ctrl+Z removes one.
+Undo in the editor only ever changes text: takes live here, so no Ctrl+Z removes one. And a
+paragraph that comes back (Ctrl+Z after deleting it, or cut and pasted back later) gets its
+old block back, takes, choice and lock included, even when the script followed the deletion
+in between: the controller keeps the blocks that left the script (:data:`REMEMBERED_REMOVED`).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -28,6 +32,9 @@ from studio.core.script.document import paragraph_spans
 
 #: Reconciling a long script costs a few milliseconds: do it when typing pauses, not per key.
 SYNC_DELAY_MS = 250
+#: Blocks removed from the script that are kept so a paragraph that returns gets its takes back
+#: (an undo can bring back any of them). Blocks are small (takes name cache entries, no audio).
+REMEMBERED_REMOVED = 500
 
 
 class ScriptDocumentController(QObject):
@@ -35,6 +42,9 @@ class ScriptDocumentController(QObject):
     changed = Signal()
     #: A block's takes or choice changed: its id.
     takes_changed = Signal(str)
+    #: The script followed new editor text (:attr:`text` and :meth:`spans` are new), also when
+    #: no block changed (blank lines added between paragraphs move the spans only).
+    synced = Signal()
 
     def __init__(self, editor: QPlainTextEdit, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +52,9 @@ class ScriptDocumentController(QObject):
         self.script = Script.from_text(editor.toPlainText())
         self._text = editor.toPlainText()
         self._spans = paragraph_spans(self._text)
+        #: Text of a removed block → the blocks with that text, oldest first (see the module notes).
+        self._removed: OrderedDict[str, list[Block]] = OrderedDict()
+        self._removed_count = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SYNC_DELAY_MS)
@@ -61,23 +74,65 @@ class ScriptDocumentController(QObject):
         text = self._editor.toPlainText()
         if text == self._text:
             return ReconcileResult(kept=tuple(b.id for b in self.script))
+        before = {b.id: b for b in self.script}
         result = self.script.reconcile(text)
+        result = self._bring_back(result, before)
         self._text = text
         self._spans = paragraph_spans(text)
+        self.synced.emit()
         if result.changed:
             self.changed.emit()
         return result
+
+    def _bring_back(self, result: ReconcileResult, before: dict[str, Block]) -> ReconcileResult:
+        """Give each added paragraph the removed block it was (same text), and remember the removed.
+
+        A block brought back stays among ``added`` (it is back in the script), under its old id.
+        """
+        if result.added and self._removed:
+            added = set(result.added)
+            back: dict[str, str] = {}
+            for i, block in enumerate(self.script.blocks):
+                if block.id in added and (old := self._pop_removed(block.text)) is not None:
+                    self.script.blocks[i] = old
+                    back[block.id] = old.id
+            if back:
+                result = replace(result, added=tuple(back.get(a, a) for a in result.added))
+        for block_id in result.removed:
+            block = before.get(block_id)
+            if block is not None:
+                self._removed.setdefault(block.text, []).append(block)
+                self._removed.move_to_end(block.text)
+                self._removed_count += 1
+        while self._removed_count > REMEMBERED_REMOVED:
+            oldest = next(iter(self._removed))
+            self._removed[oldest].pop(0)
+            self._removed_count -= 1
+            if not self._removed[oldest]:
+                del self._removed[oldest]
+        return result
+
+    def _pop_removed(self, text: str) -> Block | None:
+        blocks = self._removed.get(text)
+        if not blocks:
+            return None
+        block = blocks.pop()  # the most recently removed: what an undo brings back
+        self._removed_count -= 1
+        if not blocks:
+            del self._removed[text]
+        return block
 
     def load(self, script: Script) -> None:
         """A project was opened: its document replaces the current one (the editor already shows its text)."""
         self._timer.stop()
         self.script = script
+        self._removed.clear()  # another script: its undo history is gone with the old text
+        self._removed_count = 0
         self._text = self._editor.toPlainText()
         self._spans = paragraph_spans(self._text)
-        result = self.script.reconcile(self._text)
-        if result.changed:
-            # The saved blocks and the saved text disagree (edited by hand): the text wins.
-            self._spans = paragraph_spans(self._text)
+        # The saved blocks and the saved text may disagree (edited by hand): the text wins.
+        self.script.reconcile(self._text)
+        self.synced.emit()
         self.changed.emit()
 
     def reset(self) -> None:
@@ -143,6 +198,15 @@ class ScriptDocumentController(QObject):
         self.takes_changed.emit(block_id)
         self.changed.emit()
         return chosen
+
+    def choose_take(self, block_id: str, take_id: str) -> None:
+        """Choose one of a block's takes (the Takes menu)."""
+        block = self.script.block(block_id)
+        if block.chosen_take_id == take_id:
+            return
+        block.choose(take_id)
+        self.takes_changed.emit(block_id)
+        self.changed.emit()
 
     def set_locked(self, block_id: str, locked: bool) -> None:
         block = self.script.block(block_id)

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.ui.inline_message import InlineMessage
+from studio.ui.script_text_edit import ScriptTextEdit
 
 MIN_ZOOM, MAX_ZOOM = -8, 24
 #: Matches counted for "2 of 5"; beyond this the bar says "2 of 10,000+" (a book's "the").
@@ -68,7 +68,9 @@ class ScriptEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scriptEditor")
-        self.editor = QPlainTextEdit()
+        # Says what each edit will do before doing it (a locked paragraph asks first), and has
+        # room on the left for the takes gutter (studio.ui.takes_view).
+        self.editor = ScriptTextEdit()
         self.editor.setObjectName("scriptText")
         self.editor.setAccessibleName("Script")
         self.editor.setPlaceholderText(

@@ -1,0 +1,142 @@
+"""Benchmark of the takes UI on a long script. Prints ONE JSON line.
+
+A 200,000-character script (about 2,300 paragraphs), every third paragraph with takes and
+every tenth locked, in the real window (offscreen):
+
+* ``key_ms_p50`` / ``key_ms_p99``: one typed letter in an open paragraph, through the whole
+  key path (the window's filters, the locked-paragraph guard, Qt's own editing and layout,
+  the takes gutter, the Paragraph actions following the cursor) — no repaint.
+* ``key_beside_locked_ms_p99``: the same, typed in the paragraph right before a locked one
+  (the guard's exact check runs on every key there).
+* ``guard_ms_p99``: the guard's decision alone for such a key (what the take UI adds).
+* ``gutter_paint_ms_p99``: repainting the gutter with the script scrolled to the middle.
+* ``sync_ms``: the document following an edit (once typing pauses; not per key).
+
+Usage: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/takes_editor.py [--keys N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
+_home = tempfile.mkdtemp(prefix="bench-takes-")
+for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+    os.environ[var] = os.path.join(_home, var.lower())
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from studio.core.preferences import PreferencesStore  # noqa: E402
+from studio.core.project import RecoveryStore  # noqa: E402
+from studio.core.script import Take  # noqa: E402
+from studio.core.script.document import TakePart  # noqa: E402
+from studio.ui.app import build_main_window, create_application  # noqa: E402
+from studio.ui.script_text_edit import EditIntent  # noqa: E402
+
+
+def p99(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
+
+
+def type_keys(app: QApplication, editor, count: int) -> list[float]:  # type: ignore[no-untyped-def]
+    times = []
+    for i in range(count):
+        letter = "abcdefghij"[i % 10]
+        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A + (i % 10), Qt.KeyboardModifier.NoModifier, letter)
+        release = QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_A + (i % 10), Qt.KeyboardModifier.NoModifier, letter)
+        start = time.perf_counter()
+        app.sendEvent(editor, press)
+        app.sendEvent(editor, release)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keys", type=int, default=300)
+    args = parser.parse_args()
+    app = create_application([])
+    window = build_main_window(PreferencesStore(Path(_home) / "prefs.json"), RecoveryStore(Path(_home) / "state"))
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    editor = window.script.editor
+    paragraphs = [f"Paragraph {i}: " + "the keeper counted ships out loud every evening " * 2 for i in range(2300)]
+    text = "\n\n".join(paragraphs)
+    editor.setPlainText(text)
+    document = window.document
+    document.sync()
+    for i, block in enumerate(document.script.blocks):
+        if i % 3 == 0:
+            key = f"{i:08x}"
+            document.add_take(block.id, Take(id=key, text=block.text, parts=(TakePart(key, 0, len(block.text)),),
+                                             spoken_key=key, voice_id="v", model_id="m", engine_id="offline",
+                                             output_format="pcm_22050"))
+        if i % 10 == 0:
+            document.set_locked(block.id, True)
+    app.processEvents()
+
+    def put_cursor(position: int) -> None:
+        cursor = editor.textCursor()
+        cursor.setPosition(position)
+        editor.setTextCursor(cursor)
+        editor.centerCursor()
+        app.processEvents()
+
+    editor.setFocus()
+    put_cursor(text.index(paragraphs[1155]) + 20)  # 1155: open, far from 1150 and 1160
+    open_keys = type_keys(app, editor, args.keys)
+    document.sync()
+    put_cursor(editor.toPlainText().index(paragraphs[1159]) + len(paragraphs[1159]))  # just before locked 1160
+    beside_keys = type_keys(app, editor, args.keys)
+
+    guard = window.takes.guard
+    at = editor.textCursor().position()
+    guard_ms = []
+    for _ in range(args.keys):
+        start = time.perf_counter()
+        assert not guard.touched_by([EditIntent(at, at, "x")])
+        guard_ms.append((time.perf_counter() - start) * 1000)
+
+    gutter = window.takes.gutter
+    paints = []
+    for _ in range(50):
+        start = time.perf_counter()
+        gutter.repaint()
+        paints.append((time.perf_counter() - start) * 1000)
+
+    editor.textCursor().insertText("x")
+    start = time.perf_counter()
+    document.sync()
+    sync_ms = (time.perf_counter() - start) * 1000
+
+    print(json.dumps({
+        "script_chars": len(text),
+        "paragraphs": len(paragraphs),
+        "key_ms_p50": round(statistics.median(open_keys), 3),
+        "key_ms_p99": round(p99(open_keys), 3),
+        "key_beside_locked_ms_p99": round(p99(beside_keys), 3),
+        "guard_ms_p99": round(p99(guard_ms), 3),
+        "gutter_paint_ms_p99": round(p99(paints), 3),
+        "sync_ms": round(sync_ms, 2),
+    }))
+    window._closing = True
+    window.close()
+    window.pool.shutdown(5000)
+    window.session.shutdown()
+
+
+if __name__ == "__main__":
+    main()

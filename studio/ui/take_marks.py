@@ -1,0 +1,130 @@
+"""What the takes of one paragraph look like to a person: the gutter's mark, and its words.
+
+The gutter paints a :class:`TakeMark`; its tooltip, the accessible description and the
+Paragraph menu's entries read the same facts here, so a sighted person, a screen-reader user
+and the menu always agree. Plain data and text, no widgets.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from studio.core.script import Block, Take
+from studio.text_rules import is_speakable
+
+VoiceName = Callable[[str], "str | None"]
+
+
+class MarkKind(enum.Enum):
+    #: Something to speak, no take yet (Play, Export or Regenerate makes one).
+    EMPTY = "empty"
+    #: The chosen take says what the paragraph says now (or the paragraph is locked to it).
+    CURRENT = "current"
+    #: The paragraph's text changed since its chosen take (or none is chosen): it needs generating.
+    STALE = "stale"
+    #: Nothing to speak (no letter or digit, e.g. "* * *"): there will never be a take.
+    SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class TakeMark:
+    kind: MarkKind
+    #: 1-based number of the chosen take (0: none chosen) and how many there are.
+    chosen: int
+    total: int
+    locked: bool
+    #: The chosen take is of other words than the paragraph has now.
+    outdated: bool
+
+    @property
+    def label(self) -> str:
+        """ "2/3": chosen of total ("–/3" when none is chosen); empty without takes."""
+        if not self.total:
+            return ""
+        return f"{self.chosen or '–'}/{self.total}"
+
+
+def mark_of(block: Block) -> TakeMark:
+    takes = block.takes
+    chosen = block.chosen_take
+    number = takes.index(chosen) + 1 if chosen is not None else 0
+    outdated = chosen is not None and chosen.text != block.text
+    if not takes:
+        kind = MarkKind.EMPTY if is_speakable(block.text) else MarkKind.SILENT
+    elif block.locked and chosen is not None:
+        kind = MarkKind.CURRENT  # a locked paragraph plays its take, whatever its text says now
+    elif chosen is None or outdated:
+        kind = MarkKind.STALE
+    else:
+        kind = MarkKind.CURRENT
+    return TakeMark(kind, number, len(takes), block.locked, outdated)
+
+
+def summary(mark: TakeMark, index: int) -> str:
+    """One line: "Paragraph 3: take 2 of 3, locked" (the accessible description)."""
+    if mark.kind is MarkKind.SILENT:
+        state = "nothing to speak"
+    elif not mark.total:
+        state = "no takes yet"
+    elif mark.chosen:
+        state = f"take {mark.chosen} of {mark.total}"
+    else:
+        state = f"{mark.total} take{'s' if mark.total != 1 else ''}, none chosen"
+    if mark.kind is MarkKind.STALE:
+        state += ", needs generating (its text changed)" if mark.outdated else ", needs generating"
+    if mark.locked:
+        state += ", locked"
+    return f"Paragraph {index + 1}: {state}"
+
+
+def when(unix: float) -> str:
+    return time.strftime("%d %b %Y, %H:%M", time.localtime(unix)) if unix else "unknown"
+
+
+def take_facts(take: Take, voice_name: VoiceName | None = None) -> list[str]:
+    """Voice, model, when, credits and request id of a take, one per line."""
+    name = voice_name(take.voice_id) if voice_name is not None else None
+    voice = f"{name} ({take.voice_id})" if name and name != take.voice_id else take.voice_id
+    request_ids = [r for r in take.request_ids if r]
+    lines = [
+        f"Voice: {voice}",
+        f"Model: {take.model_id} on {take.engine_id}",
+        f"Made: {when(take.created_unix)}",
+        f"Credits: {take.credit_cost:,.0f}" if take.credit_cost else "Credits: none",
+    ]
+    if request_ids:
+        more = f" (+{len(request_ids) - 1} more)" if len(request_ids) > 1 else ""
+        lines.append(f"Request id: {request_ids[0]}{more}")
+    return lines
+
+
+def tooltip(block: Block, index: int, voice_name: VoiceName | None = None) -> str:
+    """The gutter mark's tooltip: the summary, the chosen take's facts and what to do next."""
+    mark = mark_of(block)
+    lines = [summary(mark, index)]
+    chosen = block.chosen_take
+    if chosen is not None:
+        lines += take_facts(chosen, voice_name)
+    if mark.kind is MarkKind.SILENT:
+        lines.append("It has no letters or digits, so nothing is generated for it.")
+    elif mark.kind is MarkKind.EMPTY:
+        lines.append("Play it (Alt+Return) or regenerate it (Ctrl+R) to make its first take.")
+    elif mark.kind is MarkKind.STALE:
+        lines.append("Play or Export makes it again; Ctrl+R regenerates it now.")
+    if mark.locked:
+        if mark.outdated:
+            lines.append("Locked to a take of its earlier words: that take is what plays.")
+        lines.append("Locked: never regenerated; editing it asks first (Ctrl+L unlocks).")
+    elif mark.total > 1:
+        lines.append("Alt+Up / Alt+Down chooses another take.")
+    return "\n".join(lines)
+
+
+def take_entry(take: Take, number: int, voice_name: VoiceName | None = None) -> str:
+    """A Takes submenu entry: "Take 2 · Joe · 14 Mar 2025, 10:02 · 120 credits"."""
+    name = (voice_name(take.voice_id) if voice_name is not None else None) or take.voice_id
+    credits = f" · {take.credit_cost:,.0f} credits" if take.credit_cost else ""
+    return f"Take {number} · {name} · {when(take.created_unix)}{credits}"
