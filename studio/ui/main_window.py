@@ -30,7 +30,6 @@ from studio.api.models import Subscription, Voice
 from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
-from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
@@ -38,6 +37,7 @@ from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
+from studio.ui.render_source import NotReadyError, RenderSource
 from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_editor import ScriptEditor
@@ -60,10 +60,6 @@ if TYPE_CHECKING:
     from studio.ui.transport_bar import TransportBar
 
 log = logging.getLogger(__name__)
-
-
-class NotReadyError(StudioError):
-    pass
 
 
 class MainWindow(QMainWindow):
@@ -144,6 +140,8 @@ class MainWindow(QMainWindow):
         self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
         self.settings = SettingsController(self.settings_panel, pool, self)
         self.counter = ScriptCounter(self.script, self)
+        # How the window would speak now (Play, Export, the counter): see render_source.
+        self.render_source = RenderSource(self.session, self.voices, self.settings, lambda: self._subscription)
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
