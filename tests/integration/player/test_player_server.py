@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from studio.api.client import ElevenLabsClient
-from studio.api.requests import TextToSpeechRequest
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.errors import StudioError
 from studio.playback.pcm_player import PlayerState
@@ -23,6 +22,7 @@ from studio.ui.player_controller import FROM_CACHE_STATUS
 from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
     Rig,
     assert_follows_audio,
+    inputs_for,
     make_rig,
     needs_audio,
     rigs,
@@ -40,10 +40,6 @@ TEXT = (
 ROUTE = "tts_stream_with_timestamps"
 
 
-def _request(text: str) -> TextToSpeechRequest:
-    return TextToSpeechRequest(voice_id=VOICE, text=text, output_format="pcm_24000")
-
-
 @pytest.fixture
 def backend(local_server) -> Iterator[ElevenLabsBackend]:
     client = ElevenLabsClient(None, local_server.base_url, max_retries=0)
@@ -54,7 +50,7 @@ def backend(local_server) -> Iterator[ElevenLabsBackend]:
 
 
 def _rig(qtbot: Any, tmp_path: Path, backend: ElevenLabsBackend, rigs: list[Rig], text: str = TEXT) -> Rig:
-    rig = make_rig(qtbot, tmp_path, backend, text, _request)
+    rig = make_rig(qtbot, tmp_path, backend, text, inputs_for(backend, VOICE, "eleven_multilingual_v2", with_models=True))
     rigs.append(rig)
     return rig
 
