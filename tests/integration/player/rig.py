@@ -147,3 +147,26 @@ def assert_follows_audio(rig: Rig, text: str) -> None:
         # ... and that clock is not far behind the sound (a refresh is due every 10 ms; the
         # margin only absorbs a busy machine's late timers).
         assert played - chosen_at < 0.5
+
+
+def assert_follows_across_blocks(rig: Rig) -> None:
+    """Across paragraphs: every heard paragraph was lit where it sits in the document, and at
+    any moment the lit character is in the paragraph whose audio was playing (or, in the
+    pause before a paragraph, still on the last word of the one before)."""
+    session = rig.controller.session
+    assert session is not None
+    text = session.text
+    assert_follows_audio(rig, text)
+    lit = [(index, chosen_at) for index, _played, _shown, chosen_at in rig.samples if index is not None]
+    for block in session.blocks:
+        start, end = block.span
+        assert any(start <= index < end for index, _ in lit), f"paragraph {block.index + 1} was never lit"
+    order = [b.index for b in session.blocks]
+    for index, chosen_at in lit:
+        playing = session.block_at(chosen_at)
+        assert playing is not None
+        allowed = {playing.index}
+        position = order.index(playing.index)
+        if position > 0:
+            allowed.add(order[position - 1])
+        assert any(b.index in allowed and b.span[0] <= index < b.span[1] for b in session.blocks), (index, chosen_at)
