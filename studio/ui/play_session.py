@@ -24,8 +24,14 @@ from typing import TYPE_CHECKING
 
 from studio.core.alignment_clock import AlignmentClock, word_span
 from studio.core.edit_map import EditMap
+from studio.playback.pcm_buffer import PcmBuffer
+
+#: The status while nothing heard needs a request.
+FROM_CACHE_STATUS = "Playing from cache — no credits used"
 
 if TYPE_CHECKING:
+    from studio.core.render_inputs import RenderInputs
+    from studio.core.script import Script
     from studio.playback.stream_job import BlockStarted, PlayPlanned, StreamProgress
     from studio.ui.worker import Worker
 
@@ -49,6 +55,8 @@ class PlaySession:
     blocks: list[HeardBlock]
     engine_name: str
     backend: object = None
+    #: The take the player plays and the worker fills (the one copy of the audio).
+    buffer: PcmBuffer = field(default_factory=lambda: PcmBuffer())
     clock: AlignmentClock = field(init=False)
     edits: EditMap = field(init=False)
     worker: Worker | None = None
@@ -64,6 +72,16 @@ class PlaySession:
     _starts: list[float] = field(default_factory=list, repr=False)
     _part: tuple[int, int] | None = field(default=None, repr=False)
 
+    @classmethod
+    def of(cls, text: str, spans: list[tuple[int, int]], script: Script, indices: list[int], inputs: RenderInputs,
+           start_at: float = 0.0) -> PlaySession:
+        """A Play of blocks ``indices`` of ``script``, whose document ``text`` has ``spans``."""
+        pending = not getattr(inputs.backend, "is_ready", True)
+        return cls(text, [HeardBlock(i, script.blocks[i].id, spans[i]) for i in indices], inputs.engine_name,
+                   inputs.backend, start_at=start_at,
+                   # The engine is still starting: its rate is a guess until the worker knows it.
+                   rate_agreed=threading.Event() if pending else None)
+
     def __post_init__(self) -> None:
         self.clock = AlignmentClock(self.text)
         self.edits = EditMap(self.text, 0)
@@ -78,6 +96,15 @@ class PlaySession:
     def from_cache(self) -> bool:
         """Nothing of what is heard needs a request (no credits, no waiting for an engine)."""
         return self.planned is not None and self.planned.requests == 0
+
+    @property
+    def playing_status(self) -> str:
+        return FROM_CACHE_STATUS if self.from_cache else f"Playing — {self.engine_name}"
+
+    def replayable(self, received_seconds: float) -> bool:
+        """What arrived can be heard again as it is: the stream ended (or failed part-way) and
+        the text under it was not edited since."""
+        return (self.complete or self.failed) and not self.edits.edited and received_seconds > 0
 
     @property
     def block_ids(self) -> list[str]:

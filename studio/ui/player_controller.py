@@ -11,12 +11,10 @@ The controller holds the logic (DESIGN.md §7); the widgets it is given hold non
   window's :class:`~studio.ui.script_document.ScriptDocumentController`. The job goes
   through the one render plan, so what was heard once is never paid for again, by Play or
   Export; the takes it makes come back as :attr:`take_made` for the document.
-* Audio flows once and is stored once: worker → the take (:class:`PcmBuffer`, whose bound on
-  unplayed audio makes the worker wait, e.g. while paused) → :class:`PcmPlayer` (the
-  GUI-thread feeder) → QAudioSink; timings flow worker → queued signal →
-  :class:`~studio.ui.play_session.PlaySession`.
-* A timer reads the audio clock (what the sink has actually played) and shows the character
-  and word spoken at that instant (:mod:`studio.ui.player_highlight`).
+* Audio flows once and is stored once: worker → the take (``PcmBuffer``, bounded: the worker
+  waits, e.g. while paused) → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
+  timings: worker → queued signal → :class:`~studio.ui.play_session.PlaySession`; a timer
+  lights the word at the audio clock (:mod:`studio.ui.player_highlight`).
 * The time bar moves the play position, also while stopped: ▶ then plays from there, from
   the audio already made when the text is unchanged.
 """
@@ -24,7 +22,6 @@ The controller holds the logic (DESIGN.md §7); the widgets it is given hold non
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -33,11 +30,18 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from studio.errors import StudioError
 from studio.playback import realtime
-from studio.playback.pcm_buffer import PcmBuffer
 from studio.playback.pcm_player import NoAudioOutputError, PcmPlayer, PlayerState, audio_output_available
-from studio.playback.stream_job import BlockStarted, PlayPlanned, StreamEnded, StreamProgress, TakeMade, pcm_sample_rate, play_job
-from studio.text_rules import is_speakable
-from studio.ui.play_session import HeardBlock, PlaySession
+from studio.playback.stream_job import (
+    BlockStarted,
+    PlayPlanned,
+    StreamEnded,
+    StreamProgress,
+    TakeMade,
+    pcm_sample_rate,
+    play_job,
+)
+from studio.ui.play_choices import ParagraphLockedError, PlaybackFailedError, nothing_to_play, resume_from
+from studio.ui.play_session import FROM_CACHE_STATUS, PlaySession
 from studio.ui.player_highlight import PlayerHighlight
 from studio.ui.transport_bar import TransportBar
 from studio.ui.worker import Worker, WorkerPool
@@ -46,36 +50,11 @@ if TYPE_CHECKING:
     from studio.core.alignment_clock import AlignmentClock
     from studio.core.cache import SpeechCache
     from studio.core.render_inputs import RenderInputs
-    from studio.core.script import Block
     from studio.ui.script_document import ScriptDocumentController
 
 log = logging.getLogger(__name__)
 
-FROM_CACHE_STATUS = "Playing from cache — no credits used"
-
-
-class PlaybackFailedError(StudioError):
-    """An unexpected failure while streaming (a bug or an engine error that is not a StudioError)."""
-
-    retryable = True
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"Playback stopped because of an unexpected problem ({detail})",
-            "The audio received so far can still be played. Press Play to try again.",
-        )
-
-
-class ParagraphLockedError(StudioError):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"Paragraph {number} is locked, so it keeps its take",
-                         "Unlock it first to make a new take.")
-
-
-def _speakable(block: Block) -> bool:
-    """Whether a block would be heard at all (the one rule; a locked block by its take's words)."""
-    take = block.chosen_take if block.locked else None
-    return is_speakable(take.text if take is not None else block.text)
+__all__ = ["FROM_CACHE_STATUS", "ParagraphLockedError", "PlaybackFailedError", "PlayerController"]
 
 
 class PlayerController(QObject):
@@ -107,7 +86,6 @@ class PlayerController(QObject):
         self.document = document
         self._cache = cache
         self._session: PlaySession | None = None
-        self._buffer: PcmBuffer | None = None
 
         self.player = PcmPlayer(self)
         self.view = PlayerHighlight(editor, self.player, lambda: self._session, self)
@@ -148,9 +126,8 @@ class PlayerController(QObject):
             self.play_from_cursor()
             return
         self.document.sync()
-        start, end = cursor.selectionStart(), cursor.selectionEnd()
-        touched = [i for i in self.document.indices_between(start, end)
-                   if (span := self.document.span_of(i))[0] < end and start < span[1]]
+        # The paragraphs that share a character with the selection [start, end).
+        touched = self.document.indices_between(cursor.selectionStart() + 1, cursor.selectionEnd() - 1)
         self.play_blocks(touched, what="the selected paragraphs")
 
     @Slot()
@@ -168,11 +145,9 @@ class PlayerController(QObject):
         self.document.sync()
         script = self.document.script
         indices = [i for i in indices if 0 <= i < len(script.blocks)]
-        if not any(_speakable(script.blocks[i]) for i in indices):
-            if not self._editor.toPlainText().strip():
-                self.status.emit("Nothing to play: the script is empty")
-            else:
-                self.status.emit(f"Nothing to play: {what} has no words to read aloud, only punctuation or symbols")
+        reason = nothing_to_play(script, indices, what)
+        if reason is not None:
+            self.status.emit(reason)
             return False
         return self._start(indices, frozenset(regenerate), start_at)
 
@@ -193,7 +168,6 @@ class PlayerController(QObject):
         """Another script (File ▸ New): forget what was heard; the time bar goes back to nothing."""
         self.stop()
         self._session = None
-        self._buffer = None
         self.player.load(self.player.sample_rate)
         self.view.clear()
         self._update_transport()
@@ -214,15 +188,17 @@ class PlayerController(QObject):
             return
         session = self._session
         position = self.player.played_seconds()
-        if self._replayable():
+        if session is not None and session.replayable(self.player.received_seconds()):
             # Audio already here (finished, or a stream that failed part-way): play it again, free.
             if position >= self.player.received_seconds() - 0.05:
                 position = 0.0
             if self.player.play(position):
                 self.status.emit("Playing again — no credits used")
                 self._timer.start()
-        elif session is not None and position > 0:
-            self._play_from_place(session, position)  # the person put the position there
+        elif session is not None and position > 0:  # the person put the position there
+            self.document.sync()
+            indices, start_at = resume_from(session, self.document.script, position)
+            self.play_blocks(indices, start_at=start_at)
         else:
             self.play()
 
@@ -249,14 +225,6 @@ class PlayerController(QObject):
             self.view.cued = True  # ▶ starts there: show the word it starts with
         self.player.seek(seconds)
         self._refresh()
-
-    def seek_to_position(self, doc_position: int) -> bool:
-        """Seek to the word at a document position, if it has been generated. True if it did."""
-        return self.view.seek_to_position(doc_position)
-
-    def set_volume(self, volume: float) -> None:
-        self.player.set_volume(volume)
-        self._transport.set_volume(volume)
 
     def shutdown(self) -> None:
         """Stop everything this controller started. Never waits: the cancelled worker closes its
@@ -315,17 +283,10 @@ class PlayerController(QObject):
             log.warning("could not describe the speech to play", exc_info=True)
             self._report(PlaybackFailedError(type(exc).__name__))
             return False
-        document, script = self.document, self.document.script
-        spans = document.spans()
-        pending = not getattr(inputs.backend, "is_ready", True)
-        session = PlaySession(
-            document.text, [HeardBlock(i, script.blocks[i].id, spans[i]) for i in indices],
-            inputs.engine_name, inputs.backend,
-            # The engine is still starting: its rate is a guess until the worker knows it.
-            rate_agreed=threading.Event() if pending else None, start_at=start_at,
-        )
-        buffer = PcmBuffer()
-        self._session, self._buffer = session, buffer
+        document = self.document
+        session = PlaySession.of(document.text, document.spans(), document.script, indices, inputs, start_at)
+        buffer = session.buffer
+        self._session = session
         self.player.load(rate, buffer)
         if not self.player.play(start_at):
             self._session = None
@@ -338,33 +299,13 @@ class PlayerController(QObject):
         worker.signals.errored.connect(lambda exc, s=session: self._on_failed(s, exc))
         worker.signals.done.connect(lambda s=session: self._on_worker_done(s))
         self._pool.start(worker)
-        if pending:  # the worker waits for it; Play is not refused
+        if session.rate_agreed is not None:  # the engine is starting: the worker waits for it
             self.status.emit(f"{session.engine_name} is still starting; playing as soon as it is ready…")
         else:
             self.status.emit(f"{session.engine_name}: preparing speech…")
         self._timer.start()
         self._update_transport()
         return True
-
-    def _play_from_place(self, session: PlaySession, position: float) -> None:
-        """▶ while stopped, after the person moved the position: the same paragraphs from there.
-        Unchanged text plays its takes again (free) up to the place; edited text starts at the
-        paragraph that was heard there."""
-        self.document.sync()
-        script = self.document.script
-        ids = session.block_ids
-        if not session.edits.edited:
-            try:
-                indices = [script.index_of(block_id) for block_id in ids]
-            except KeyError:
-                indices = []
-            if indices:
-                self.play_blocks(indices, start_at=position)
-                return
-        heard = session.block_at(position)
-        first = ids.index(heard.block_id) if heard is not None else 0
-        known = {b.id for b in script.blocks}
-        self.play_blocks([script.index_of(i) for i in ids[first:] if i in known])
 
     # -- from the worker ---------------------------------------------------------------------
 
@@ -390,10 +331,10 @@ class PlayerController(QObject):
     def _on_planned(self, session: PlaySession, planned: PlayPlanned) -> None:
         session.planned = planned
         session.engine_name = planned.engine_name
-        if planned.sample_rate != self.player.sample_rate and self._buffer is not None:
+        if planned.sample_rate != self.player.sample_rate:
             # The engine that started speaks at another rate than the one asked for: nothing has
             # arrived yet, so the output starts again at the right one before any request.
-            self.player.load(planned.sample_rate, self._buffer)
+            self.player.load(planned.sample_rate, session.buffer)
             if not self.player.play(session.start_at):
                 if session.worker is not None:
                     session.worker.cancel()
@@ -466,22 +407,8 @@ class PlayerController(QObject):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _replayable(self) -> bool:
-        session = self._session
-        return (
-            session is not None
-            and (session.complete or session.failed)
-            and not session.edits.edited
-            and self.player.received_seconds() > 0
-        )
-
     def _playing_status(self) -> str:
-        session = self._session
-        if session is None:
-            return ""
-        if session.from_cache:
-            return FROM_CACHE_STATUS
-        return f"Playing — {session.engine_name}"
+        return self._session.playing_status if self._session is not None else ""
 
     def _report(self, error: StudioError) -> None:
         self.status.emit(f"Stopped: {error.cause}")
