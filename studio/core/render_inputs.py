@@ -94,7 +94,7 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
         return inputs
     backend = wait(token)
     settings = inputs.settings
-    models = _quietly(backend.list_models, []) or []
+    models = _quietly(lambda: backend.list_models(), []) or []
     models = [m for m in models if getattr(m, "can_do_text_to_speech", True)]
     model_id = settings.model_id
     if models and all(m.model_id != model_id for m in models):
@@ -108,7 +108,7 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
         voice_settings = VoiceSettings(**kept)
     tier = inputs.capabilities.tier
     if tier is None:
-        subscription = _quietly(backend.get_subscription, None)
+        subscription = _quietly(lambda: backend.get_subscription(), None)
         tier = getattr(subscription, "tier", None)
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,

@@ -397,3 +397,43 @@ def test_player_keeps_its_track_when_the_sink_will_not_start(qtbot) -> None:
         assert player.received_seconds() == pytest.approx(4000 / 400000)
     assert len(errors) == 2
     player.shutdown()
+
+
+class _Starting:
+    """An engine still starting (as EngineSession.pending_backend gives): ElevenLabs was asked
+    for, but the engine that starts is the offline one, which speaks at its own rate."""
+
+    engine_id = "elevenlabs"
+    display_name = "ElevenLabs"
+    is_ready = False
+
+    def __init__(self, real: ToneBackend) -> None:
+        self.real = real
+
+    def wait_until_ready(self, token=None):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return self.real
+
+
+class _OfflineTones(ToneBackend):
+    engine_id = "offline"
+
+
+@needs_audio
+def test_play_while_the_engine_starts_follows_the_rate_of_the_engine_that_started(qtbot, tmp_path, rigs) -> None:
+    from studio.core.render_inputs import render_inputs
+
+    real = _OfflineTones(realtime_factor=0.05)
+    starting = _Starting(real)
+    rig = _make_rig(qtbot, tmp_path, real, "Hello there.",
+                    lambda: render_inputs(starting, voice_id="tone", model_id="tone_v1"))
+    rigs.append(rig)
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        rig.controller.play()
+    assert not rig.errors
+    assert [r.output_format for r in real.requests] == ["pcm_22050"]  # the offline voice's own rate
+    assert rig.controller.player.sample_rate == 22050
+    assert rig.controller.player.received_seconds() == pytest.approx(len("Hello there.") * real.char_seconds, abs=0.01)
+    indices = [i for i, *_ in rig.samples if i is not None]
+    assert indices and indices == sorted(indices) and max(indices) >= len("Hello there.") - 2
