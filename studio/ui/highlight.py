@@ -37,6 +37,7 @@ class SpeechHighlighter(QObject):
         self._last_user_scroll = -1e9
         #: The editor's palette while its own selection painting is made transparent.
         self._saved_palette: QPalette | None = None
+        self._had_own_palette = False
         editor.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         editor.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
         editor.selectionChanged.connect(self._on_selection_changed)
@@ -144,6 +145,7 @@ class SpeechHighlighter(QObject):
     def _hide_editor_selection(self) -> None:
         if self._saved_palette is not None:
             return
+        self._had_own_palette = self._editor.testAttribute(Qt.WidgetAttribute.WA_SetPalette)
         self._saved_palette = QPalette(self._editor.palette())
         palette = QPalette(self._saved_palette)
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
@@ -155,7 +157,8 @@ class SpeechHighlighter(QObject):
     def _show_editor_selection(self) -> None:
         saved, self._saved_palette = self._saved_palette, None
         if saved is not None:
-            self._editor.setPalette(saved)
+            # An editor that followed the application's palette (and its theme) goes on doing so.
+            self._editor.setPalette(saved if self._had_own_palette else QPalette())
 
     def _on_selection_changed(self) -> None:
         if self._current != (None, None) or self._saved_palette is not None:

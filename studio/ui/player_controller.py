@@ -188,10 +188,10 @@ class PlayerController(QObject):
             return
         session = self._session
         position = self.player.played_seconds()
+        if position >= self.player.received_seconds() - 0.05:
+            position = 0.0  # at the end (finished): from the start
         if session is not None and session.replayable(self.player.received_seconds()):
             # Audio already here (finished, or a stream that failed part-way): play it again, free.
-            if position >= self.player.received_seconds() - 0.05:
-                position = 0.0
             if self.player.play(position):
                 self.status.emit("Playing again — no credits used")
                 self._timer.start()

@@ -155,3 +155,21 @@ def test_playing_a_selection_keeps_the_word_visible_inside_the_selection(qtbot, 
     assert _background(rig, outside, outside + 5) != selected_only  # and only the selection is
     rig.controller.stop()
     assert _background(rig, *word_range) == selected_only  # stopped: a plain selection again
+
+
+def test_after_the_end_with_the_text_edited_play_starts_again_from_the_top(qtbot, tmp_path, rigs) -> None:
+    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05), PARAGRAPHS)
+    rigs.append(rig)
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        qtbot.mouseClick(rig.transport.play_button, Qt.MouseButton.LeftButton)
+    cursor = rig.editor.textCursor()
+    cursor.setPosition(PARAGRAPHS.index("last"))
+    rig.editor.setTextCursor(cursor)
+    rig.editor.setFocus()
+    qtbot.keyClicks(rig.editor, "very ")
+    qtbot.mouseClick(rig.transport.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: rig.controller.player.state is PlayerState.PLAYING, timeout=5000)
+    assert [b.index for b in rig.controller.session.blocks] == [0, 1, 2]
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        pass
+    assert [r.text for r in rig.backend.requests] == [FIRST, SECOND, THIRD, "And a very last one."]

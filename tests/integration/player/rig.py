@@ -26,6 +26,10 @@ from studio.ui.script_document import ScriptDocumentController
 from studio.ui.transport_bar import TransportBar
 from studio.ui.worker import WorkerPool
 
+#: A voice of the local server (speaking with the offline Piper voice) and its streaming route.
+SERVER_VOICE = "offline-en_US-joe-medium"
+STREAM_ROUTE = "tts_stream_with_timestamps"
+
 needs_audio = pytest.mark.skipif(
     not os.environ.get("STUDIO_TEST_AUDIO"),
     reason="needs the PulseAudio null sink: run through tests/run.sh (sets STUDIO_TEST_AUDIO=1)",

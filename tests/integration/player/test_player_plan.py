@@ -8,7 +8,6 @@ each one carried.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from studio.api.client import ElevenLabsClient
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.playback.pcm_player import PlayerState
 from studio.ui.player_controller import FROM_CACHE_STATUS
+from tests.integration.player.rig import SERVER_VOICE as VOICE
+from tests.integration.player.rig import STREAM_ROUTE as ROUTE
 from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
     Rig,
     assert_follows_across_blocks,
@@ -31,8 +31,6 @@ from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
 
 pytestmark = [needs_audio, pytest.mark.slow]
 
-VOICE = "offline-en_US-joe-medium"
-ROUTE = "tts_stream_with_timestamps"
 PARAGRAPHS = [
     "The lamp was lit at dusk.",
     "Gulls argued on the roof.",
@@ -44,16 +42,6 @@ PARAGRAPHS = [
 ]
 SCRIPT = "\n\n".join(PARAGRAPHS)
 PLAY_TIMEOUT_MS = 120000
-
-
-@pytest.fixture
-def backend(local_server) -> Iterator[ElevenLabsBackend]:
-    client = ElevenLabsClient(None, local_server.base_url, max_retries=0)
-    local_server.clear_faults()
-    local_server.clear_requests()
-    yield ElevenLabsBackend(client)
-    local_server.clear_faults()
-    client.close()
 
 
 def _rig(qtbot: Any, tmp_path: Path, backend: ElevenLabsBackend, rigs: list[Rig]) -> tuple[Rig, list[str]]:
