@@ -337,10 +337,12 @@ def wait_until(app: Any, predicate: Callable[[], bool], timeout: float) -> bool:
 class Studio:
     """The real widgets and controller, as the main window builds them."""
 
-    def __init__(self, backend: Any, make_request: Callable[[str], Any], cache: Any = None) -> None:
+    def __init__(self, backend: Any, voice_id: str, model_id: str | None = None, cache: Any = None) -> None:
         from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
+        from studio.core.render_inputs import render_inputs
         from studio.ui.player_controller import PlayerController
+        from studio.ui.script_document import ScriptDocumentController
         from studio.ui.transport_bar import TransportBar
         from studio.ui.worker import WorkerPool
 
@@ -354,9 +356,13 @@ class Studio:
         self.window.show()
         self.pool = WorkerPool(max_threads=2)
         self.errors: list[Any] = []
-        # No cache unless given: every play must really stream (the cache has its own tests).
-        self.controller = PlayerController(self.editor, self.transport, self.pool,
-                                           lambda text: (backend, make_request(text)), cache)
+        self.document = ScriptDocumentController(self.editor)
+        # How the window speaks (render_inputs, as RenderSource builds them). No cache unless
+        # given: every play must really stream (the cache has its own tests).
+        self.controller = PlayerController(
+            self.editor, self.transport, self.pool,
+            lambda: render_inputs(backend, voice_id=voice_id, model_id=model_id), self.document, cache,
+        )
         self.controller.error.connect(self.errors.append)
 
     def close(self) -> None:
@@ -369,15 +375,13 @@ def first_audio_runs(app: Any, base: str, runs: int, delay: float) -> tuple[list
     import httpx
 
     from studio.api.client import ElevenLabsClient
-    from studio.api.requests import TextToSpeechRequest
     from studio.core.backends.elevenlabs import ElevenLabsBackend
 
     transport = FirstByteTransport()
     client = ElevenLabsClient(None, base, transport=transport, max_retries=0)  # type: ignore[arg-type]
     backend = ElevenLabsBackend(client)
     voice = backend.search_voices(__import__("studio.api.requests", fromlist=["VoiceSearch"]).VoiceSearch()).voices[0]
-    studio = Studio(backend, lambda text: TextToSpeechRequest(voice_id=voice.voice_id, text=text,
-                                                              output_format="pcm_24000"))
+    studio = Studio(backend, voice.voice_id)
     overheads: list[float] = []
     stops: list[float] = []
     try:
@@ -405,10 +409,10 @@ def first_audio_runs(app: Any, base: str, runs: int, delay: float) -> tuple[list
     return overheads, stops
 
 
-def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], text: str) -> dict[str, Any]:
+def narration_run(app: Any, backend: Any, voice_id: str, model_id: str | None, text: str) -> dict[str, Any]:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-    studio = Studio(backend, make_request)
+    studio = Studio(backend, voice_id, model_id)
     studio.editor.setPlainText(text)
     controller = studio.controller
     errors_ms: list[float] = []
@@ -498,8 +502,7 @@ def narration_run(app: Any, backend: Any, make_request: Callable[[str], Any], te
 def offline_runs(
     app: Any, runs: int, narration_chars: int
 ) -> tuple[list[float], list[float], dict[str, Any] | None]:
-    from studio.api.requests import TextToSpeechRequest
-    from studio.core.backends.offline import OfflineBackend
+    from studio.core.backends.offline import MODEL_ID, OfflineBackend
     from studio.offline.engine import get_engine
     from studio.offline.voices import bundled_voice
 
@@ -530,8 +533,7 @@ def offline_runs(
 
             return SpeechStream(chunks(), inner.info, on_close=inner.close)
 
-    studio = Studio(EngineTimer(), lambda text: TextToSpeechRequest(voice_id=voice_id, text=text,
-                                                                    output_format="pcm_22050"))
+    studio = Studio(EngineTimer(), voice_id, MODEL_ID)
     times: list[float] = []
     engine_times: list[float] = []
     try:
@@ -550,11 +552,7 @@ def offline_runs(
         studio.close()
     narration_result = None
     if narration_chars > 0:
-        narration_result = narration_run(
-            app, backend,
-            lambda text: TextToSpeechRequest(voice_id=voice_id, text=text, output_format="pcm_22050"),
-            narration(narration_chars),
-        )
+        narration_result = narration_run(app, backend, voice_id, MODEL_ID, narration(narration_chars))
     return times, engine_times, narration_result
 
 
@@ -584,8 +582,7 @@ def memory_child(base: str, hours: float) -> None:
     text = hour_paragraphs(int(hours * 3600 * 20))  # the server's voice speaks ≈ 19 characters a second
     with tempfile.TemporaryDirectory(prefix="bench-player-cache-") as cache_dir:
         cache = SpeechCache(cache_dir, max_bytes=20 * 1024**3)
-        studio = Studio(backend, lambda t: TextToSpeechRequest(voice_id=voice.voice_id, text=t,
-                                                               output_format="pcm_24000"), cache)
+        studio = Studio(backend, voice.voice_id, None, cache)
         studio.editor.setPlainText(text)
         controller, player = studio.controller, studio.controller.player
         seeks = [0]
@@ -709,7 +706,7 @@ def main() -> None:
 
         import studio.playback  # noqa: F401 - applies the PySide emit() workaround
         from studio.api.client import ElevenLabsClient
-        from studio.api.requests import TextToSpeechRequest, VoiceSearch
+        from studio.api.requests import VoiceSearch
         from studio.core.backends.elevenlabs import ElevenLabsBackend
         from studio.playback.pcm_player import audio_output_available
 
@@ -722,8 +719,7 @@ def main() -> None:
         backend = ElevenLabsBackend(client)
         voice = backend.search_voices(VoiceSearch()).voices[0]
         text = narration(args.narration_chars)
-        result = narration_run(app, backend, lambda t: TextToSpeechRequest(voice_id=voice.voice_id, text=t,
-                                                                           output_format="pcm_24000"), text)
+        result = narration_run(app, backend, voice.voice_id, None, text)
         client.close()
         offline, offline_engine, offline_narration = offline_runs(app, max(5, args.runs // 2),
                                                                   args.offline_narration_chars)

@@ -79,6 +79,11 @@ class AlignmentClock:
     def __post_init__(self) -> None:
         self._matcher = ScriptMatcher(self.text)
 
+    def continue_at(self, index: int) -> None:
+        """The timings added next are of ``text`` from ``index`` on: a new part or paragraph,
+        which need not follow the last one in the text (a paragraph not heard lies between)."""
+        self._matcher.position = index
+
     def add(self, piece: AlignedPiece) -> None:
         """Append a chunk's timings, matching its characters to the text in order."""
         indices = self._matcher.match(piece.characters)

@@ -124,6 +124,15 @@ class PcmBuffer:
                 self._played = min(end, len(self._data))
                 self._room.notify_all()
 
+    def skip_to(self, end: int) -> None:
+        """Playback starts at byte ``end``, possibly before the audio there has arrived (▶ from a
+        place on the time bar): what comes before it will not be played, so it never counts
+        against the bound — else the worker would wait for room that only playing it could make."""
+        with self._lock:
+            if end > self._played:
+                self._played = end
+                self._room.notify_all()
+
     # -- state --------------------------------------------------------------------------------
 
     @property
@@ -144,7 +153,7 @@ class PcmBuffer:
     def unplayed(self) -> int:
         """Bytes received but never yet handed to the sound output (bounded by ``capacity``)."""
         with self._lock:
-            return len(self._data) - self._played
+            return max(0, len(self._data) - self._played)
 
     @property
     def pushed_frames(self) -> int:

@@ -331,7 +331,11 @@ class PcmPlayer(QObject):
         self._sink = sink
         self._io = io
         frame = int(start_s * self._sample_rate)
-        self._cursor = min(frame * BYTES_PER_FRAME, self._take.size)
+        # The start may lie beyond what has arrived (▶ from a place on the time bar while the
+        # take is made again): the sink waits for it, and the take does not count what comes
+        # before it against its bound (else the worker would wait for room that never comes).
+        self._cursor = frame * BYTES_PER_FRAME
+        self._take.skip_to(self._cursor)
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
         self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0

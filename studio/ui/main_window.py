@@ -30,7 +30,6 @@ from studio.api.models import Subscription, Voice
 from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
-from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
@@ -38,6 +37,7 @@ from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
+from studio.ui.render_source import NotReadyError, RenderSource
 from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_document import ScriptDocumentController
@@ -54,7 +54,6 @@ from studio.ui.window_layout import WindowMinimum, side_scroll
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
     from studio.core.backend import SynthesisBackend
     from studio.core.cache import SpeechCache
     from studio.ui.account_dialog import AccountChoice
@@ -62,10 +61,6 @@ if TYPE_CHECKING:
     from studio.ui.transport_bar import TransportBar
 
 log = logging.getLogger(__name__)
-
-
-class NotReadyError(StudioError):
-    pass
 
 
 class MainWindow(QMainWindow):
@@ -156,6 +151,10 @@ class MainWindow(QMainWindow):
         self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
         self.settings = SettingsController(self.settings_panel, pool, self)
         self.counter = ScriptCounter(self.script, self)
+        # How the window would speak now (Play, Export, the counter): see render_source.
+        self.render_source = RenderSource(self.session, self.voices, self.settings, lambda: self._subscription)
+        # The script's paragraphs with their takes (the one Script of this window).
+        self.document = ScriptDocumentController(self.script.editor, self)
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -246,6 +245,11 @@ class MainWindow(QMainWindow):
         self.play_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.play_selection_action = self._action(play, "Play &Selection", self._play_selection, QKeySequence("Ctrl+Shift+Return"))
         self.play_cursor_action = self._action(play, "Play from &Cursor", self._play_from_cursor, QKeySequence("Ctrl+Alt+Return"))
+        self.play_paragraph_action = self._action(play, "Play Para&graph", self._play_paragraph,
+                                                  QKeySequence("Ctrl+Shift+Space"))
+        self.regenerate_action = self._action(play, "&Regenerate Paragraph", self._regenerate_paragraph,
+                                              QKeySequence("Ctrl+R"))
+        self.regenerate_action.setStatusTip("Make a new take of the paragraph at the cursor and play it")
         # Space: see PlaybackKeys (it types in the script unless the script is being heard).
         self.pause_action = self._action(play, "Play/Pa&use", self._toggle_pause, PLAY_PAUSE_KEY)
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
@@ -275,41 +279,15 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar()
         self.transport.setObjectName("transportBar")
         self.transport_slot.layout().addWidget(self.transport)
-        self.player = PlayerController(self.script.editor, self.transport, self.pool, self.request_for_text,
-                                       self._cache, self)
+        self.player = PlayerController(self.script.editor, self.transport, self.pool, self.render_source.current,
+                                       self.document, self._cache, self)
+        self.player.take_made.connect(self.document.add_take)  # takes made by Play join the document
         self.player.error.connect(lambda error: self.script.message.show_error(error, retry=self._play))
         self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
         # Installed after UndoSteps, so its filter sees Space first (filters run newest first).
         self.playback_keys = PlaybackKeys(self, self.script.editor, lambda: self.player.is_active, self._toggle_pause)
 
     # == what to speak ===========================================================================
-    def request_for_text(self, text: str) -> tuple[SynthesisBackend, TextToSpeechRequest]:
-        """The backend and request for speaking ``text`` now (called by the player)."""
-        from studio.api.requests import TextToSpeechRequest
-        from studio.ui.player_controller import LIVE_PCM_FORMAT
-
-        # While the engine starts, Play is not refused: the worker waits for it (with a note).
-        backend = self.session.backend or self.session.pending_backend()
-        if backend is None:
-            raise NotReadyError("The speech engine is still starting", "Wait a moment, then press Play again.")
-        voice = self.voices.current_voice
-        if voice is None:
-            raise NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then press Play.")
-        if not text.strip():
-            raise NotReadyError("There is nothing to speak", "Write some words in the script first.")
-        state = self.settings.state()
-        model_id = state.model_id or "eleven_multilingual_v2"
-        request = TextToSpeechRequest(
-            voice_id=voice.voice_id,
-            text=text,
-            model_id=model_id,
-            language_code=state.language_code,
-            voice_settings=self.settings.voice_settings(),
-            seed=state.seed,
-            output_format=LIVE_PCM_FORMAT,
-        )
-        return backend, request
-
     def _play(self) -> None:
         self.script.message.hide()
         self.player.play()
@@ -319,6 +297,21 @@ class MainWindow(QMainWindow):
 
     def _play_from_cursor(self) -> None:
         self.player.play_from_cursor()
+
+    def _paragraph_at_cursor(self) -> int | None:
+        self.document.sync()
+        return self.document.index_at(self.script.editor.textCursor().position())
+
+    def _play_paragraph(self) -> None:
+        index = self._paragraph_at_cursor()
+        if index is not None:
+            self.player.play_blocks([index], what="this paragraph")
+
+    def _regenerate_paragraph(self) -> None:
+        index = self._paragraph_at_cursor()
+        if index is not None:
+            self.script.message.hide()
+            self.player.regenerate_block(index)
 
     def _toggle_pause(self) -> None:
         self.player.toggle_pause()
@@ -563,6 +556,7 @@ class MainWindow(QMainWindow):
     def _apply_project(self, project: Project) -> None:
         self._forget_take()
         self.script.editor.setPlainText(project.script)
+        self.document.reset()  # another script: its paragraphs start without the old takes
         self.script.editor.document().setModified(False)
         self.document.load(project.document())  # its paragraphs' takes, choices and locks (New: none)
         if project.voice_id:
@@ -579,10 +573,8 @@ class MainWindow(QMainWindow):
         ))
 
     def _forget_take(self) -> None:
-        """Another script: the last take's audio and time no longer belong on the time bar.
-        (Through the player's own PcmPlayer until PlayerController has a method for it.)"""
-        self.player.stop()
-        self.player.player.load(self.player.player.sample_rate)
+        """Another script: what was heard and its time no longer belong on the time bar."""
+        self.player.clear()
 
     def new_project(self) -> None:
         self._after_unsaved_changes(self.project.new)

@@ -1,77 +1,60 @@
-"""Listening to the script: streams speech, plays it, and lights up the words as they sound.
+"""Listening to the script, paragraph by paragraph: plays it, and lights up the words as they sound.
 
 The controller holds the logic (DESIGN.md §7); the widgets it is given hold none:
 
-* Play asks ``request_for_text`` for an engine and a request, opens the sound output first
-  (no device → a clear message and not a credit spent), then runs
-  :func:`studio.playback.stream_job.speech_job` on the worker pool. Audio flows once and is
-  stored once: worker → the take (:class:`PcmBuffer`, whose bound on unplayed audio makes the
-  worker wait, e.g. while paused) → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
-  timings flow worker → queued signal → :class:`AlignmentClock`.
-* A timer reads the audio clock (what the sink has actually played) and shows the character
-  and word spoken at that instant; :class:`EditMap` follows edits so a highlight never lands
-  on text that changed.
-* Clicking a word that has already been generated seeks to it.
+* The paragraph (block) is the unit. Play hears every block; Play Selection the blocks the
+  selection touches; Play from Cursor the blocks from the one at the cursor to the end;
+  :meth:`play_blocks` any of them, and :meth:`regenerate_block` a new take of one.
+* Play asks ``inputs()`` how to speak (a StudioError if it cannot yet), opens the sound output
+  first (no device → a clear message and not a credit spent), then runs
+  :func:`studio.playback.stream_job.play_job` on the worker pool with a snapshot of the
+  window's :class:`~studio.ui.script_document.ScriptDocumentController`. The job goes
+  through the one render plan, so what was heard once is never paid for again, by Play or
+  Export; the takes it makes come back as :attr:`take_made` for the document.
+* Audio flows once and is stored once: worker → the take (``PcmBuffer``, bounded: the worker
+  waits, e.g. while paused) → :class:`PcmPlayer` (the GUI-thread feeder) → QAudioSink;
+  timings: worker → queued signal → :class:`~studio.ui.play_session.PlaySession`; a timer
+  lights the word at the audio clock (:mod:`studio.ui.player_highlight`).
+* The time bar moves the play position, also while stopped: ▶ then plays from there, from
+  the audio already made when the text is unchanged.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QMouseEvent, QTextCursor
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QPlainTextEdit
 
-from studio.core.alignment_clock import AlignmentClock, word_span
-from studio.core.edit_map import EditMap
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import PcmBuffer
 from studio.playback.pcm_player import NoAudioOutputError, PcmPlayer, PlayerState, audio_output_available
-from studio.playback.stream_job import StreamEnded, StreamOpened, StreamProgress, pcm_sample_rate, speech_job
-from studio.ui.highlight import SpeechHighlighter
+from studio.playback.stream_job import (
+    BlockStarted,
+    PlayPlanned,
+    StreamEnded,
+    StreamProgress,
+    TakeMade,
+    pcm_sample_rate,
+    play_job,
+)
+from studio.ui.play_choices import ParagraphLockedError, PlaybackFailedError, nothing_to_play, resume_from
+from studio.ui.play_session import FROM_CACHE_STATUS, PlaySession
+from studio.ui.player_highlight import PlayerHighlight
 from studio.ui.transport_bar import TransportBar
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
-    from studio.core.backend import SynthesisBackend
+    from studio.core.alignment_clock import AlignmentClock
     from studio.core.cache import SpeechCache
+    from studio.core.render_inputs import RenderInputs
+    from studio.ui.script_document import ScriptDocumentController
 
 log = logging.getLogger(__name__)
 
-FROM_CACHE_STATUS = "Playing from cache — no credits used"
-LIVE_PCM_FORMAT = "pcm_24000"
-
-
-class PlaybackFailedError(StudioError):
-    """An unexpected failure while streaming (a bug or an engine error that is not a StudioError)."""
-
-    retryable = True
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"Playback stopped because of an unexpected problem ({detail})",
-            "The audio received so far can still be played. Press Play to try again.",
-        )
-
-
-@dataclass
-class _Session:
-    """One Play: the text being spoken, where it sits in the document, and what has arrived."""
-
-    text: str
-    clock: AlignmentClock
-    edits: EditMap
-    engine_name: str
-    backend: object = None
-    worker: Worker | None = None
-    from_cache: bool = False
-    complete: bool = False
-    failed: bool = False
-    cost: int | None = None
+__all__ = ["FROM_CACHE_STATUS", "ParagraphLockedError", "PlaybackFailedError", "PlayerController"]
 
 
 class PlayerController(QObject):
@@ -79,6 +62,8 @@ class PlayerController(QObject):
     error = Signal(object)
     #: A short line for the status bar.
     status = Signal(str)
+    #: (block id, Take): a take this Play made or chose; the window adds it to its document.
+    take_made = Signal(str, object)
 
     HIGHLIGHT_INTERVAL_MS = 10
 
@@ -87,7 +72,8 @@ class PlayerController(QObject):
         editor: QPlainTextEdit,
         transport: TransportBar,
         pool: WorkerPool,
-        request_for_text: Callable[[str], tuple[SynthesisBackend, TextToSpeechRequest]],
+        inputs: Callable[[], RenderInputs],
+        document: ScriptDocumentController,
         cache: SpeechCache | None,
         parent: QObject | None = None,
     ) -> None:
@@ -95,16 +81,14 @@ class PlayerController(QObject):
         self._editor = editor
         self._transport = transport
         self._pool = pool
-        self._request_for_text = request_for_text
+        self._inputs = inputs
+        self.document = document
         self._cache = cache
-        self._session: _Session | None = None
-        self._highlighted: int | None = None
-        self._press_pos: QPoint | None = None
-        self._starved = False  # playing faster than the audio arrives
-        self._highlight_clock = 0.0  # the audio clock the highlight now shown was chosen for
+        self._session: PlaySession | None = None
 
         self.player = PcmPlayer(self)
-        self.highlighter = SpeechHighlighter(editor, self)
+        self.view = PlayerHighlight(editor, self.player, lambda: self._session, self)
+        self.highlighter = self.view.highlighter
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(self.HIGHLIGHT_INTERVAL_MS)
@@ -121,41 +105,72 @@ class PlayerController(QObject):
         self.player.error.connect(self._on_player_error)
         self.player.finished.connect(self._on_finished)
         self.status.connect(transport.set_status)
-        editor.document().contentsChange.connect(self._on_contents_change)
-        self._viewport = editor.viewport()
-        self._viewport.installEventFilter(self)
+        self.view.seek_to.connect(self.seek)
+        self.view.note.connect(self.status)
+        self.view.starved_changed.connect(self._on_starved)
 
     # -- what to play ----------------------------------------------------------------------
 
     @Slot()
     def play(self) -> None:
-        """Speak the whole script."""
-        doc = self._editor.document()
-        cursor = QTextCursor(doc)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        self._start(_plain(cursor.selectedText()), 0)
+        """Hear the whole script, paragraph by paragraph."""
+        self.document.sync()
+        self.play_blocks(range(len(self.document.script.blocks)), what="the script")
 
     @Slot()
     def play_selection(self) -> None:
+        """Hear the paragraphs the selection touches (whole paragraphs: the paragraph is the unit)."""
         cursor = self._editor.textCursor()
         if not cursor.hasSelection():
             self.play_from_cursor()
             return
-        self._start(_plain(cursor.selectedText()), cursor.selectionStart())
+        self.document.sync()
+        # The paragraphs that share a character with the selection [start, end).
+        touched = self.document.indices_between(cursor.selectionStart() + 1, cursor.selectionEnd() - 1)
+        self.play_blocks(touched, what="the selected paragraphs")
 
     @Slot()
     def play_from_cursor(self) -> None:
-        cursor = QTextCursor(self._editor.textCursor())
-        cursor.clearSelection()
-        # From the start of the word the cursor is in, so a word is never cut in half.
-        if not cursor.atBlockStart():
-            probe = QTextCursor(cursor)
-            probe.movePosition(QTextCursor.MoveOperation.PreviousCharacter, QTextCursor.MoveMode.KeepAnchor)
-            if probe.selectedText().strip():
-                cursor.movePosition(QTextCursor.MoveOperation.StartOfWord)
-        start = cursor.position()
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        self._start(_plain(cursor.selectedText()), start)
+        """Hear from the paragraph at the cursor to the end."""
+        self.document.sync()
+        first = self.document.index_at(self._editor.textCursor().position())
+        blocks = len(self.document.script.blocks)
+        self.play_blocks(range(first, blocks) if first is not None else [], what="the script from the cursor")
+
+    def play_blocks(self, indices: Sequence[int] | range, regenerate: Collection[str] = frozenset(),
+                    *, what: str = "these paragraphs", start_at: float = 0.0) -> bool:
+        """Hear blocks ``indices`` of the document in order; ``regenerate``: ids of blocks to make
+        a new take of. True if playback started."""
+        self.document.sync()
+        script = self.document.script
+        indices = [i for i in indices if 0 <= i < len(script.blocks)]
+        reason = nothing_to_play(script, indices, what)
+        if reason is not None:
+            self.status.emit(reason)
+            return False
+        return self._start(indices, frozenset(regenerate), start_at)
+
+    def regenerate_block(self, index: int) -> bool:
+        """A new take of paragraph ``index`` (exactly its requests), played at once; it becomes the
+        chosen take. A locked paragraph keeps its take: the person is told how to unlock it."""
+        self.document.sync()
+        blocks = self.document.script.blocks
+        if not 0 <= index < len(blocks):
+            return False
+        block = blocks[index]
+        if block.locked:
+            self._report(ParagraphLockedError(index + 1))
+            return False
+        return self.play_blocks([index], {block.id}, what=f"paragraph {index + 1}")
+
+    def clear(self) -> None:
+        """Another script (File ▸ New): forget what was heard; the time bar goes back to nothing."""
+        self.stop()
+        self._session = None
+        self.player.load(self.player.sample_rate)
+        self.view.clear()
+        self._update_transport()
+        self.status.emit("")
 
     # -- transport -------------------------------------------------------------------------
 
@@ -165,17 +180,24 @@ class PlayerController(QObject):
         if state is PlayerState.PLAYING:
             self.player.pause()
             self.status.emit("Paused")
-        elif state is PlayerState.PAUSED:
+            return
+        if state is PlayerState.PAUSED:
             if self.player.play():
                 self.status.emit(self._playing_status())
-        elif self._replayable():
+            return
+        session = self._session
+        position = self.player.played_seconds()
+        if position >= self.player.received_seconds() - 0.05:
+            position = 0.0  # at the end (finished): from the start
+        if session is not None and session.replayable(self.player.received_seconds()):
             # Audio already here (finished, or a stream that failed part-way): play it again, free.
-            position = self.player.played_seconds()
-            if position >= self.player.received_seconds() - 0.05:
-                position = 0.0
             if self.player.play(position):
                 self.status.emit("Playing again — no credits used")
                 self._timer.start()
+        elif session is not None and position > 0:  # the person put the position there
+            self.document.sync()
+            indices, start_at = resume_from(session, self.document.script, position)
+            self.play_blocks(indices, start_at=start_at)
         else:
             self.play()
 
@@ -189,8 +211,7 @@ class PlayerController(QObject):
         if session is not None and not (session.complete or session.failed):
             self.player.end_input()
         self._timer.stop()
-        self.highlighter.clear()
-        self._highlighted = None
+        self.view.clear()
         self._update_transport()
         if was_running:
             self.status.emit("Stopped")
@@ -199,29 +220,10 @@ class PlayerController(QObject):
     def seek(self, seconds: float) -> None:
         if self._session is None:
             return
+        if self.player.state is PlayerState.STOPPED:
+            self.view.cued = True  # ▶ starts there: show the word it starts with
         self.player.seek(seconds)
         self._refresh()
-
-    def seek_to_position(self, doc_position: int) -> bool:
-        """Seek to the word at a document position, if it has been generated. True if it did."""
-        session = self._session
-        if session is None:
-            return False
-        index = session.edits.text_index_at(doc_position)
-        if index is None:
-            return False
-        span = word_span(session.text, index)
-        start_index = span[0] if span else index
-        seconds = session.clock.start_of(start_index)
-        if seconds is None or seconds > self.player.received_seconds():
-            self.status.emit("That part has not been generated yet")
-            return False
-        self.seek(seconds)
-        return True
-
-    def set_volume(self, volume: float) -> None:
-        self.player.set_volume(volume)
-        self._transport.set_volume(volume)
 
     def shutdown(self) -> None:
         """Stop everything this controller started. Never waits: the cancelled worker closes its
@@ -234,7 +236,7 @@ class PlayerController(QObject):
         self.player.shutdown()
         self._session = None
 
-    # -- for the window and benchmarks -----------------------------------------------------
+    # -- for the window, tests and benchmarks ------------------------------------------------
 
     @property
     def is_active(self) -> bool:
@@ -242,13 +244,17 @@ class PlayerController(QObject):
 
     @property
     def highlighted_index(self) -> int | None:
-        """Index into the spoken text of the character now highlighted (None if none)."""
-        return self._highlighted
+        """Index into the session's text (the document at Play) of the character now highlighted."""
+        return self.view.highlighted
 
     @property
     def highlight_clock(self) -> float:
         """The audio clock (seconds) at which the highlight now shown was chosen."""
-        return self._highlight_clock
+        return self.view.chosen_at
+
+    @property
+    def session(self) -> PlaySession | None:
+        return self._session
 
     @property
     def clock(self) -> AlignmentClock | None:
@@ -260,74 +266,83 @@ class PlayerController(QObject):
 
     # -- starting ----------------------------------------------------------------------------
 
-    def _start(self, text: str, base_position: int) -> None:
-        if not text.strip():
-            self.status.emit("Nothing to play: the script is empty")
-            return
+    def _start(self, indices: list[int], regenerate: frozenset[str], start_at: float) -> bool:
         self.stop()
         # Before anything costs credits: is there anywhere to play it?
         if not audio_output_available():
             self._report(NoAudioOutputError())
-            return
+            return False
         try:
-            backend, request = self._request_for_text(text)
-            if not request.output_format.startswith("pcm_"):
-                request = request.model_copy(update={"output_format": LIVE_PCM_FORMAT})
-            rate = pcm_sample_rate(request.output_format)
+            inputs = self._inputs()
+            rate = pcm_sample_rate(inputs.settings.output_format)
         except StudioError as exc:
             self._report(exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug in building the request must not kill the GUI
-            log.warning("could not build the speech request", exc_info=True)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a bug in describing the speech must not kill the GUI
+            log.warning("could not describe the speech to play", exc_info=True)
             self._report(PlaybackFailedError(type(exc).__name__))
-            return
-        session = _Session(
-            text=text,
-            clock=AlignmentClock(text),
-            edits=EditMap(text, base_position),
-            engine_name=getattr(backend, "display_name", "the voice engine"),
-            backend=backend,
-        )
-        buffer = PcmBuffer()
+            return False
+        document = self.document
+        session = PlaySession.of(document.text, document.spans(), document.script, indices, inputs, start_at)
+        buffer = session.buffer
         self._session = session
         self.player.load(rate, buffer)
-        if not self.player.play(0.0):
+        if not self.player.play(start_at):
             self._session = None
             self.player.end_input()  # nothing will stream in: let the feeder timer stop
-            return  # the player has reported why
-        worker = Worker(speech_job, backend, request, buffer, self._cache)
+            return False  # the player has reported why
+        worker = Worker(play_job, inputs, document.snapshot(), indices, buffer, self._cache,
+                        regenerate=regenerate, rate_agreed=session.rate_agreed)
         session.worker = worker
         worker.signals.yielded.connect(lambda event, s=session: self._on_event(s, event))
         worker.signals.errored.connect(lambda exc, s=session: self._on_failed(s, exc))
         worker.signals.done.connect(lambda s=session: self._on_worker_done(s))
         self._pool.start(worker)
-        if getattr(backend, "is_ready", True):
-            self.status.emit(f"{session.engine_name}: generating speech…")
-        else:  # still starting: the worker waits for it; Play is not refused
+        if session.rate_agreed is not None:  # the engine is starting: the worker waits for it
             self.status.emit(f"{session.engine_name} is still starting; playing as soon as it is ready…")
+        else:
+            self.status.emit(f"{session.engine_name}: preparing speech…")
         self._timer.start()
         self._update_transport()
+        return True
 
     # -- from the worker ---------------------------------------------------------------------
 
-    def _on_event(self, session: _Session, event: object) -> None:
+    def _on_event(self, session: PlaySession, event: object) -> None:
+        if isinstance(event, TakeMade):
+            # A take is a fact whatever happened to the Play since: the document keeps it.
+            self.take_made.emit(event.block_id, event.take)
+            return
         if session is not self._session:
             return  # a stopped session's last words
         if isinstance(event, StreamProgress):
-            if event.piece is not None:
-                session.clock.add(event.piece)
+            session.add_progress(event)
             self.player.feed_now()
-        elif isinstance(event, StreamOpened):
-            session.engine_name = getattr(session.backend, "display_name", session.engine_name)  # now known
-            session.from_cache = event.from_cache
-            session.cost = event.character_cost
-            self.status.emit(self._playing_status())
+        elif isinstance(event, BlockStarted):
+            session.block_started(event)
+        elif isinstance(event, PlayPlanned):
+            self._on_planned(session, event)
         elif isinstance(event, StreamEnded):
             session.complete = True
             self.player.end_input()
             self._update_transport()
 
-    def _on_failed(self, session: _Session, exc: object) -> None:
+    def _on_planned(self, session: PlaySession, planned: PlayPlanned) -> None:
+        session.planned = planned
+        session.engine_name = planned.engine_name
+        if planned.sample_rate != self.player.sample_rate:
+            # The engine that started speaks at another rate than the one asked for: nothing has
+            # arrived yet, so the output starts again at the right one before any request.
+            self.player.load(planned.sample_rate, session.buffer)
+            if not self.player.play(session.start_at):
+                if session.worker is not None:
+                    session.worker.cancel()
+                return
+        if session.rate_agreed is not None:
+            session.rate_agreed.set()
+        self.status.emit(self._playing_status())
+
+    def _on_failed(self, session: PlaySession, exc: object) -> None:
         if session is not self._session:
             return
         session.failed = True
@@ -340,7 +355,7 @@ class PlayerController(QObject):
             log.warning("playback stream failed", exc_info=exc if isinstance(exc, BaseException) else None)
         self._report(error)
 
-    def _on_worker_done(self, session: _Session) -> None:
+    def _on_worker_done(self, session: PlaySession) -> None:
         session.worker = None
         if session is self._session:
             self.player.end_input()
@@ -363,122 +378,39 @@ class PlayerController(QObject):
 
     def _on_finished(self) -> None:
         self._timer.stop()
-        self.highlighter.clear()
-        self._highlighted = None
+        self.view.clear()
         self._update_transport()
-        self.status.emit("Finished" if not (self._session and self._session.from_cache) else
-                         "Finished — played from cache, no credits used")
+        session = self._session
+        self.status.emit("Finished — played from cache, no credits used" if session is not None and session.from_cache
+                         else "Finished")
 
-    # -- the highlight -----------------------------------------------------------------------
+    def _on_starved(self, starved: bool) -> None:
+        session = self._session
+        if session is not None:
+            self.status.emit(f"Waiting for audio from {session.engine_name}…" if starved else self._playing_status())
+
+    # -- the highlight and the time bar ----------------------------------------------------------
 
     @Slot()
     def _refresh(self) -> None:
-        """Show the character and word at the audio clock; update the time bar."""
-        session = self._session
         self._update_transport()
-        if session is None:
-            return
-        if self.player.state is PlayerState.STOPPED and not session.failed:
-            return
-        played = self.player.played_seconds()
-        starved = (
-            self.player.state is PlayerState.PLAYING
-            and not self.player.input_complete
-            and played >= self.player.received_seconds() - 0.02
-            and self.player.received_seconds() > 0
-        )
-        if starved != self._starved:
-            self._starved = starved
-            self.status.emit("Waiting for audio from " + session.engine_name + "…" if starved else self._playing_status())
-        self._highlight_clock = played
-        hit = session.clock.interval_at(played)
-        if hit is None:
-            self._highlighted = None
-            self.highlighter.clear()
-            return
-        index = hit[0]
-        char_range = session.edits.char_range(index)
-        word = word_span(session.text, index)
-        word_range = session.edits.span_range(*word) if word else None
-        self._highlighted = index if char_range is not None else None
-        self.highlighter.show(char_range, word_range)
+        self.view.refresh()
 
     def _update_transport(self) -> None:
         session = self._session
         received = self.player.received_seconds()
         position = self.player.played_seconds()
         complete = session is None or session.complete or session.failed or self.player.input_complete
-        total = received
-        if session is not None and not complete and session.clock.covered_chars > 0:
-            total = received * len(session.text) / session.clock.covered_chars
+        total = received if complete or session is None else session.estimated_total(received)
         self._transport.set_times(position, received, total, complete=complete)
-
-    # -- editing while playing ----------------------------------------------------------------
-
-    def _on_contents_change(self, position: int, removed: int, added: int) -> None:
-        session = self._session
-        if session is None:
-            return
-        edits = session.edits
-        if removed == added and removed > 0:
-            # Also what a re-highlight or format change reports: check which characters really changed.
-            doc = self._editor.document()
-            changed = []
-            for index in edits.indices_in(position, position + removed):
-                expected = session.text[index]
-                if ord(expected) > 0xFFFF:
-                    continue
-                shown = doc.characterAt(edits.position(index))
-                if (shown == "\u2029" and expected == "\n") or shown == expected:
-                    continue
-                changed.append(index)
-            edits.invalidate(changed)
-        else:
-            edits.apply_change(position, removed, added)
-        self._refresh()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Click-to-seek while listening (or after a failure, whose audio stays playable);
-        # otherwise a click is just a click.
-        if watched is self._viewport and self._session is not None and (self.is_active or self._session.failed):
-            if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-                self._press_pos = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
-            elif event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
-                pressed, self._press_pos = self._press_pos, None
-                point = event.position().toPoint()
-                if (
-                    pressed is not None
-                    and event.button() == Qt.MouseButton.LeftButton
-                    and (point - pressed).manhattanLength() < 4
-                    and not self._editor.textCursor().hasSelection()
-                ):
-                    self.seek_to_position(self._editor.cursorForPosition(point).position())
-        return False
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _replayable(self) -> bool:
-        session = self._session
-        return (
-            session is not None
-            and (session.complete or session.failed)
-            and not session.edits.edited
-            and self.player.received_seconds() > 0
-        )
-
     def _playing_status(self) -> str:
-        session = self._session
-        if session is None:
-            return ""
-        if session.from_cache:
-            return FROM_CACHE_STATUS
-        return f"Playing — {session.engine_name}"
+        return self._session.playing_status if self._session is not None else ""
 
     def _report(self, error: StudioError) -> None:
         self.status.emit(f"Stopped: {error.cause}")
         self.error.emit(error)
 
 
-def _plain(selected: str) -> str:
-    """QTextCursor.selectedText() marks paragraph breaks with U+2029; the engine wants newlines."""
-    return selected.replace("\u2029", "\n").replace("\u2028", "\n")

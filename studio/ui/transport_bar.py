@@ -38,7 +38,9 @@ class TimeBar(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Playback position")
-        self.setToolTip("Click, or use the arrow keys, to move within the audio received so far")
+        # Also while stopped or after the end: ▶ then plays from the place chosen.
+        self.setToolTip("Click, or use the arrow keys, to move within the audio received so far; "
+                        "▶ plays from there")
         self._position = 0.0
         self._received = 0.0
         self._total = 0.0
@@ -182,14 +184,15 @@ class TransportBar(QWidget):
 
         self.selection_button = QToolButton(self)
         self.selection_button.setIcon(icon("play-selection"))
-        self.selection_button.setToolTip("Play the selection (Ctrl+Shift+Enter)")
-        self.selection_button.setAccessibleName("Play the selection")
+        # The paragraph is the unit of listening (and of takes): a selection plays whole paragraphs.
+        self.selection_button.setToolTip("Play the paragraphs the selection touches (Ctrl+Shift+Enter)")
+        self.selection_button.setAccessibleName("Play the selected paragraphs")
         self.selection_button.clicked.connect(self.play_selection_clicked)
 
         self.cursor_button = QToolButton(self)
         self.cursor_button.setIcon(icon("play-from-cursor"))
-        self.cursor_button.setToolTip("Play from the cursor (Ctrl+Alt+Enter)")
-        self.cursor_button.setAccessibleName("Play from the cursor")
+        self.cursor_button.setToolTip("Play from the paragraph at the cursor (Ctrl+Alt+Enter)")
+        self.cursor_button.setAccessibleName("Play from the cursor's paragraph")
         self.cursor_button.clicked.connect(self.play_from_cursor_clicked)
 
         self.stop_button = QToolButton(self)

@@ -112,7 +112,7 @@ def test_keyboard_shortcuts(qtbot, offline_window, monkeypatch) -> None:
 def test_play_without_a_voice_explains_what_to_do(qtbot, make_window) -> None:
     window = make_window()
     with pytest.raises(NotReadyError, match="still starting"):
-        window.request_for_text("Hello.")
+        window.render_source.current()
 
 
 def test_preview_plays_the_offline_sample_or_explains_why_not(qtbot, offline_window) -> None:
@@ -259,14 +259,14 @@ def test_ctrl_enter_speaks_the_script_with_the_chosen_voice(qtbot, offline_windo
     window.script.editor.setPlainText("Hello from the lighthouse.")
     window.settings_panel.sliders["speed"].set_value(1.1)
     requests: list[Any] = []
-    original = window.request_for_text
+    backend = window.session.backend
+    original = backend.stream_with_timestamps
 
-    def spy(text: str) -> Any:
-        backend, request = original(text)
+    def spy(request: Any) -> Any:
         requests.append(request)
-        return backend, request
+        return original(request)
 
-    window.player._request_for_text = spy
+    backend.stream_with_timestamps = spy
     window.script.editor.setFocus()
     qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     if os.environ.get("STUDIO_TEST_AUDIO"):
@@ -308,7 +308,8 @@ def test_closing_while_playing_with_every_thread_busy_still_saves_the_preference
     from studio.core.project import RecoveryStore
     from studio.ui.app import build_main_window
     from studio.ui.worker import Worker
-    from tests.integration.player.tone_backend import ToneBackend, tone_request
+    from tests.integration.player.rig import inputs_for
+    from tests.integration.player.tone_backend import ToneBackend
 
     class SlowDiskStore(PreferencesStore):
         def save(self, preferences: Preferences) -> None:
@@ -321,7 +322,7 @@ def test_closing_while_playing_with_every_thread_busy_still_saves_the_preference
     qtbot.waitExposed(window)
     try:
         backend = ToneBackend(realtime_factor=1.0)  # streams at the speed it plays: long enough
-        window.player._request_for_text = lambda text: (backend, tone_request(text))
+        window.player._inputs = inputs_for(backend)
         window.script.editor.setPlainText("A line for the tone engine to speak, slowly and at length. " * 3)
         window.player.play()
         qtbot.waitUntil(lambda: window.player.session_worker is not None and len(backend.requests) == 1)

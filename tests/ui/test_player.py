@@ -22,14 +22,15 @@ from studio.errors import StudioError
 from studio.playback.pcm_player import PlayerState
 from studio.ui.player_controller import FROM_CACHE_STATUS
 from tests.integration.player.rig import Rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
+from tests.integration.player.rig import inputs_for
 from tests.integration.player.rig import make_rig as _make_rig
-from tests.integration.player.tone_backend import ToneBackend, tone_request
+from tests.integration.player.tone_backend import ToneBackend
 
 TEXT = "The quick brown fox jumps over the lazy dog. Then it naps."
 
 
 def make_rig(qtbot, tmp_path: Path, backend: ToneBackend, text: str = TEXT) -> Rig:
-    return _make_rig(qtbot, tmp_path, backend, text, tone_request)
+    return _make_rig(qtbot, tmp_path, backend, text)
 
 
 def _nonspace(text: str) -> set[int]:
@@ -239,16 +240,16 @@ from PySide6.QtMultimedia import QMediaDevices
 app = QApplication([])
 from studio.core.cancel import CancelToken
 from studio.ui.player_controller import PlayerController
+from studio.ui.script_document import ScriptDocumentController
 from studio.ui.transport_bar import TransportBar
 from studio.ui.worker import WorkerPool
-from tests.integration.player.rig import Rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
-from tests.integration.player.rig import make_rig as _make_rig
-from tests.integration.player.tone_backend import ToneBackend, tone_request
+from tests.integration.player.rig import inputs_for
+from tests.integration.player.tone_backend import ToneBackend
 backend = ToneBackend()
 editor = QPlainTextEdit("Hello there.")
 transport = TransportBar()
 pool = WorkerPool()
-controller = PlayerController(editor, transport, pool, lambda t: (backend, tone_request(t)), None)
+controller = PlayerController(editor, transport, pool, inputs_for(backend), ScriptDocumentController(editor), None)
 errors = []
 controller.error.connect(errors.append)
 controller.play()
@@ -286,38 +287,45 @@ def test_no_audio_device_is_reported_and_costs_nothing(tmp_path) -> None:
     assert lines["status"].startswith("Stopped: No sound output")
 
 
+PARAGRAPHS = "A first paragraph here.\n\nThe quick brown fox jumps.\n\nAnd a last one."
+
+
 @needs_audio
-def test_play_selection_speaks_and_highlights_only_the_selection(qtbot, tmp_path, rigs) -> None:
-    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05))
+def test_play_selection_speaks_and_highlights_the_paragraphs_it_touches(qtbot, tmp_path, rigs) -> None:
+    """The paragraph is the unit: a selection inside the second paragraph plays that paragraph
+    (so its take serves Export too), lit where it sits in the document."""
+    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05), text=PARAGRAPHS)
     rigs.append(rig)
-    start = TEXT.index("brown")
-    end = TEXT.index("jumps") + len("jumps")
+    second = PARAGRAPHS.split("\n\n")[1]
+    offset = PARAGRAPHS.index(second)
     cursor = rig.editor.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(PARAGRAPHS.index("brown"))
+    cursor.setPosition(PARAGRAPHS.index("jumps") + len("jumps"), QTextCursor.MoveMode.KeepAnchor)
     rig.editor.setTextCursor(cursor)
     rig.start_sampling()
     with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
         rig.controller.play_selection()
-    assert rig.backend.requests[-1].text == TEXT[start:end]
+    assert [r.text for r in rig.backend.requests] == [second]
     shown = [(i, s) for i, _c, s, _at in rig.samples if i is not None]
     assert shown
     for index, text in shown:
-        assert text == TEXT[start + index]  # the highlight sits on the selected words in the document
-    assert max(i for i, _ in shown) >= end - start - 2
+        assert offset <= index < offset + len(second)  # only the paragraph that was played
+        assert text == PARAGRAPHS[index]  # on its words in the document
+    assert max(i for i, _ in shown) >= offset + len(second) - 2
+    assert rig.editor.textCursor().selectedText() == "brown fox jumps"  # the selection is kept
 
 
 @needs_audio
-def test_long_script_in_parts_plays_and_highlights_as_one(qtbot, tmp_path, rigs, monkeypatch) -> None:
-    import studio.core.segmenter as segmenter
-
-    monkeypatch.setattr(segmenter, "character_limit_for", lambda model, model_id, **kw: 25)
-    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.1))
+def test_long_paragraph_in_parts_plays_and_highlights_as_one(qtbot, tmp_path, rigs) -> None:
+    backend = ToneBackend(realtime_factor=0.1)
+    # Parts of at most 25 characters: the plan's limit, the one place that segments.
+    rig = _make_rig(qtbot, tmp_path, backend, TEXT, inputs_for(backend, max_segment_chars=25))
     rigs.append(rig)
     rig.start_sampling()
     with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
         rig.controller.play()
     assert len(rig.backend.requests) > 2
+    assert all(len(r.text) <= 25 for r in rig.backend.requests)
     assert not rig.errors
     indices = [i for i, *_ in rig.samples if i is not None]
     assert indices == sorted(indices)
@@ -325,15 +333,12 @@ def test_long_script_in_parts_plays_and_highlights_as_one(qtbot, tmp_path, rigs,
     for index, _clock, shown, _at in rig.samples:
         if index is not None:
             assert shown == TEXT[index]
+    assert len(rig.takes) == 1 and len(rig.takes[0][1].parts) == len(rig.backend.requests)
 
 
 # PulseAudio takes at most 384 kHz: the null sink exists, but Qt refuses to start a sink for
-# this rate. No engine offers it, so the request is built past validation (model_copy).
+# this rate. No engine offers it; the rig's window asks for it anyway.
 REFUSED_FORMAT = "pcm_400000"
-
-
-def _request(text: str, output_format: str):
-    return tone_request(text).model_copy(update={"output_format": output_format})
 
 
 @needs_audio
@@ -346,7 +351,7 @@ def test_output_that_will_not_open_is_reported_keeps_the_audio_and_costs_nothing
 
     formats = ["pcm_24000"]
     backend = ToneBackend(realtime_factor=0.05)
-    rig = _make_rig(qtbot, tmp_path, backend, "Hello there.", lambda t: _request(t, formats[-1]))
+    rig = _make_rig(qtbot, tmp_path, backend, "Hello there.", lambda: inputs_for(backend, output_format=formats[-1])())
     rigs.append(rig)
     with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
         rig.controller.play()
@@ -392,3 +397,43 @@ def test_player_keeps_its_track_when_the_sink_will_not_start(qtbot) -> None:
         assert player.received_seconds() == pytest.approx(4000 / 400000)
     assert len(errors) == 2
     player.shutdown()
+
+
+class _Starting:
+    """An engine still starting (as EngineSession.pending_backend gives): ElevenLabs was asked
+    for, but the engine that starts is the offline one, which speaks at its own rate."""
+
+    engine_id = "elevenlabs"
+    display_name = "ElevenLabs"
+    is_ready = False
+
+    def __init__(self, real: ToneBackend) -> None:
+        self.real = real
+
+    def wait_until_ready(self, token=None):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return self.real
+
+
+class _OfflineTones(ToneBackend):
+    engine_id = "offline"
+
+
+@needs_audio
+def test_play_while_the_engine_starts_follows_the_rate_of_the_engine_that_started(qtbot, tmp_path, rigs) -> None:
+    from studio.core.render_inputs import render_inputs
+
+    real = _OfflineTones(realtime_factor=0.05)
+    starting = _Starting(real)
+    rig = _make_rig(qtbot, tmp_path, real, "Hello there.",
+                    lambda: render_inputs(starting, voice_id="tone", model_id="tone_v1"))
+    rigs.append(rig)
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=20000):
+        rig.controller.play()
+    assert not rig.errors
+    assert [r.output_format for r in real.requests] == ["pcm_22050"]  # the offline voice's own rate
+    assert rig.controller.player.sample_rate == 22050
+    assert rig.controller.player.received_seconds() == pytest.approx(len("Hello there.") * real.char_seconds, abs=0.01)
+    indices = [i for i, *_ in rig.samples if i is not None]
+    assert indices and indices == sorted(indices) and max(indices) >= len("Hello there.") - 2

@@ -72,3 +72,28 @@ def test_other_selections_are_kept_under_the_highlight(qtbot) -> None:
     assert [s.cursor.selectedText() for s in editor.extraSelections()] == ["number", "Line", "L"]
     highlighter.clear()
     assert [s.cursor.selectedText() for s in editor.extraSelections()] == ["number"]
+
+
+def test_inside_a_selection_the_word_is_drawn_over_it_and_the_editor_is_given_back(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    editor = _editor(qtbot)
+    assert not editor.testAttribute(Qt.WidgetAttribute.WA_SetPalette)  # it follows the app's palette
+    cursor = editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(20, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    highlighter = SpeechHighlighter(editor)
+    highlighter.show((5, 6), (5, 11))
+    assert highlighter.inside_selection
+    # The selection is drawn under the word (an extra selection), the editor's own made transparent.
+    shown = editor.extraSelections()
+    assert [s.cursor.selectedText() for s in shown] == [LINES[0][:20], "number", "n"]
+    assert shown[1].format.background().color() != shown[0].format.background().color()
+    highlighter.show((40, 41), (40, 44))  # outside the selection: everything as usual
+    assert not highlighter.inside_selection
+    assert not editor.testAttribute(Qt.WidgetAttribute.WA_SetPalette)
+    highlighter.show((5, 6), (5, 11))
+    highlighter.clear()
+    assert not highlighter.inside_selection and editor.extraSelections() == []
+    assert not editor.testAttribute(Qt.WidgetAttribute.WA_SetPalette)  # it follows the theme again

@@ -17,9 +17,9 @@ from studio.api.models import SpeechChunk
 from studio.api.streaming import ResponseInfo, SpeechStream
 from studio.playback.pcm_buffer import PcmBuffer
 from studio.playback.pcm_player import PlayerState
-from studio.ui import player_controller
+from studio.ui import play_session
 from tests.integration.player.rig import make_rig, needs_audio, rigs  # noqa: F401 - rigs is a fixture
-from tests.integration.player.tone_backend import ToneBackend, tone_request
+from tests.integration.player.tone_backend import ToneBackend
 
 RATE = 24000
 BYTES_PER_SECOND = RATE * 2
@@ -54,7 +54,7 @@ def test_the_take_is_the_only_copy_of_the_audio(qtbot, tmp_path, rigs) -> None:
     whole take arrived, against the size of the take."""
     engine = LazyEngine(chunks=64, chunk_bytes=48_000)  # ≈ 3 MB, 64 s of audio, arriving at once
     take_bytes = engine.chunks * engine.chunk_bytes
-    rig = make_rig(qtbot, tmp_path, engine, "Words to speak.", tone_request, cache=False)
+    rig = make_rig(qtbot, tmp_path, engine, "Words to speak.", cache=False)
     rigs.append(rig)
     player = rig.controller.player
     gc.collect()
@@ -80,11 +80,11 @@ def test_while_paused_the_worker_waits_at_the_bound(qtbot, tmp_path, rigs, monke
     arriving into an unbounded track; now audio received but not yet played stays within the
     take's bound, so the worker waits (back-pressure) — and carries on when playback does."""
     bound_s = 2.0
-    monkeypatch.setattr(player_controller, "PcmBuffer",
+    monkeypatch.setattr(play_session, "PcmBuffer",
                         functools.partial(PcmBuffer, capacity_bytes=int(bound_s * BYTES_PER_SECOND)))
     text = "The quick brown fox jumps over the lazy dog. Then it naps. " * 12
     backend = ToneBackend(realtime_factor=0)  # makes 35 s of audio as fast as it can
-    rig = make_rig(qtbot, tmp_path, backend, text, tone_request, cache=False)
+    rig = make_rig(qtbot, tmp_path, backend, text, cache=False)
     rigs.append(rig)
     player = rig.controller.player
     total_s = len(text) * backend.char_seconds

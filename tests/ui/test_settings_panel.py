@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from studio.api.requests import TextToSpeechRequest
+from studio.core.script import Script, plan_render
 from studio.server.catalog import generate_voices
 from studio.server.models_data import MODELS
 from studio.ui.settings_panel import SEED_MAX
@@ -95,7 +96,11 @@ def test_sliders_reach_the_request_and_reset_restores_voice_defaults(qtbot, make
     panel.speaker_boost.setChecked(False)
     panel.seed.setText("42")
     assert panel.sliders["stability"].box.value() == pytest.approx(0.2)  # numeric read-out follows
-    backend, request = window.request_for_text("Hello there.")
+    inputs = window.render_source.current()
+    backend = inputs.backend
+    # What Play (and Export) would send: the one plan's request.
+    plan = plan_render(Script.from_text("Hello there."), inputs.settings, inputs.capabilities)
+    request = plan.requests[0].to_request()
     assert isinstance(request, TextToSpeechRequest)
     assert request.voice_settings.stability == 0.2
     assert request.voice_settings.similarity_boost == 0.9

@@ -1,4 +1,5 @@
-"""A player rig for tests: a script editor, a transport bar, a worker pool and the controller.
+"""A player rig for tests: a script editor with its document, a transport bar, a worker pool
+and the controller, wired as the window wires them (takes made by Play join the document).
 
 Shared by tests/ui/test_player*.py and tests/integration/player/. ``samples`` records, every
 5 ms, what is highlighted, the audio clock and the document text under the highlight.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,16 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from studio.core.cache import SpeechCache
+from studio.core.render_inputs import RenderInputs, render_inputs
 from studio.errors import StudioError
 from studio.ui.player_controller import PlayerController
+from studio.ui.script_document import ScriptDocumentController
 from studio.ui.transport_bar import TransportBar
 from studio.ui.worker import WorkerPool
+
+#: A voice of the local server (speaking with the offline Piper voice) and its streaming route.
+SERVER_VOICE = "offline-en_US-joe-medium"
+STREAM_ROUTE = "tts_stream_with_timestamps"
 
 needs_audio = pytest.mark.skipif(
     not os.environ.get("STUDIO_TEST_AUDIO"),
@@ -36,7 +43,11 @@ class Rig:
     pool: WorkerPool
     controller: PlayerController
     backend: Any
+    document: ScriptDocumentController | None = None
+    cache: SpeechCache | None = None
     errors: list[StudioError] = field(default_factory=list)
+    #: (block id, take) for every take_made, in order.
+    takes: list[tuple[str, Any]] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     #: (highlighted text index, audio clock now, document text under the highlight, audio clock
     #: the highlight was chosen for)
@@ -65,12 +76,25 @@ class Rig:
         self.sampler = timer
 
 
+def inputs_for(backend: Any, voice_id: str = "tone", model_id: str = "tone_v1", *, with_models: bool = False,
+               **settings: Any) -> Callable[[], RenderInputs]:
+    """How the rig's window speaks: ``render_inputs`` as the studio builds them (``settings``
+    override RenderSettings fields, e.g. ``output_format`` or ``max_segment_chars``)."""
+    models = backend.list_models() if with_models else None
+
+    def inputs() -> RenderInputs:
+        made = render_inputs(backend, voice_id=voice_id, model_id=model_id, models=models)
+        return replace(made, settings=replace(made.settings, **settings)) if settings else made
+
+    return inputs
+
+
 def make_rig(
     qtbot: Any,
     tmp_path: Path,
     backend: Any,
     text: str,
-    make_request: Callable[[str], Any],
+    inputs: Callable[[], RenderInputs] | None = None,
     *,
     cache: bool = True,
 ) -> Rig:
@@ -86,10 +110,13 @@ def make_rig(
     window.show()
     pool = WorkerPool(max_threads=2)
     speech_cache = SpeechCache(tmp_path / "cache") if cache else None
-    controller = PlayerController(editor, transport, pool, lambda t: (backend, make_request(t)), speech_cache)
-    rig = Rig(editor, transport, pool, controller, backend, window=window)
+    document = ScriptDocumentController(editor)
+    controller = PlayerController(editor, transport, pool, inputs or inputs_for(backend), document, speech_cache)
+    rig = Rig(editor, transport, pool, controller, backend, document, speech_cache, window=window)
     controller.error.connect(rig.errors.append)
     controller.status.connect(rig.statuses.append)
+    controller.take_made.connect(lambda block_id, take: rig.takes.append((block_id, take)))
+    controller.take_made.connect(document.add_take)
     return rig
 
 
@@ -124,3 +151,26 @@ def assert_follows_audio(rig: Rig, text: str) -> None:
         # ... and that clock is not far behind the sound (a refresh is due every 10 ms; the
         # margin only absorbs a busy machine's late timers).
         assert played - chosen_at < 0.5
+
+
+def assert_follows_across_blocks(rig: Rig) -> None:
+    """Across paragraphs: every heard paragraph was lit where it sits in the document, and at
+    any moment the lit character is in the paragraph whose audio was playing (or, in the
+    pause before a paragraph, still on the last word of the one before)."""
+    session = rig.controller.session
+    assert session is not None
+    text = session.text
+    assert_follows_audio(rig, text)
+    lit = [(index, chosen_at) for index, _played, _shown, chosen_at in rig.samples if index is not None]
+    for block in session.blocks:
+        start, end = block.span
+        assert any(start <= index < end for index, _ in lit), f"paragraph {block.index + 1} was never lit"
+    order = [b.index for b in session.blocks]
+    for index, chosen_at in lit:
+        playing = session.block_at(chosen_at)
+        assert playing is not None
+        allowed = {playing.index}
+        position = order.index(playing.index)
+        if position > 0:
+            allowed.add(order[position - 1])
+        assert any(b.index in allowed and b.span[0] <= index < b.span[1] for b in session.blocks), (index, chosen_at)

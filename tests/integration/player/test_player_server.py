@@ -8,21 +8,21 @@ playable, the GUI keeps running, and no thread outlives the test.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from studio.api.client import ElevenLabsClient
-from studio.api.requests import TextToSpeechRequest
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.errors import StudioError
 from studio.playback.pcm_player import PlayerState
 from studio.ui.player_controller import FROM_CACHE_STATUS
+from tests.integration.player.rig import SERVER_VOICE as VOICE
+from tests.integration.player.rig import STREAM_ROUTE as ROUTE
 from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
     Rig,
     assert_follows_audio,
+    inputs_for,
     make_rig,
     needs_audio,
     rigs,
@@ -30,31 +30,16 @@ from tests.integration.player.rig import (  # noqa: F401 - rigs is a fixture
 
 pytestmark = [needs_audio, pytest.mark.slow]
 
-VOICE = "offline-en_US-joe-medium"
 TEXT = (
     "Listen closely. "
     "Streaming speech should light up each word as it is heard. "
     "A second sentence follows, so the stream arrives in several chunks. "
     "And a third one ends it."
 )
-ROUTE = "tts_stream_with_timestamps"
-
-
-def _request(text: str) -> TextToSpeechRequest:
-    return TextToSpeechRequest(voice_id=VOICE, text=text, output_format="pcm_24000")
-
-
-@pytest.fixture
-def backend(local_server) -> Iterator[ElevenLabsBackend]:
-    client = ElevenLabsClient(None, local_server.base_url, max_retries=0)
-    local_server.clear_faults()
-    yield ElevenLabsBackend(client)
-    local_server.clear_faults()
-    client.close()
 
 
 def _rig(qtbot: Any, tmp_path: Path, backend: ElevenLabsBackend, rigs: list[Rig], text: str = TEXT) -> Rig:
-    rig = make_rig(qtbot, tmp_path, backend, text, _request)
+    rig = make_rig(qtbot, tmp_path, backend, text, inputs_for(backend, VOICE, "eleven_multilingual_v2", with_models=True))
     rigs.append(rig)
     return rig
 

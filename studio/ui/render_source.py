@@ -1,0 +1,68 @@
+"""How the window would speak right now: its engine, voice, model and settings as RenderInputs.
+
+Play, Export and the script counter all describe the speech with
+:func:`studio.core.render_inputs.render_inputs`, so they share cache keys with each other and
+with the command line. This is the one place that reads those choices off the window's
+controllers (on the GUI thread, without waiting for anything).
+
+While the engine is still starting, :meth:`RenderSource.current` does not refuse: it answers
+with the engine's :class:`~studio.ui.engine_session.PendingBackend`, and the work calls
+:func:`studio.core.render_inputs.ready_inputs` in its worker, which waits for the engine and
+describes the speech again for the engine that really started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from studio.core.render_inputs import DEFAULT_MODEL_ID, RenderInputs, render_inputs
+from studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from studio.api.models import Subscription
+    from studio.ui.engine_session import EngineSession
+    from studio.ui.settings_controller import SettingsController
+    from studio.ui.voice_browser_controller import VoiceBrowserController
+
+__all__ = ["NotReadyError", "RenderSource"]
+
+
+class NotReadyError(StudioError):
+    """The window cannot describe the speech yet (no engine starting or running, no voice)."""
+
+
+class RenderSource:
+    def __init__(
+        self,
+        session: EngineSession,
+        voices: VoiceBrowserController,
+        settings: SettingsController,
+        subscription: Callable[[], Subscription | None],
+    ) -> None:
+        self._session = session
+        self._voices = voices
+        self._settings = settings
+        self._subscription = subscription
+
+    def current(self) -> RenderInputs:
+        """The inputs for speaking now. Raises :class:`NotReadyError` in the person's words."""
+        backend = self._session.backend or self._session.pending_backend()
+        if backend is None:
+            raise NotReadyError("The speech engine is still starting", "Wait a moment, then try again.")
+        voice = self._voices.current_voice
+        if voice is None:
+            raise NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then try again.")
+        state = self._settings.state()
+        subscription = self._subscription()
+        return render_inputs(
+            backend,
+            voice_id=voice.voice_id,
+            model_id=state.model_id or DEFAULT_MODEL_ID,
+            voice_settings=self._settings.voice_settings(),
+            seed=state.seed,
+            language_code=state.language_code,
+            model=self._settings.current_model(),
+            models=self._settings.models,
+            tier=getattr(subscription, "tier", None) if subscription is not None else None,
+        )
