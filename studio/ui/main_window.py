@@ -153,8 +153,6 @@ class MainWindow(QMainWindow):
         self.counter = ScriptCounter(self.script, self)
         # How the window would speak now (Play, Export, the counter): see render_source.
         self.render_source = RenderSource(self.session, self.voices, self.settings, lambda: self._subscription)
-        # The script's paragraphs with their takes (the one Script of this window).
-        self.document = ScriptDocumentController(self.script.editor, self)
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -245,11 +243,7 @@ class MainWindow(QMainWindow):
         self.play_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.play_selection_action = self._action(play, "Play &Selection", self._play_selection, QKeySequence("Ctrl+Shift+Return"))
         self.play_cursor_action = self._action(play, "Play from &Cursor", self._play_from_cursor, QKeySequence("Ctrl+Alt+Return"))
-        self.play_paragraph_action = self._action(play, "Play Para&graph", self._play_paragraph,
-                                                  QKeySequence("Ctrl+Shift+Space"))
-        self.regenerate_action = self._action(play, "&Regenerate Paragraph", self._regenerate_paragraph,
-                                              QKeySequence("Ctrl+R"))
-        self.regenerate_action.setStatusTip("Make a new take of the paragraph at the cursor and play it")
+        # Play Paragraph and Regenerate Paragraph live in the Paragraph menu (TakesView).
         # Space: see PlaybackKeys (it types in the script unless the script is being heard).
         self.pause_action = self._action(play, "Play/Pa&use", self._toggle_pause, PLAY_PAUSE_KEY)
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
@@ -297,21 +291,6 @@ class MainWindow(QMainWindow):
 
     def _play_from_cursor(self) -> None:
         self.player.play_from_cursor()
-
-    def _paragraph_at_cursor(self) -> int | None:
-        self.document.sync()
-        return self.document.index_at(self.script.editor.textCursor().position())
-
-    def _play_paragraph(self) -> None:
-        index = self._paragraph_at_cursor()
-        if index is not None:
-            self.player.play_blocks([index], what="this paragraph")
-
-    def _regenerate_paragraph(self) -> None:
-        index = self._paragraph_at_cursor()
-        if index is not None:
-            self.script.message.hide()
-            self.player.regenerate_block(index)
 
     def _toggle_pause(self) -> None:
         self.player.toggle_pause()

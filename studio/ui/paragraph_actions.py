@@ -33,7 +33,7 @@ NEXT_TAKE_KEY = QKeySequence("Alt+Down")
 PREVIOUS_TAKE_KEY = QKeySequence("Alt+Up")
 LOCK_KEY = QKeySequence("Ctrl+L")
 REGENERATE_KEY = QKeySequence("Ctrl+R")
-PLAY_PARAGRAPH_KEYS = (QKeySequence("Alt+Return"), QKeySequence("Alt+Enter"))
+PLAY_PARAGRAPH_KEYS = (QKeySequence("Alt+Return"), QKeySequence("Alt+Enter"), QKeySequence("Ctrl+Shift+Space"))
 
 
 class ParagraphActions(QObject):

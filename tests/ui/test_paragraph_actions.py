@@ -230,7 +230,7 @@ def test_the_new_keys_are_in_the_shortcut_list_and_taken_by_nothing_else(qtbot: 
     window = make_window()
     table = dict(shortcut_table(window))
     assert table["Paragraph"] == [
-        ("Alt+Return or Alt+Enter", "Play Paragraph"), ("Ctrl+R", "Regenerate Paragraph"),
+        ("Alt+Return or Alt+Enter or Ctrl+Shift+Space", "Play Paragraph"), ("Ctrl+R", "Regenerate Paragraph"),
         ("Alt+Up", "Previous Take"), ("Alt+Down", "Next Take"), ("Ctrl+L", "Lock Paragraph"),
     ]
     keys = [k for rows in table.values() for keys, _what in rows for k in keys.split(" or ")]

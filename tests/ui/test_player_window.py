@@ -68,7 +68,7 @@ def test_play_makes_takes_regenerate_and_play_paragraph_act_on_the_cursor_s_para
 
     _put_cursor(window, SCRIPT.index("argued"))
     with qtbot.waitSignal(window.player.player.finished, timeout=60000):
-        qtbot.keyClick(editor, Qt.Key.Key_R, CTRL)  # Playback ▸ Regenerate Paragraph
+        qtbot.keyClick(editor, Qt.Key.Key_R, CTRL)  # Paragraph ▸ Regenerate Paragraph
     assert sent == [first, second, second]
     assert len(blocks[1].takes) == 2 and blocks[1].chosen_take is blocks[1].takes[-1]
     assert len(blocks[0].takes) == 1
@@ -88,5 +88,5 @@ def test_play_makes_takes_regenerate_and_play_paragraph_act_on_the_cursor_s_para
     window.document.set_locked(blocks[1].id, True)
     _put_cursor(window, SCRIPT.index("roof"))
     qtbot.keyClick(editor, Qt.Key.Key_R, CTRL)
-    assert window.script.message.isVisible() and "locked" in window.script.message.text
+    assert "locked" in window.status.currentMessage()  # the Paragraph menu says why it does nothing
     assert sent == [first, second, second] and len(blocks[1].takes) == 2
