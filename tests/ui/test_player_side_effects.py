@@ -22,6 +22,7 @@ CREATE_PLAYER = textwrap.dedent(
 
     app = QApplication([])
     from studio.ui.player_controller import PlayerController
+    from studio.ui.script_document import ScriptDocumentController
     from studio.ui.transport_bar import TransportBar
     from studio.ui.worker import WorkerPool
 
@@ -30,7 +31,8 @@ CREATE_PLAYER = textwrap.dedent(
 
     before = settings()
     pool = WorkerPool(max_threads=1)
-    controller = PlayerController(QPlainTextEdit(), TransportBar(), pool, lambda text: None, None)
+    editor = QPlainTextEdit()
+    controller = PlayerController(editor, TransportBar(), pool, lambda: None, ScriptDocumentController(editor), None)
     after = settings()
     controller.shutdown()
     print(json.dumps({"before": before, "after": after}))

@@ -100,6 +100,8 @@ def test_play_pressed_while_the_engine_starts_plays_once_it_is_ready(qtbot, make
     assert any("still starting" in text for text in statuses)
     qtbot.wait(200)
     assert not any(text.endswith("ready.") for text in statuses), "said ready before it was"
+    assert not any("Playing" in text for text in statuses), "said playing before the engine was there"
+    released = len(statuses)
     gate.set()
     qtbot.waitUntil(lambda: window.player.highlighted_index is not None, timeout=60000)
     assert window.player.player.state is PlayerState.PLAYING
