@@ -437,3 +437,30 @@ def test_play_while_the_engine_starts_follows_the_rate_of_the_engine_that_starte
     assert rig.controller.player.received_seconds() == pytest.approx(len("Hello there.") * real.char_seconds, abs=0.01)
     indices = [i for i, *_ in rig.samples if i is not None]
     assert indices and indices == sorted(indices) and max(indices) >= len("Hello there.") - 2
+
+
+@needs_audio
+def test_a_locked_paragraph_whose_text_changed_plays_its_take_and_is_never_lit(qtbot, tmp_path, rigs) -> None:
+    """Its take says the old words: lighting the new ones would be a wrong highlight."""
+    rig = make_rig(qtbot, tmp_path, ToneBackend(realtime_factor=0.05), text=PARAGRAPHS)
+    rigs.append(rig)
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    first = rig.document.script.blocks[0]
+    rig.document.set_locked(first.id, True)
+    cursor = QTextCursor(rig.editor.document())
+    cursor.setPosition(PARAGRAPHS.index("first"))
+    cursor.insertText("very ")
+    rig.start_sampling()
+    with qtbot.waitSignal(rig.controller.player.finished, timeout=10000):
+        rig.controller.play()
+    assert len(rig.backend.requests) == 3, "a locked paragraph was generated again"
+    session = rig.controller.session
+    heard = {b.index: b for b in session.blocks}
+    assert not heard[0].matches_text and heard[1].matches_text
+    second_starts = heard[1].at_seconds
+    assert second_starts == pytest.approx(len("A first paragraph here.") * 0.05, abs=0.01)  # the take's audio
+    lit = [(i, at) for i, _c, _s, at in rig.samples if i is not None]
+    assert lit, "the paragraphs after it were lit"
+    assert all(at >= second_starts for _i, at in lit), "the locked paragraph's new words were lit"
+    assert all(i >= session.blocks[1].span[0] for i, _at in lit)
