@@ -17,7 +17,7 @@ middle of the script:
 Target (issue 10 point 6): ≤ 2 ms p99 in the app's own handlers; the full key path
 including Qt's own work is reported, which bounds the app's share from above.
 
-Usage: ``.venv/bin/python bench/typing.py [--keys N]`` (starts a private null sink if needed).
+Usage: ``.venv/bin/python bench/keystrokes.py [--keys N]`` (starts a private null sink if needed).
 """
 
 from __future__ import annotations
