@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # NothingToSpeakError and Plan are imported from here by callers; they live with the plan now.
 __all__ = ["GenerationError", "GenerationResult", "LongformGenerator", "LongformSettings", "NothingToSpeakError",
-           "Plan", "Progress", "generator_for"]
+           "Plan", "Progress"]
 
 
 class GenerationError(StudioError):
@@ -80,8 +80,6 @@ class LongformSettings:
     stitching: Literal["text", "request_ids"] = "text"
     #: None: automatic (plan table, then the account's header).
     concurrency: int | None = None
-    #: Silence between paragraphs.
-    pause_ms: int = 0
     #: Segments are at most this long even when the model allows more: smaller requests
     #: parallelise, report progress and cache better, and a retry costs less.
     max_segment_chars: int = 5_000
@@ -618,23 +616,3 @@ class _Run:
             original=error,
         )
 
-
-def generator_for(
-    backend: SynthesisBackend,
-    settings: LongformSettings,
-    *,
-    cache: SpeechCache | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
-) -> LongformGenerator:
-    """A generator with the model (its character limit and price) and the account's plan
-    (its concurrency) looked up from the backend. Blocking (network): call off the GUI thread."""
-    model = next((m for m in backend.list_models() if m.model_id == settings.model_id), None)
-    subscription = None
-    if getattr(backend, "engine_id", "") != "offline":
-        try:
-            subscription = backend.get_subscription()
-        except StudioError:
-            subscription = None  # a key without account permission can still speak
-    return LongformGenerator(
-        backend, settings, cache=cache, model=model, subscription=subscription, on_progress=on_progress
-    )

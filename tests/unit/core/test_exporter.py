@@ -31,8 +31,9 @@ def _generator(backend: FakeBackend, cache: SpeechCache | None, **changes: objec
 
 def test_export_wav_with_pauses_and_every_subtitle_format(tmp_path: Path) -> None:
     out = tmp_path / "book.wav"
-    generator = _generator(FakeBackend(), SpeechCache(tmp_path / "cache"), pause_ms=750)
-    result = export_script(generator, SCRIPT, ExportOptions(out, ("srt", "vtt", "karaoke", "lrc", "json"), title="Rain"))
+    generator = _generator(FakeBackend(), SpeechCache(tmp_path / "cache"))
+    result = export_script(generator, SCRIPT, ExportOptions(out, ("srt", "vtt", "karaoke", "lrc", "json"), title="Rain",
+                                                            pause_ms=750))
     paragraphs = SCRIPT.split("\n\n")
     pause = 750 * 24_000 // 1000
     expected = sum(expected_samples(p, 24_000) for p in paragraphs) + pause * (len(paragraphs) - 1)
