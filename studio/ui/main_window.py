@@ -30,7 +30,6 @@ from studio.api.models import Subscription, Voice
 from studio.core.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
-from studio.errors import StudioError
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
@@ -38,9 +37,11 @@ from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
-from studio.ui.shortcuts_help import show_shortcuts_help
+from studio.ui.render_source import NotReadyError, RenderSource
 from studio.ui.script_counter import ScriptCounter
+from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_editor import ScriptEditor
+from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.settings_controller import SettingsController, SettingsState
 from studio.ui.settings_panel import SettingsPanel
 from studio.ui.status_bar import StudioStatusBar
@@ -60,10 +61,7 @@ if TYPE_CHECKING:
     from studio.ui.transport_bar import TransportBar
 
 log = logging.getLogger(__name__)
-
-
-class NotReadyError(StudioError):
-    pass
+__all__ = ["MainWindow", "NotReadyError"]
 
 
 class MainWindow(QMainWindow):
@@ -143,7 +141,10 @@ class MainWindow(QMainWindow):
         # -- controllers -------------------------------------------------------------------------
         self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
         self.settings = SettingsController(self.settings_panel, pool, self)
-        self.counter = ScriptCounter(self.script, self)
+        # -- issue 10 (wexport): the document, what it is spoken with, and the counter of its plan.
+        self.document = ScriptDocumentController(self.script.editor, self)
+        self.render_source = RenderSource(session, self.voices, self.settings, lambda: self._subscription)
+        self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -395,46 +396,33 @@ class MainWindow(QMainWindow):
 
     # == export ==================================================================================
     def open_export(self) -> None:
-        """File ▸ Export Audio: the export dialog (its own controller does the work in workers)."""
-        from studio.core.longform import LongformSettings
+        """File ▸ Export Audio: the export dialog over a snapshot of the document and the one plan."""
         from studio.ui.export_choices import RememberedExport
         from studio.ui.export_dialog import ExportDialog
 
-        # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
-        backend = self.session.backend or self.session.pending_backend()
-        voice = self.voices.current_voice
-        script = self.script.editor.toPlainText()
-        if backend is None or voice is None or not script.strip():
-            problem = (
-                NotReadyError("The speech engine is still starting", "Wait a moment, then export again.")
-                if backend is None else
-                NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then export.")
-                if voice is None else
-                NotReadyError("There is nothing to export", "Write some words in the script first.")
-            )
+        self.document.sync()
+        try:
+            # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
+            inputs = self.render_source.current()
+            if not self.document.text.strip():
+                raise NotReadyError("There is nothing to export", "Write some words in the script first.")
+        except NotReadyError as problem:
             self.script.message.show_error(problem)
             return
-        state = self.settings.state()
-        settings = LongformSettings(
-            voice_id=voice.voice_id,
-            model_id=state.model_id or "eleven_multilingual_v2",
-            voice_settings=self.settings.voice_settings(),
-            seed=state.seed,
-            language_code=state.language_code,
-        )
         folder = Path(self.project.path).parent if self.project.path else Path(self._project_dir())
         dialog = ExportDialog(
-            script, backend, settings, pool=self.pool, cache=self._cache,
-            model=self.settings.current_model(), subscription=self._subscription,
+            self.document.snapshot(), inputs, source=self.document.text, pool=self.pool, cache=self._cache,
             directory=folder, base_name=self._file_stem(),
-            remembered=RememberedExport(self.preferences, state.output_format, self._prefs_timer.start), parent=self,
+            remembered=RememberedExport(self.preferences, self.settings.state().output_format, self._prefs_timer.start),
+            parent=self,
         )
         self._keep_until_closed("export_dialog", dialog)  # then the script and engine go with it
+        dialog.take_made.connect(self.document.add_take)  # what the export made is the paragraphs' take
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
         dialog.open()
-        if not getattr(backend, "is_ready", True):
+        if not getattr(inputs.backend, "is_ready", True):
             dialog.message.show_message(
-                f"{backend.display_name} is still starting. Choose your options; the export waits for it.",
+                f"{inputs.backend.display_name} is still starting. Choose your options; the export waits for it.",
                 Tone.INFO,
             )
 
@@ -511,12 +499,7 @@ class MainWindow(QMainWindow):
         self._prefs_timer.start()
 
     def _update_counter(self) -> None:
-        backend = self.session.backend
-        charges = backend is not None and getattr(backend, "engine_id", "") == "elevenlabs"
-        tier = self._tier
-        subscribed = tier is None or tier.lower() != "free"
-        model = self.settings.current_model()
-        self.counter.set_model(model, self.settings.state().model_id, charges=charges, subscribed=subscribed)
+        self.counter.refresh()
 
     def _on_zoom(self, steps: int) -> None:
         self.preferences.editor_zoom = steps
