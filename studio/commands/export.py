@@ -32,18 +32,20 @@ if TYPE_CHECKING:
     from studio.core.backend import SynthesisBackend
     from studio.core.longform import Progress
     from studio.core.project import Project
+    from studio.core.render_inputs import RenderInputs
 
 NAME = "export"
-HELP = ("Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles. "
-        "A project is rendered with its own engine, voice, model, settings, seed, language and chosen takes, "
-        "as the studio would; options given here override the project's values.")
+HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
 
 DEFAULT_ELEVENLABS_MODEL = "eleven_multilingual_v2"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("script", type=Path, metavar="SCRIPT",
-                        help="the script: a UTF-8 text file, or a .narration project saved by the studio")
+                        help="the script: a UTF-8 text file, or a .narration project saved by the studio, "
+                             "rendered as the studio would (its engine, voice, model, settings, seed, language "
+                             "and each paragraph's chosen or locked take); the options below override the "
+                             "project's values")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the audio file to write; .wav, .flac, .ogg or .mp3")
     parser.add_argument("--voice", help="voice id (default: the bundled offline voice, or your first voice)")
@@ -251,11 +253,38 @@ def _subscription(backend: SynthesisBackend) -> Subscription | None:
         return None  # a key without account permission can still speak
 
 
+def _inputs(args: argparse.Namespace, backend: SynthesisBackend, project: Project | None,
+            given: VoiceSettings | None) -> RenderInputs:
+    """How to speak: the command line's options, else the project's values, else the defaults;
+    built with render_inputs (the model from the engine's list, the account's plan) as the
+    studio builds its own, so both reach the same cache keys."""
+    from studio.core.render_inputs import render_inputs
+    from studio.core.script.capabilities import accepts_language_code
+
+    # A project's voice, model and language belong to the engine it was made with.
+    own = project if project is not None and project.engine in (None, backend.engine_id) else None
+    if project is not None and own is None:
+        print(f"Note: the project was made with another engine; {backend.display_name} speaks it with "
+              "its own voice and model.", file=sys.stderr)
+    models = backend.list_models()  # only models that can speak (the backend protocol)
+    model_id, model = _pick_model(backend, args.model or (own.model_id if own else None), models)
+    voice_id = _pick_voice(backend, args.voice or (own.voice_id if own else None))
+    settings = _voice_settings(args, project.voice_settings if project is not None else None)
+    seed = args.seed if args.seed is not None else (project.seed if project is not None else None)
+    # As the studio does: only a model that takes a language code gets one.
+    language = own.language_code if own is not None and model is not None and accepts_language_code(model) else None
+    subscription = _subscription(backend)
+    return render_inputs(
+        backend, voice_id=voice_id, model_id=model_id, voice_settings=_spoken_settings(backend, model_id, settings, given),
+        seed=seed, language_code=language, model=model, tier=subscription.tier if subscription is not None else None,
+        stitching="request_ids" if args.stitching == "request-ids" else "text",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from studio.core.cache import SpeechCache
     from studio.core.cancel import Cancelled, CancelToken
     from studio.core.exporter import ExportOptions, RunTuning, check_export, export_plan
-    from studio.core.render_inputs import render_inputs
     from studio.core.script import Script, plan_render
 
     text, project = _read(args.script)
@@ -278,27 +307,10 @@ def run(args: argparse.Namespace) -> int:
     given = _voice_settings(args)  # checks the values before anything is sent
     document = project.document() if project is not None else Script.from_text(text)
 
-    wanted_model = args.model or (project.model_id if project is not None else None)
-    backend = _pick_backend(args.offline or (project is not None and project.engine == "offline"), wanted_model)
+    backend = _pick_backend(args.offline or (project is not None and project.engine == "offline"),
+                            args.model or (project.model_id if project is not None else None))
     try:
-        # A project's voice and model belong to the engine it was made with.
-        same_engine = project is not None and project.engine in (None, backend.engine_id)
-        if project is not None and not same_engine:
-            print(f"Note: the project was made with another engine; {backend.display_name} speaks it with "
-                  "its own voice and model.", file=sys.stderr)
-        models = backend.list_models()  # only models that can speak (the backend protocol)
-        model_id, model = _pick_model(backend, args.model or (project.model_id if same_engine else None), models)
-        voice_id = _pick_voice(backend, args.voice or (project.voice_id if same_engine else None))
-        base = project.voice_settings if project is not None else None
-        voice_settings = _spoken_settings(backend, model_id, _voice_settings(args, base), given)
-        subscription = _subscription(backend)
-        inputs = render_inputs(
-            backend, voice_id=voice_id, model_id=model_id, voice_settings=voice_settings,
-            seed=args.seed if args.seed is not None else (project.seed if project is not None else None),
-            language_code=project.language_code if same_engine and project is not None else None,
-            model=model, tier=subscription.tier if subscription is not None else None,
-            stitching="request_ids" if args.stitching == "request-ids" else "text",
-        )
+        inputs = _inputs(args, backend, project, given)
         cache = SpeechCache()
         plan = plan_render(document, inputs.settings, inputs.capabilities, cache)
         plan.require_speech()
