@@ -183,7 +183,7 @@ def test_the_command_line_finds_what_the_studio_exported(
     window = connect(qtbot, make_window(), cli_env)
     type_script(qtbot, window, SCRIPT, counted=False)
     close(qtbot, export_from(qtbot, window, tmp_path / "studio.wav"))
-    assert tts_requests(cli_env) == len(PARAGRAPHS)
+    assert tts_requests(cli_env) == len(PARAGRAPHS), cli_env.requests()
 
     script = tmp_path / "script.txt"
     script.write_text(SCRIPT, encoding="utf-8")
