@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.document = ScriptDocumentController(self.script.editor, self)
         self.render_source = RenderSource(session, self.voices, self.settings, lambda: self._subscription)
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
+        self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,

@@ -19,6 +19,7 @@ from studio.core.backends.offline import OfflineBackend
 from studio.core.cache import SpeechCache
 from studio.core.render_inputs import render_inputs
 from studio.offline.voices import bundled_voice
+from studio.server.catalog import generate_voices
 from studio.ui import script_counter
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_document import ScriptDocumentController
@@ -32,7 +33,7 @@ from tests.unit.core.script.prose import paragraphs
 
 @pytest.fixture(scope="module")
 def account() -> Iterator[LocalServer]:
-    with run_server(tier="creator") as server:
+    with run_server(tier="creator", catalog=generate_voices(3, seed=4)) as server:  # more voices than one
         yield server
 
 
@@ -67,6 +68,13 @@ def test_the_counter_says_what_the_next_export_sends_and_costs(
     close(qtbot, dialog)
     wait_counted(qtbot, window)
     assert window.counter.stats.requests == 0
+
+    # Another voice speaks other audio: everything is to be made again, and the counter says so.
+    before = window.voices.current_voice.voice_id
+    window.browser.list.setCurrentIndex(window.voices.model.index(1))
+    assert window.voices.current_voice.voice_id != before
+    qtbot.waitUntil(lambda: window.counter.stats is not None and window.counter.stats.requests == 5, timeout=5000)
+    assert window.counter.stats.paragraphs_made == 0
 
 
 def test_a_free_account_s_limit_splits_a_long_paragraph_and_the_counter_counts_it(
