@@ -42,7 +42,7 @@ from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, p
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Script
-from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings, spoken_key
+from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings
 from studio.core.script.planner import plan_render
 from studio.core.segmenter import Segment
 from studio.core.timeline import SegmentCollector
@@ -188,10 +188,6 @@ class LongformGenerator:
 
     def credits_per_character(self) -> float:
         return self.capabilities().credits_per_character()
-
-    def key_for(self, text: str) -> str:
-        """The cache key of ``text`` spoken with these settings (a part's key, as planned)."""
-        return spoken_key(text, self.settings.render_settings(), self.engine_id)
 
     def render_plan(self, script: Script, regenerate: Collection[str] = ()) -> RenderPlan:
         return plan_render(script, self.settings.render_settings(), self.capabilities(), self.cache,

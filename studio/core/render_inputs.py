@@ -6,22 +6,29 @@ model and settings" with :func:`render_inputs`, so both reach the same
 segment size), and therefore the same cache keys: what one of them paid for, the other
 finds in the cache.
 
-Qt-free and I/O-free: the model list and the account's plan are passed in, fetched by the
-caller off the GUI thread.
+Qt-free. :func:`render_inputs` does no I/O: the model list and the account's plan are passed
+in, fetched by the caller off the GUI thread. :func:`ready_inputs` (for work that started while
+the engine was still starting) waits and asks the engine, so it runs in a worker.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from studio.core.script import Capabilities, RenderSettings, render_output_format
 
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
+    from studio.core.cancel import CancelToken
 
-__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "render_inputs"]
+__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs"]
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: The model used when the person has not picked one yet (the API's own default).
 DEFAULT_MODEL_ID = "eleven_multilingual_v2"
@@ -68,3 +75,53 @@ def render_inputs(
         stitching=stitching,
     )
     return RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
+
+
+def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> RenderInputs:
+    """``inputs`` for the engine that really runs, once it has started. Blocks: call in a worker.
+
+    Play and Export may start while the engine is still starting (the window then hands a
+    ``PendingBackend``, see :mod:`studio.ui.engine_session`, and describes the speech for the
+    engine it asked for). Here, in the work's own thread, that wait happens; then the
+    description is made again the way the window would make it for the real engine — its
+    output format, its model list (a model it does not have becomes its first one, as the
+    settings panel does), the settings it supports and the account's plan — so a Play during
+    warm-up keys the cache exactly as every later Play and Export will. Inputs whose backend is
+    already running are returned as they are.
+    """
+    wait = getattr(inputs.backend, "wait_until_ready", None)
+    if wait is None:
+        return inputs
+    backend = wait(token)
+    settings = inputs.settings
+    models = _quietly(lambda: backend.list_models(), []) or []
+    models = [m for m in models if getattr(m, "can_do_text_to_speech", True)]
+    model_id = settings.model_id
+    if models and all(m.model_id != model_id for m in models):
+        model_id = models[0].model_id
+    voice_settings = settings.voice_settings
+    unsupported = _quietly(lambda: dict(backend.unsupported_settings(model_id)), {}) or {}
+    if voice_settings is not None and unsupported:
+        from studio.api.models import VoiceSettings
+
+        kept = {k: v for k, v in voice_settings.to_request().items() if k not in unsupported}
+        voice_settings = VoiceSettings(**kept)
+    tier = inputs.capabilities.tier
+    if tier is None:
+        subscription = _quietly(lambda: backend.get_subscription(), None)
+        tier = getattr(subscription, "tier", None)
+    return render_inputs(
+        backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
+        seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
+        stitching=settings.stitching,
+    )
+
+
+def _quietly(call: Callable[[], _T], default: _T) -> _T:
+    """What ``call`` answers, or ``default`` if it fails: a model list or plan that cannot be read
+    now leaves the conservative defaults (the limits of a free account), never a refusal."""
+    try:
+        return call()
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.info("could not read the engine's models or plan while starting a render", exc_info=True)
+        return default

@@ -36,8 +36,8 @@ from studio.core.cancel import CancelToken
 from studio.core.exporter import ExportOptions, ExportResult, RunTuning, check_export, export_plan, subtitle_path
 from studio.core.longform import Progress
 from studio.core.render import BlockAudio
+from studio.core.render_inputs import ready_inputs
 from studio.core.script import RenderPlan, Script, plan_render
-from studio.ui.render_source import is_ready, ready_inputs
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
@@ -156,14 +156,15 @@ class ExportController(QObject):
         """The inputs of the engine that runs, and the plan with them (blocks: workers only)."""
         # Nothing to say is refused before the engine is waited for or asked anything.
         plan_render(self.script, self.inputs.settings, self.inputs.capabilities).require_speech()
-        inputs = ready_inputs(self.inputs)  # waits here for an engine that is still starting
+        inputs = ready_inputs(self.inputs, token)  # waits here for an engine that is still starting
         token.raise_if_cancelled()
         return inputs, self._plan(inputs)
 
     def estimate(self) -> bool:
         """Plan in a worker and emit ``estimated(plan)``; not while the engine is still starting
         (the check waits for it; an estimate would only hold a thread)."""
-        if self._estimate is not None or self._worker is not None or not is_ready(self.inputs):
+        starting = not getattr(self.inputs.backend, "is_ready", True)
+        if self._estimate is not None or self._worker is not None or starting:
             return False
         worker = self._estimate = Worker(lambda token: self._ready_plan(token)[1])
         # Bound methods, not lambdas: if the dialog (and this controller) is gone before the

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.script import Script, plan_render
-from studio.ui.render_source import NotReadyError, is_ready
+from studio.ui.render_source import NotReadyError
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.script_stats import PlanStats, count
 from studio.ui.worker import Worker, WorkerPool
@@ -87,8 +87,10 @@ class ScriptCounter(QObject):
             inputs = self._inputs()
         except NotReadyError:
             inputs = None
-        if inputs is None or not is_ready(inputs) or not text.strip():
-            self._show(None)  # no engine or voice yet, or nothing written: characters only
+        if inputs is None or not getattr(inputs.backend, "is_ready", True) or not text.strip():
+            # No engine (or one still starting: the plan would be another engine's), no voice,
+            # or nothing written: characters only, until the window says something changed.
+            self._show(None)
             return
         script = self._document.snapshot()  # the worker's own copy: the GUI thread keeps editing
         worker = self._worker = Worker(_plan_stats, self._question, script, inputs, self._cache, len(text))
