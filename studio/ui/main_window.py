@@ -38,10 +38,10 @@ from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
 from studio.ui.render_source import NotReadyError, RenderSource
+from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_editor import ScriptEditor
-from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.settings_controller import SettingsController, SettingsState
 from studio.ui.settings_panel import SettingsPanel
 from studio.ui.status_bar import StudioStatusBar
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from studio.ui.transport_bar import TransportBar
 
 log = logging.getLogger(__name__)
-__all__ = ["MainWindow", "NotReadyError"]
 
 
 class MainWindow(QMainWindow):
@@ -426,6 +425,7 @@ class MainWindow(QMainWindow):
                 f"{inputs.backend.display_name} is still starting. Choose your options; the export waits for it.",
                 Tone.INFO,
             )
+            self.session.started.connect(dialog.message.hide)  # no "still starting" once it is ready
 
     # == account =================================================================================
     def open_account(self) -> None:
