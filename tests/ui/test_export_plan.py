@@ -225,17 +225,20 @@ def test_a_project_saved_after_an_export_renders_from_its_takes_on_the_command_l
     close(qtbot, export_from(qtbot, window, tmp_path / "studio.wav"))
     qtbot.waitUntil(lambda: takes(window) == [1] * len(PARAGRAPHS), timeout=5000)
 
-    # Paragraph 2 is locked to its take, then its words change: the take is what is heard.
-    second = window.document.script.blocks[1]
-    window.document.set_locked(second.id, True)
+    # Paragraph 2's words change (with the keyboard), then it is locked to the take it has: that
+    # take, of the old words, is what is heard from then on.
     editor = window.script.editor
+    activate(qtbot, window)
     cursor = editor.textCursor()
     cursor.setPosition(SCRIPT.index(PARAGRAPHS[1]) + len(PARAGRAPHS[1]))
     cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len("restless."))
     editor.setTextCursor(cursor)
-    activate(qtbot, window)
-    editor.setTextCursor(cursor)
     qtbot.keyClicks(editor, "calm.")
+    assert editor.toPlainText().split("\n\n")[1] == "Below him the sea was calm."
+    window.document.sync()
+    second = window.document.script.blocks[1]
+    assert second.chosen_take is not None and second.chosen_take.text == PARAGRAPHS[1]
+    window.document.set_locked(second.id, True)
     wait_counted(qtbot, window)
     assert window.counter.stats.requests == 0  # locked: never made again
     # The project as the studio saves it: its settings and the document with its takes and lock.
