@@ -66,8 +66,11 @@ SENTENCES = [
 def offline_settings() -> LongformSettings:
     from studio.offline.voices import bundled_voice
 
-    return LongformSettings(voice_id=bundled_voice().voice_id, model_id="offline_piper", output_format="pcm_22050",
-                            pause_ms=250)
+    return LongformSettings(voice_id=bundled_voice().voice_id, model_id="offline_piper", output_format="pcm_22050")
+
+
+#: Silence between paragraphs in the exports measured here.
+PAUSE_MS = 250
 
 
 def offline_generator(cache: SpeechCache, settings: LongformSettings | None = None) -> LongformGenerator:
@@ -184,10 +187,10 @@ def measure_drift(work: Path) -> dict[str, float]:
     generator = offline_generator(cache)
     script = "\n\n".join(SENTENCES[i % len(SENTENCES)] for i in range(500))
     out = work / "drift.wav"
-    export_script(generator, script, ExportOptions(out, ("json", "srt")))
+    export_script(generator, script, ExportOptions(out, ("json", "srt"), pause_ms=PAUSE_MS))
     timings = json.loads((work / "drift.timings.json").read_text())
     audio, rate = sf.read(out, dtype="int16")
-    pause = 250 * rate // 1000
+    pause = PAUSE_MS * rate // 1000
     plan = generator.plan(script)
     assert len(plan.segments) == 500 and all(plan.cached)
 
@@ -265,7 +268,7 @@ def child_export(script: Path, cache_dir: Path, out: Path, loudness: float | Non
     started = time.perf_counter()
     result = export_script(
         offline_generator(cache), script.read_text(encoding="utf-8"),
-        ExportOptions(out, ("srt", "json"), loudness_target=loudness),
+        ExportOptions(out, ("srt", "json"), loudness_target=loudness, pause_ms=PAUSE_MS),
     )
     peak_kb = peak_rss_kb()
     print(json.dumps({

@@ -1,9 +1,18 @@
 """``narration-studio export SCRIPT --out FILE``: narrate a script to audio and subtitles, headless.
 
-The same code path as the studio's export dialog (:func:`studio.core.exporter.export_script`);
-this module only turns options into settings, picks the engine and draws progress on stderr.
-The engine is ElevenLabs when an API key is available, otherwise (or with ``--offline``) the
-bundled offline voice.
+The same code path as the studio's export dialog: the script document is planned with
+:func:`studio.core.script.plan_render` from :func:`studio.core.render_inputs.render_inputs`
+(the model from the engine's model list, the account's plan for its limits) and exported
+with :func:`studio.core.exporter.export_plan`. So for the same voice, model and settings the
+command line and the studio ask for the same audio under the same cache keys: what one of
+them paid for, the other finds in the speech cache.
+
+SCRIPT is a UTF-8 text file or a ``.narration`` project (version 1 files too). A project is
+rendered as the studio would: its engine, voice, model, settings, seed and language, and
+each paragraph's chosen take (a locked paragraph is never made again). Options given on the
+command line override the project's values. Without a project the engine is ElevenLabs when
+an API key is available, otherwise (or with ``--offline``) the bundled offline voice.
+This module only turns options into inputs, picks the engine and draws progress on stderr.
 """
 
 from __future__ import annotations
@@ -19,18 +28,24 @@ from typing import TYPE_CHECKING, TextIO
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
-    from studio.api.models import Model, VoiceSettings
+    from studio.api.models import Model, Subscription, VoiceSettings
     from studio.core.backend import SynthesisBackend
     from studio.core.longform import Progress
+    from studio.core.project import Project
+    from studio.core.render_inputs import RenderInputs
 
 NAME = "export"
-HELP = "Narrate a script file to WAV, FLAC, OGG or MP3, with optional subtitles."
+HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
 
 DEFAULT_ELEVENLABS_MODEL = "eleven_multilingual_v2"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("script", type=Path, metavar="SCRIPT.txt", help="the script: a UTF-8 text file")
+    parser.add_argument("script", type=Path, metavar="SCRIPT",
+                        help="the script: a UTF-8 text file, or a .narration project saved by the studio, "
+                             "rendered as the studio would (its engine, voice, model, settings, seed, language "
+                             "and each paragraph's chosen or locked take); the options below override the "
+                             "project's values")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the audio file to write; .wav, .flac, .ogg or .mp3")
     parser.add_argument("--voice", help="voice id (default: the bundled offline voice, or your first voice)")
@@ -44,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--similarity", type=float, help="similarity boost, 0 to 1")
     parser.add_argument("--style", type=float, help="style exaggeration, 0 to 1")
     parser.add_argument("--speed", type=float, help="0.7 to 1.2")
+    parser.add_argument("--speaker-boost", action=argparse.BooleanOptionalAction, default=None,
+                        help="speaker boost on or off (the studio's checkbox)")
     parser.add_argument("--seed", type=int, help="0 to 4294967295: the same seed repeats the same delivery")
     parser.add_argument("--pause-ms", type=int, default=0, metavar="N", help="silence between paragraphs")
     parser.add_argument("--loudness", type=float, choices=(-16.0, -23.0), metavar="{-16,-23}",
@@ -57,15 +74,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace existing files")
 
 
-def _voice_settings(args: argparse.Namespace) -> VoiceSettings | None:
+def _voice_settings(args: argparse.Namespace, base: VoiceSettings | None = None) -> VoiceSettings | None:
+    """``base`` (a project's settings) with the values given on the command line in their place."""
     from pydantic import ValidationError
 
     from studio.api.models import VoiceSettings
 
     values = {
         "stability": args.stability, "similarity_boost": args.similarity, "style": args.style, "speed": args.speed,
+        "use_speaker_boost": args.speaker_boost,
     }
-    values = {k: v for k, v in values.items() if v is not None}
+    values = {**(base.to_request() if base is not None else {}), **{k: v for k, v in values.items() if v is not None}}
     if not values:
         return None
     try:
@@ -75,6 +94,21 @@ def _voice_settings(args: argparse.Namespace) -> VoiceSettings | None:
         allowed = "between 0.7 and 1.2" if field == "speed" else "between 0 and 1"
         name = {"similarity_boost": "--similarity"}.get(field, f"--{field}")
         raise StudioError(f"{name} must be {allowed}", "Change it and run the export again. Nothing was sent.") from None
+
+
+def _spoken_settings(backend: SynthesisBackend, model_id: str, settings: VoiceSettings | None,
+                     given: VoiceSettings | None) -> VoiceSettings | None:
+    """Only the settings the model uses, as the studio sends them (so both key the same audio);
+    a setting given on the command line that the model ignores is named."""
+    if settings is None:
+        return None
+    ignored = backend.unsupported_settings(model_id)
+    for name in given.to_request() if given is not None else ():
+        if name in ignored:
+            print(f"Note: {name.replace('_', ' ')} is ignored here: {ignored[name]}", file=sys.stderr)
+    from studio.api.models import VoiceSettings
+
+    return VoiceSettings(**{k: v for k, v in settings.to_request().items() if k not in ignored})
 
 
 def _pick_backend(offline: bool, model: str | None) -> SynthesisBackend:
@@ -102,9 +136,9 @@ def _pick_backend(offline: bool, model: str | None) -> SynthesisBackend:
     return OfflineBackend()
 
 
-def _pick_model(backend: SynthesisBackend, wanted: str | None) -> tuple[str, Model | None]:
-    """The model to use, refusing an unknown ``--model`` with the list of known ones."""
-    models = backend.list_models()  # only models that can speak (the backend protocol)
+def _pick_model(backend: SynthesisBackend, wanted: str | None, models: list[Model]) -> tuple[str, Model | None]:
+    """The model to use (of ``models``, those that can speak), refusing an unknown ``--model``
+    with the list of known ones."""
     if backend.engine_id == "offline" and wanted is None:
         if not models:
             raise StudioError("The offline engine offers no model", "Reinstall Narration Studio.")
@@ -197,15 +231,66 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _read(path: Path) -> tuple[str, Project | None]:
+    """The script's text, and the project it belongs to when SCRIPT is one (refusing every other
+    kind of file that is not a plain-text script, before anything starts or is spent)."""
+    from studio.core.project import load_project
+    from studio.core.script_io import read_script, script_file_kind
+
+    if script_file_kind(path, accept={"project"}) == "project":
+        project = load_project(path)
+        return project.script, project
+    return read_script(path), None
+
+
+def _subscription(backend: SynthesisBackend) -> Subscription | None:
+    """The account's plan, for its per-request limits and concurrency (None: unknown, counted as free)."""
+    if backend.engine_id == "offline":
+        return None
+    try:
+        return backend.get_subscription()
+    except StudioError:
+        return None  # a key without account permission can still speak
+
+
+def _inputs(args: argparse.Namespace, backend: SynthesisBackend, project: Project | None,
+            given: VoiceSettings | None) -> RenderInputs:
+    """How to speak: the command line's options, else the project's values, else the defaults;
+    built with render_inputs (the model from the engine's list, the account's plan) as the
+    studio builds its own, so both reach the same cache keys."""
+    from studio.core.render_inputs import render_inputs
+    from studio.core.script.capabilities import accepts_language_code
+
+    # A project's voice, model and language belong to the engine it was made with.
+    own = project if project is not None and project.engine in (None, backend.engine_id) else None
+    if project is not None and own is None:
+        print(f"Note: the project was made with another engine; {backend.display_name} speaks it with "
+              "its own voice and model.", file=sys.stderr)
+    models = backend.list_models()  # only models that can speak (the backend protocol)
+    model_id, model = _pick_model(backend, args.model or (own.model_id if own else None), models)
+    voice_id = _pick_voice(backend, args.voice or (own.voice_id if own else None))
+    settings = _voice_settings(args, project.voice_settings if project is not None else None)
+    seed = args.seed if args.seed is not None else (project.seed if project is not None else None)
+    # As the studio does: only a model that takes a language code gets one.
+    language = own.language_code if own is not None and model is not None and accepts_language_code(model) else None
+    subscription = _subscription(backend)
+    return render_inputs(
+        backend, voice_id=voice_id, model_id=model_id, voice_settings=_spoken_settings(backend, model_id, settings, given),
+        seed=seed, language_code=language, model=model, tier=subscription.tier if subscription is not None else None,
+        stitching="request_ids" if args.stitching == "request-ids" else "text",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from studio.core.cache import SpeechCache
     from studio.core.cancel import Cancelled, CancelToken
-    from studio.core.exporter import ExportOptions, check_export, export_script
-    from studio.core.longform import LongformSettings, generator_for
-    from studio.core.script_io import read_script
+    from studio.core.exporter import ExportOptions, RunTuning, check_export, export_plan
+    from studio.core.script import Script, plan_render
 
-    script = read_script(args.script)
+    text, project = _read(args.script)
     formats = tuple(dict.fromkeys(f.strip().lower() for f in args.subtitles.split(",") if f.strip()))
+    if args.pause_ms < 0:
+        raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
     options = ExportOptions(
         destination=args.out.expanduser().absolute(),
         subtitle_formats=formats,
@@ -214,49 +299,38 @@ def run(args: argparse.Namespace) -> int:
         artist=args.artist,
         quality=args.quality,
         overwrite=args.overwrite,
+        pause_ms=args.pause_ms,
     )
     check_export(options)  # refuse before any engine starts or any credit is spent
     if args.concurrency is not None and args.concurrency < 1:
         raise StudioError("--concurrency must be 1 or more", "Give a whole number such as 4.")
-    if args.pause_ms < 0:
-        raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
-    voice_settings = _voice_settings(args)
+    given = _voice_settings(args)  # checks the values before anything is sent
+    document = project.document() if project is not None else Script.from_text(text)
 
-    backend = _pick_backend(args.offline, args.model)
+    backend = _pick_backend(args.offline or (project is not None and project.engine == "offline"),
+                            args.model or (project.model_id if project is not None else None))
     try:
-        model_id, _ = _pick_model(backend, args.model)
-        voice_id = _pick_voice(backend, args.voice)
-        offline = backend.engine_id == "offline"
-        if voice_settings is not None:
-            ignored = backend.unsupported_settings(model_id)
-            for name in voice_settings.to_request():
-                if name in ignored:
-                    print(f"Note: {name.replace('_', ' ')} is ignored here: {ignored[name]}", file=sys.stderr)
-        settings = LongformSettings(
-            voice_id=voice_id,
-            model_id=model_id,
-            voice_settings=voice_settings,
-            seed=args.seed,
-            output_format="pcm_22050" if offline else "pcm_24000",
-            stitching="request_ids" if args.stitching == "request-ids" else "text",
-            concurrency=args.concurrency,
-            pause_ms=args.pause_ms,
-        )
-        progress = TerminalProgress(sys.stderr)
-        generator = generator_for(backend, settings, cache=SpeechCache(), on_progress=progress)
-        plan = generator.plan(script)
-        cached = sum(plan.cached)
-        estimate = f", about {plan.credits_needed:,.0f} credits to spend" if not offline else ""
+        inputs = _inputs(args, backend, project, given)
+        cache = SpeechCache()
+        plan = plan_render(document, inputs.settings, inputs.capabilities, cache)
+        plan.require_speech()
+        parts = plan.parts
+        made = sum(1 for p in parts if p.cached)
+        estimate = f", about {plan.credits_needed:,.0f} credits to spend" if inputs.capabilities.charges else ""
         print(
-            f"{backend.display_name}: {_count(len(plan.segments), 'segment')}, {cached} already made{estimate}.",
+            f"{backend.display_name}: {_count(len(parts), 'segment')}, {made} already made, "
+            f"{_count(plan.requests_needed, 'request')} to send{estimate}.",
             file=sys.stderr,
         )
+        progress = TerminalProgress(sys.stderr)
         cancel = CancelToken()
         # Ctrl+C cancels cleanly (streams closed, no partial file) instead of killing mid-write.
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel()) if main_thread else None
         try:
-            result = export_script(generator, script, options, cancel=cancel, plan=plan, on_stage=progress.stage)
+            result = export_plan(plan, backend, options, script=document, source=text, cache=cache,
+                                 on_progress=progress, on_stage=progress.stage, cancel=cancel,
+                                 tuning=RunTuning(concurrency=args.concurrency))
         except Cancelled:
             print(
                 "narration-studio: export stopped; no file was written. Finished parts are kept for next time.",

@@ -1,5 +1,11 @@
 """Export a script to an audio file plus subtitles: the one path the CLI and the GUI share.
 
+:func:`export_plan` exports a :class:`~studio.core.script.RenderPlan` (what the export dialog
+and ``narration-studio export`` both run): chosen and locked takes are used as they are,
+parts already in the cache cost nothing, and every take the export makes is handed to
+``on_block`` (the GUI applies it to its document) or recorded in the Script given.
+:func:`export_script` is the machinery underneath, for a generator and a flattened plan.
+
 Audio streams to disk in script order as segments arrive (memory stays flat for any length).
 With loudness normalisation the audio first goes to a raw spool file beside the destination
 while the loudness is measured, then is copied once with the gain applied. Subtitle files are
@@ -15,21 +21,28 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from studio.core.audio import float_to_int16
 from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
-from studio.core.cache import CachedSpeech
+from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.cancel import CancelToken
 from studio.core.files import stage_beside
-from studio.core.longform import GenerationResult, LongformGenerator, Plan
+from studio.core.longform import GenerationResult, LongformGenerator, Plan, Progress
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
+from studio.core.render import BlockAudio, TakeRecorder, generator_for_plan
+from studio.core.script.document import Script, Take, paragraphs
+from studio.core.script.plan import RenderPlan
 from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
 from studio.core.subtitles import build_cues
 from studio.core.subtitles import write as write_subtitles
 from studio.core.timeline import Timeline
+
+if TYPE_CHECKING:
+    from studio.core.backend import SynthesisBackend
 
 LOUDNESS_TARGETS = (-16.0, -23.0)
 _COPY_BLOCK = 1 << 18  # samples per block when applying gain
@@ -45,6 +58,20 @@ class ExportOptions:
     artist: str | None = None
     quality: str = "high"
     overwrite: bool = False
+    #: Silence between paragraphs.
+    pause_ms: int = 0
+
+
+@dataclass(frozen=True)
+class RunTuning:
+    """How hard a run tries (not what it says: nothing here changes a cache key)."""
+
+    #: Requests at once; None: the account's plan, then what the server says.
+    concurrency: int | None = None
+    #: Attempts per part for failures that may pass (429, 5xx, network).
+    max_attempts: int = 6
+    #: Longest wait between attempts when the server gives no Retry-After.
+    max_backoff_seconds: float = 30.0
 
 
 @dataclass
@@ -58,6 +85,8 @@ class ExportResult:
     loudness_measured: float | None = None
     loudness_result: float | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Block id → the take this export made of it (exports of a RenderPlan only).
+    new_takes: dict[str, Take] = field(default_factory=dict)
 
 
 def subtitle_path(destination: Path, fmt: str) -> Path:
@@ -77,6 +106,8 @@ def check_export(options: ExportOptions) -> None:
             f"Loudness {options.loudness_target:g} LUFS is not offered",
             "Use −16 (podcasts, online) or −23 (broadcast, EBU R128).",
         )
+    if options.pause_ms < 0:
+        raise ExportError("The pause between paragraphs cannot be negative", "Give 0 or more milliseconds.")
     check_destination(options.destination, overwrite=options.overwrite)
     for fmt in options.subtitle_formats:
         path = subtitle_path(options.destination, fmt)
@@ -172,7 +203,7 @@ def export_script(
     check_export(options)
     plan = plan or generator.plan(script)
     rate = plan.sample_rate
-    pause_samples = generator.settings.pause_ms * rate // 1000
+    pause_samples = options.pause_ms * rate // 1000
     writer = AudioFileWriter(
         options.destination,
         rate,
@@ -247,6 +278,47 @@ def export_script(
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def export_plan(
+    plan: RenderPlan,
+    backend: SynthesisBackend,
+    options: ExportOptions,
+    *,
+    script: Script | None = None,
+    source: str | None = None,
+    cache: SpeechCache | None = None,
+    on_block: Callable[[BlockAudio], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    cancel: CancelToken | None = None,
+    tuning: RunTuning = RunTuning(),
+) -> ExportResult:
+    """Export what ``plan`` says (see the module notes) with ``backend``.
+
+    ``script``: the Script the plan was made from, to record the new takes in (a CLI's);
+    a GUI passes None and applies ``BlockAudio.take`` from ``on_block`` (called on this
+    thread, in script order, when ``BlockAudio.new_take``) on its own thread. ``source``:
+    the plain text the plan was made from, so subtitle offsets point into it; ignored when
+    a locked paragraph is heard with other words than it has now (then offsets are into
+    :attr:`RenderPlan.text`, the script as heard). Raises NothingToSpeakError, ExportError,
+    GenerationError, Cancelled; every part made before a failure stays in the cache.
+    """
+    check_export(options)
+    plan.require_speech()
+    generator = generator_for_plan(plan, backend, cache=cache, on_progress=on_progress, concurrency=tuning.concurrency,
+                                   max_attempts=tuning.max_attempts, max_backoff_seconds=tuning.max_backoff_seconds)
+    flat = generator.plan_from(plan, source if source is not None and heard_as_written(plan, source) else None)
+    recorder = TakeRecorder(flat, script, record=script is not None, on_block=on_block)
+    result = export_script(generator, flat.script, options, cancel=cancel, plan=flat, on_stage=on_stage, tap=recorder)
+    result.new_takes = dict(recorder.new_takes)
+    return result
+
+
+def heard_as_written(plan: RenderPlan, source: str) -> bool:
+    """Whether every paragraph of ``source`` is what ``plan`` says there (no locked take of older words)."""
+    written = paragraphs(source)
+    return len(written) == len(plan.blocks) and all(b.text == t for b, t in zip(plan.blocks, written, strict=True))
 
 
 def _normalise(

@@ -42,7 +42,7 @@ from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, p
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Script
-from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings, spoken_key
+from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings
 from studio.core.script.planner import plan_render
 from studio.core.segmenter import Segment
 from studio.core.timeline import SegmentCollector
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # NothingToSpeakError and Plan are imported from here by callers; they live with the plan now.
 __all__ = ["GenerationError", "GenerationResult", "LongformGenerator", "LongformSettings", "NothingToSpeakError",
-           "Plan", "Progress", "generator_for"]
+           "Plan", "Progress"]
 
 
 class GenerationError(StudioError):
@@ -80,8 +80,6 @@ class LongformSettings:
     stitching: Literal["text", "request_ids"] = "text"
     #: None: automatic (plan table, then the account's header).
     concurrency: int | None = None
-    #: Silence between paragraphs.
-    pause_ms: int = 0
     #: Segments are at most this long even when the model allows more: smaller requests
     #: parallelise, report progress and cache better, and a retry costs less.
     max_segment_chars: int = 5_000
@@ -190,10 +188,6 @@ class LongformGenerator:
 
     def credits_per_character(self) -> float:
         return self.capabilities().credits_per_character()
-
-    def key_for(self, text: str) -> str:
-        """The cache key of ``text`` spoken with these settings (a part's key, as planned)."""
-        return spoken_key(text, self.settings.render_settings(), self.engine_id)
 
     def render_plan(self, script: Script, regenerate: Collection[str] = ()) -> RenderPlan:
         return plan_render(script, self.settings.render_settings(), self.capabilities(), self.cache,
@@ -618,23 +612,3 @@ class _Run:
             original=error,
         )
 
-
-def generator_for(
-    backend: SynthesisBackend,
-    settings: LongformSettings,
-    *,
-    cache: SpeechCache | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
-) -> LongformGenerator:
-    """A generator with the model (its character limit and price) and the account's plan
-    (its concurrency) looked up from the backend. Blocking (network): call off the GUI thread."""
-    model = next((m for m in backend.list_models() if m.model_id == settings.model_id), None)
-    subscription = None
-    if getattr(backend, "engine_id", "") != "offline":
-        try:
-            subscription = backend.get_subscription()
-        except StudioError:
-            subscription = None  # a key without account permission can still speak
-    return LongformGenerator(
-        backend, settings, cache=cache, model=model, subscription=subscription, on_progress=on_progress
-    )

@@ -6,14 +6,16 @@ by its first bytes — whether it is a plain-text script at all. That one functi
 rule for every caller (the ``export`` command, and any window that opens a script).
 
 Each kind of file that is not a script is refused with its own remedy (:data:`REFUSED_KINDS`).
-A caller that can handle a kind itself passes it in ``accept`` (the ``export`` command will
-pass ``{"project"}`` once it exports ``.narration`` projects), and gets the kind back.
+A caller that can handle a kind itself passes it in ``accept`` and gets the kind back: the
+``export`` command passes ``{"project"}`` (:func:`script_file_kind`), since it renders
+``.narration`` projects with their own settings and takes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from studio.errors import StudioError
@@ -118,14 +120,11 @@ def check_script_file(path: Path | str, head: bytes, *, accept: Collection[str] 
     raise ScriptError(f"“{path.name}” is {what}, not a plain-text script", REFUSED_KINDS[kind])
 
 
-def read_script(path: Path | str) -> str:
-    """The script's text, exactly as stored (line endings kept, a UTF-8 BOM dropped)."""
-    path = Path(path)
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn the ways a file cannot be read into a ScriptError that says so."""
     try:
-        with path.open("rb") as file:
-            head = file.read(HEAD_BYTES)
-            check_script_file(path, head)
-            data = head + file.read()
+        yield
     except FileNotFoundError:
         raise ScriptError(f"The script “{path}” does not exist", "Check the file name and folder.") from None
     except IsADirectoryError:
@@ -135,6 +134,23 @@ def read_script(path: Path | str) -> str:
             f"The script “{path}” could not be read ({error.strerror or error})",
             "Check that the file is readable.",
         ) from None
+
+
+def script_file_kind(path: Path | str, *, accept: Collection[str] = ()) -> str:
+    """What :func:`check_script_file` says of the file at ``path`` (reads its first bytes only)."""
+    path = Path(path)
+    with _reading(path), path.open("rb") as file:
+        head = file.read(HEAD_BYTES)
+    return check_script_file(path, head, accept=accept)
+
+
+def read_script(path: Path | str) -> str:
+    """The script's text, exactly as stored (line endings kept, a UTF-8 BOM dropped)."""
+    path = Path(path)
+    with _reading(path), path.open("rb") as file:
+        head = file.read(HEAD_BYTES)
+        check_script_file(path, head)
+        data = head + file.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -1,17 +1,24 @@
-"""The export dialog's logic: checks and the export itself run in workers; results come back as signals.
+"""The export dialog's logic: the plan, the checks and the export run in workers; results come back as signals.
 
-Two steps, both on a :class:`~studio.ui.worker.WorkerPool` thread (the GUI thread never
-touches the disk, the cache or the network):
+Everything goes through the one render plan (:func:`studio.core.script.plan_render`) of
+the script document the dialog was opened with, so the export uses each paragraph's chosen
+take, never regenerates a locked one, gets every part already made (by Play, an earlier
+export or the command line) from the cache, and costs exactly what the plan says. Steps,
+each on a :class:`~studio.ui.worker.WorkerPool` thread (the GUI thread never touches the
+disk, the cache or the network, nor waits for an engine that is still starting):
 
-1. :meth:`ExportController.check` — refuse what needs no work (unknown format, missing or
-   read-only folder, nothing to speak), plan the segments against the cache, and list the
-   files that already exist, so the dialog can ask before replacing them.
-2. :meth:`ExportController.start` — :func:`studio.core.exporter.export_script` with the
-   worker's :class:`~studio.core.cancel.CancelToken`. The generator's progress callback runs
-   on the worker thread and is re-emitted as a queued signal.
+* :meth:`ExportController.estimate` — the plan alone, so the dialog can say what the export
+  will cost before anything is chosen (``estimated(RenderPlan)``).
+* :meth:`ExportController.check` — refuse what needs no work (unknown format, missing or
+  read-only folder, nothing to speak), plan against the cache, and list the files that
+  already exist, so the dialog can ask before replacing them (``checked(Preflight)``).
+* :meth:`ExportController.start` — :func:`studio.core.exporter.export_plan` with the
+  worker's :class:`~studio.core.cancel.CancelToken`. Progress is re-emitted as a queued
+  signal; every take the export makes is sent back as ``take_made(block_id, take)`` (also
+  after a cancel or a failure: it is complete and paid for), for the window's document.
 
 A cancelled or failed run leaves nothing at the destination (the exporter writes a temporary
-file and renames it only at the end) and keeps every finished segment in the
+file and renames it only at the end) and keeps every finished part in the
 :class:`~studio.core.cache.SpeechCache`, so running again requests only what is missing.
 """
 
@@ -26,73 +33,45 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.cancel import CancelToken
-from studio.core.exporter import (
-    ExportOptions,
-    ExportResult,
-    check_export,
-    export_script,
-    subtitle_path,
-)
-from studio.core.longform import LongformGenerator, LongformSettings, Plan, Progress
+from studio.core.exporter import ExportOptions, ExportResult, RunTuning, check_export, export_plan, subtitle_path
+from studio.core.longform import Progress
+from studio.core.render import BlockAudio
+from studio.core.render_inputs import ready_inputs
+from studio.core.script import RenderPlan, Script, plan_render
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
-    from studio.api.models import Model, Subscription
-    from studio.api.requests import TextToSpeechRequest
-    from studio.core.backend import SynthesisBackend
     from studio.core.cache import SpeechCache
+    from studio.core.render_inputs import RenderInputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Preflight:
-    """What the check found: the plan to run, and the files an export would replace."""
+    """What the check found: the plan to run (and what it runs with), and the files it would replace."""
 
     options: ExportOptions
-    plan: Plan
-    generator: LongformGenerator
+    plan: RenderPlan
+    inputs: RenderInputs
     existing: list[Path]
 
     @property
     def parts_total(self) -> int:
-        return len(self.plan.segments)
+        return len(self.plan.parts)
 
     @property
     def parts_cached(self) -> int:
-        return sum(self.plan.cached)
+        return sum(1 for p in self.plan.parts if p.cached)
 
 
 @dataclass
 class _RunState:
     """Written by the worker before it ends, read on the GUI thread after its last signal."""
 
-    plan: Plan | None = None
+    plan: RenderPlan | None = None
     result: ExportResult | None = None
     saved_parts: int = 0
-
-
-def longform_settings_for(
-    request: TextToSpeechRequest, *, pause_ms: int = 0, concurrency: int | None = None
-) -> LongformSettings:
-    """Long-form settings that speak like ``request`` (the main window's "what to speak now")."""
-    from studio.api.formats import parse_output_format
-
-    try:
-        parsed = parse_output_format(request.output_format)
-    except ValueError:
-        parsed = None
-    output_format = request.output_format if parsed is not None and parsed.is_pcm else "pcm_24000"
-    return LongformSettings(
-        voice_id=request.voice_id,
-        model_id=request.model_id,
-        voice_settings=request.voice_settings,
-        seed=request.seed,
-        output_format=output_format,
-        language_code=request.language_code,
-        pause_ms=pause_ms,
-        concurrency=concurrency,
-    )
 
 
 def files_written_by(options: ExportOptions) -> list[Path]:
@@ -103,6 +82,7 @@ def files_written_by(options: ExportOptions) -> list[Path]:
 class ExportController(QObject):
     """Runs one export at a time for the dialog. Every signal arrives on the GUI thread."""
 
+    estimated = Signal(object)  # RenderPlan
     checked = Signal(object)  # Preflight
     progress = Signal(object)  # Progress
     finished = Signal(object)  # ExportResult
@@ -110,6 +90,8 @@ class ExportController(QObject):
     cancelled = Signal(int)  # finished parts kept in the cache
     running_changed = Signal(bool)
     stage = Signal(str)  # what happens after the last part: "Normalising loudness", …
+    #: A take the export made: (block id, Take). Emitted from the worker, so queued.
+    take_made = Signal(str, object)
 
     # Emitted on the worker thread (queued to the GUI thread): run number, Progress.
     _worker_progress = Signal(int, object)
@@ -117,23 +99,28 @@ class ExportController(QObject):
 
     def __init__(
         self,
-        backend: SynthesisBackend,
-        settings: LongformSettings,
+        script: Script,
+        inputs: RenderInputs,
         *,
         pool: WorkerPool,
         cache: SpeechCache | None,
-        model: Model | None = None,
-        subscription: Subscription | None = None,
+        source: str | None = None,
+        tuning: RunTuning = RunTuning(),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.backend = backend
-        self.settings = settings
+        #: The dialog's own copy of the document (a snapshot): only this controller's
+        #: workers read it, one at a time, and record the takes they make in it.
+        self.script = script
+        self.inputs = inputs
+        self.source = source
         self.pool = pool
         self.cache = cache
-        self.model = model
-        self.subscription = subscription
+        self.tuning = tuning
         self._worker: Worker | None = None
+        self._estimate: Worker | None = None
+        #: An export waiting for the estimate to finish reading the script it will record in.
+        self._deferred: Callable[[], None] | None = None
         self._run = 0
         self._state = _RunState()
         self._worker_progress.connect(self._relay_progress)
@@ -143,25 +130,72 @@ class ExportController(QObject):
 
     @property
     def is_running(self) -> bool:
+        """A check or an export runs (the estimate does not count: closing simply drops it)."""
         return self._worker is not None
 
     @property
     def is_offline(self) -> bool:
-        return getattr(self.backend, "engine_id", "") == "offline"
+        return not self.inputs.capabilities.charges
 
     def cancel(self) -> None:
         """Stop the current check or export. Open streams close at once; the worker reports back."""
         if self._worker is not None:
-            self._worker.cancel()
+            self._worker.cancel()  # one still deferred starts cancelled, and says so at once
+
+    def drop_estimate(self) -> None:
+        """The dialog closes: an estimate still running is not wanted any more."""
+        if self._estimate is not None:
+            self._estimate.cancel()
+
+    # -- the plan ---------------------------------------------------------------------------
+
+    def _plan(self, inputs: RenderInputs) -> RenderPlan:
+        return plan_render(self.script, inputs.settings, inputs.capabilities, self.cache)
+
+    def _ready_plan(self, token: CancelToken) -> tuple[RenderInputs, RenderPlan]:
+        """The inputs of the engine that runs, and the plan with them (blocks: workers only)."""
+        # Nothing to say is refused before the engine is waited for or asked anything.
+        plan_render(self.script, self.inputs.settings, self.inputs.capabilities).require_speech()
+        inputs = ready_inputs(self.inputs, token)  # waits here for an engine that is still starting
+        token.raise_if_cancelled()
+        return inputs, self._plan(inputs)
+
+    def estimate(self) -> bool:
+        """Plan in a worker and emit ``estimated(plan)``; not while the engine is still starting
+        (the check waits for it; an estimate would only hold a thread)."""
+        starting = not getattr(self.inputs.backend, "is_ready", True)
+        if self._estimate is not None or self._worker is not None or starting:
+            return False
+        worker = self._estimate = Worker(lambda token: self._ready_plan(token)[1])
+        # Bound methods, not lambdas: if the dialog (and this controller) is gone before the
+        # estimate is, Qt drops the connections instead of calling into a deleted object.
+        worker.signals.finished.connect(self._on_estimated)
+        worker.signals.errored.connect(self._on_estimate_failed)  # the check says it in words, if it matters
+        worker.signals.aborted.connect(self._on_estimate_failed)
+        self.pool.start(worker)
+        return True
+
+    def _on_estimated(self, plan: RenderPlan) -> None:
+        self._estimate_over()
+        if self._worker is None:  # a running check or export says more
+            self.estimated.emit(plan)
+
+    def _on_estimate_failed(self, _error: object = None) -> None:
+        self._estimate_over()
+
+    def _estimate_over(self) -> None:
+        self._estimate = None
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            deferred()
 
     # -- step 1: check --------------------------------------------------------------------
 
-    def check(self, script: str, options: ExportOptions, pause_ms: int | None = None) -> bool:
+    def check(self, options: ExportOptions) -> bool:
         """Validate and plan in a worker; emits ``checked(Preflight)`` or ``failed``."""
         if self._worker is not None:
             return False
-        settings = self.settings if pause_ms is None else replace(self.settings, pause_ms=max(0, pause_ms))
-        worker = Worker(self._check_work, script, options, settings)
+        worker = Worker(self._check_work, options)
         self._begin(worker)
         run = self._run
         worker.signals.finished.connect(lambda found, run=run: self._emit_if_current(run, self.checked, found))
@@ -170,18 +204,15 @@ class ExportController(QObject):
         self.pool.start(worker)
         return True
 
-    def _check_work(self, token: CancelToken, script: str, options: ExportOptions,
-                    settings: LongformSettings) -> Preflight:
+    def _check_work(self, token: CancelToken, options: ExportOptions) -> Preflight:
         # Refusals that cost nothing first (as if replacing were allowed: whether to replace is
         # asked afterwards, and only when the export could otherwise go ahead).
         check_export(replace(options, overwrite=True))
         token.raise_if_cancelled()
-        generator = LongformGenerator(
-            self.backend, settings, cache=self.cache, model=self.model, subscription=self.subscription
-        )
-        plan = generator.plan(script)  # NothingToSpeakError for an empty or punctuation-only script
+        inputs, plan = self._ready_plan(token)  # NothingToSpeakError for an empty or punctuation-only script
+        plan.require_speech()  # a locked paragraph whose audio has gone may leave nothing to hear
         existing = [path for path in files_written_by(options) if path.exists()]
-        return Preflight(options=options, plan=plan, generator=generator, existing=existing)
+        return Preflight(options=options, plan=plan, inputs=inputs, existing=existing)
 
     # -- step 2: export -------------------------------------------------------------------
 
@@ -192,22 +223,30 @@ class ExportController(QObject):
         options = replace(preflight.options, overwrite=overwrite)
         self._state = state = _RunState(plan=preflight.plan)
         run = self._run + 1  # the number _begin gives this run
-        worker = Worker(self._export_work, preflight, options, state,
-                        lambda text, run=run: self._worker_stage.emit(run, text))
+        worker = Worker(self._export_work, preflight, options, state, run)
         self._begin(worker)
-        preflight.generator.on_progress = lambda p, run=run: self._worker_progress.emit(run, p)
         worker.signals.finished.connect(lambda result, run=run: self._emit_if_current(run, self.finished, result))
         worker.signals.errored.connect(lambda error, run=run: self._emit_if_current(run, self.failed, error))
         worker.signals.aborted.connect(lambda run=run, state=state: self._on_aborted(run, state))
-        self.pool.start(worker)
+        if self._estimate is None:
+            self.pool.start(worker)
+        else:
+            # The export records its takes in the script the estimate is still reading:
+            # start once it is done (a few milliseconds; the dialog already shows "exporting").
+            self._deferred = lambda: self.pool.start(worker)
         return True
 
     def _export_work(self, token: CancelToken, preflight: Preflight, options: ExportOptions,
-                     state: _RunState, on_stage: Callable[[str], None]) -> ExportResult:
+                     state: _RunState, run: int) -> ExportResult:
         plan = preflight.plan
         try:
-            result = export_script(preflight.generator, plan.script, options, cancel=token, plan=plan,
-                                   on_stage=on_stage)
+            result = export_plan(
+                plan, preflight.inputs.backend, options, script=self.script, source=self.source, cache=self.cache,
+                on_block=self._send_take,
+                on_progress=lambda p: self._worker_progress.emit(run, p),
+                on_stage=lambda text: self._worker_stage.emit(run, text),
+                cancel=token, tuning=self.tuning,
+            )
         except BaseException:
             if token.cancelled:
                 state.saved_parts = self._count_cached(plan)
@@ -217,12 +256,16 @@ class ExportController(QObject):
         state.result = result
         return result
 
-    def _count_cached(self, plan: Plan) -> int:
-        """Segments of ``plan`` whose speech is in the cache (reads the cache folder: worker only)."""
+    def _send_take(self, audio: BlockAudio) -> None:
+        if audio.new_take and audio.take is not None:
+            self.take_made.emit(audio.block.block_id, audio.take)
+
+    def _count_cached(self, plan: RenderPlan) -> int:
+        """Parts of ``plan`` whose speech is in the cache (reads the cache folder: worker only)."""
         if self.cache is None:
             return 0
         cache = self.cache
-        return sum(1 for key in plan.keys if key is not None and key in cache)
+        return sum(1 for key in {p.key for p in plan.parts} if key is not None and key in cache)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -258,3 +301,4 @@ class ExportController(QObject):
             self.finished.emit(state.result)
         else:
             self.cancelled.emit(state.saved_parts)
+

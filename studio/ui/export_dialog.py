@@ -1,7 +1,11 @@
 """The Export dialog: where to save, how it should sound, which subtitles, and a progress view.
 
-The dialog is only a view: checking, planning and exporting happen in
-:class:`~studio.ui.export_controller.ExportController` workers. Pressing Export (or Enter)
+The dialog is only a view: planning, checking and exporting happen in
+:class:`~studio.ui.export_controller.ExportController` workers, over the window's script
+document (a snapshot taken when the dialog opened) and the one render plan. As it opens, it
+says what the export will send and cost (the same plan the counter under the script shows,
+and the export then runs). Every take the export makes is re-emitted as ``take_made`` for
+the window's document. Pressing Export (or Enter)
 checks first; if the audio file or any subtitle file already exists the person is asked
 before anything is replaced. While exporting, a progress bar counts finished parts, with
 the credits spent, the credits the cache saved, and the time left. Cancel (or Esc) stops
@@ -23,21 +27,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from studio.core.exporter import ExportOptions, ExportResult
-from studio.core.longform import GenerationError, LongformSettings, Progress
+from studio.core.exporter import ExportOptions, ExportResult, RunTuning
+from studio.core.longform import GenerationError, Progress
 from studio.core.preferences import ExportChoices
+from studio.core.script import RenderPlan, Script
 from studio.ui.export_choices import RememberedExport
 from studio.ui.export_controller import ExportController, Preflight
 from studio.ui.export_form import ExportForm, FileChooser, choose_save_path
 from studio.ui.export_progress import ExportProgress, clock, credits
 from studio.ui.inline_message import InlineMessage, Tone, describe_error
+from studio.ui.script_stats import PlanStats
 
 if TYPE_CHECKING:
-    from studio.api.models import Model, Subscription
-    from studio.core.backend import SynthesisBackend
     from studio.core.cache import SpeechCache
+    from studio.core.render_inputs import RenderInputs
     from studio.ui.worker import WorkerPool
 
 #: confirm(parent, files that would be replaced) -> True to replace them.
@@ -65,17 +70,19 @@ class ExportDialog(QDialog):
 
     #: The export completed: an ExportResult (for remembering the folder and format).
     exported = Signal(object)
+    #: The export made a take of a paragraph: (block id, Take), for the window's document.
+    take_made = Signal(str, object)
 
     def __init__(
         self,
-        script: str,
-        backend: SynthesisBackend,
-        settings: LongformSettings,
+        script: Script,
+        inputs: RenderInputs,
         *,
         pool: WorkerPool,
         cache: SpeechCache | None,
-        model: Model | None = None,
-        subscription: Subscription | None = None,
+        source: str | None = None,
+        pause_ms: int = 0,
+        tuning: RunTuning = RunTuning(),
         directory: Path | None = None,
         base_name: str = "narration",
         audio_format: str = "wav",
@@ -91,10 +98,8 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export audio")
         self.setAccessibleName("Export audio")
-        self.script = script
-        self.controller = ExportController(
-            backend, settings, pool=pool, cache=cache, model=model, subscription=subscription, parent=self
-        )
+        self.controller = ExportController(script, inputs, pool=pool, cache=cache, source=source, tuning=tuning,
+                                           parent=self)
         self._confirm_overwrite = confirm_overwrite
         self._remembered = remembered
         self.open_url = open_url
@@ -107,8 +112,13 @@ class ExportDialog(QDialog):
         self.offered: dict[str, QUrl] = {}
 
         choices = remembered.starting() if remembered is not None else ExportChoices(audio_format=audio_format)  # type: ignore[arg-type]
-        self.form = ExportForm(directory or Path.home(), base_name, choices, title, artist, settings.pause_ms,
+        self.form = ExportForm(directory or Path.home(), base_name, choices, title, artist, pause_ms,
                                choose_file=choose_file)
+        #: What the export will send and cost, from the plan (filled in by a worker).
+        self.cost_label = QLabel()
+        self.cost_label.setAccessibleName("What this export will send")
+        self.cost_label.setWordWrap(True)
+        self.cost_label.hide()
         self.progress = ExportProgress()
         self.message = InlineMessage(self, closable=False)
         self.message.setAccessibleName("Export message")
@@ -126,17 +136,27 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        layout.addWidget(self.cost_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(560, self.sizeHint().height())
         self._wire()
         self._set_phase("idle")
+        self.controller.estimate()
+
+    @property
+    def script(self) -> Script:
+        """The script document this dialog exports (its snapshot, with the takes it made)."""
+        return self.controller.script
 
     def _wire(self) -> None:
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         c = self.controller
+        c.estimated.connect(self._show_cost)
+        self.finished.connect(lambda _result: c.drop_estimate())
+        c.take_made.connect(self.take_made)
         c.checked.connect(self._on_checked)
         c.progress.connect(self._on_progress)
         c.stage.connect(lambda text: self.progress.status_label.setText(f"{text}…"))
@@ -174,8 +194,12 @@ class ExportDialog(QDialog):
             self.form.destination_edit.setFocus()
             return
         self.message.hide()
-        if self.controller.check(self.script, options, pause_ms=self.form.pause_spin.value()):
+        if self.controller.check(options):
             self._set_phase("checking")
+
+    def _show_cost(self, plan: RenderPlan) -> None:
+        self.cost_label.setText(PlanStats.of(plan).export_summary())
+        self.cost_label.setVisible(bool(self.cost_label.text()))
 
     def _on_checked(self, preflight: Preflight) -> None:
         if self._phase == "cancelling":  # the check finished just as Cancel was pressed
@@ -193,6 +217,7 @@ class ExportDialog(QDialog):
                 )
                 return
             self._agreed_to_replace.update(new)
+        self._show_cost(preflight.plan)
         self.progress.show_plan(preflight, offline=self.controller.is_offline)
         if self.controller.start(preflight, overwrite=bool(preflight.existing)):
             self._set_phase("exporting")
@@ -300,3 +325,5 @@ class ExportDialog(QDialog):
         else:
             self.cancel_export()
             event.ignore()
+
+

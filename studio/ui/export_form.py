@@ -255,6 +255,7 @@ class ExportForm(QWidget):
             title=self.title_edit.text().strip() or None,
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
+            pause_ms=self.pause_spin.value(),
         )
 
     def browse(self) -> None:

@@ -1,6 +1,7 @@
 """The export dialog's progress view: parts finished, credits spent and saved, time left.
 
-A view only: the dialog hands it the plan and each :class:`~studio.core.longform.Progress`.
+A view only: the dialog hands it the checked plan (a :class:`~studio.ui.export_controller.Preflight`)
+and each :class:`~studio.core.longform.Progress`.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class ExportProgress(QGroupBox):
         total = preflight.parts_total
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(0)
-        self.parts_label.setText(f"0 of {total} parts done ({preflight.parts_cached} already made)")
+        to_make = preflight.plan.requests_needed
+        self.parts_label.setText(f"0 of {total} parts done ({preflight.parts_cached} already made, {to_make} to make)")
         if offline:
             self.spent_label.setText("Credits: none — the offline voice is free")
             self.saved_label.setText("")

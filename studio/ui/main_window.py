@@ -150,9 +150,11 @@ class MainWindow(QMainWindow):
         # -- controllers -------------------------------------------------------------------------
         self.voices = VoiceBrowserController(self.browser, self.details, pool, preferences, self)
         self.settings = SettingsController(self.settings_panel, pool, self)
-        self.counter = ScriptCounter(self.script, self)
         # How the window would speak now (Play, Export, the counter): see render_source.
-        self.render_source = RenderSource(self.session, self.voices, self.settings, lambda: self._subscription)
+        self.render_source = RenderSource(session, self.voices, self.settings, lambda: self._subscription)
+        # The counter shows what the one plan will spend (planned in a worker).
+        self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
+        self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -381,46 +383,33 @@ class MainWindow(QMainWindow):
 
     # == export ==================================================================================
     def open_export(self) -> None:
-        """File ▸ Export Audio: the export dialog (its own controller does the work in workers)."""
-        from studio.core.longform import LongformSettings
+        """File ▸ Export Audio: the export dialog over a snapshot of the document and the one plan."""
         from studio.ui.export_choices import RememberedExport
         from studio.ui.export_dialog import ExportDialog
 
-        # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
-        backend = self.session.backend or self.session.pending_backend()
-        voice = self.voices.current_voice
-        script = self.script.editor.toPlainText()
-        if backend is None or voice is None or not script.strip():
-            problem = (
-                NotReadyError("The speech engine is still starting", "Wait a moment, then export again.")
-                if backend is None else
-                NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then export.")
-                if voice is None else
-                NotReadyError("There is nothing to export", "Write some words in the script first.")
-            )
+        self.document.sync()
+        try:
+            # While the engine starts, the dialog opens anyway: its work waits for the engine in a worker.
+            inputs = self.render_source.current()
+            if not self.document.text.strip():
+                raise NotReadyError("There is nothing to export", "Write some words in the script first.")
+        except NotReadyError as problem:
             self.script.message.show_error(problem)
             return
-        state = self.settings.state()
-        settings = LongformSettings(
-            voice_id=voice.voice_id,
-            model_id=state.model_id or "eleven_multilingual_v2",
-            voice_settings=self.settings.voice_settings(),
-            seed=state.seed,
-            language_code=state.language_code,
-        )
         folder = Path(self.project.path).parent if self.project.path else Path(self._project_dir())
         dialog = ExportDialog(
-            script, backend, settings, pool=self.pool, cache=self._cache,
-            model=self.settings.current_model(), subscription=self._subscription,
+            self.document.snapshot(), inputs, source=self.document.text, pool=self.pool, cache=self._cache,
             directory=folder, base_name=self._file_stem(),
-            remembered=RememberedExport(self.preferences, state.output_format, self._prefs_timer.start), parent=self,
+            remembered=RememberedExport(self.preferences, self.settings.state().output_format, self._prefs_timer.start),
+            parent=self,
         )
         self._keep_until_closed("export_dialog", dialog)  # then the script and engine go with it
+        dialog.take_made.connect(self.document.add_take)  # what the export made is the paragraphs' take
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
         dialog.open()
-        if not getattr(backend, "is_ready", True):
+        if not getattr(inputs.backend, "is_ready", True):
             dialog.message.show_message(
-                f"{backend.display_name} is still starting. Choose your options; the export waits for it.",
+                f"{inputs.backend.display_name} is still starting. Choose your options; the export waits for it.",
                 Tone.INFO,
             )
             self.session.started.connect(dialog.message.hide)  # no "still starting" once it is ready
@@ -503,12 +492,7 @@ class MainWindow(QMainWindow):
         self._prefs_timer.start()
 
     def _update_counter(self) -> None:
-        backend = self.session.backend
-        charges = backend is not None and getattr(backend, "engine_id", "") == "elevenlabs"
-        tier = self._tier
-        subscribed = tier is None or tier.lower() != "free"
-        model = self.settings.current_model()
-        self.counter.set_model(model, self.settings.state().model_id, charges=charges, subscribed=subscribed)
+        self.counter.refresh()
 
     def _on_zoom(self, steps: int) -> None:
         self.preferences.editor_zoom = steps

@@ -17,6 +17,7 @@ from PySide6.QtGui import QStandardItemModel
 from studio.api.formats import parse_output_format
 from studio.api.models import VoiceSettings
 from studio.core.cancel import CancelToken
+from studio.core.script.capabilities import accepts_language_code
 from studio.ui.settings_panel import SEED_MAX, SLIDERS, SettingsPanel
 from studio.ui.worker import Worker, WorkerPool
 
@@ -36,8 +37,6 @@ QUALITY_CHOICES: tuple[tuple[str, str], ...] = (
     ("WAV · 44.1 kHz", "wav_44100"),
 )
 DEFAULT_QUALITY = "mp3_44100_128"
-#: Models known to refuse ``language_code`` (ENDPOINTS.md §5: "not supported for multilingual_v2").
-_NO_LANGUAGE_CODE = ("eleven_multilingual_v1", "eleven_multilingual_v2", "eleven_monolingual_v1")
 
 
 def tier_rank(tier: str | None) -> int | None:
@@ -60,16 +59,6 @@ def quality_block_reason(output_format: str, tier: str | None) -> str | None:
     if have >= TIER_ORDER.index(needed):
         return None
     return f"Needs the {needed.capitalize()} plan or higher; your plan is {tier.capitalize() if tier else 'unknown'}."
-
-
-def accepts_language_code(model: Model) -> bool:
-    explicit = getattr(model, "supports_language_code", None)
-    if isinstance(explicit, bool):
-        return explicit
-    model_id = getattr(model, "model_id", "")
-    if model_id in _NO_LANGUAGE_CODE:
-        return False
-    return len(getattr(model, "languages", []) or []) > 1 and ("v2_5" in model_id or "v3" in model_id)
 
 
 @dataclass

@@ -67,7 +67,7 @@ def test_export_dialog_is_deleted_with_its_script(qtbot, offline_window) -> None
     window.script.editor.setPlainText("A script that should not outlive its export dialog.")
     window.open_export()
     dialog = window.export_dialog
-    assert dialog.script.startswith("A script")
+    assert dialog.script.text.startswith("A script")
     ref, destroyed = _closed(qtbot, dialog)
     del dialog
     _assert_deleted(qtbot, ref, destroyed)

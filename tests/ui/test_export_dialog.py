@@ -2,7 +2,8 @@
 
 Engines: the local ElevenLabs-compatible server over loopback HTTP (requests are counted and
 faults injected on it) and the offline Piper voice. Nothing is mocked below the dialog: the
-controller runs :func:`studio.core.exporter.export_script` in a real worker on a real pool.
+controller plans the script document and runs :func:`studio.core.exporter.export_plan` in a
+real worker on a real pool.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, 
 from studio.api.client import ElevenLabsClient
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.core.cache import SpeechCache
-from studio.core.longform import LongformSettings, Progress
+from studio.core.exporter import RunTuning
+from studio.core.longform import Progress
+from studio.core.render_inputs import RenderInputs, render_inputs
+from studio.core.script import Script, spoken_key
 from studio.offline.voices import bundled_voice
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.worker import WorkerPool
@@ -38,11 +42,9 @@ VOICE = bundled_voice().voice_id  # the server speaks with the same Piper voice 
 MODEL = "eleven_multilingual_v2"
 
 
-def server_settings(**changes: Any) -> LongformSettings:
+def fast(concurrency: int | None = None) -> RunTuning:
     # Few, quick retries: a fault that persists should fail within a second, not half a minute.
-    values: dict[str, Any] = {"voice_id": VOICE, "model_id": MODEL, "max_attempts": 2, "max_backoff_seconds": 0.2}
-    values.update(changes)
-    return LongformSettings(**values)
+    return RunTuning(concurrency=concurrency, max_attempts=2, max_backoff_seconds=0.2)
 
 
 def tts_requests(server: LocalServer) -> int:
@@ -84,26 +86,50 @@ def cache(tmp_path: Path) -> SpeechCache:
 @pytest.fixture
 def make_dialog(qtbot: Any, pool: WorkerPool, cache: SpeechCache, server: LocalServer,
                 tmp_path: Path) -> Iterator[Callable[..., ExportDialog]]:
-    """``make_dialog(script, settings=None, backend=None, **dialog_kwargs)`` -> a shown dialog."""
+    """``make_dialog(script, inputs=None, **dialog_kwargs)`` -> a shown dialog (default: the
+    local server's voice and model; the model's limits are looked up by the dialog's worker)."""
     backends: list[Any] = []
+    dialogs: list[ExportDialog] = []
 
-    def make(script: str = SCRIPT, settings: LongformSettings | None = None, backend: Any = None,
-             **kwargs: Any) -> ExportDialog:
-        if backend is None:
+    def make(script: str = SCRIPT, inputs: RenderInputs | None = None, **kwargs: Any) -> ExportDialog:
+        if inputs is None:
             backend = ElevenLabsBackend(ElevenLabsClient(None, base_url=server.base_url, max_retries=0))
             backends.append(backend)
+            inputs = render_inputs(backend, voice_id=VOICE, model_id=MODEL)
         kwargs.setdefault("directory", tmp_path / "out")
         kwargs.setdefault("confirm_overwrite", Confirmer(False))
-        dialog = ExportDialog(script, backend, settings or server_settings(), pool=pool, cache=cache, **kwargs)
+        kwargs.setdefault("tuning", fast())
+        dialog = ExportDialog(Script.from_text(script), inputs, source=script, pool=pool, cache=cache, **kwargs)
         qtbot.addWidget(dialog)
+        dialogs.append(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
         return dialog
 
     (tmp_path / "out").mkdir()
     yield make
+    free_widgets(dialogs)
     for backend in backends:
         backend.close()
+
+
+def free_widgets(widgets: list[Any]) -> None:
+    """Delete ``widgets`` now, and free their Python side here on the GUI thread.
+
+    A parentless dialog's wrappers are cyclic garbage once a test drops it; left to the
+    garbage collector, a later test's worker thread may be the one that frees them, and
+    PySide 6.12 crashes (in BindingManager::runDeletionInMainThread) when a live widget is
+    freed off the GUI thread."""
+    import gc
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in widgets:
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def wait_idle(qtbot: Any, dialog: ExportDialog, timeout: int = 60000) -> None:
@@ -125,9 +151,8 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
 
     from studio.core.backends.offline import OfflineBackend
 
-    backend = OfflineBackend()
-    settings = LongformSettings(voice_id=VOICE, model_id="offline_piper", output_format="pcm_22050")
-    dialog = make_dialog(backend=backend, settings=settings, base_name="keeper")
+    dialog = make_dialog(inputs=render_inputs(OfflineBackend(), voice_id=VOICE, model_id="offline_piper"),
+                         base_name="keeper")
     seen = progress_log(dialog)
     dialog.form.title_edit.setText("The Keeper")
     dialog.form.artist_edit.setText("Joe")
@@ -175,7 +200,7 @@ def test_offline_export_to_wav_with_srt_and_vtt(qtbot: Any, make_dialog: Callabl
 
 def test_server_export_counts_credits_and_reuses_the_cache(qtbot: Any, make_dialog: Callable[..., ExportDialog],
                                                             server: LocalServer, tmp_path: Path) -> None:
-    dialog = make_dialog(settings=server_settings(concurrency=3), audio_format="mp3")
+    dialog = make_dialog(tuning=fast(3), audio_format="mp3")
     dialog.form.subtitle_boxes["srt"].setChecked(False)  # ticked on first use
     dialog.form.subtitle_boxes["json"].setChecked(True)
     dialog.export_button.click()
@@ -208,7 +233,7 @@ def test_escape_cancels_mid_export_nothing_partial_and_resume_pays_only_for_the_
     qtbot: Any, make_dialog: Callable[..., ExportDialog], server: LocalServer, cache: SpeechCache, tmp_path: Path
 ) -> None:
     script = "\n\n".join(f"This is paragraph number {n}, read aloud for the test." for n in range(1, 6))
-    dialog = make_dialog(script=script, settings=server_settings(concurrency=1))
+    dialog = make_dialog(script=script, tuning=fast(1))
     dialog.form.subtitle_boxes["srt"].setChecked(True)
     seen = progress_log(dialog)
     # Every answer waits a little before it starts, so there is time to cancel part way.
@@ -244,11 +269,9 @@ def test_escape_cancels_mid_export_nothing_partial_and_resume_pays_only_for_the_
 
 
 def _cached(dialog: ExportDialog, cache: SpeechCache, text: str) -> bool:
-    """Whether the speech for ``text`` (one whole segment) is in the cache."""
-    from studio.core.longform import LongformGenerator
-
-    generator = LongformGenerator(dialog.controller.backend, dialog.controller.settings, cache=cache)
-    return generator.key_for(text) in cache
+    """Whether the speech for ``text`` (one whole paragraph in one part) is in the cache."""
+    inputs = dialog.controller.inputs
+    return spoken_key(text, inputs.settings, inputs.capabilities.engine_id) in cache
 
 
 # == refusing and failing ========================================================================
@@ -346,14 +369,14 @@ def test_a_segment_that_keeps_failing_names_its_paragraph_and_resume_finishes(
     qtbot: Any, make_dialog: Callable[..., ExportDialog], server: LocalServer, tmp_path: Path
 ) -> None:
     # The first paragraph was exported before (on its own), so it is in the cache.
-    warm = make_dialog(script=PARAGRAPHS[0], settings=server_settings(concurrency=1), base_name="first")
+    warm = make_dialog(script=PARAGRAPHS[0], tuning=fast(1), base_name="first")
     warm.form.subtitle_boxes["srt"].setChecked(False)  # ticked on first use; audio only here
     warm.export_button.click()
     wait_idle(qtbot, warm)
     assert (tmp_path / "out" / "first.wav").exists()
     warm.close()
 
-    dialog = make_dialog(settings=server_settings(concurrency=1), base_name="book")
+    dialog = make_dialog(tuning=fast(1), base_name="book")
     dialog.form.subtitle_boxes["srt"].setChecked(True)
     server.clear_requests()
     server.inject({"kind": "server_error", "count": 1000})

@@ -290,10 +290,11 @@ def test_export_opens_with_the_window_s_voice_and_settings(qtbot, offline_window
     dialog = window.export_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
-    assert dialog.script == SCRIPT
-    settings = dialog.controller.settings
+    assert dialog.script.text == SCRIPT
+    settings = dialog.controller.inputs.settings
     assert settings.voice_id == window.voices.current_voice.voice_id
     assert settings.voice_settings.speed == 0.9
+    assert settings.output_format == "pcm_22050"  # the offline voice's own rate, as the command line asks
     dialog.reject()
 
 

@@ -22,6 +22,8 @@ the stitching exception below, which the API does not expose as a field.
   0 for the offline engine.
 * **Render format** (:func:`render_output_format`): the one PCM format every path (Play,
   the export dialog, the CLI) asks an engine for, so they all share cache entries.
+* **Language code** (:func:`accepts_language_code`): whether a model takes ``language_code``;
+  the settings panel offers the picker and the CLI passes a project's language by it.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ELEVENLABS_RENDER_FORMAT",
+    "NO_LANGUAGE_CODE_MODELS",
     "MAX_REQUEST_IDS",
     "NO_STITCHING_MODELS",
     "OFFLINE_ENGINE",
     "OFFLINE_NATIVE_RATE",
     "REQUEST_ID_MAX_AGE",
     "Capabilities",
+    "accepts_language_code",
     "render_output_format",
 ]
 
@@ -54,6 +58,8 @@ REQUEST_ID_MAX_AGE = 2 * 3600 - 300
 #: Models that do not support request stitching (ENDPOINTS.md §5). Prefix match, so a dated
 #: variant such as ``eleven_v3_preview`` is covered too.
 NO_STITCHING_MODELS = ("eleven_v3",)
+#: Models known to refuse ``language_code`` (ENDPOINTS.md §5: "not supported for multilingual_v2").
+NO_LANGUAGE_CODE_MODELS = ("eleven_multilingual_v1", "eleven_multilingual_v2", "eleven_monolingual_v1")
 #: Raw PCM needs no decoder and gives exact durations; 24 kHz is available on every plan
 #: (44.1 kHz PCM needs Pro), so Play and every export render at this rate.
 ELEVENLABS_RENDER_FORMAT = "pcm_24000"
@@ -71,6 +77,17 @@ def render_output_format(engine_id: str, native_rate: int | None = None) -> str:
     if engine_id == OFFLINE_ENGINE:
         return f"pcm_{native_rate or OFFLINE_NATIVE_RATE}"
     return ELEVENLABS_RENDER_FORMAT
+
+
+def accepts_language_code(model: Model) -> bool:
+    """Whether ``model`` takes a ``language_code`` (its own flag when /v1/models gives one)."""
+    explicit = getattr(model, "supports_language_code", None)
+    if isinstance(explicit, bool):
+        return explicit
+    model_id = getattr(model, "model_id", "")
+    if model_id in NO_LANGUAGE_CODE_MODELS:
+        return False
+    return len(getattr(model, "languages", []) or []) > 1 and ("v2_5" in model_id or "v3" in model_id)
 
 
 def is_free_tier(tier: str | None) -> bool:

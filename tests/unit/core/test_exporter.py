@@ -31,8 +31,9 @@ def _generator(backend: FakeBackend, cache: SpeechCache | None, **changes: objec
 
 def test_export_wav_with_pauses_and_every_subtitle_format(tmp_path: Path) -> None:
     out = tmp_path / "book.wav"
-    generator = _generator(FakeBackend(), SpeechCache(tmp_path / "cache"), pause_ms=750)
-    result = export_script(generator, SCRIPT, ExportOptions(out, ("srt", "vtt", "karaoke", "lrc", "json"), title="Rain"))
+    generator = _generator(FakeBackend(), SpeechCache(tmp_path / "cache"))
+    result = export_script(generator, SCRIPT, ExportOptions(out, ("srt", "vtt", "karaoke", "lrc", "json"), title="Rain",
+                                                            pause_ms=750))
     paragraphs = SCRIPT.split("\n\n")
     pause = 750 * 24_000 // 1000
     expected = sum(expected_samples(p, 24_000) for p in paragraphs) + pause * (len(paragraphs) - 1)
@@ -235,3 +236,41 @@ def test_a_subtitle_file_that_appears_while_exporting_is_not_replaced(tmp_path: 
                       on_stage=someone_saves_a_file)
     assert theirs.read_text() == "their subtitles"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["late.srt"]  # no audio, no temporary files
+
+
+def test_export_plan_records_takes_and_a_locked_paragraph_is_heard_from_its_take(tmp_path: Path) -> None:
+    from studio.core.exporter import export_plan
+    from studio.core.script import Capabilities, RenderSettings, Script, plan_render
+
+    texts = ["The rain kept falling.", "Nobody came to the door.", "Then, at last, a knock."]
+    source = "\n\n".join(texts)
+    script = Script.from_text(source)
+    cache = SpeechCache(tmp_path / "cache")
+    settings = RenderSettings("v", "eleven_multilingual_v2")
+    caps = Capabilities("elevenlabs", "eleven_multilingual_v2")
+    backend = FakeBackend()
+    first = export_plan(plan_render(script, settings, caps, cache), backend, ExportOptions(tmp_path / "a.wav", ("json",)),
+                        script=script, source=source, cache=cache)
+    assert len(backend.requests) == 3 and set(first.new_takes) == {b.id for b in script}
+    assert all(b.chosen_take is first.new_takes[b.id] for b in script)  # recorded in the Script given
+
+    # Paragraph 2 locked, then edited: its take (the old words) is heard, nothing is requested,
+    # and the timings point into the script as heard, since the text no longer says it.
+    script.blocks[1].locked = True
+    edited = source.replace("Nobody came", "Somebody came")
+    script.reconcile(edited)
+    second = export_plan(plan_render(script, settings, caps, cache), backend, ExportOptions(tmp_path / "b.wav", ("json",)),
+                         script=script, source=edited, cache=cache)
+    assert len(backend.requests) == 3 and second.new_takes == {}
+    assert second.total_samples == first.total_samples
+    words = [w["text"] for w in json.loads((tmp_path / "b.timings.json").read_text())["words"]]
+    assert "Nobody" in words and "Somebody" not in words
+
+    # Unlocked, the edit is made: one request, for that paragraph only.
+    script.blocks[1].locked = False
+    third = export_plan(plan_render(script, settings, caps, cache), backend, ExportOptions(tmp_path / "c.wav", ("json",)),
+                        script=script, source=edited, cache=cache)
+    assert [r.text for r in backend.requests[3:]] == ["Somebody came to the door."]
+    assert set(third.new_takes) == {script.blocks[1].id} and len(script.blocks[1].takes) == 2
+    timings = json.loads((tmp_path / "c.timings.json").read_text())["words"]
+    assert all(edited[w["script_start"] : w["script_end"]] == w["text"] for w in timings)  # offsets into the text given

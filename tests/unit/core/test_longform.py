@@ -319,23 +319,18 @@ def test_repeated_text_in_one_script_is_requested_once(tmp_path: Path) -> None:
     assert plan.credits_needed == len("The refrain comes back.") + len("A verse.") + len("Another verse.")
 
 
-def test_generator_for_looks_up_the_model_and_plan() -> None:
-    from studio.core.longform import generator_for
+def test_a_generator_for_a_plan_takes_its_model_and_plan() -> None:
+    from studio.core.render import generator_for_plan
+    from studio.core.script import Capabilities, Script, plan_render
 
-    class Account(FakeBackend):
-        def list_models(self) -> list[Model]:
-            return [Model(model_id="eleven_flash_v2_5", can_do_text_to_speech=True, concurrency_group="turbo",
-                          max_characters_request_subscribed_user=40_000)]
-
-        def get_subscription(self) -> Subscription:
-            return Subscription(tier="pro")
-
-    generator = generator_for(Account(), _settings(model_id="eleven_flash_v2_5", max_segment_chars=50_000))
-    assert generator.model is not None and generator.character_limit() == 40_000
-    plan = generator.plan(SCRIPT)
+    model = Model(model_id="eleven_flash_v2_5", can_do_text_to_speech=True, concurrency_group="turbo",
+                  max_characters_request_subscribed_user=40_000)
+    caps = Capabilities("elevenlabs", model.model_id, model, "pro")
+    render = plan_render(Script.from_text(SCRIPT), _settings(model_id=model.model_id).render_settings(), caps)
     progress: list[Progress] = []
-    generator.on_progress = progress.append
-    generator.run(plan, lambda s, p: None)
+    generator = generator_for_plan(render, FakeBackend(), on_progress=progress.append)
+    assert generator.model is model and generator.character_limit() == 5_000  # the segment size caps 40,000
+    generator.run(generator.plan_from(render), lambda s, p: None)
     assert progress[0].concurrency == 20  # pro plan, turbo/flash group, before any header arrives
 
 
