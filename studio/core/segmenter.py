@@ -15,45 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 # Where sentences and clauses end, and "is there anything to speak", are the studio's one set
 # of text rules (shared with the offline engine and the server); is_speakable is re-exported
 # for the planners that import it from here.
 from studio.text_rules import clause_ends, is_speakable, sentence_ends
 
-__all__ = ["Segment", "character_limit_for", "is_speakable", "split_script"]
+__all__ = ["DEFAULT_CHARACTER_LIMIT", "Segment", "is_speakable", "split_script"]
 
-if TYPE_CHECKING:
-    from studio.api.models import Model
 
-#: Per-request character limits for known models, used only when /v1/models gives none
-#: (older API responses and some tiers omit the fields). From the ElevenLabs models page
-#: (docs@3557f0b:fern/docs/pages/models.mdx); eleven_v3 has moved between 3,000 and 5,000,
-#: so the lower figure is used. A model not listed here falls back to DEFAULT_CHARACTER_LIMIT.
-FALLBACK_CHARACTER_LIMITS: dict[str, int] = {
-    "eleven_v3": 3_000,
-    "eleven_flash_v2_5": 40_000,
-    "eleven_turbo_v2_5": 40_000,
-    "eleven_flash_v2": 30_000,
-    "eleven_turbo_v2": 30_000,
-    "eleven_multilingual_v2": 10_000,
-    "eleven_multilingual_v1": 10_000,
-    "eleven_english_sts_v2": 10_000,
-    "eleven_english_sts_v1": 10_000,
-    "eleven_monolingual_v1": 5_000,
-}
-#: The smallest limit any known model has: safe for a model we know nothing about.
+#: The smallest per-request limit any known model has: what the render plan uses for a model
+#: /v1/models does not describe (studio.core.script.capabilities reads the real figures).
 DEFAULT_CHARACTER_LIMIT = 2_500
-
-
-def character_limit_for(model: Model | None, model_id: str, *, subscribed: bool = True) -> int:
-    """The per-request limit: the API's figure when it gives one, else the fallback table."""
-    if model is not None:
-        limit = model.character_limit(subscribed)
-        if limit:
-            return int(limit)
-    return FALLBACK_CHARACTER_LIMITS.get(model_id, DEFAULT_CHARACTER_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)

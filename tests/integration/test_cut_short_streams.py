@@ -2,7 +2,7 @@
 
 Every way a stream can end early — Stop (the player's token), cancel (an export's token),
 an engine switch (``backend.close()``), the connection dropping, an error part way — is run
-through both cache writers (live playback's ``speech_job`` and long-form export's
+through both cache writers (live playback's ``play_job`` and long-form export's
 ``LongformGenerator``) on both engines: the offline Piper voice, and the ElevenLabs client
 over loopback HTTP to our own server (which speaks with the same Piper voice). Afterwards the
 cache holds nothing and the writer never reported the take as stored.
@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from studio.api.client import ElevenLabsClient
-from studio.api.requests import TextToSpeechRequest
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.core.backends.offline import MODEL_ID, OfflineBackend
 from studio.core.cache import SpeechCache
@@ -31,7 +30,9 @@ from studio.errors import StudioError
 from studio.offline.engine import get_engine
 from studio.offline.errors import OfflineEngineError
 from studio.playback.pcm_buffer import PcmBuffer
-from studio.playback.stream_job import StreamEnded, speech_job
+from studio.core.render_inputs import render_inputs
+from studio.core.script import Script
+from studio.playback.stream_job import StreamEnded, play_job
 from tests.fixtures.local_server import LocalServer, run_server
 
 pytestmark = pytest.mark.slow
@@ -143,6 +144,12 @@ def _skip_if_meaningless(engine: dict[str, Any], way: str) -> None:
         pytest.skip("the offline voice has no connection to lose")
 
 
+def _play(token: CancelToken, engine: dict[str, Any], cache: SpeechCache) -> Iterator[Any]:
+    """What Play runs: the one-paragraph script through the plan, into the player's take."""
+    inputs = render_inputs(engine["backend"], voice_id=VOICE, model_id=engine["model_id"])
+    return play_job(token, inputs, Script.from_text(TEXT), [0], PcmBuffer(), cache)
+
+
 def _stored(cache_dir: Path) -> list[Path]:
     return sorted(cache_dir.rglob("*.speech"))
 
@@ -152,12 +159,11 @@ def test_playback_never_stores_a_cut_short_take(engine: dict[str, Any], way: str
     _skip_if_meaningless(engine, way)
     cache = SpeechCache(tmp_path)
     token = CancelToken()
-    request = TextToSpeechRequest(voice_id=VOICE, text=TEXT, model_id=engine["model_id"], output_format=FORMAT)
     done = _interrupt(engine, way, token)
     events: list[Any] = []
     raised: BaseException | None = None
     try:
-        for event in speech_job(token, engine["backend"], request, PcmBuffer(), cache):
+        for event in _play(token, engine, cache):
             events.append(event)
     except (StudioError, Cancelled) as error:
         raised = error
@@ -197,7 +203,6 @@ def test_an_uninterrupted_take_is_stored_on_both_engines(engine: dict[str, Any],
     """The checks above can fail: the same run, left alone, does store the take."""
     engine["gate"].go.set()
     cache = SpeechCache(tmp_path)
-    request = TextToSpeechRequest(voice_id=VOICE, text=TEXT, model_id=engine["model_id"], output_format=FORMAT)
-    events = list(speech_job(CancelToken(), engine["backend"], request, PcmBuffer(), cache))
+    events = list(_play(CancelToken(), engine, cache))
     assert isinstance(events[-1], StreamEnded) and events[-1].cached is True
     assert len(_stored(tmp_path)) == 1

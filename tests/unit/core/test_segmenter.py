@@ -9,8 +9,6 @@ import pytest
 from studio.api.models import Model
 from studio.core.segmenter import (
     DEFAULT_CHARACTER_LIMIT,
-    FALLBACK_CHARACTER_LIMITS,
-    character_limit_for,
     is_speakable,
     split_script,
 )
@@ -134,25 +132,14 @@ def test_sentence_cuts_follow_the_shared_rule() -> None:
     _check_invariants(script, 30)
 
 
-def test_limit_comes_from_the_api_when_given() -> None:
-    model = Model(model_id="eleven_flash_v2_5", max_characters_request_subscribed_user=38_000,
-                  max_characters_request_free_user=20_000, maximum_text_length_per_request=40_000)
-    assert character_limit_for(model, "eleven_flash_v2_5", subscribed=True) == 38_000
-    assert character_limit_for(model, "eleven_flash_v2_5", subscribed=False) == 20_000
-
-
-def test_fallback_table_when_the_api_gives_none() -> None:
-    bare = Model(model_id="eleven_multilingual_v2")
-    assert character_limit_for(bare, "eleven_multilingual_v2") == 10_000
-    assert character_limit_for(None, "eleven_v3") == FALLBACK_CHARACTER_LIMITS["eleven_v3"] == 3_000
-    assert character_limit_for(None, "some_future_model") == DEFAULT_CHARACTER_LIMIT
-
-
 def test_real_2023_models_response_limits(data_dir) -> None:  # type: ignore[no-untyped-def]
     import json
 
     payload = json.loads((data_dir / "api_samples" / "models_v1_real_2023.json").read_text())
     models = {m["model_id"]: Model.model_validate(m) for m in payload["models"]}
     v1 = models["eleven_monolingual_v1"]
-    assert character_limit_for(v1, v1.model_id, subscribed=True) == 5000
-    assert character_limit_for(v1, v1.model_id, subscribed=False) == 2500
+    # The one place that reads a model's limits: the render plan's capabilities.
+    from studio.core.script import Capabilities
+
+    assert Capabilities("elevenlabs", v1.model_id, v1, "creator").request_limit() == 5000
+    assert Capabilities("elevenlabs", v1.model_id, v1, "free").request_limit() == 2500
