@@ -139,7 +139,7 @@ def _inputs(backend, voice_id: str):  # type: ignore[no-untyped-def]
 def play(base_url: str, text: str, voice_id: str, cache_dir: Path) -> None:
     """The player's worker job over the whole script, the audio drained as it arrives."""
     from studio.core.cache import SpeechCache
-    from studio.core.cancel import CancelToken
+    from studio.cancel import CancelToken
     from studio.core.script import Script
     from studio.playback.pcm_buffer import PcmBuffer
     from studio.playback.stream_job import play_job

@@ -43,7 +43,7 @@ pacat --raw --format=s16le --rate=48000 --channels=2 --latency-msec=30 /dev/zero
 keepalive_pid=$!
 export STUDIO_TEST_AUDIO=1
 
-echo "== import contract: studio.api, studio.core, studio.offline import no Qt"
+echo "== import contracts: studio.api, studio.core, studio.offline import no Qt; layers import only downwards"
 .venv/bin/lint-imports --no-cache || exit 1
 
 echo "== pytest"

@@ -68,7 +68,7 @@ API_KEY_HEADER = "xi-api-key"
 
 
 class Cancellable(Protocol):
-    """What the client needs of a cancel token (studio.core.cancel.CancelToken fits)."""
+    """What the client needs of a cancel token (studio.cancel.CancelToken fits)."""
 
     def wait(self, seconds: float) -> bool: ...
 

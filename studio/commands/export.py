@@ -283,7 +283,7 @@ def _inputs(args: argparse.Namespace, backend: SynthesisBackend, project: Projec
 
 def run(args: argparse.Namespace) -> int:
     from studio.core.cache import SpeechCache
-    from studio.core.cancel import Cancelled, CancelToken
+    from studio.cancel import Cancelled, CancelToken
     from studio.core.exporter import ExportOptions, RunTuning, check_export, export_plan
     from studio.core.script import Script, plan_render
 

@@ -28,7 +28,7 @@ import numpy as np
 from studio.core.audio import float_to_int16
 from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
 from studio.core.cache import CachedSpeech, SpeechCache
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.files import stage_beside
 from studio.core.longform import GenerationResult, LongformGenerator, Plan, Progress
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks

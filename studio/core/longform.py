@@ -2,7 +2,7 @@
 
 The caller's thread coordinates; requests run on a small thread pool. Everything a GUI needs
 arrives through ``on_progress(Progress)`` (called on the caller's thread, so a GUI worker only
-has to re-emit it as a signal) and stops through a :class:`~studio.core.cancel.CancelToken`.
+has to re-emit it as a signal) and stops through a :class:`~studio.cancel.CancelToken`.
 
 * Cache first: a segment whose key is in the :class:`SpeechCache` is never requested again.
   Every generated segment is stored the moment it completes, so a failed or cancelled run
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Literal
 
 from studio.api.models import Model, Subscription, VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, plan_concurrency
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities

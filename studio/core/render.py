@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from studio.api.models import Subscription
 from studio.core.cache import CachedSpeech, SpeechCache
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.longform import GenerationResult, LongformGenerator, LongformSettings, Progress
 from studio.core.run_plan import Plan
 from studio.core.script.document import Block, Script, Take

@@ -23,7 +23,7 @@ from studio.core.script import Capabilities, RenderSettings, render_output_forma
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
-    from studio.core.cancel import CancelToken
+    from studio.cancel import CancelToken
 
 __all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs"]
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.api.models import CharacterAlignment, SpeechChunk, VoiceSettings
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.offline import alignment as align
 from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.offline.espeak_events import word_events

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from studio.api.models import CharacterAlignment
 from studio.core.alignment_clock import AlignedPiece
 from studio.core.cache import CachedSpeech
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.script import BlockStatus
 from studio.playback.pcm_buffer import PcmBuffer
 

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 
 BYTES_PER_FRAME = 2  # s16le mono
 #: Audio waiting to be played, at most: ≈ 87 s at 24 kHz (what the bound costs, not the take).

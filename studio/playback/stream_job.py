@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.render_inputs import RenderInputs, ready_inputs
 from studio.core.script import BlockStatus, Script, plan_render
 from studio.playback.block_audio import BlockPlayer, StreamProgress, TakeMade

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from studio.api.models import SpeechChunk, VoiceSettings
 from studio.core.audio import Resampler
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.server.encoders import Encoder, make_encoder
 from studio.server.formats import OutputFormat, parse_format
 

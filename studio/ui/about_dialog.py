@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from studio import __version__
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.ui.icons import app_icon
 from studio.ui.worker import Worker, WorkerPool
 

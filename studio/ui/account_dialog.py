@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.status_bar import describe_usage
 from studio.ui.worker import Worker, WorkerPool

@@ -13,7 +13,7 @@ disk, the cache or the network, nor waits for an engine that is still starting):
   read-only folder, nothing to speak), plan against the cache, and list the files that
   already exist, so the dialog can ask before replacing them (``checked(Preflight)``).
 * :meth:`ExportController.start` — :func:`studio.core.exporter.export_plan` with the
-  worker's :class:`~studio.core.cancel.CancelToken`. Progress is re-emitted as a queued
+  worker's :class:`~studio.cancel.CancelToken`. Progress is re-emitted as a queued
   signal; every take the export makes is sent back as ``take_made(block_id, take)`` (also
   after a cancel or a failure: it is complete and paid for), for the window's document.
 
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.exporter import ExportOptions, ExportResult, RunTuning, check_export, export_plan, subtitle_path
 from studio.core.longform import Progress
 from studio.core.render import BlockAudio

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.api.models import Subscription, Voice
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
 from studio.ui.engine_session import EngineSession, EngineStarted

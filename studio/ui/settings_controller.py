@@ -16,7 +16,7 @@ from PySide6.QtGui import QStandardItemModel
 
 from studio.api.formats import parse_output_format
 from studio.api.models import VoiceSettings
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.core.script.capabilities import accepts_language_code
 from studio.ui.settings_panel import SEED_MAX, SLIDERS, SettingsPanel
 from studio.ui.worker import Worker, WorkerPool

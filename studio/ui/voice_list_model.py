@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.ui.inline_message import describe_error
 from studio.ui.worker import Worker, WorkerPool
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.errors import StudioError
 from studio.playback.preview_player import PreviewPlayer
 from studio.ui.worker import Worker, WorkerPool

@@ -5,7 +5,7 @@ Modelled on superqt's ``GeneratorWorker`` (DESIGN.md §2): a :class:`Worker` is 
 runs a plain Python callable on a pool thread, and reports back only through queued
 signals, so receivers always run on the GUI thread.
 
-The callable receives a :class:`~studio.core.cancel.CancelToken`. If it is a generator,
+The callable receives a :class:`~studio.cancel.CancelToken`. If it is a generator,
 each value it yields is emitted as ``yielded`` and the token is checked between values.
 Exactly one of ``finished`` / ``errored`` / ``aborted`` is emitted, then ``done``.
 
@@ -29,7 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.serial_writer import SerialWriter
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from studio.api.client import ElevenLabsClient
 from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.core.backends.offline import MODEL_ID, OfflineBackend
 from studio.core.cache import SpeechCache
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.longform import LongformGenerator, LongformSettings
 from studio.errors import StudioError
 from studio.offline.engine import get_engine

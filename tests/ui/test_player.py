@@ -238,7 +238,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from PySide6.QtMultimedia import QMediaDevices
 app = QApplication([])
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.ui.player_controller import PlayerController
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.transport_bar import TransportBar

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.ui.worker import Worker, WorkerPool
 
 

@@ -20,7 +20,7 @@ from studio.api.pages import VoicePage
 from studio.api.requests import TextToSpeechRequest, VoiceSearch
 from studio.api.streaming import ResponseInfo, SpeechResult, SpeechStream
 from studio.core.audio import Resampler, wav_bytes
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.offline.engine import UNSUPPORTED_SETTINGS, OfflineEngine, get_engine
 from studio.offline.errors import OfflineEngineError
 from studio.offline.voices import OfflineVoice, discover_voices

@@ -12,7 +12,7 @@ from studio.api import errors as e
 from studio.api.client import ElevenLabsClient, RequestCancelledError
 from studio.api.requests import TextToSpeechRequest
 from studio.api.retry import RetryPolicy
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 
 BUSY = {"detail": {"status": "system_busy", "message": "busy"}}
 BROKEN = {"detail": {"status": "something_went_wrong", "message": "sorry"}}

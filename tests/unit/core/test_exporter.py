@@ -137,7 +137,7 @@ def test_streams_in_order_without_holding_the_whole_book(tmp_path: Path) -> None
 def test_cancel_leaves_no_files(tmp_path: Path) -> None:
     import threading
 
-    from studio.core.cancel import Cancelled, CancelToken
+    from studio.cancel import Cancelled, CancelToken
 
     out_dir = tmp_path / "out"
     out_dir.mkdir()

@@ -12,7 +12,7 @@ import pytest
 from studio.api.errors import AuthenticationError
 from studio.api.models import Model, Subscription, VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.longform import GenerationError, LongformGenerator, LongformSettings, NothingToSpeakError, Progress
 from studio.core.segmenter import Segment
 

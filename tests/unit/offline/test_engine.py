@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from studio.api.models import SpeechChunk, VoiceSettings
-from studio.core.cancel import CancelToken
+from studio.cancel import CancelToken
 from studio.offline.engine import OfflineEngine, get_engine
 from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.text_rules import is_speakable

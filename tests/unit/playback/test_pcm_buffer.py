@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.playback.pcm_buffer import PcmBuffer
 
 

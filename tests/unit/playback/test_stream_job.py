@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from studio.core.cache import SpeechCache
-from studio.core.cancel import Cancelled, CancelToken
+from studio.cancel import Cancelled, CancelToken
 from studio.core.render_inputs import render_inputs
 from studio.core.script import BlockStatus, Script
 from studio.errors import StudioError
