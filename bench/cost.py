@@ -24,87 +24,24 @@ by the offline Piper voice behind the server).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import random
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from export import server_process  # noqa: E402 - bench/export.py's server in its own process
+
+from tests.unit.core.script.prose import paragraphs  # noqa: E402 - distinct book-like paragraphs
+
+#: Any key: the local server started without one accepts every key.
 KEY = "bench-cost-key-0123456789"
 PARAGRAPH_TO_EDIT = 16  # the 17th
-
-_SUBJECTS = ["The keeper", "Old Marguerite", "A fisherman from the harbour", "The youngest of the three sisters",
-             "Doctor Abernathy", "The boy with the lantern", "Nobody in the village", "The ferry captain",
-             "Her grandmother", "The stranger in the grey coat", "The schoolteacher", "A flock of gulls"]
-_VERBS = ["climbed", "remembered", "counted", "carried", "refused", "painted", "whispered about", "searched for",
-          "mended", "followed", "forgot", "watched"]
-_OBJECTS = ["the spiral stairs", "the letters hidden under the floorboards", "every boat that left the bay",
-            "a basket of wet nets", "the last train to the city", "the chapel door", "the long road north",
-            "the tide tables pinned by the window", "a broken compass", "the lights across the water",
-            "the names on the war memorial", "the smell of tar and rain"]
-_TAILS = ["before the storm arrived", "while the kettle sang", "as if nothing had happened", "for the third time",
-          "without a word to anyone", "long after midnight", "in the thin grey light of dawn",
-          "because someone had to", "until his hands were numb", "and then, quite suddenly, stopped"]
-
-
-def paragraphs(count: int = 40, seed: int = 11) -> list[str]:
-    rng = random.Random(seed)
-    made: list[str] = []
-    while len(made) < count:
-        sentences = []
-        for _ in range(rng.randint(1, 5)):
-            sentence = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_TAILS)}"
-            sentences.append(sentence + rng.choice([".", ".", "!", "?"]))
-        paragraph = " ".join(sentences)
-        if paragraph not in made:
-            made.append(paragraph)
-    return made
-
-
-@contextlib.contextmanager
-def server() -> Iterator[str]:
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "NARRATION_STUDIO_SERVER_KEY": KEY},
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the local server stopped: " + process.stderr.read().decode()[-500:])  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base_url}/v1/models", headers={"xi-api-key": KEY}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the local server did not start")
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
 
 class Counter:
     """Requests and characters, read from the server."""
@@ -172,7 +109,7 @@ def main() -> None:
     edited[PARAGRAPH_TO_EDIT] = edited[PARAGRAPH_TO_EDIT].replace(" ", " quietly ", 1)
     edited_text = "\n\n".join(edited)
     results: dict[str, float | int] = {}
-    with tempfile.TemporaryDirectory() as tmp, server() as base_url:
+    with tempfile.TemporaryDirectory() as tmp, server_process() as base_url:
         work = Path(tmp)
         os.environ["XDG_CACHE_HOME"] = str(work / "cache-a")  # the CLI's cache: the same folder as Play's
         cache_dir = work / "cache-a" / "narration-studio" / "speech"
