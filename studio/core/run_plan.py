@@ -40,14 +40,9 @@ class Plan:
 
     @property
     def credits_needed(self) -> float:
-        """Estimated credits for the segments not yet in the cache."""
-        seen: set[str] = set()
-        total = 0.0
-        for segment, key, cached in zip(self.segments, self.keys, self.cached, strict=True):
-            if key is not None and not cached and key not in seen:
-                seen.add(key)
-                total += len(segment) * self.credits_per_character
-        return total
+        """Estimated credits for what is not made yet: the render plan's own count (the one
+        place credits are counted)."""
+        return self.render.credits_needed if self.render is not None else 0.0
 
 
 def flatten(render: RenderPlan, sample_rate: int, source: str | None = None) -> Plan:

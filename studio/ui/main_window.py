@@ -519,9 +519,9 @@ class MainWindow(QMainWindow):
     def _apply_project(self, project: Project) -> None:
         self._forget_take()
         self.script.editor.setPlainText(project.script)
-        self.document.reset()  # another script: its paragraphs start without the old takes
         self.script.editor.document().setModified(False)
-        self.document.load(project.document())  # its paragraphs' takes, choices and locks (New: none)
+        # Replaces the old document: its paragraphs' takes, choices and locks (New: none).
+        self.document.load(project.document())
         if project.voice_id:
             voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
             self._set_voice(voice)

@@ -135,10 +135,6 @@ class ScriptDocumentController(QObject):
         self.synced.emit()
         self.changed.emit()
 
-    def reset(self) -> None:
-        """File ▸ New: a fresh document for whatever the editor shows."""
-        self.load(Script.from_text(self._editor.toPlainText()))
-
     # -- where paragraphs are ------------------------------------------------------------------
 
     @property
