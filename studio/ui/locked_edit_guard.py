@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QWidget
 
 from studio.core.script import Block, Script
 from studio.core.script.document import paragraph_spans
-from studio.ui.paragraph_positions import ParagraphPositions, utf16_positions
+from studio.ui.paragraph_positions import ParagraphPositions
+from studio.ui.utf16 import utf16_positions
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_text_edit import EditIntent
 

@@ -23,24 +23,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QTextDocument
 
 from studio.ui.script_document import ScriptDocumentController
+from studio.ui.utf16 import utf16_positions
 
 #: After this many separate edits without a sync, ask for one (lookups stay cheap).
 MAX_PENDING_EDITS = 64
 
 Edit = tuple[int, int, int]  # (position, removed, added), as contentsChange reports them
-
-
-def utf16_positions(text: str, indices: Sequence[int]) -> list[int]:
-    """Document positions of the sorted ``str`` indices ``indices`` of ``text``."""
-    if len(text.encode("utf-16-le")) == 2 * len(text):
-        return list(indices)  # no surrogate pairs: both count the same
-    found: list[int] = []
-    units = previous = 0
-    for index in indices:
-        units += len(text[previous:index].encode("utf-16-le")) // 2
-        previous = index
-        found.append(units)
-    return found
 
 
 def map_through(position: int, edits: Sequence[Edit]) -> int:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from studio.core.script import Block, ReconcileResult, Script, Take
 from studio.core.script.document import paragraph_spans
+from studio.ui.utf16 import utf16_positions
 
 #: Reconciling a long script costs a few milliseconds: do it when typing pauses, not per key.
 SYNC_DELAY_MS = 250
@@ -52,6 +53,8 @@ class ScriptDocumentController(QObject):
         self.script = Script.from_text(editor.toPlainText())
         self._text = editor.toPlainText()
         self._spans = paragraph_spans(self._text)
+        #: (spans it was computed from, the same in editor positions): see _editor_spans.
+        self._spans16: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
         #: Text of a removed block → the blocks with that text, oldest first (see the module notes).
         self._removed: OrderedDict[str, list[Block]] = OrderedDict()
         self._removed_count = 0
@@ -149,22 +152,31 @@ class ScriptDocumentController(QObject):
     def span_of(self, index: int) -> tuple[int, int]:
         return self._spans[index]
 
+    def _editor_spans(self) -> list[tuple[int, int]]:
+        """:meth:`spans` in editor positions (UTF-16 units), computed once per sync."""
+        if self._spans16 is None or self._spans16[0] is not self._spans:
+            flat = utf16_positions(self._text, [p for span in self._spans for p in span])
+            self._spans16 = (self._spans, list(zip(flat[0::2], flat[1::2])))
+        return self._spans16[1]
+
     def index_at(self, position: int) -> int | None:
-        """The block at document ``position``; between paragraphs, the one after (or the last)."""
-        if not self._spans:
+        """The block at editor ``position``; between paragraphs, the one after (or the last)."""
+        spans = self._editor_spans()
+        if not spans:
             return None
-        for i, (_start, end) in enumerate(self._spans):
+        for i, (_start, end) in enumerate(spans):
             if position <= end:
                 return i
-        return len(self._spans) - 1
+        return len(spans) - 1
 
     def block_at(self, position: int) -> Block | None:
+        """The block at editor ``position`` (see :meth:`index_at`)."""
         index = self.index_at(position)
         return None if index is None else self.script.blocks[index]
 
     def indices_between(self, start: int, end: int) -> list[int]:
-        """Blocks that the document range [start, end] touches (a selection)."""
-        return [i for i, (s, e) in enumerate(self._spans) if s <= end and e >= start]
+        """Blocks that the editor range [start, end] touches (a selection)."""
+        return [i for i, (s, e) in enumerate(self._editor_spans()) if s <= end and e >= start]
 
     # -- takes and choices -----------------------------------------------------------------------
 

@@ -71,6 +71,26 @@ def test_positions_map_to_paragraphs(qtbot: Any) -> None:
     assert doc.indices_between(text.index("ta."), text.index("Gam")) == [1, 2]
 
 
+def test_editor_positions_after_emoji_map_to_the_right_paragraph(qtbot: Any) -> None:
+    # Each emoji is two UTF-16 units in the editor but one character in Python: positions
+    # the editor reports must not be read as string indices (Play from Cursor picked the
+    # paragraph before the cursor after a few emoji).
+    text = "Wave \U0001F44B\U0001F44B\U0001F44B\U0001F44B.\n\nBe.\n\nGamma."
+    editor = _editor(qtbot, text)
+    doc = ScriptDocumentController(editor)
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)  # the start of "Gamma."
+    assert editor.document().characterAt(cursor.position()) == "G"
+    assert doc.index_at(cursor.position()) == 2
+    cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)  # the start of "Be."
+    assert doc.index_at(cursor.position()) == 1
+    assert doc.block_at(cursor.position()).text == "Be."
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+    assert doc.indices_between(cursor.selectionStart() + 1, cursor.selectionEnd() - 1) == [1]
+
+
 def test_step_take_and_lock(qtbot: Any) -> None:
     editor = _editor(qtbot, "Only paragraph.")
     doc = ScriptDocumentController(editor)
