@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from studio.core.exporter import Assembler, ExportOptions, heard_as_written, timeline_cues
 from studio.core.render import generator_for_plan
-from studio.core.subtitles.checks import Violation, apply_fixes, check_cues
+from studio.core.subtitles.checks import Violation, check_cues
 from studio.core.subtitles.cues import Cue
+from studio.core.timeline import Timeline
 
 if TYPE_CHECKING:
     from studio.core.backend import SynthesisBackend
@@ -28,21 +29,26 @@ __all__ = ["SubtitlePreview", "preview_subtitles"]
 
 @dataclass
 class SubtitlePreview:
-    """The cues as built (before any fix), and the rate and length of the audio they time."""
+    """Where every word of the made audio is (the export's own timeline, pauses included)."""
 
-    cues: list[Cue]
-    sample_rate: int
-    audio_ms: int
+    timeline: Timeline
     missing_paragraphs: list[int] = field(default_factory=list)
 
-    def fixed(self, options: ExportOptions) -> list[Cue]:
-        """The cues with ``options.cue_fixes`` applied: what the export will write."""
-        return apply_fixes(self.cues, options.cue_fixes, options.subtitle_rules, self.sample_rate,
-                           audio_ms=self.audio_ms)
+    @property
+    def sample_rate(self) -> int:
+        return self.timeline.sample_rate
+
+    @property
+    def audio_ms(self) -> int:
+        return self.timeline.total_samples * 1000 // self.timeline.sample_rate
+
+    def cues(self, options: ExportOptions) -> list[Cue]:
+        """The cues the export writes with ``options``: its rules, then its fixes (the same function)."""
+        return timeline_cues(self.timeline, options)
 
     def violations(self, options: ExportOptions) -> list[Violation]:
         """What still breaks ``options.subtitle_rules`` once its fixes are applied."""
-        return check_cues(self.fixed(options), options.subtitle_rules, self.sample_rate, audio_ms=self.audio_ms)
+        return check_cues(self.cues(options), options.subtitle_rules, self.sample_rate, audio_ms=self.audio_ms)
 
 
 def preview_subtitles(plan: RenderPlan, backend: SynthesisBackend, options: ExportOptions, *,
@@ -65,6 +71,4 @@ def preview_subtitles(plan: RenderPlan, backend: SynthesisBackend, options: Expo
             speech = replace(speech, pcm=bytes(2 * round(speech.n_samples * rate / speech.sample_rate)),
                              sample_rate=rate)
         assembler(segment, speech)
-    timeline = assembler.timeline
-    cues = timeline_cues(timeline, replace(options, cue_fixes=()))
-    return SubtitlePreview(cues, rate, timeline.total_samples * 1000 // rate, sorted(missing))
+    return SubtitlePreview(assembler.timeline, sorted(missing))

@@ -29,7 +29,7 @@ from typing import Any
 
 from studio.core.subtitles.cues import CueRules
 
-__all__ = ["PRESETS", "RuleSet", "custom_rule_set", "rule_set_named", "DEFAULT_RULE_SET"]
+__all__ = ["PRESETS", "RuleSet", "custom_rule_set", "parse_rule_spec", "rule_set_named", "DEFAULT_RULE_SET"]
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,24 @@ def rule_set_named(name: str, custom: dict[str, Any] | None = None) -> RuleSet:
         return PRESETS[name]
     except KeyError:
         raise ValueError(f"unknown subtitle rules {name!r} (use {', '.join([*PRESETS, 'custom'])})") from None
+
+
+def parse_rule_spec(spec: str) -> RuleSet:
+    """A rule set from the command line: ``netflix-en``, ``bbc``, or ``custom:max_line_chars=32,max_cps=15``.
+
+    Raises ValueError naming what is wrong.
+    """
+    name, _, rest = spec.strip().partition(":")
+    values: dict[str, Any] = {}
+    for pair in filter(None, (p.strip() for p in rest.split(","))):
+        key, equals, value = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not equals or key not in CUSTOM_LIMITS:
+            raise ValueError(f"“{pair}” is not a rule (use any of: {', '.join(CUSTOM_LIMITS)}, as name=number)")
+        try:
+            values[key] = float(value)
+        except ValueError:
+            raise ValueError(f"“{value.strip()}” is not a number (in “{pair}”)") from None
+    if values and name != "custom":
+        raise ValueError(f"only custom rules take numbers (custom:{rest})")
+    return rule_set_named(name, values)
