@@ -275,17 +275,23 @@ def _expanded_items(index: int, part: PartTiming, local: list[int | None]) -> li
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        written = written_text[a[i1][1] : a[i2 - 1][2]] if i2 > i1 else ""
-        spoken = spoken_text[b[j1][1] : b[j2 - 1][2]] if j2 > j1 else ""
+        w0, w1 = (a[i1][1], a[i2 - 1][2]) if i2 > i1 else (0, 0)
+        s0, s1 = (b[j1][1], b[j2 - 1][2]) if j2 > j1 else (0, 0)
+        # Punctuation both sides share ("$4,250." / "… dollars.") is not part of what was expanded.
+        while w1 > w0 and s1 > s0 and written_text[w1 - 1] == spoken_text[s1 - 1] and not written_text[w1 - 1].isalnum():
+            w1, s1 = w1 - 1, s1 - 1
+        while w1 > w0 and s1 > s0 and written_text[w0] == spoken_text[s0] and not written_text[w0].isalnum():
+            w0, s0 = w0 + 1, s0 + 1
+        written, spoken = written_text[w0:w1], spoken_text[s0:s1]
         if i2 > i1:
-            start, end = _span(local, a[i1][1], a[i2 - 1][2] - 1, part.text_start)
+            start, end = _span(local, w0, w1 - 1, part.text_start)
         else:
             at = a[i1][1] if i1 < len(a) else len(written_chars)
             start, end = _span(local, at, at - 1, part.text_start) if at else (part.text_start, part.text_start)
-        if j2 > j1 and b[j1][1] < len(spoken_starts):
-            seconds = spoken_starts[b[j1][1]]
-        elif i2 > i1 and a[i1][1] < len(written_starts):
-            seconds = written_starts[a[i1][1]]
+        if j2 > j1 and s0 < len(spoken_starts):
+            seconds = spoken_starts[s0]
+        elif i2 > i1 and w0 < len(written_starts):
+            seconds = written_starts[w0]
         else:
             seconds = 0.0
         seconds += part.offset_seconds

@@ -95,7 +95,7 @@ def test_parts_place_spans_in_the_paragraph_and_times_in_the_take() -> None:
                         offset_seconds=1.0)]
     qa = analyse_paragraph(0, text, parts)
     expanded = [i for i in qa.items if i.kind == "expanded"]
-    assert [text[i.start:i.end] for i in expanded] == ["Dr.", "3rd."]
+    assert [text[i.start:i.end] for i in expanded] == ["Dr.", "3rd"]
     assert expanded[1].seconds == pytest.approx(1.0 + 5 * 0.05)
 
 
@@ -114,7 +114,7 @@ def test_the_script_reads_each_chosen_take_from_the_cache(tmp_path: Path) -> Non
     assert qa.paragraphs[0].audio_seconds == pytest.approx(1.0)
     assert qa.chars_per_second == pytest.approx(20.0)
     report = qa.to_json()
-    assert report["paragraphs"][0]["items"][0]["spoken"] == "five dollars."
+    assert report["paragraphs"][0]["items"][0]["spoken"] == "five dollars"
     # A take made for other words is stale: its spans would point at the wrong text.
     script.reconcile("It cost $6.\n\nNot made yet.")
     assert [i.kind for i in analyse_script(script, cache).paragraphs[0].items] == ["stale"]
