@@ -263,6 +263,7 @@ class ExportDialog(QDialog):
             "Play": QUrl.fromLocalFile(str(result.audio_path)),
         }
         self._show_result(result)
+        self.rules_panel.reload(self.controller.preview_work())  # over the takes this export made
         self.close_button.setFocus()
         self.exported.emit(result)
 

@@ -178,6 +178,12 @@ class SubtitleRulesPanel(QGroupBox):
         self._show_summary()
         self.request_check()
 
+    def reload(self, check_work: PreviewWork) -> None:
+        """New takes were made (an export): read the timings again with ``check_work``."""
+        self._check_work = check_work
+        self._preview = None
+        self.request_check()
+
     def pause_changed(self) -> None:
         self._preview = None  # the pauses move every cue after the first paragraph: read again
         self.fixes.clear()

@@ -120,20 +120,31 @@ def _candidates(kind: str, cue: Cue, cues: Sequence[Cue], index: int) -> Iterabl
 
 def _working_fix(cues: Sequence[Cue], index: int, kind: str, rules: CueRules, rate: int,
                  audio_ms: int | None) -> CueFix | None:
-    before = sum(1 for i in range(len(cues)) for _ in _raw(cues, i, rules))
+    # A fix changes its cue and at most its neighbours: count what breaks around it only, so a
+    # book's thousands of cues cost a few checks per violation, not a pass over all of them.
+    before = _count_near(cues, index - 3, index + 4, rules)
     for fix in _candidates(kind, cues[index], cues, index):
-        fixed = apply_fix(cues, fix, rules, rate, audio_ms=audio_ms)
+        fixed = apply_fix(cues, fix, rules, rate, audio_ms=audio_ms, at=index)
         if fixed is None:
             continue
-        if not _still_broken(fixed, fix, kind, rules) and sum(
-            1 for i in range(len(fixed)) for _ in _raw(fixed, i, rules)
-        ) < before:
+        grown = len(fixed) - len(cues)  # a re-break adds cues, a merge removes one
+        if not _still_broken(fixed, fix, kind, rules, index) and \
+                _count_near(fixed, index - 3, index + 4 + grown, rules) < before:
             return fix
     return None
 
 
-def _still_broken(cues: Sequence[Cue], fix: CueFix, kind: str, rules: CueRules) -> bool:
-    for i, cue in enumerate(cues):
+def _count_near(cues: Sequence[Cue], low: int, high: int, rules: CueRules) -> int:
+    return sum(len(_raw(cues, i, rules)) for i in range(max(0, low), min(len(cues), high)))
+
+
+def _still_broken(cues: Sequence[Cue], fix: CueFix, kind: str, rules: CueRules, near: int) -> bool:
+    for i in range(max(0, near - 2), len(cues)):
+        cue = cues[i]
+        if not cue.words or cue.words[0].script_start > fix.script_end:
+            if cue.words:
+                break  # cues are in script order: none further on can hold the fixed span
+            continue
         start, end = _span(cue)
         if start <= fix.script_start and fix.script_end <= end or fix.script_start <= start and end <= fix.script_end:
             if any(k == kind for k, _ in _raw(cues, i, rules)):
@@ -147,12 +158,20 @@ def _copy(cue: Cue, **changes: object) -> Cue:
 
 
 def apply_fix(cues: Sequence[Cue], fix: CueFix, rules: CueRules, sample_rate: int, *,
-              audio_ms: int | None = None) -> list[Cue] | None:
-    """``cues`` with ``fix`` applied (a new list; ``cues`` is untouched), or None if it cannot be."""
-    index = next((i for i, c in enumerate(cues) if _span(c) == (fix.script_start, fix.script_end)), None)
+              audio_ms: int | None = None, at: int | None = None) -> list[Cue] | None:
+    """``cues`` with ``fix`` applied (a new list; ``cues`` is untouched), or None if it cannot be.
+    ``at``: where the cue probably is (it is looked for everywhere else if not there)."""
+    wanted = (fix.script_start, fix.script_end)
+    if at is not None and 0 <= at < len(cues) and _span(cues[at]) == wanted:
+        index: int | None = at
+    else:
+        index = next((i for i, c in enumerate(cues) if _span(c) == wanted), None)
     if index is None:
         return None
-    out = [_copy(c) for c in cues]
+    # Only the cues a fix may change are copied (a book has thousands; the others are shared).
+    out = list(cues)
+    for i in range(max(0, index - 1), min(len(out), index + 2)):
+        out[i] = _copy(out[i])
     cue = out[index]
     if fix.kind == "re-break":
         if not cue.words:
@@ -162,8 +181,8 @@ def apply_fix(cues: Sequence[Cue], fix: CueFix, rules: CueRules, sample_rate: in
         low, high = max(0, index - 1), min(len(out), index + len(remade) + 1)
         region = out[low:high]
         fix_timing(region, rules)
+        _cap(region, audio_ms)
         out[low:high] = region
-        _cap(out, audio_ms)
         return out
     if fix.kind == "trim":
         if index + 1 >= len(out):
