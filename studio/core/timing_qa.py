@@ -79,17 +79,13 @@ class QaItem:
     spoken: str = ""
 
 
-@dataclass
-class ParagraphQa:
-    index: int
-    block_id: str = ""
-    characters: int = 0
-    #: Words as spoken (see the module notes).
-    words: int = 0
-    #: From the first character spoken to the last, summed over the parts.
-    spoken_seconds: float = 0.0
-    audio_seconds: float = 0.0
-    items: list[QaItem] = field(default_factory=list)
+class _Rates:
+    """Reading speed, the same way for a paragraph and for the whole script."""
+
+    if TYPE_CHECKING:
+        characters: int
+        words: int
+        spoken_seconds: float
 
     @property
     def chars_per_second(self) -> float | None:
@@ -101,7 +97,20 @@ class ParagraphQa:
 
 
 @dataclass
-class ScriptQa:
+class ParagraphQa(_Rates):
+    index: int
+    block_id: str = ""
+    characters: int = 0
+    #: Words as spoken (see the module notes).
+    words: int = 0
+    #: From the first character spoken to the last, summed over the parts.
+    spoken_seconds: float = 0.0
+    audio_seconds: float = 0.0
+    items: list[QaItem] = field(default_factory=list)
+
+
+@dataclass
+class ScriptQa(_Rates):
     paragraphs: list[ParagraphQa] = field(default_factory=list)
 
     @property
@@ -119,14 +128,6 @@ class ScriptQa:
     @property
     def spoken_seconds(self) -> float:
         return sum(p.spoken_seconds for p in self.paragraphs)
-
-    @property
-    def chars_per_second(self) -> float | None:
-        return self.characters / self.spoken_seconds if self.spoken_seconds > 0 else None
-
-    @property
-    def words_per_minute(self) -> float | None:
-        return self.words * 60 / self.spoken_seconds if self.spoken_seconds > 0 else None
 
     def to_json(self) -> dict[str, Any]:
         def rates(obj: Any) -> dict[str, Any]:
