@@ -22,6 +22,7 @@ are separate widgets; the dialog starts from the remembered choices
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,11 @@ if TYPE_CHECKING:
 OverwriteConfirmer = Callable[[QWidget, list[Path]], bool]
 #: Opens a folder or a file with the desktop's own program (a test passes a recorder).
 UrlOpener = Callable[[QUrl], object]
+
+
+def _check_options(form: ExportForm) -> ExportOptions:
+    # The subtitle check needs the pause, not a destination (it writes nothing).
+    return form.options() or ExportOptions(Path("unused"), pause_ms=form.pause_spin.value())
 
 
 def ask_to_overwrite(parent: QWidget, paths: list[Path]) -> bool:
@@ -116,7 +122,8 @@ class ExportDialog(QDialog):
         self.form = ExportForm(directory or Path.home(), base_name, choices, title, artist, pause_ms,
                                choose_file=choose_file)
         #: The subtitle rule set and the cues that break it, checked in a worker before exporting.
-        self.rules_panel = SubtitleRulesPanel(pool, self.controller.preview_work(), self._check_options,
+        # The panel reads the form, never the dialog: no reference cycle keeps a closed dialog alive.
+        self.rules_panel = SubtitleRulesPanel(pool, self.controller.preview_work(), partial(_check_options, self.form),
                                               choices.subtitle_rules, choices.custom_subtitle_rules)
         #: What the export will send and cost, from the plan (filled in by a worker).
         self.cost_label = QLabel()
@@ -149,7 +156,11 @@ class ExportDialog(QDialog):
         self._wire()
         self._set_phase("idle")
         self.controller.estimate()
-        self.rules_panel.request_check()
+        if getattr(inputs.backend, "is_ready", True):
+            self.rules_panel.request_check()
+        else:  # as the estimate: no thread is held waiting for an engine that is still starting
+            self.rules_panel.status.setText("The subtitles are checked when you change a rule, once the engine "
+                                            "has started.")
 
     @property
     def script(self) -> Script:
@@ -162,8 +173,8 @@ class ExportDialog(QDialog):
         c = self.controller
         c.estimated.connect(self._show_cost)
         self.finished.connect(lambda _result: c.drop_estimate())
-        self.finished.connect(lambda _result: self.rules_panel.cancel())
-        self.form.pause_spin.valueChanged.connect(lambda _v: self.rules_panel.pause_changed())
+        self.finished.connect(self.rules_panel.cancel)
+        self.form.pause_spin.valueChanged.connect(self.rules_panel.pause_changed)
         c.take_made.connect(self.take_made)
         c.checked.connect(self._on_checked)
         c.progress.connect(self._on_progress)
@@ -189,10 +200,6 @@ class ExportDialog(QDialog):
         rules whose numbers do not agree."""
         options = self.form.options()
         return None if options is None else self.rules_panel.with_rules(options)
-
-    def _check_options(self) -> ExportOptions:
-        # The subtitle check needs the pause, not a destination (it writes nothing).
-        return self.form.options() or ExportOptions(Path("unused"), pause_ms=self.form.pause_spin.value())
 
     def _choices(self) -> ExportChoices:
         return self.form.choices().model_copy(update={

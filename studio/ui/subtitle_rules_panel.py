@@ -86,12 +86,14 @@ class SubtitleRulesPanel(QGroupBox):
         self._timer.setSingleShot(True)
         self._timer.setInterval(_CHECK_DELAY_MS)
         self._timer.timeout.connect(self._start_check)
-        self.rules_combo.currentIndexChanged.connect(lambda _i: (self._on_rules_chosen(), self.rules_changed()))
+        # Bound methods only: Qt drops them with the panel, so a check that ends after the
+        # dialog closed never calls into a deleted widget.
+        self.rules_combo.currentIndexChanged.connect(self._on_rules_picked)
         for spin in self.custom_spins.values():
-            spin.valueChanged.connect(lambda _v: self.rules_changed())
+            spin.valueChanged.connect(self.rules_changed)
         self.fix_button.clicked.connect(self.fix_selected)
-        self.list.itemDoubleClicked.connect(lambda _item: self.fix_selected())
-        self.list.currentRowChanged.connect(lambda _row: self._update_fix_button())
+        self.list.itemDoubleClicked.connect(self.fix_selected)
+        self.list.currentRowChanged.connect(self._update_fix_button)
 
     def _build(self, custom: dict[str, float] | None) -> None:
         self.rules_combo = QComboBox()
@@ -160,6 +162,10 @@ class SubtitleRulesPanel(QGroupBox):
         """``options`` with these rules and the chosen fixes (raises ValueError as rule_set does)."""
         return replace(options, subtitle_rules=self.rule_set().cue_rules(), cue_fixes=tuple(self.fixes))
 
+    def _on_rules_picked(self, _index: int) -> None:
+        self._on_rules_chosen()
+        self.rules_changed()
+
     def _on_rules_chosen(self) -> None:
         self.custom_box.setVisible(self.rules_name == "custom")
         self._show_summary()
@@ -172,7 +178,7 @@ class SubtitleRulesPanel(QGroupBox):
             return
         self.summary.setText(f"{rules.summary()}. Source: {rules.source}.")
 
-    def rules_changed(self) -> None:
+    def rules_changed(self, *_value: object) -> None:
         """The rules changed: the fixes were chosen against the old ones; check again soon."""
         self.fixes.clear()
         self._show_summary()
@@ -184,7 +190,7 @@ class SubtitleRulesPanel(QGroupBox):
         self._preview = None
         self.request_check()
 
-    def pause_changed(self) -> None:
+    def pause_changed(self, *_value: object) -> None:
         self._preview = None  # the pauses move every cue after the first paragraph: read again
         self.fixes.clear()
         self.request_check()
@@ -210,14 +216,14 @@ class SubtitleRulesPanel(QGroupBox):
         preview = self._preview if self._preview_pause == options.pause_ms else None
         work = self._check_work
 
-        def run(token: CancelToken) -> tuple[SubtitlePreview, list[Violation]]:
+        def run(token: CancelToken) -> tuple[SubtitlePreview, list[Violation], int]:
             made = preview or work(token, options)
             token.raise_if_cancelled()
-            return made, made.violations(options)
+            return made, made.violations(options), options.pause_ms
 
         self.status.setText("Checking the subtitles…")
         worker = self._worker = Worker(run)
-        worker.signals.finished.connect(lambda result, pause=options.pause_ms: self._show(result, pause))
+        worker.signals.finished.connect(self._show)
         worker.signals.errored.connect(self._failed)
         worker.signals.done.connect(self._done)
         self._pool.start(worker)
@@ -233,8 +239,8 @@ class SubtitleRulesPanel(QGroupBox):
 
         self.status.setText(f"The subtitles could not be checked: {describe_error(error)}")
 
-    def _show(self, result: tuple[SubtitlePreview, list[Violation]], pause: int) -> None:
-        preview, violations = result
+    def _show(self, result: tuple[SubtitlePreview, list[Violation], int]) -> None:
+        preview, violations, pause = result
         self._preview, self._preview_pause = preview, pause
         self.violations = violations
         self.list.clear()
@@ -257,13 +263,13 @@ class SubtitleRulesPanel(QGroupBox):
         self._update_fix_button()
         self.checked.emit(violations)
 
-    def _update_fix_button(self) -> None:
+    def _update_fix_button(self, *_row: object) -> None:
         item = self.list.currentItem()
         violation: Violation | None = item.data(256) if item is not None else None
         self.fix_button.setEnabled(violation is not None and violation.fix is not None)
         self.fix_button.setText(f"&{violation.fix.label}" if violation is not None and violation.fix else "&Fix")
 
-    def fix_selected(self) -> bool:
+    def fix_selected(self, *_item: object) -> bool:
         """Apply the selected cue's fix (then check again). False if it has none."""
         item = self.list.currentItem()
         violation: Violation | None = item.data(256) if item is not None else None
@@ -274,7 +280,7 @@ class SubtitleRulesPanel(QGroupBox):
         self._start_check()
         return True
 
-    def cancel(self) -> None:
+    def cancel(self, *_result: object) -> None:
         self._timer.stop()
         if self._worker is not None:
             self._worker.cancel()

@@ -76,9 +76,17 @@ class TimingQaDialog(QDialog):
 
         self.list.clicked.connect(self.select_in_script)
         self.list.activated.connect(self.select_in_script)  # Enter on a row
-        self.scope_combo.currentIndexChanged.connect(lambda _i: self.model.set_scope(self.scope_combo.currentData()))
+        # Bound methods, not lambdas holding ``self``: a closed window is freed at once.
+        self.scope_combo.currentIndexChanged.connect(self._on_scope)
         self.refresh_button.clicked.connect(self.refresh)
-        self.finished.connect(lambda _result: self._worker.cancel() if self._worker is not None else None)
+        self.finished.connect(self._stop)
+
+    def _on_scope(self, _index: int) -> None:
+        self.model.set_scope(self.scope_combo.currentData())
+
+    def _stop(self, _result: int = 0) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
 
     # -- checking ---------------------------------------------------------------------------------
 
@@ -89,8 +97,8 @@ class TimingQaDialog(QDialog):
         self.document.sync()
         snapshot, cache = self.document.snapshot(), self.cache
         excerpts = [_excerpt(block.text) for block in snapshot.blocks]
-        worker = self._worker = Worker(lambda _token: analyse_script(snapshot, cache))
-        worker.signals.finished.connect(lambda report: self._show(report, excerpts))
+        worker = self._worker = Worker(lambda _token: (analyse_script(snapshot, cache), excerpts))
+        worker.signals.finished.connect(self._show)
         worker.signals.errored.connect(self._failed)
         worker.signals.done.connect(self._done)
         self.status.setText("Checking…")
@@ -102,7 +110,8 @@ class TimingQaDialog(QDialog):
         self._worker = None
         self.refresh_button.setEnabled(True)
 
-    def _show(self, report: ScriptQa, excerpts: list[str]) -> None:
+    def _show(self, result: tuple[ScriptQa, list[str]]) -> None:
+        report, excerpts = result
         scope = self.scope_combo.currentData()
         self.scope_combo.blockSignals(True)
         self.scope_combo.clear()
