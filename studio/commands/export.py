@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.errors import StudioError
 
@@ -52,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help=f"model id (default: {DEFAULT_ELEVENLABS_MODEL}, or the offline model)")
     parser.add_argument("--subtitles", default="", metavar="FORMATS",
                         help="comma-separated: srt, vtt, karaoke, lrc, json (written beside the audio)")
+    parser.add_argument("--subtitle-rules", default="netflix-en", metavar="RULES",
+                        help="netflix-en (default), bbc, or custom:NAME=N,... with max_line_chars, max_lines, "
+                             "min_duration_ms, max_duration_ms, max_cps, min_gap_frames, frame_rate")
+    parser.add_argument("--timing-qa", type=Path, metavar="FILE",
+                        help="also write the takes' timing QA (clock faults, long silences, reading speed, "
+                             "what the engine expanded) as JSON to FILE")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests at once (default: your plan's limit)")
     parser.add_argument("--offline", action="store_true", help="use the offline voice even if an API key is set")
@@ -291,7 +297,14 @@ def run(args: argparse.Namespace) -> int:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in args.subtitles.split(",") if f.strip()))
     if args.pause_ms < 0:
         raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
+    from studio.core.subtitles.rule_sets import parse_rule_spec
+
+    try:
+        rules = parse_rule_spec(args.subtitle_rules)
+    except ValueError as error:
+        raise StudioError(f"--subtitle-rules: {error}", "Use netflix-en, bbc or custom:max_line_chars=32,...") from None
     options = ExportOptions(
+        subtitle_rules=rules.cue_rules(),
         destination=args.out.expanduser().absolute(),
         subtitle_formats=formats,
         loudness_target=args.loudness,
@@ -354,4 +367,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"Loudness: {result.loudness_result:.1f} LUFS (was {result.loudness_measured:.1f}).")
     for warning in result.warnings:
         print(f"Note: {warning}", file=sys.stderr)
+    if args.timing_qa is not None:
+        _write_timing_qa(args.timing_qa, document, cache)
     return 0
+
+
+def _write_timing_qa(path: Path, document: Any, cache: Any) -> None:
+    """``--timing-qa``: the QA of the takes this export used (recorded in ``document``), as JSON."""
+    import json
+
+    from studio.core.files import write_atomically
+    from studio.core.timing_qa import analyse_script
+
+    report = analyse_script(document, cache)
+    try:
+        write_atomically(path.expanduser(), (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
+    except OSError as error:
+        raise StudioError(f"The timing QA could not be written to “{path}” ({error.strerror or error})",
+                          "Choose a folder you can write to.") from error
+    cps = report.chars_per_second
+    rate = f"{cps:.1f} characters/s, {report.words_per_minute:.0f} words/min" if cps is not None else "nothing timed"
+    print(f"Timing QA: {rate}; {len(report.items)} item(s) in {path}")

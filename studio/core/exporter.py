@@ -37,7 +37,8 @@ from studio.core.script.document import Script, Take, paragraphs
 from studio.core.script.plan import RenderPlan
 from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
-from studio.core.subtitles import build_cues
+from studio.core.subtitles import CueRules, build_cues
+from studio.core.subtitles.checks import CueFix, apply_fixes
 from studio.core.subtitles import write as write_subtitles
 from studio.core.timeline import Timeline
 
@@ -60,6 +61,10 @@ class ExportOptions:
     overwrite: bool = False
     #: Silence between paragraphs.
     pause_ms: int = 0
+    #: The subtitle rule set's limits (:mod:`studio.core.subtitles.rule_sets`), and the fixes
+    #: the person chose before exporting (replayed on the cues this export builds).
+    subtitle_rules: CueRules = CueRules()
+    cue_fixes: tuple[CueFix, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def check_export(options: ExportOptions) -> None:
             raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
 
 
-class _Assembler:
+class Assembler:
     """Receives segments in order; writes audio (or the spool) and builds the timeline."""
 
     def __init__(self, plan: Plan, pause_samples: int, sink: Callable[[np.ndarray], None]) -> None:
@@ -217,10 +222,10 @@ def export_script(
     try:
         if options.loudness_target is not None:
             spool = _Spool(options.destination.parent, rate)
-            assembler = _Assembler(plan, pause_samples, spool.write)
+            assembler = Assembler(plan, pause_samples, spool.write)
         else:
             writer.open()
-            assembler = _Assembler(plan, pause_samples, writer.write)
+            assembler = Assembler(plan, pause_samples, writer.write)
         consumer = assembler if tap is None else _then(assembler, tap)
         generation = generator.run(plan, consumer, cancel)
         timeline = assembler.timeline
@@ -235,7 +240,7 @@ def export_script(
         if options.subtitle_formats:
             stage("Writing subtitles")
             cancel.raise_if_cancelled()
-            cues = build_cues(timeline.words(), rate, audio_samples=timeline.total_samples)
+            cues = timeline_cues(timeline, options)
             for fmt in options.subtitle_formats:
                 final = subtitle_path(options.destination, fmt)
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))
@@ -278,6 +283,13 @@ def export_script(
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def timeline_cues(timeline: Timeline, options: ExportOptions) -> list:  # type: ignore[type-arg]
+    """The cues an export writes: built with the options' rules, then the chosen fixes applied."""
+    rate, rules = timeline.sample_rate, options.subtitle_rules
+    cues = build_cues(timeline.words(), rate, rules, audio_samples=timeline.total_samples)
+    return apply_fixes(cues, options.cue_fixes, rules, rate, audio_ms=timeline.total_samples * 1000 // rate)
 
 
 def export_plan(

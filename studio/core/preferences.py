@@ -49,6 +49,10 @@ class ExportChoices(BaseModel):
     #: Loudness target in LUFS; None = off (as spoken).
     loudness_lufs: float | None = Field(default=None, ge=-70.0, le=0.0)
     folder: str | None = None
+    #: The subtitle rule set (studio.core.subtitles.rule_sets: "netflix-en", "bbc", "custom")
+    #: and the numbers of the custom one.
+    subtitle_rules: str = "netflix-en"
+    custom_subtitle_rules: dict[str, float] = Field(default_factory=dict)
     #: The main window's Quality when these were chosen: once it changes, the dialog's format
     #: follows the window again (it never shows WAV beside an MP3 choice it did not make).
     window_quality: str | None = None

@@ -75,6 +75,15 @@ def _shifted(piece: AlignedPiece | None, offset: float) -> AlignedPiece | None:
     return AlignedPiece(piece.characters, tuple(t + offset for t in piece.starts), tuple(t + offset for t in piece.ends))
 
 
+def _joined(pieces: list[AlignedPiece]) -> CharacterAlignment | None:
+    """One alignment of a part's pieces (None when the engine sent no timings)."""
+    if not pieces:
+        return None
+    return CharacterAlignment(characters=[c for p in pieces for c in p.characters],
+                              character_start_times_seconds=[t for p in pieces for t in p.starts],
+                              character_end_times_seconds=[t for p in pieces for t in p.ends])
+
+
 def _meta(speech: CachedSpeech) -> CachedSpeech:
     """What a take needs of a part's speech (its id, age and cost) without holding its audio."""
     return CachedSpeech(pcm=b"", sample_rate=speech.sample_rate, request_id=speech.request_id,
@@ -160,9 +169,8 @@ class BlockPlayer:
         offset = self.seconds
         part_start = buffer.size  # where this part's audio begins in the take
         part_bytes = 0
-        chars: list[str] = []
-        starts: list[float] = []
-        ends: list[float] = []
+        written: list[AlignedPiece] = []
+        spoken: list[AlignedPiece] = []  # the normalized alignment (the text as spoken), kept for timing QA
         stream = self._backend.stream_with_timestamps(request)
         unregister = token.on_cancel(stream.close)
         try:
@@ -176,9 +184,10 @@ class BlockPlayer:
                     part_bytes += len(chunk.audio)
                     self._received = part_start + part_bytes - part_bytes % BYTES_PER_FRAME
                 if piece is not None:
-                    chars.extend(piece.characters)
-                    starts.extend(piece.starts)
-                    ends.extend(piece.ends)
+                    written.append(piece)
+                said = AlignedPiece.from_alignment(chunk.normalized_alignment)
+                if said is not None:
+                    spoken.append(said)
                 yield StreamProgress(_shifted(piece, offset), self.seconds, block.index, part.start)
             token.raise_if_cancelled()
             # A stream closed early (an engine switch, a disconnect) may end without an error:
@@ -198,7 +207,7 @@ class BlockPlayer:
         speech = CachedSpeech(pcm=b"", sample_rate=self._rate, request_id=request_id, created_unix=time.time(),
                               character_cost=float(cost) if cost is not None else spec.credits)
         with buffer.view(part_start, part_start + part_bytes - part_bytes % BYTES_PER_FRAME) as pcm:
-            if not self._store(part.key, pcm, speech, chars, starts, ends):
+            if not self._store(part.key, pcm, speech, _joined(written), _joined(spoken)):
                 return None
         if request_id:
             self._made_ids[(block.index, part.index)] = request_id
@@ -223,12 +232,11 @@ class BlockPlayer:
             ids.append(found)
         return list(reversed(ids)) or None
 
-    def _store(self, key: str | None, pcm: memoryview, speech: CachedSpeech, chars: list[str],
-               starts: list[float], ends: list[float]) -> bool:
+    def _store(self, key: str | None, pcm: memoryview, speech: CachedSpeech, alignment: CharacterAlignment | None,
+               normalized: CharacterAlignment | None) -> bool:
         assert key is not None and self._cache is not None
-        alignment = CharacterAlignment(characters=chars, character_start_times_seconds=starts,
-                                       character_end_times_seconds=ends)
         entry = CachedSpeech(pcm=pcm, sample_rate=self._rate, alignment=alignment,  # type: ignore[arg-type]
+                             normalized_alignment=normalized,
                              request_id=speech.request_id, created_unix=speech.created_unix,
                              character_cost=speech.character_cost)
         try:

@@ -38,6 +38,7 @@ from studio.core.longform import Progress
 from studio.core.render import BlockAudio
 from studio.core.render_inputs import ready_inputs
 from studio.core.script import RenderPlan, Script, plan_render
+from studio.core.subtitle_preview import SubtitlePreview, preview_subtitles
 from studio.ui.worker import Worker, WorkerPool
 
 if TYPE_CHECKING:
@@ -188,6 +189,22 @@ class ExportController(QObject):
         deferred, self._deferred = self._deferred, None
         if deferred is not None:
             deferred()
+
+    def preview_work(self) -> Callable[[CancelToken, ExportOptions], SubtitlePreview]:
+        """What the subtitle check runs in its worker: the export's timings from the takes made so far.
+
+        Over its own snapshot of the document (taken here, on the GUI thread), so it never
+        reads the script an export is recording takes in.
+        """
+        snapshot = Script([replace(b, takes=list(b.takes)) for b in self.script])
+        inputs, cache, source = self.inputs, self.cache, self.source
+
+        def work(token: CancelToken, options: ExportOptions) -> SubtitlePreview:
+            ready = ready_inputs(inputs, token)
+            plan = plan_render(snapshot, ready.settings, ready.capabilities, cache)
+            return preview_subtitles(plan, ready.backend, options, cache=cache, source=source)
+
+        return work
 
     # -- step 1: check --------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ are separate widgets; the dialog starts from the remembered choices
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from studio.ui.export_form import ExportForm, FileChooser, choose_save_path
 from studio.ui.export_progress import ExportProgress, clock, credits
 from studio.ui.inline_message import InlineMessage, Tone, describe_error
 from studio.ui.script_stats import PlanStats
+from studio.ui.subtitle_rules_panel import SubtitleRulesPanel
 
 if TYPE_CHECKING:
     from studio.core.cache import SpeechCache
@@ -49,6 +51,11 @@ if TYPE_CHECKING:
 OverwriteConfirmer = Callable[[QWidget, list[Path]], bool]
 #: Opens a folder or a file with the desktop's own program (a test passes a recorder).
 UrlOpener = Callable[[QUrl], object]
+
+
+def _check_options(form: ExportForm) -> ExportOptions:
+    # The subtitle check needs the pause, not a destination (it writes nothing).
+    return form.options() or ExportOptions(Path("unused"), pause_ms=form.pause_spin.value())
 
 
 def ask_to_overwrite(parent: QWidget, paths: list[Path]) -> bool:
@@ -114,6 +121,10 @@ class ExportDialog(QDialog):
         choices = remembered.starting() if remembered is not None else ExportChoices(audio_format=audio_format)  # type: ignore[arg-type]
         self.form = ExportForm(directory or Path.home(), base_name, choices, title, artist, pause_ms,
                                choose_file=choose_file)
+        #: The subtitle rule set and the cues that break it, checked in a worker before exporting.
+        # The panel reads the form, never the dialog: no reference cycle keeps a closed dialog alive.
+        self.rules_panel = SubtitleRulesPanel(pool, self.controller.preview_work(), partial(_check_options, self.form),
+                                              choices.subtitle_rules, choices.custom_subtitle_rules)
         #: What the export will send and cost, from the plan (filled in by a worker).
         self.cost_label = QLabel()
         self.cost_label.setAccessibleName("What this export will send")
@@ -136,6 +147,7 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        layout.addWidget(self.rules_panel)
         layout.addWidget(self.cost_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -144,6 +156,11 @@ class ExportDialog(QDialog):
         self._wire()
         self._set_phase("idle")
         self.controller.estimate()
+        if getattr(inputs.backend, "is_ready", True):
+            self.rules_panel.request_check()
+        else:  # as the estimate: no thread is held waiting for an engine that is still starting
+            self.rules_panel.status.setText("The subtitles are checked when you change a rule, once the engine "
+                                            "has started.")
 
     @property
     def script(self) -> Script:
@@ -156,6 +173,8 @@ class ExportDialog(QDialog):
         c = self.controller
         c.estimated.connect(self._show_cost)
         self.finished.connect(lambda _result: c.drop_estimate())
+        self.finished.connect(self.rules_panel.cancel)
+        self.form.pause_spin.valueChanged.connect(self.rules_panel.pause_changed)
         c.take_made.connect(self.take_made)
         c.checked.connect(self._on_checked)
         c.progress.connect(self._on_progress)
@@ -177,7 +196,15 @@ class ExportDialog(QDialog):
         self.form.set_destination(path)
 
     def options(self) -> ExportOptions | None:
-        return self.form.options()
+        """The form's choices with the subtitle rules and fixes; raises ValueError for custom
+        rules whose numbers do not agree."""
+        options = self.form.options()
+        return None if options is None else self.rules_panel.with_rules(options)
+
+    def _choices(self) -> ExportChoices:
+        return self.form.choices().model_copy(update={
+            "subtitle_rules": self.rules_panel.rules_name,
+            "custom_subtitle_rules": self.rules_panel.custom_values()})
 
     # == running ================================================================================
     @property
@@ -188,7 +215,11 @@ class ExportDialog(QDialog):
         """Export (Enter): check in a worker, ask before replacing files, then export."""
         if self._phase != "idle":
             return
-        options = self.options()
+        try:
+            options = self.options()
+        except ValueError as error:
+            self.message.show_message(f"The custom subtitle rules do not agree: {error}.", Tone.WARNING)
+            return
         if options is None:
             self.message.show_message("Choose where to save the audio first.", Tone.WARNING)
             self.form.destination_edit.setFocus()
@@ -233,12 +264,13 @@ class ExportDialog(QDialog):
         self._set_phase("idle")
         self.progress.show_done()
         if self._remembered is not None:
-            self._remembered.remember(self.form.choices())
+            self._remembered.remember(self._choices())
         self.offered = {
             "Open folder": QUrl.fromLocalFile(str(result.audio_path.parent)),
             "Play": QUrl.fromLocalFile(str(result.audio_path)),
         }
         self._show_result(result)
+        self.rules_panel.reload(self.controller.preview_work())  # over the takes this export made
         self.close_button.setFocus()
         self.exported.emit(result)
 
@@ -301,6 +333,7 @@ class ExportDialog(QDialog):
         self._phase = phase
         idle = phase == "idle"
         self.form.setEnabled(idle)
+        self.rules_panel.setEnabled(idle)
         self.export_button.setEnabled(idle)
         if idle:
             self.close_button.setText("Close")

@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
         # Space: see PlaybackKeys (it types in the script unless the script is being heard).
         self.pause_action = self._action(play, "Play/Pa&use", self._toggle_pause, PLAY_PAUSE_KEY)
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
+        play.addSeparator()
+        self.timing_qa_action = self._action(play, "Check &Timing…", self.open_timing_qa, QKeySequence("Ctrl+Shift+T"))
 
         bar.addMenu(self.takes.menu)
 
@@ -413,6 +415,19 @@ class MainWindow(QMainWindow):
                 Tone.INFO,
             )
             self.session.started.connect(dialog.message.hide)  # no "still starting" once it is ready
+
+    def open_timing_qa(self) -> None:
+        """Playback ▸ Check Timing: the takes' timing QA (studio.ui.timing_qa_view), one window at a time."""
+        from studio.ui.timing_qa_view import TimingQaDialog
+
+        if getattr(self, "timing_qa_dialog", None) is not None:
+            self.timing_qa_dialog.refresh()
+            self.timing_qa_dialog.raise_()
+            return
+        dialog = TimingQaDialog(self.document, self.script.editor, pool=self.pool, cache=self._cache, parent=self)
+        self._keep_until_closed("timing_qa_dialog", dialog)
+        dialog.show()
+        dialog.refresh()
 
     # == account =================================================================================
     def open_account(self) -> None:

@@ -95,18 +95,18 @@ def build_cues(
     paragraph: list[Word] = []
     for word in words:
         if paragraph and word.paragraph_index != paragraph[-1].paragraph_index:
-            cues.extend(_paragraph_cues(paragraph, sample_rate, rules))
+            cues.extend(paragraph_cues(paragraph, sample_rate, rules))
             paragraph = []
         paragraph.append(word)
     if paragraph:
-        cues.extend(_paragraph_cues(paragraph, sample_rate, rules))
-    _fix_timing(cues, rules)
+        cues.extend(paragraph_cues(paragraph, sample_rate, rules))
+    fix_timing(cues, rules)
     if audio_samples is not None:
         _end_with_the_audio(cues, audio_samples * 1000 // sample_rate)  # floor: never past it
     return cues
 
 
-def _paragraph_cues(words: list[Word], rate: int, rules: CueRules) -> list[Cue]:
+def paragraph_cues(words: list[Word], rate: int, rules: CueRules) -> list[Cue]:
     n = len(words)
     starts = [_ms(w.start_sample, rate) for w in words]
     ends = [max(_ms(w.end_sample, rate), s) for w, s in zip(words, starts, strict=True)]
@@ -165,7 +165,7 @@ def _cue_cost(words: list[Word], i: int, j: int, length: int, duration: int, rul
     return cost
 
 
-def _fix_timing(cues: list[Cue], rules: CueRules) -> None:
+def fix_timing(cues: list[Cue], rules: CueRules) -> None:
     """Keep a two-frame gap, then extend short or dense cues into the silence after them."""
     for a, b in zip(cues, cues[1:], strict=False):
         if b.start_ms - a.end_ms < rules.min_gap_ms:
