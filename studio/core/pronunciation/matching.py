@@ -1,0 +1,113 @@
+"""Where rules apply in a text: :func:`rewrites`, the one matcher (our side and the local server).
+
+ElevenLabs checks the dictionaries in the order of the locators and uses the first
+replacement that applies (ENDPOINTS-NARRATION.md §1.2, controls.mdx). We match the same way,
+left to right over the text: at each place the **longest** grapheme that matches wins, and
+between equally long matches the earlier dictionary (then the earlier rule) wins. Matches never
+overlap and a replacement is never matched again.
+
+* ``case_sensitive=False`` compares case-insensitively (Unicode casefolding by ``re``).
+* ``word_boundaries=True`` needs no word character right before and after the match, so
+  “Nguyen” does not fire inside “Nguyens” and “AI” not inside “SAID”.
+
+A phoneme rule only applies where the model can speak phonemes (``capabilities``); then its
+replacement is the inline tag ElevenLabs documents, ``<phoneme alphabet="ipa" ph="…">word</phoneme>``.
+Elsewhere it is skipped (as the API ignores it) and :func:`studio.core.pronunciation.advice`
+tells the narrator to use an alias instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from studio.core.pronunciation.alphabets import API_ALPHABET
+from studio.core.pronunciation.rules import AliasRule, PhonemeRule, PronunciationDictionary, Rule, rules_signature
+
+try:  # the shared mechanism (branch `spoken`); until it lands, the same shape here
+    from studio.core.script.spoken import Rewrite
+except ImportError:  # pragma: no cover - removed once `spoken` is merged
+    @dataclass(frozen=True)
+    class Rewrite:  # type: ignore[no-redef]
+        start: int
+        end: int
+        replacement: str
+        rule_id: str
+
+
+def takes_phonemes(capabilities: Any) -> bool:
+    """Whether the model behind ``capabilities`` speaks phoneme rules (the table in `spoken`)."""
+    if capabilities is None:
+        return False
+    for name in ("phoneme_rules", "supports_phoneme_rules", "supports_phonemes"):
+        value = getattr(capabilities, name, None)
+        if value is not None:
+            return bool(value() if callable(value) else value)
+    return False
+
+
+def rule_id(rule: Rule) -> str:
+    """The id of a rule in a :class:`Rewrite`: its content hash, so an edited rule is a new id."""
+    return f"{rule.kind}:{rules_signature([rule])}"
+
+
+def replacement(rule: Rule, matched: str) -> str:
+    if isinstance(rule, AliasRule):
+        return rule.alias
+    return (f"<phoneme alphabet={quoteattr(API_ALPHABET[rule.alphabet])} "
+            f"ph={quoteattr(rule.phoneme)}>{matched}</phoneme>")
+
+
+@lru_cache(maxsize=4096)
+def _pattern(grapheme: str, case_sensitive: bool, word_boundaries: bool) -> re.Pattern[str]:
+    body = re.escape(grapheme)
+    if word_boundaries:
+        body = rf"(?<!\w){body}(?!\w)"
+    return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+
+
+def _candidates(text: str, rules: Iterable[tuple[int, int, Rule]]) -> list[tuple[int, int, int, int, Rule]]:
+    found = []
+    for dict_index, rule_index, rule in rules:
+        pattern = _pattern(rule.grapheme, rule.case_sensitive, rule.word_boundaries)
+        for match in pattern.finditer(text):
+            found.append((match.start(), -(match.end() - match.start()), dict_index, rule_index, rule))
+    found.sort(key=lambda c: c[:4])
+    return found
+
+
+def rewrites(text: str, dictionaries: Sequence[PronunciationDictionary], capabilities: Any = None) -> list[Any]:
+    """The rewrites the rules of ``dictionaries`` (in order) make to ``text``, by position."""
+    phonemes = takes_phonemes(capabilities)
+    usable = [
+        (d, r, rule)
+        for d, dictionary in enumerate(dictionaries)
+        for r, rule in enumerate(dictionary.rules)
+        if isinstance(rule, AliasRule) or (phonemes and isinstance(rule, PhonemeRule))
+    ]
+    if not usable or not text:
+        return []
+    out = []
+    taken_until = 0
+    for start, negative_length, _d, _r, rule in _candidates(text, usable):
+        if start < taken_until:
+            continue
+        end = start - negative_length
+        out.append(Rewrite(start, end, replacement(rule, text[start:end]), rule_id(rule)))
+        taken_until = end
+    return out
+
+
+def apply(text: str, found: Sequence[Any]) -> str:
+    """``text`` with ``found`` (from :func:`rewrites`) applied: what the voice is given."""
+    parts, at = [], 0
+    for rewrite in found:
+        parts.append(text[at:rewrite.start])
+        parts.append(rewrite.replacement)
+        at = rewrite.end
+    parts.append(text[at:])
+    return "".join(parts)
