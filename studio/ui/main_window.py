@@ -155,10 +155,20 @@ class MainWindow(QMainWindow):
         # The counter shows what the one plan will spend (planned in a worker).
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
+        # -- pronunciation (issue 12): the project's rules, Tools ▸ Pronunciation…, "Pronounce as…" --------
+        from studio.ui.pronunciation_view import PronunciationView
+
+        self.pronunciation = PronunciationView(self.script, self.document, pool, self.render_source.current, cache,
+                                               self.render_source.capabilities, parent=self)
+        self.render_source.dictionaries = self.pronunciation.dictionaries
+        self.pronunciation.status.connect(lambda text: self.status.showMessage(text, 8000))
+        self.settings.model_changed.connect(lambda _m: self.pronunciation.model_changed())
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
         )
+        self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved)
+        self.pronunciation.changed.connect(self.counter.refresh)  # and change what is to be made
         self._prefs_timer = QTimer(self)
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)
@@ -251,6 +261,11 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action(play, "S&top", self._stop, QKeySequence("Ctrl+."))
 
         bar.addMenu(self.takes.menu)
+
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Pronunciation…", self.pronunciation.open_editor, QKeySequence("Ctrl+Shift+D"))
+        self._action(tools, "Pronounce &Word As…", self.pronunciation.pronounce_word_at_cursor,
+                     QKeySequence("Ctrl+Shift+W"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
@@ -514,6 +529,7 @@ class MainWindow(QMainWindow):
             output_format=state.output_format,
             seed=state.seed,
             voice_settings=state.voice_settings,
+            pronunciation=self.pronunciation.project_field(),
         ).with_document(self.document.script, self.document.text)
 
     def _apply_project(self, project: Project) -> None:
@@ -522,6 +538,7 @@ class MainWindow(QMainWindow):
         self.script.editor.document().setModified(False)
         # Replaces the old document: its paragraphs' takes, choices and locks (New: none).
         self.document.load(project.document())
+        self.pronunciation.load(project.pronunciation)
         if project.voice_id:
             voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
             self._set_voice(voice)
@@ -697,5 +714,6 @@ class MainWindow(QMainWindow):
         """Stop timers, playback and background work started by this window."""
         self._prefs_timer.stop()
         self.project.shutdown()
+        self.pronunciation.shutdown()
         self.voices.shutdown()
         self.player.shutdown()

@@ -21,6 +21,8 @@ from studio.errors import StudioError
 
 if TYPE_CHECKING:
     from studio.api.models import Subscription
+    from studio.core.pronunciation import PronunciationDictionary
+    from studio.core.script import Capabilities
     from studio.ui.engine_session import EngineSession
     from studio.ui.settings_controller import SettingsController
     from studio.ui.voice_browser_controller import VoiceBrowserController
@@ -44,6 +46,17 @@ class RenderSource:
         self._voices = voices
         self._settings = settings
         self._subscription = subscription
+        #: The pronunciation dictionaries the project speaks with, in order (the window sets it).
+        self.dictionaries: Callable[[], tuple[PronunciationDictionary, ...]] = tuple
+
+    def capabilities(self) -> tuple[Capabilities | None, str]:
+        """What the chosen model can do, and its name for messages (None while nothing is chosen)."""
+        try:
+            inputs = self.current()
+        except NotReadyError:
+            return None, "The chosen model"
+        model = inputs.capabilities.model
+        return inputs.capabilities, str(getattr(model, "name", None) or inputs.settings.model_id)
 
     def current(self) -> RenderInputs:
         """The inputs for speaking now. Raises :class:`NotReadyError` in the person's words."""

@@ -1,0 +1,372 @@
+"""Tools ▸ Pronunciation…: the project's pronunciation rules, and the shared dictionaries it uses.
+
+Left, the dictionaries the project speaks with, in order (its own rules first; earlier ones
+win): attach a shared dictionary from the data folder (or make a new one), detach it, move it.
+Right, the rules of the one selected, in a table (edit cells in place) and a form (add a rule,
+or select one to change it), with Test (hear the word with the rule, by the current engine),
+Remove, Import… and Export… (W3C PLS or "word = alias" text). Every change is one step of the
+controller's undo stack (Undo/Redo here, Ctrl+Z / Ctrl+Shift+Z). Problems — a rule the model
+refuses, a file with a bad line, a fourth dictionary — show inline, and change nothing.
+
+When the chosen model cannot use phoneme rules, the dialog says so and offers "Use an Alias
+Instead" for the phoneme rule at hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
+    QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from studio.core.pronunciation import DictionaryError, PhonemeRule, PronunciationDictionary
+from studio.ui.dictionary_files import FILE_FILTERS, DictionaryFiles
+from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.pronunciation_controller import MAX_DICTIONARIES, PronunciationController
+from studio.ui.pronunciation_table import HEADERS, RuleTableModel
+from studio.ui.rule_form import RuleForm
+from studio.ui.rule_test import RuleTester
+
+#: () -> (can the chosen model use phoneme rules?, the model's name)
+PhonemeSupport = Callable[[], tuple[bool, str]]
+
+
+class PronunciationDialog(QDialog):
+    def __init__(self, controller: PronunciationController, files: DictionaryFiles, tester: RuleTester,
+                 phoneme_support: PhonemeSupport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pronunciationDialog")
+        self.setWindowTitle("Pronunciation")
+        self.controller = controller
+        self.files = files
+        self.tester = tester
+        self._phoneme_support = phoneme_support
+        self._editing: str | None = None  # the grapheme of the rule the form shows (None: a new rule)
+        self.file_dialog: QFileDialog | None = None
+        self.library: list[PronunciationDictionary] = []  # the shared dictionaries in the data folder
+
+        self.message = InlineMessage(self)
+        self.capability_note = InlineMessage(self, closable=False)
+        self.capability_note.setObjectName("capabilityNote")
+
+        # -- dictionaries (left) ---------------------------------------------------------------------
+        self.dictionary_list = QListWidget(self)
+        self.dictionary_list.setAccessibleName("Dictionaries this project uses")
+        self.attach_button = QPushButton("&Attach Shared", self)
+        self.attach_menu = QMenu(self)
+        self.attach_menu.aboutToShow.connect(self._fill_attach_menu)
+        self.attach_button.setMenu(self.attach_menu)
+        self.detach_button = QPushButton("&Detach", self)
+        self.up_button = QPushButton("Move &Up", self)
+        self.down_button = QPushButton("Move Do&wn", self)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(f"Dictionaries (at most {MAX_DICTIONARIES}, first wins):", self))
+        left.addWidget(self.dictionary_list, 1)
+        for button in (self.attach_button, self.detach_button, self.up_button, self.down_button):
+            left.addWidget(button)
+
+        # -- rules (right) -------------------------------------------------------------------------------
+        self.model = RuleTableModel(self._put_from_table, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Rules")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(HEADERS.index("Say as"), QHeaderView.ResizeMode.Stretch)
+        self.form = RuleForm(self)
+        self.add_button = QPushButton("Add &Rule", self)
+        self.new_button = QPushButton("&New Rule", self)
+        self.remove_button = QPushButton("Re&move", self)
+        self.test_button = QPushButton("&Test", self)
+        self.test_button.setToolTip("Hear the word spoken with this rule by the current voice and model.")
+        self.import_button = QPushButton("&Import…", self)
+        self.export_button = QPushButton("E&xport…", self)
+        undo_stack = controller.undo_stack
+        self.undo_action = undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([self.undo_action, self.redo_action])
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.clicked.connect(self.undo_action.trigger)
+        self.redo_button = QPushButton("Redo", self)
+        self.redo_button.clicked.connect(self.redo_action.trigger)
+        rule_buttons = QHBoxLayout()
+        for button in (self.add_button, self.new_button, self.remove_button, self.test_button):
+            rule_buttons.addWidget(button)
+        rule_buttons.addStretch(1)
+        file_buttons = QHBoxLayout()
+        for button in (self.import_button, self.export_button):
+            file_buttons.addWidget(button)
+        file_buttons.addStretch(1)
+        file_buttons.addWidget(self.undo_button)
+        file_buttons.addWidget(self.redo_button)
+        right = QVBoxLayout()
+        right.addWidget(self.table, 1)
+        right.addWidget(self.form)
+        right.addLayout(rule_buttons)
+        right.addLayout(file_buttons)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 3)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.capability_note)
+        layout.addLayout(columns, 1)
+        layout.addWidget(close)
+        self.resize(860, 520)
+
+        # -- wiring --------------------------------------------------------------------------------------
+        self.dictionary_list.currentRowChanged.connect(lambda _row: self._show_selected_dictionary())
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._edit_row(current.row()))
+        self.model.refused.connect(self.message.show_error)
+        self.form.submitted.connect(self.add_or_save)
+        self.form.kind_changed.connect(self.refresh_capability)
+        self.add_button.clicked.connect(self.add_or_save)
+        self.new_button.clicked.connect(self.new_rule)
+        self.remove_button.clicked.connect(self.remove_rule)
+        self.test_button.clicked.connect(self.test_rule)
+        self.detach_button.clicked.connect(self.detach)
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        self.import_button.clicked.connect(self.ask_import)
+        self.export_button.clicked.connect(self.ask_export)
+        controller.changed.connect(self._on_changed)
+        files.error.connect(self.message.show_error)
+        tester.error.connect(self.message.show_error)
+        tester.busy_changed.connect(lambda busy: self.test_button.setText("Stop" if busy else "&Test"))
+        self._fill_dictionaries()
+        self.dictionary_list.setCurrentRow(0)
+        self.files.list_shared(self._on_library)
+
+    # == which dictionary =================================================================================
+
+    @property
+    def selected(self) -> PronunciationDictionary:
+        item = self.dictionary_list.currentItem()
+        dictionaries = self.controller.all()
+        wanted = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return next((d for d in dictionaries if d.id == wanted), dictionaries[0])
+
+    def _fill_dictionaries(self) -> None:
+        current = self.dictionary_list.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self.dictionary_list.blockSignals(True)
+        self.dictionary_list.clear()
+        for dictionary in self.controller.all():
+            shared = self.controller.is_shared(dictionary.id)
+            count = len(dictionary.rules)
+            label = f"{dictionary.name}{' (shared)' if shared else ''} — {count} rule{'s' if count != 1 else ''}"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, dictionary.id)
+            if shared:
+                item.setToolTip(dictionary.path or "")
+            self.dictionary_list.addItem(item)
+        ids = [d.id for d in self.controller.all()]
+        self.dictionary_list.setCurrentRow(ids.index(keep) if keep in ids else 0)
+        self.dictionary_list.blockSignals(False)
+        shared = self.controller.is_shared(self.selected.id)
+        self.detach_button.setEnabled(shared)
+        index = [d.id for d in self.controller.shared].index(self.selected.id) if shared else -1
+        self.up_button.setEnabled(index > 0)
+        self.down_button.setEnabled(shared and index < len(self.controller.shared) - 1)
+
+    def _show_selected_dictionary(self) -> None:
+        self._fill_dictionaries()
+        self.model.show(self.selected)
+        self.new_rule()
+
+    def _on_changed(self) -> None:
+        self._fill_dictionaries()
+        self.model.show(self.selected)
+        row = self.model.row_of(self._editing) if self._editing else -1
+        if row >= 0:
+            self._select_row(row)
+        self.refresh_capability()
+
+    # == rules ==========================================================================================
+
+    def _select_row(self, row: int) -> None:
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _edit_row(self, row: int) -> None:
+        rule = self.model.rule_at(row)
+        self._editing = rule.grapheme if rule is not None else None
+        self.form.show_rule(rule)
+        self.add_button.setText("Save &Rule" if rule is not None else "Add &Rule")
+        self.remove_button.setEnabled(rule is not None)
+        self.refresh_capability()
+
+    def new_rule(self) -> None:
+        self.table.selectionModel().clear()
+        self._edit_row(-1)
+        self.form.word_edit.setFocus()
+
+    def add_or_save(self) -> None:
+        try:
+            rule = self.form.rule()
+            self.controller.put_rule(self.selected.id, rule, replacing=self._editing)
+        except DictionaryError as error:
+            self.message.show_error(error)
+            return
+        self.message.hide()
+        self._editing = rule.grapheme
+        self._on_changed()
+        self.add_button.setText("Save &Rule")
+
+    def _put_from_table(self, old_grapheme: str, rule: object) -> None:
+        self.controller.put_rule(self.selected.id, rule, replacing=old_grapheme)  # type: ignore[arg-type]
+        if self._editing == old_grapheme:
+            self._editing = rule.grapheme  # type: ignore[attr-defined]
+            self.form.show_rule(rule)  # type: ignore[arg-type]
+        self.message.hide()
+
+    def remove_rule(self) -> None:
+        if self._editing is None:
+            return
+        self.controller.remove_rule(self.selected.id, self._editing)
+        self.new_rule()
+
+    def test_rule(self) -> None:
+        if self.tester.busy:
+            self.tester.stop()
+            return
+        try:
+            rule = self.form.rule()
+        except DictionaryError as error:
+            self.message.show_error(error)
+            return
+        self.message.hide()
+        self.tester.test(rule)
+
+    # == the model's abilities ==========================================================================
+
+    def refresh_capability(self) -> None:
+        usable, model_name = self._phoneme_support()
+        self.model.phonemes_usable = usable
+        phoneme_rule = self._editing is not None and isinstance(self.selected.rule_for(self._editing), PhonemeRule)
+        if usable or not (self.form.kind == "phoneme" or phoneme_rule
+                          or any(isinstance(r, PhonemeRule) for d in self.controller.all() for r in d.rules)):
+            self.capability_note.hide()
+            return
+        self.capability_note.show_message(
+            f"{model_name} cannot use phoneme rules: words with one are spoken as written. "
+            "Use an alias instead (how the word sounds, in letters), or choose a model that "
+            "takes phonemes (Eleven Flash v2, Eleven Turbo v2 or Eleven English v1).",
+            Tone.WARNING, action=("Use an Alias Instead", self.use_alias_instead))
+
+    def use_alias_instead(self) -> None:
+        """The phoneme rule at hand becomes an alias for the same word: the form waits for the alias."""
+        if self.form.kind != "phoneme" and self._editing is None:
+            first = next((r for r in self.selected.rules if isinstance(r, PhonemeRule)), None)
+            if first is not None:
+                self._select_row(self.model.row_of(first.grapheme))
+        self.form.as_alias()
+        self.refresh_capability()
+
+    # == shared dictionaries ============================================================================
+
+    def _on_library(self, found: list[PronunciationDictionary]) -> None:
+        self.library = found
+        for dictionary in found:  # a shared file edited elsewhere (another project): its current rules
+            if self.controller.is_shared(dictionary.id):
+                self.controller.refreshed(dictionary)
+
+    def _fill_attach_menu(self) -> None:
+        menu = self.attach_menu
+        menu.clear()
+        attached = {d.id for d in self.controller.shared}
+        for dictionary in self.library:
+            action = menu.addAction(f"{dictionary.name} ({len(dictionary.rules)} rules)")
+            action.setEnabled(dictionary.id not in attached)
+            action.triggered.connect(lambda _checked=False, d=dictionary: self.attach(d))
+        if self.library:
+            menu.addSeparator()
+        menu.addAction("&New Shared Dictionary…", self.ask_new_shared)
+        menu.addAction("New Shared Dictionary from &These Rules…", lambda: self.ask_new_shared(self.selected))
+
+    def attach(self, dictionary: PronunciationDictionary) -> None:
+        try:
+            self.controller.attach(dictionary)
+        except DictionaryError as error:
+            self.message.show_error(error)
+            return
+        self.message.hide()
+        self.dictionary_list.setCurrentRow(self.dictionary_list.count() - 1)
+
+    def ask_new_shared(self, rules: PronunciationDictionary | None = None) -> None:
+        name, ok = QInputDialog.getText(self, "New shared dictionary", "Name (for example “Characters”):")
+        if ok:
+            self.new_shared(name, rules)
+
+    def new_shared(self, name: str, rules: PronunciationDictionary | None = None) -> None:
+        def made(dictionary: PronunciationDictionary) -> None:
+            self.library.append(dictionary)
+            self.attach(dictionary)
+
+        self.files.create_shared(name, rules, made)
+
+    def detach(self) -> None:
+        if self.controller.is_shared(self.selected.id):
+            self.controller.detach(self.selected.id)
+
+    def _move(self, step: int) -> None:
+        self.controller.move(self.selected.id, step)
+
+    # == files ==========================================================================================
+
+    def _file_dialog(self, mode: QFileDialog.AcceptMode, title: str, then: Callable[[str], None]) -> QFileDialog:
+        dialog = QFileDialog(self, title, "", FILE_FILTERS)
+        dialog.setAcceptMode(mode)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # opened, not exec'd: the window keeps running
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile if mode == QFileDialog.AcceptMode.AcceptOpen
+                           else QFileDialog.FileMode.AnyFile)
+        dialog.fileSelected.connect(then)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_import(self) -> None:
+        self._file_dialog(QFileDialog.AcceptMode.AcceptOpen, "Import pronunciation rules", self.import_file)
+
+    def ask_export(self) -> None:
+        dialog = self._file_dialog(QFileDialog.AcceptMode.AcceptSave, "Export pronunciation rules", self.export_file)
+        dialog.selectFile(f"{self.selected.name}.pls")
+
+    def import_file(self, path: str) -> None:
+        """Add a file's rules to the selected dictionary (one undo step); a bad file changes nothing."""
+        target = self.selected.id
+
+        def read(imported: PronunciationDictionary) -> None:
+            dictionary = self.controller.dictionary(target)
+            try:
+                for rule in imported.rules:
+                    dictionary = dictionary.with_rule(rule)
+                self.controller.put_dictionary(dictionary, f"Import “{imported.name}”")
+            except DictionaryError as error:
+                self.message.show_error(error)
+                return
+            count = len(imported.rules)
+            self.message.show_message(f"Imported {count} rule{'s' if count != 1 else ''} from “{imported.name}”.",
+                                      Tone.INFO)
+
+        self.files.read(path, read)
+
+    def export_file(self, path: str) -> None:
+        dictionary = self.selected
+        self.files.write(dictionary, path, lambda written: self.message.show_message(
+            f"Exported {len(dictionary.rules)} rules to {written}.", Tone.INFO))
+
+    def done(self, result: int) -> None:  # noqa: D102 - closing stops a test that is still speaking
+        self.tester.stop()
+        super().done(result)
