@@ -87,9 +87,9 @@ class PronunciationDialog(QDialog):
         self.export_button = QPushButton("E&xport…", self)
         undo_stack = controller.undo_stack
         self.undo_action = undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
         self.redo_action = undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)  # Ctrl+Y and Ctrl+Shift+Z
         self.addActions([self.undo_action, self.redo_action])
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.clicked.connect(self.undo_action.trigger)
@@ -219,9 +219,11 @@ class PronunciationDialog(QDialog):
             self.message.show_error(error)
             return
         self.message.hide()
-        self._editing = rule.grapheme
-        self._on_changed()
-        self.add_button.setText("Save &Rule")
+        if self._editing is None:
+            self.new_rule()  # added: the form is ready for the next word
+        else:
+            self._editing = rule.grapheme  # saved: the rule stays selected
+            self._on_changed()
 
     def _put_from_table(self, old_grapheme: str, rule: object) -> None:
         self.controller.put_rule(self.selected.id, rule, replacing=old_grapheme)  # type: ignore[arg-type]
