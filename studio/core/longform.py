@@ -42,7 +42,7 @@ from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, p
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Script
-from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings
+from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings, Rewriter
 from studio.core.script.planner import plan_render
 from studio.core.segmenter import Segment
 from studio.core.timeline import SegmentCollector
@@ -90,6 +90,8 @@ class LongformSettings:
     max_attempts: int = 6
     #: Longest wait between attempts when the server gives no Retry-After.
     max_backoff_seconds: float = 30.0
+    #: Pronunciation rules as rewrites of a block's text (see RenderSettings.rewriter).
+    rewriter: Rewriter | None = None
 
     def render_settings(self) -> RenderSettings:
         """The part of these settings that decides what is spoken (and so the cache keys)."""

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 # Where sentences and clauses end, and "is there anything to speak", are the studio's one set
 # of text rules (shared with the offline engine and the server); is_speakable is re-exported
 # for the planners that import it from here.
 from studio.text_rules import clause_ends, is_speakable, sentence_ends
+
+if TYPE_CHECKING:
+    from studio.core.script.spoken import SpokenText
 
 __all__ = ["DEFAULT_CHARACTER_LIMIT", "Segment", "is_speakable", "split_script"]
 
@@ -34,8 +38,12 @@ class Segment:
     index: int
     start: int
     end: int
+    #: What the engine is sent (the script's text here, unless ``spoken`` says otherwise).
     text: str
     paragraph_index: int
+    #: When the request text differs from the script (pause tags, pronunciation rules): the
+    #: map back to the script's ``start:end`` (:mod:`studio.core.script.spoken`).
+    spoken: SpokenText | None = None
 
     def __len__(self) -> int:
         return self.end - self.start
