@@ -1,0 +1,110 @@
+"""The local server's pronunciation-dictionary endpoints, driven by the official ``elevenlabs`` SDK.
+
+Real loopback TCP, the SDK nobody here wrote, and the studio's rules behind the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elevenlabs.client import ElevenLabs
+from elevenlabs.core.api_error import ApiError
+from elevenlabs.pronunciation_dictionaries.types import (
+    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem_Alias as Alias,
+    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem_Phoneme as Phoneme,
+)
+
+from studio.core.pronunciation import AliasRule, PhonemeRule, parse_pls
+from tests.fixtures.local_server import LocalServer, run_server
+
+REAL_PLS = Path(__file__).resolve().parents[2] / "data" / "pronunciation" / "elevenlabs_style.pls"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with run_server() as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: LocalServer) -> ElevenLabs:
+    return ElevenLabs(api_key="any-key", base_url=server.base_url, timeout=60)
+
+
+def _download(client: ElevenLabs, dictionary_id: str, version_id: str) -> bytes:
+    return b"".join(client.pronunciation_dictionaries.download(dictionary_id, version_id))
+
+
+def test_create_from_rules_get_and_download(client: ElevenLabs) -> None:
+    made = client.pronunciation_dictionaries.create_from_rules(
+        name="Names", rules=[Alias(string_to_replace="Nguyen", alias="win"),
+                             Phoneme(string_to_replace="Thailand", phoneme="ˈtaɪ.lænd", alphabet="ipa")])
+    assert made.id and made.version_id and made.version_rules_num == 2 and made.name == "Names"
+    got = client.pronunciation_dictionaries.get(made.id)
+    assert got.latest_version_id == made.version_id
+    assert [(r.type, r.string_to_replace) for r in got.rules] == [("alias", "Nguyen"), ("phoneme", "Thailand")]
+    assert got.rules[0].case_sensitive is True and got.rules[0].word_boundaries is True
+    pls = _download(client, made.id, made.version_id)
+    assert parse_pls(pls).rules == (AliasRule("Nguyen", "win"), PhonemeRule("Thailand", "ˈtaɪ.lænd", "ipa"))
+
+
+def test_every_edit_is_a_new_version_and_old_versions_stay(client: ElevenLabs) -> None:
+    made = client.pronunciation_dictionaries.create_from_rules(
+        name="Edits", rules=[Alias(string_to_replace="Nguyen", alias="win")])
+    added = client.pronunciation_dictionaries.rules.add(
+        made.id, rules=[Alias(string_to_replace="Nguyen", alias="nwin"), Alias(string_to_replace="UN", alias="U N")])
+    assert added.version_id != made.version_id and added.version_rules_num == 2  # same string replaced
+    removed = client.pronunciation_dictionaries.rules.remove(made.id, rule_strings=["UN"])
+    assert removed.version_id not in (made.version_id, added.version_id) and removed.version_rules_num == 1
+    same = client.pronunciation_dictionaries.rules.set(made.id, rules=[Alias(string_to_replace="Nguyen", alias="nwin")])
+    assert same.version_id != removed.version_id  # even an edit that changes nothing is a new version
+    assert parse_pls(_download(client, made.id, made.version_id)).rules == (AliasRule("Nguyen", "win"),)
+    assert parse_pls(_download(client, made.id, added.version_id)).rules == (
+        AliasRule("Nguyen", "nwin"), AliasRule("UN", "U N"))
+    renamed = client.pronunciation_dictionaries.update(made.id, name="Renamed")
+    assert renamed.name == "Renamed" and renamed.latest_version_id == same.version_id  # PATCH keeps the version
+
+
+def test_create_from_a_real_pls_file(client: ElevenLabs) -> None:
+    with REAL_PLS.open("rb") as handle:
+        made = client.pronunciation_dictionaries.create_from_file(name="From file", file=handle)
+    assert made.version_rules_num == 7
+    assert parse_pls(_download(client, made.id, made.version_id)).rules == parse_pls(REAL_PLS.read_bytes()).rules
+
+
+def test_list_pages_with_a_cursor(client: ElevenLabs) -> None:
+    for n in range(5):
+        client.pronunciation_dictionaries.create_from_rules(
+            name=f"page-{n}", rules=[Alias(string_to_replace=f"w{n}", alias="x")])
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = client.pronunciation_dictionaries.list(cursor=cursor, page_size=2, sort="name",
+                                                      sort_direction="ascending")
+        assert len(page.pronunciation_dictionaries) <= 2
+        seen += [d.name for d in page.pronunciation_dictionaries]
+        if not page.has_more:
+            break
+        cursor = page.next_cursor
+    pages = [name for name in seen if name.startswith("page-")]
+    assert pages == sorted(pages) and len(pages) == 5 and len(seen) == len(set(seen))
+
+
+def test_validation_and_unknown_ids_answer_like_the_api(client: ElevenLabs, server: LocalServer) -> None:
+    with pytest.raises(ApiError) as caught:
+        client.pronunciation_dictionaries.create_from_rules(name="x", rules=[Alias(string_to_replace="", alias="b")])
+    assert caught.value.status_code == 422
+    assert caught.value.body["detail"][0]["loc"][:3] == ["body", "rules", 0]
+    with pytest.raises(ApiError) as caught:
+        client.pronunciation_dictionaries.get("no-such-dictionary")
+    assert caught.value.status_code == 404
+    assert caught.value.body["detail"]["status"] == "pronunciation_dictionary_not_found"
+    with pytest.raises(ApiError) as caught:
+        client.pronunciation_dictionaries.list(page_size=101)
+    assert caught.value.status_code == 422
+    made = client.pronunciation_dictionaries.create_from_rules(name="v", rules=[Alias(string_to_replace="a", alias="b")])
+    with pytest.raises(ApiError) as caught:
+        _download(client, made.id, "no-such-version")
+    assert caught.value.status_code == 404
