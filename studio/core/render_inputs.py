@@ -14,10 +14,12 @@ the engine was still starting) waits and asks the engine, so it runs in a worker
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from studio.core.pronunciation import PronunciationDictionary
+from studio.core.pronunciation.context import local
 from studio.core.script import Capabilities, RenderSettings, render_output_format
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from studio.core.backend import SynthesisBackend
     from studio.cancel import CancelToken
 
-__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs"]
+__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", "with_dictionaries"]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -39,6 +41,8 @@ class RenderInputs:
     backend: SynthesisBackend
     settings: RenderSettings
     capabilities: Capabilities
+    #: The pronunciation dictionaries spoken with, in order (their rules are in ``settings.rewriter``).
+    dictionaries: tuple[PronunciationDictionary, ...] = ()
 
     @property
     def engine_name(self) -> str:
@@ -58,13 +62,16 @@ def render_inputs(
     tier: str | None = None,
     stitching: Literal["text", "request_ids"] = "text",
     native_rate: int | None = None,
+    dictionaries: Sequence[PronunciationDictionary] = (),
 ) -> RenderInputs:
     """The inputs for speaking with ``backend``; ``model`` (or ``models`` to pick it from) and
-    ``tier`` decide the per-request limit and the price (see :class:`Capabilities`)."""
+    ``tier`` decide the per-request limit and the price (see :class:`Capabilities`).
+    ``dictionaries``: pronunciation rules, applied on our side (the one matcher, for this model)."""
     engine_id = str(getattr(backend, "engine_id", "unknown"))
     model_id = model_id or DEFAULT_MODEL_ID
     if model is None and models:
         model = next((m for m in models if m.model_id == model_id), None)
+    capabilities = Capabilities(engine_id, model_id, model, tier)
     settings = RenderSettings(
         voice_id=voice_id,
         model_id=model_id,
@@ -74,7 +81,18 @@ def render_inputs(
         language_code=language_code,
         stitching=stitching,
     )
-    return RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
+    return with_dictionaries(RenderInputs(backend, settings, capabilities), dictionaries)
+
+
+def with_dictionaries(inputs: RenderInputs, dictionaries: Sequence[PronunciationDictionary]) -> RenderInputs:
+    """``inputs`` speaking with these pronunciation dictionaries (in order) instead of its own.
+
+    The rules are applied on our side by the one matcher, for this model (a phoneme rule only
+    where the model takes phonemes); a part's key changes only where a rule matches in it."""
+    pronunciation = local(tuple(dictionaries))
+    capabilities = inputs.capabilities
+    rewriter = None if pronunciation.is_empty else (lambda text: pronunciation.rewrites(text, capabilities))
+    return replace(inputs, settings=replace(inputs.settings, rewriter=rewriter), dictionaries=pronunciation.dictionaries)
 
 
 def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> RenderInputs:
@@ -113,7 +131,7 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
         seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
-        stitching=settings.stitching,
+        stitching=settings.stitching, dictionaries=inputs.dictionaries,
     )
 
 

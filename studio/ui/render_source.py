@@ -78,4 +78,5 @@ class RenderSource:
             model=self._settings.current_model(),
             models=self._settings.models,
             tier=getattr(subscription, "tier", None) if subscription is not None else None,
+            dictionaries=self.dictionaries(),
         )

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.cancel import CancelToken
 from studio.core.audio import wav_bytes
 from studio.core.pronunciation import PronunciationDictionary, Rule
-from studio.core.render_inputs import RenderInputs, ready_inputs
+from studio.core.render_inputs import RenderInputs, ready_inputs, with_dictionaries
 from studio.errors import StudioError
 from studio.ui.worker import Worker, WorkerPool
 
@@ -36,10 +36,10 @@ def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, toke
     from studio.core.render import render
     from studio.core.script import Script, plan_render
 
-    inputs = ready_inputs(inputs, token)
-    script = Script.from_text(rule.grapheme)
     tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
-    plan = plan_render(script, inputs.settings, inputs.capabilities, cache, dictionaries=tested)
+    inputs = with_dictionaries(ready_inputs(inputs, token), tested)  # only the rule under test
+    script = Script.from_text(rule.grapheme)
+    plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
     heard: list[tuple[bytes, int]] = []
     render(plan, script, inputs.backend, cache=cache, record=False, cancel=token,
            on_block=lambda block: heard.append((block.pcm, block.sample_rate or 0)))
