@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMenu, QMessageBox, QWidget)
 
 from studio.core.pronunciation import AliasRule, DictionaryError, PhonemeRule, Rule, rewrites, takes_phonemes
+from studio.core.pronunciation.advice import as_alias
 from studio.core.script import Block
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.pronunciation_controller import PronunciationController
@@ -107,9 +108,16 @@ class PronounceAsDialog(QDialog):
             Tone.WARNING, action=("Use an Alias Instead", self.use_alias))
 
     def use_alias(self) -> None:
+        """An alias instead: the phonemes typed, roughly respelled (to correct by ear), else empty."""
+        try:
+            suggested = as_alias(PhonemeRule(self.word, self.say_edit.text().strip(),
+                                             self.kind_combo.currentData())).alias
+        except DictionaryError:
+            suggested = ""
         self.kind_combo.setCurrentIndex(0)
-        self.say_edit.clear()
+        self.say_edit.setText(suggested)
         self.say_edit.setFocus()
+        self.say_edit.selectAll()
 
     def accept(self) -> None:
         """Build the rule (the model refuses what it cannot use: shown here, the dialog stays)."""

@@ -15,6 +15,7 @@ Instead" for the phoneme rule at hand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
     QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from studio.core.pronunciation import DictionaryError, PhonemeRule, PronunciationDictionary
+from studio.core.pronunciation import DictionaryError, PronunciationDictionary, takes_phonemes
+from studio.core.pronunciation.advice import PhonemeAdvice, phoneme_advice
 from studio.ui.dictionary_files import FILE_FILTERS, DictionaryFiles
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.pronunciation_controller import MAX_DICTIONARIES, PronunciationController
@@ -30,20 +32,20 @@ from studio.ui.pronunciation_table import HEADERS, RuleTableModel
 from studio.ui.rule_form import RuleForm
 from studio.ui.rule_test import RuleTester
 
-#: () -> (can the chosen model use phoneme rules?, the model's name)
-PhonemeSupport = Callable[[], tuple[bool, str]]
+#: () -> (the chosen model's Capabilities or None, its name for messages)
+ModelCapabilities = Callable[[], tuple[Any, str]]
 
 
 class PronunciationDialog(QDialog):
     def __init__(self, controller: PronunciationController, files: DictionaryFiles, tester: RuleTester,
-                 phoneme_support: PhonemeSupport, parent: QWidget | None = None) -> None:
+                 capabilities: ModelCapabilities, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pronunciationDialog")
         self.setWindowTitle("Pronunciation")
         self.controller = controller
         self.files = files
         self.tester = tester
-        self._phoneme_support = phoneme_support
+        self._capabilities = capabilities
         self._editing: str | None = None  # the grapheme of the rule the form shows (None: a new rule)
         self.file_dialog: QFileDialog | None = None
         self.library: list[PronunciationDictionary] = []  # the shared dictionaries in the data folder
@@ -252,27 +254,47 @@ class PronunciationDialog(QDialog):
 
     # == the model's abilities ==========================================================================
 
+    def _advice(self) -> list[PhonemeAdvice]:
+        """Phoneme rules the chosen model cannot use: the one in the form first (saved or not)."""
+        capabilities, model_name = self._capabilities()
+        found = phoneme_advice(self.controller.all(), capabilities, model_name)
+        if self.form.kind == "phoneme" and not takes_phonemes(capabilities):
+            try:
+                rule = self.form.rule()
+            except DictionaryError:
+                rule = None
+            if rule is not None:
+                draft = PronunciationDictionary(self.selected.id, self.selected.name, (rule,))
+                found = phoneme_advice([draft], capabilities, model_name) + found
+        editing = self.form.word_edit.text().strip()
+        return sorted(found, key=lambda a: a.rule.grapheme != editing)
+
     def refresh_capability(self) -> None:
-        usable, model_name = self._phoneme_support()
-        self.model.phonemes_usable = usable
-        phoneme_rule = self._editing is not None and isinstance(self.selected.rule_for(self._editing), PhonemeRule)
-        if usable or not (self.form.kind == "phoneme" or phoneme_rule
-                          or any(isinstance(r, PhonemeRule) for d in self.controller.all() for r in d.rules)):
+        capabilities, _name = self._capabilities()
+        self.model.phonemes_usable = takes_phonemes(capabilities)
+        advice = self._advice()
+        if not advice:
             self.capability_note.hide()
             return
-        self.capability_note.show_message(
-            f"{model_name} cannot use phoneme rules: words with one are spoken as written. "
-            "Use an alias instead (how the word sounds, in letters), or choose a model that "
-            "takes phonemes (Eleven Flash v2, Eleven Turbo v2 or Eleven English v1).",
-            Tone.WARNING, action=("Use an Alias Instead", self.use_alias_instead))
+        first = advice[0]
+        self.capability_note.show_message(first.message, Tone.WARNING,
+                                          action=("Use an Alias Instead", lambda: self.use_alias_instead(first)))
 
-    def use_alias_instead(self) -> None:
-        """The phoneme rule at hand becomes an alias for the same word: the form waits for the alias."""
-        if self.form.kind != "phoneme" and self._editing is None:
-            first = next((r for r in self.selected.rules if isinstance(r, PhonemeRule)), None)
-            if first is not None:
-                self._select_row(self.model.row_of(first.grapheme))
-        self.form.as_alias()
+    def use_alias_instead(self, advice: PhonemeAdvice | None = None) -> None:
+        """The phoneme rule becomes the suggested alias (a rough respelling, to correct by ear)."""
+        advice = advice or next(iter(self._advice()), None)
+        if advice is None:
+            return
+        saved = self.controller.all()
+        if any(d.id == advice.dictionary.id and d.rule_for(advice.rule.grapheme) == advice.rule for d in saved):
+            self.dictionary_list.setCurrentRow([d.id for d in saved].index(advice.dictionary.id))
+            self._editing = advice.rule.grapheme
+            self.controller.put_rule(advice.dictionary.id, advice.alias, replacing=advice.rule.grapheme)
+            self._select_row(self.model.row_of(advice.alias.grapheme))
+        else:  # only in the form so far
+            self.form.show_rule(advice.alias)
+        self.form.say_edit.setFocus()
+        self.form.say_edit.selectAll()
         self.refresh_capability()
 
     # == shared dictionaries ============================================================================

@@ -79,14 +79,8 @@ class PronunciationView(QObject):
             return self.dialog
         from studio.ui.pronunciation_dialog import PronunciationDialog
 
-        def phoneme_support() -> tuple[bool, str]:
-            from studio.core.pronunciation import takes_phonemes
-
-            capabilities, name = self._capabilities()
-            return takes_phonemes(capabilities), name
-
         parent = self._panel.window()
-        dialog = PronunciationDialog(self.controller, self.files, self.tester, phoneme_support,
+        dialog = PronunciationDialog(self.controller, self.files, self.tester, self._capabilities,
                                      parent if isinstance(parent, QWidget) else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))

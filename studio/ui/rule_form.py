@@ -84,12 +84,6 @@ class RuleForm(QWidget):
         self.case_check.setChecked(rule.case_sensitive if rule else True)
         self.whole_check.setChecked(rule.word_boundaries if rule else True)
 
-    def as_alias(self) -> None:
-        """Switch to an alias for the same word: the phonemes cannot be an alias, so "say as" starts empty."""
-        self.kind_combo.setCurrentIndex(0)
-        self.say_edit.clear()
-        self.say_edit.setFocus()
-
     def _on_kind(self) -> None:
         phoneme = self.kind == "phoneme"
         self.alphabet_combo.setEnabled(phoneme)

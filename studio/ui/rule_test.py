@@ -69,7 +69,7 @@ class RuleTester(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None or bool(self._player and self._player.is_playing())
+        return self._worker is not None or bool(self._player and self._player.is_playing)
 
     def test(self, rule: Rule) -> None:
         self.stop()
