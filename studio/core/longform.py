@@ -49,7 +49,7 @@ from studio.core.timeline import SegmentCollector
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
+    from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
     from studio.api.streaming import ResponseInfo
     from studio.core.backend import SynthesisBackend
 
@@ -92,6 +92,8 @@ class LongformSettings:
     max_backoff_seconds: float = 30.0
     #: Pronunciation rules as rewrites of a block's text (see RenderSettings.rewriter).
     rewriter: Rewriter | None = None
+    #: Dictionaries the service applies (see RenderSettings.pronunciation_locators).
+    pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = ()
 
     def render_settings(self) -> RenderSettings:
         """The part of these settings that decides what is spoken (and so the cache keys)."""

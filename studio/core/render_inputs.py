@@ -14,20 +14,19 @@ the engine was still starting) waits and asks the engine, so it runs in a worker
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from studio.core.pronunciation import PronunciationDictionary
-from studio.core.pronunciation.context import local
 from studio.core.script import Capabilities, RenderSettings, render_output_format
 
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
     from studio.cancel import CancelToken
+    from studio.core.pronunciation.context import Pronunciation
 
-__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", "with_dictionaries"]
+__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", "with_pronunciation"]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -41,8 +40,8 @@ class RenderInputs:
     backend: SynthesisBackend
     settings: RenderSettings
     capabilities: Capabilities
-    #: The pronunciation dictionaries spoken with, in order (their rules are in ``settings.rewriter``).
-    dictionaries: tuple[PronunciationDictionary, ...] = ()
+    #: The pronunciation rules and who applies them (None: no rules).
+    pronunciation: Pronunciation | None = None
 
     @property
     def engine_name(self) -> str:
@@ -62,16 +61,16 @@ def render_inputs(
     tier: str | None = None,
     stitching: Literal["text", "request_ids"] = "text",
     native_rate: int | None = None,
-    dictionaries: Sequence[PronunciationDictionary] = (),
+    pronunciation: Pronunciation | None = None,
 ) -> RenderInputs:
     """The inputs for speaking with ``backend``; ``model`` (or ``models`` to pick it from) and
     ``tier`` decide the per-request limit and the price (see :class:`Capabilities`).
-    ``dictionaries``: pronunciation rules, applied on our side (the one matcher, for this model)."""
+    ``pronunciation`` (:func:`studio.core.pronunciation.sync.prepare`) becomes the settings'
+    rewriter for this model and the locators every request carries."""
     engine_id = str(getattr(backend, "engine_id", "unknown"))
     model_id = model_id or DEFAULT_MODEL_ID
     if model is None and models:
         model = next((m for m in models if m.model_id == model_id), None)
-    capabilities = Capabilities(engine_id, model_id, model, tier)
     settings = RenderSettings(
         voice_id=voice_id,
         model_id=model_id,
@@ -81,18 +80,19 @@ def render_inputs(
         language_code=language_code,
         stitching=stitching,
     )
-    return with_dictionaries(RenderInputs(backend, settings, capabilities), dictionaries)
+    inputs = RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
+    return with_pronunciation(inputs, pronunciation) if pronunciation is not None else inputs
 
 
-def with_dictionaries(inputs: RenderInputs, dictionaries: Sequence[PronunciationDictionary]) -> RenderInputs:
-    """``inputs`` speaking with these pronunciation dictionaries (in order) instead of its own.
-
-    The rules are applied on our side by the one matcher, for this model (a phoneme rule only
-    where the model takes phonemes); a part's key changes only where a rule matches in it."""
-    pronunciation = local(tuple(dictionaries))
-    capabilities = inputs.capabilities
-    rewriter = None if pronunciation.is_empty else (lambda text: pronunciation.rewrites(text, capabilities))
-    return replace(inputs, settings=replace(inputs.settings, rewriter=rewriter), dictionaries=pronunciation.dictionaries)
+def with_pronunciation(inputs: RenderInputs, pronunciation: Pronunciation | None) -> RenderInputs:
+    """``inputs`` speaking with ``pronunciation``: its rewriter for this model (the rules that
+    match enter the keys) and the locators every request carries (never the keys)."""
+    settings = replace(
+        inputs.settings,
+        rewriter=pronunciation.rewriter(inputs.capabilities) if pronunciation is not None else None,
+        pronunciation_locators=pronunciation.locators if pronunciation is not None else (),
+    )
+    return replace(inputs, settings=settings, pronunciation=pronunciation)
 
 
 def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> RenderInputs:
@@ -131,7 +131,7 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
         seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
-        stitching=settings.stitching, dictionaries=inputs.dictionaries,
+        stitching=settings.stitching, pronunciation=inputs.pronunciation,
     )
 
 

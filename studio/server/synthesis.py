@@ -72,6 +72,9 @@ class EngineStream:
         self._resampler = Resampler(self._rate, fmt.sample_rate)
         self._samples_done = 0
         self._finished = False
+        #: Maps each chunk's alignment from the text spoken to the text sent (pronunciation
+        #: rules: :class:`studio.server.pronounce.InputAlignment`); None: the same text.
+        self.remap: Any = None
 
     def next_piece(self) -> AudioPiece | object:
         """The next encoded piece, or _DONE. Blocking: call in a worker thread."""
@@ -90,7 +93,10 @@ class EngineStream:
         self._samples_done += len(chunk.audio) // 2
         samples = np.frombuffer(self._resampler.push(chunk.audio), dtype="<i2")
         encoded = self._encoder.feed(samples)
-        return AudioPiece(encoded, _alignment(chunk.alignment), _alignment(chunk.normalized_alignment), start)
+        alignment = _alignment(chunk.alignment)
+        if self.remap is not None:
+            alignment = self.remap(alignment)
+        return AudioPiece(encoded, alignment, _alignment(chunk.normalized_alignment), start)
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
         """The pieces in order; stopping early (client gone) cancels the synthesis."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from studio.core.pronunciation.context import local
 from studio.core.render_inputs import DEFAULT_MODEL_ID, RenderInputs, render_inputs
 from studio.errors import StudioError
 
@@ -68,6 +69,7 @@ class RenderSource:
             raise NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then try again.")
         state = self._settings.state()
         subscription = self._subscription()
+        dictionaries = self.dictionaries()
         return render_inputs(
             backend,
             voice_id=voice.voice_id,
@@ -78,5 +80,6 @@ class RenderSource:
             model=self._settings.current_model(),
             models=self._settings.models,
             tier=getattr(subscription, "tier", None) if subscription is not None else None,
-            dictionaries=self.dictionaries(),
+            # Applied on our side, which every engine and server understands (offline too).
+            pronunciation=local(dictionaries) if any(d.rules for d in dictionaries) else None,
         )

@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 from studio.cancel import CancelToken
 from studio.core.audio import wav_bytes
 from studio.core.pronunciation import PronunciationDictionary, Rule
-from studio.core.render_inputs import RenderInputs, ready_inputs, with_dictionaries
+from studio.core.pronunciation.context import local
+from studio.core.render_inputs import RenderInputs, ready_inputs, with_pronunciation
 from studio.errors import StudioError
 from studio.ui.worker import Worker, WorkerPool
 
@@ -37,7 +38,7 @@ def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, toke
     from studio.core.script import Script, plan_render
 
     tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
-    inputs = with_dictionaries(ready_inputs(inputs, token), tested)  # only the rule under test
+    inputs = with_pronunciation(ready_inputs(inputs, token), local(tested))  # only the rule under test
     script = Script.from_text(rule.grapheme)
     plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
     heard: list[tuple[bytes, int]] = []

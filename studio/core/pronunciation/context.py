@@ -18,12 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from studio.api.requests import PronunciationDictionaryLocator
 from studio.core.pronunciation.attached import check_count
 from studio.core.pronunciation.matching import Rewrite, rewrites
 from studio.core.pronunciation.rules import PronunciationDictionary
+
+if TYPE_CHECKING:
+    from studio.core.script.capabilities import Capabilities
+    from studio.core.script.plan import Rewriter
+    from studio.core.script.spoken import SpokenText
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,20 @@ class Pronunciation:
     def is_empty(self) -> bool:
         return not any(d.rules for d in self.dictionaries)
 
-    def rewrites(self, text: str, capabilities: Any = None) -> list[Rewrite]:
+    def rewrites(self, text: str, capabilities: Capabilities | None = None) -> list[Rewrite]:
         """What the rules do to ``text`` for this model; identity rewrites when the server applies them."""
         found = rewrites(text, self.dictionaries, capabilities)
         if not self.applied_by_server:
             return found
         return [Rewrite(r.start, r.end, text[r.start:r.end], r.rule_id) for r in found]
 
-    def spoken(self, text: str, capabilities: Any = None) -> Any:
+    def rewriter(self, capabilities: Capabilities | None) -> Rewriter | None:
+        """The render settings' ``rewriter`` for this model (None: no rules at all)."""
+        if self.is_empty:
+            return None
+        return lambda text: self.rewrites(text, capabilities)
+
+    def spoken(self, text: str, capabilities: Capabilities | None = None) -> SpokenText:
         """The :class:`~studio.core.script.spoken.SpokenText` for ``text`` (pause tags included)."""
         from studio.core.script.spoken import SpokenText
 

@@ -20,34 +20,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from studio.core.pronunciation.alphabets import API_ALPHABET
 from studio.core.pronunciation.rules import AliasRule, PhonemeRule, PronunciationDictionary, Rule, rules_signature
 
-try:  # the shared mechanism (branch `spoken`); until it lands, the same shape here
-    from studio.core.script.spoken import Rewrite
-except ImportError:  # pragma: no cover - removed once `spoken` is merged
-    @dataclass(frozen=True)
-    class Rewrite:  # type: ignore[no-redef]
-        start: int
-        end: int
-        replacement: str
-        rule_id: str
+from studio.core.script.spoken import Rewrite
+
+if TYPE_CHECKING:
+    from studio.core.script.capabilities import Capabilities
 
 
-def takes_phonemes(capabilities: Any) -> bool:
-    """Whether the model behind ``capabilities`` speaks phoneme rules (the table in `spoken`)."""
-    if capabilities is None:
-        return False
-    for name in ("phoneme_rules", "supports_phoneme_rules", "supports_phonemes"):
-        value = getattr(capabilities, name, None)
-        if value is not None:
-            return bool(value() if callable(value) else value)
-    return False
+def takes_phonemes(capabilities: Capabilities | None) -> bool:
+    """Whether the model speaks phoneme rules (the one capability table; None: no)."""
+    return bool(capabilities is not None and capabilities.phoneme_rules)
 
 
 def rule_id(rule: Rule) -> str:
@@ -80,7 +68,8 @@ def _candidates(text: str, rules: Iterable[tuple[int, int, Rule]]) -> list[tuple
     return found
 
 
-def rewrites(text: str, dictionaries: Sequence[PronunciationDictionary], capabilities: Any = None) -> list[Any]:
+def rewrites(text: str, dictionaries: Sequence[PronunciationDictionary],
+             capabilities: Capabilities | None = None) -> list[Rewrite]:
     """The rewrites the rules of ``dictionaries`` (in order) make to ``text``, by position."""
     phonemes = takes_phonemes(capabilities)
     usable = [
@@ -100,14 +89,3 @@ def rewrites(text: str, dictionaries: Sequence[PronunciationDictionary], capabil
         out.append(Rewrite(start, end, replacement(rule, text[start:end]), rule_id(rule)))
         taken_until = end
     return out
-
-
-def apply(text: str, found: Sequence[Any]) -> str:
-    """``text`` with ``found`` (from :func:`rewrites`) applied: what the voice is given."""
-    parts, at = [], 0
-    for rewrite in found:
-        parts.append(text[at:rewrite.start])
-        parts.append(rewrite.replacement)
-        at = rewrite.end
-    parts.append(text[at:])
-    return "".join(parts)

@@ -57,7 +57,7 @@ from studio.errors import StudioError
 from studio.markup import MarkupError
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
+    from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
 
 __all__ = ["BlockPlan", "BlockStatus", "NothingToSpeakError", "PartPlan", "RenderPlan", "RenderSettings",
            "RequestSpec", "Rewriter", "spoken_key"]
@@ -92,6 +92,10 @@ class RenderSettings:
     #: Pronunciation rules applied on our side (None: none). Compared by identity only: the
     #: keys depend on the rewrites it makes, never on the function.
     rewriter: Rewriter | None = field(default=None, compare=False, repr=False)
+    #: Dictionaries the service applies, sent with every request. Not part of any key (the
+    #: rewrites that matched are, through ``rewriter``): a new dictionary version re-voices
+    #: only the parts whose matched rules changed (:mod:`studio.core.pronunciation.context`).
+    pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = field(default=(), compare=False)
 
 
 class BlockStatus(str, enum.Enum):
@@ -197,6 +201,7 @@ class RequestSpec:
             previous_request_ids=previous_ids or None,
             next_request_ids=self.next_request_ids or None,
             output_format=s.output_format,
+            pronunciation_dictionary_locators=s.pronunciation_locators or None,
         )
 
 

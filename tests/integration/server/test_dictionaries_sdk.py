@@ -108,3 +108,71 @@ def test_validation_and_unknown_ids_answer_like_the_api(client: ElevenLabs, serv
     with pytest.raises(ApiError) as caught:
         _download(client, made.id, "no-such-version")
     assert caught.value.status_code == 404
+
+
+# --- the TTS routes honour pronunciation_dictionary_locators -------------------------------
+
+OFFLINE_VOICE = "offline-en_US-joe-medium"
+
+
+def _words(alignment) -> str:
+    return "".join(alignment.characters)
+
+
+def test_tts_applies_alias_rules_and_aligns_on_the_input_text(client: ElevenLabs) -> None:
+    from elevenlabs.types import PronunciationDictionaryVersionLocator as Locator
+
+    made = client.pronunciation_dictionaries.create_from_rules(
+        name="TTS", rules=[Alias(string_to_replace="Nguyen", alias="win")])
+    text = "Doctor Nguyen opened the door."
+    plain = client.text_to_speech.convert_with_timestamps(OFFLINE_VOICE, text=text, output_format="pcm_22050")
+    result = client.text_to_speech.convert_with_timestamps(
+        OFFLINE_VOICE, text=text, output_format="pcm_22050",
+        pronunciation_dictionary_locators=[Locator(pronunciation_dictionary_id=made.id, version_id=made.version_id)])
+    assert _words(result.alignment) == text  # the input's own characters, "Nguyen" included
+    spoken = _words(result.normalized_alignment)
+    assert "win" in spoken and "Nguyen" not in spoken  # what was said
+    starts, ends = result.alignment.character_start_times_seconds, result.alignment.character_end_times_seconds
+    assert starts == sorted(starts) and all(e >= s for s, e in zip(starts, ends))
+    word = slice(text.index("Nguyen"), text.index("Nguyen") + 6)
+    assert ends[word][-1] > starts[word][0]  # the rewritten word is timed while "win" is heard
+    assert base64_len(result.audio_base_64) != base64_len(plain.audio_base_64)  # other words, other audio
+
+
+def base64_len(data: str) -> int:
+    import base64
+
+    return len(base64.b64decode(data))
+
+
+def test_tts_streams_with_rules_and_latest_version_by_default(client: ElevenLabs) -> None:
+    from elevenlabs.types import PronunciationDictionaryVersionLocator as Locator
+
+    made = client.pronunciation_dictionaries.create_from_rules(
+        name="Stream", rules=[Alias(string_to_replace="Nguyen", alias="win")])
+    client.pronunciation_dictionaries.rules.set(made.id, rules=[Alias(string_to_replace="Nguyen", alias="nwin")])
+    text = "Nguyen waved. Nguyen left early."
+    chunks = list(client.text_to_speech.stream_with_timestamps(
+        OFFLINE_VOICE, text=text, output_format="pcm_22050",
+        pronunciation_dictionary_locators=[Locator(pronunciation_dictionary_id=made.id)]))
+    aligned = "".join("".join(c.alignment.characters) for c in chunks if c.alignment)
+    spoken = "".join("".join(c.normalized_alignment.characters) for c in chunks if c.normalized_alignment)
+    assert aligned.replace(" ", "") == text.replace(" ", "")
+    assert spoken.count("nwin") == 2  # the latest version's rule
+
+
+def test_tts_refuses_an_unknown_dictionary_and_a_fourth_locator(client: ElevenLabs, server: LocalServer) -> None:
+    from elevenlabs.types import PronunciationDictionaryVersionLocator as Locator
+
+    before = server.state.usage.subscription()["character_count"]
+    with pytest.raises(ApiError) as caught:
+        b"".join(client.text_to_speech.convert(OFFLINE_VOICE, text="Hello there.", pronunciation_dictionary_locators=[
+            Locator(pronunciation_dictionary_id="nope")]))
+    assert caught.value.status_code == 404
+    assert caught.value.body["detail"]["status"] == "pronunciation_dictionary_not_found"
+    made = client.pronunciation_dictionaries.create_from_rules(name="4", rules=[Alias(string_to_replace="a", alias="b")])
+    with pytest.raises(ApiError) as caught:
+        b"".join(client.text_to_speech.convert(OFFLINE_VOICE, text="Hello there.", pronunciation_dictionary_locators=[
+            Locator(pronunciation_dictionary_id=made.id)] * 4))
+    assert caught.value.status_code == 422
+    assert server.state.usage.subscription()["character_count"] == before  # nothing charged

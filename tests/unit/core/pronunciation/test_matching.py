@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from studio.core.pronunciation import AliasRule, PhonemeRule, PronunciationDictionary, rewrites
+from studio.core.script.capabilities import Capabilities
 
-PHONEMES = SimpleNamespace(phoneme_rules=True)
+PHONEMES = Capabilities("elevenlabs", "eleven_flash_v2")
+NO_PHONEMES = Capabilities("elevenlabs", "eleven_multilingual_v2")
 
 
 def _d(*rules, id="d") -> PronunciationDictionary:
@@ -51,6 +51,8 @@ def test_phoneme_rules_only_where_the_model_takes_them() -> None:
     text = "Visit Thailand."
     rules = [_d(PhonemeRule("Thailand", "ˈtaɪ.lænd", "ipa"))]
     assert rewrites(text, rules, capabilities=None) == []
+    assert rewrites(text, rules, capabilities=NO_PHONEMES) == []
+    assert rewrites(text, rules, capabilities=Capabilities("offline", "offline")) == []
     found = rewrites(text, rules, capabilities=PHONEMES)
     assert spans(text, found) == [("Thailand", '<phoneme alphabet="ipa" ph="ˈtaɪ.lænd">Thailand</phoneme>')]
 
