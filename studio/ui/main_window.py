@@ -37,6 +37,7 @@ from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
+from studio.ui.pronunciation_view import PronunciationView
 from studio.ui.render_source import NotReadyError, RenderSource
 from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
@@ -155,20 +156,16 @@ class MainWindow(QMainWindow):
         # The counter shows what the one plan will spend (planned in a worker).
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
-        # -- pronunciation (issue 12): the project's rules, Tools ▸ Pronunciation…, "Pronounce as…" --------
-        from studio.ui.pronunciation_view import PronunciationView
-
-        self.pronunciation = PronunciationView(self.script, self.document, pool, self.render_source.current, cache,
-                                               self.render_source.capabilities, parent=self)
-        self.render_source.dictionaries = self.pronunciation.dictionaries
+        # Pronunciation (issue 12): the project's rules, Tools ▸ Pronunciation…, "Pronounce as…".
+        self.pronunciation = PronunciationView(self.script, self.document, pool, self.render_source, cache, self)
         self.pronunciation.status.connect(lambda text: self.status.showMessage(text, 8000))
         self.settings.model_changed.connect(lambda _m: self.pronunciation.model_changed())
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
         )
-        self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved)
-        self.pronunciation.changed.connect(self.counter.refresh)  # and change what is to be made
+        self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved) ...
+        self.pronunciation.changed.connect(self.counter.refresh)  # ... and change what is to be made
         self._prefs_timer = QTimer(self)
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)

@@ -9,15 +9,13 @@ with the rules. :attr:`changed` means the project was modified.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from studio.core.pronunciation import DictionaryError, ProjectPronunciation, PronunciationDictionary
-from studio.core.render_inputs import RenderInputs
 from studio.ui.dictionary_files import DictionaryFiles
 from studio.ui.pronounce_as import PronounceAs
 from studio.ui.pronunciation_controller import PronunciationController
@@ -28,7 +26,9 @@ from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
     from studio.core.cache import SpeechCache
+    from studio.ui.render_source import RenderSource
     from studio.ui.pronunciation_dialog import PronunciationDialog
+    from studio.ui.render_source import RenderSource
 
 
 class PronunciationView(QObject):
@@ -38,12 +38,14 @@ class PronunciationView(QObject):
     status = Signal(str)
 
     def __init__(self, panel: ScriptEditor, document: ScriptDocumentController, pool: WorkerPool,
-                 inputs: Callable[[], RenderInputs], cache: SpeechCache | None,
-                 capabilities: Callable[[], tuple[Any, str]], *, shared_folder: Path | None = None,
-                 parent: QObject | None = None) -> None:
+                 source: RenderSource, cache: SpeechCache | None, parent: QObject | None = None, *,
+                 shared_folder: Path | None = None) -> None:
         super().__init__(parent)
         self._panel = panel
-        self._capabilities = capabilities
+        self._capabilities = source.capabilities
+        inputs = source.current
+        capabilities = source.capabilities
+        source.dictionaries = self.dictionaries  # Play, Export and the counter speak with the rules
         self.controller = PronunciationController(self)
         self.files = DictionaryFiles(pool, shared_folder, self)
         self.tester = RuleTester(pool, inputs, cache, self)

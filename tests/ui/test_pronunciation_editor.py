@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studio.core.project import load_project
 from studio.core.pronunciation import AliasRule, PhonemeRule, load_pls
@@ -253,3 +253,31 @@ def test_shared_dictionaries_attach_in_order_at_most_three_and_serve_every_proje
     second = open_editor(qtbot, other)
     attach_from_menu(qtbot, second, "Characters")
     assert other.pronunciation.dictionaries()[0].rules == (AliasRule("Siobhan", "shiv awn"),)
+
+
+def test_f1_lists_the_pronunciation_keys_and_they_work_from_the_script(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    window.script.editor.setPlainText("Mr Nguyen opened the shop.")
+    activate(qtbot, window)
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_F1)  # Help ▸ Keyboard Shortcuts
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    box = QApplication.activeModalWidget()
+    text = box.text()
+    box.done(0)
+    assert "<b>Tools</b>" in text
+    assert "Ctrl+Shift+D</td><td>Pronunciation</td>" in text
+    assert "Ctrl+Shift+W</td><td>Pronounce Word As</td>" in text
+
+    # Ctrl+Shift+W on a word: the small input for it; Enter adds the rule.
+    activate(qtbot, window)
+    cursor = window.script.editor.textCursor()
+    cursor.setPosition(5)  # in "Nguyen"
+    window.script.editor.setTextCursor(cursor)
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_W, CTRL | SHIFT)
+    asked = window.pronunciation.pronounce_as.dialog
+    assert asked is not None and asked.windowTitle() == "Pronounce “Nguyen” as"
+    qtbot.waitUntil(asked.isVisible, timeout=5000)
+    qtbot.keyClicks(asked.say_edit, "win")
+    qtbot.keyClick(asked.say_edit, Qt.Key.Key_Return)
+    assert window.pronunciation.controller.own.rules == (AliasRule("Nguyen", "win"),)
+    assert window.script.editor.toPlainText() == "Mr Nguyen opened the shop."  # the keys typed nothing
