@@ -19,12 +19,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMenu, QMessageBox, QWidget)
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMenu, QWidget)
 
 from studio.core.pronunciation import AliasRule, DictionaryError, PhonemeRule, Rule, rewrites, takes_phonemes
 from studio.core.pronunciation.advice import as_alias
 from studio.core.script import Block
 from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.locked_edit_guard import ask_about_locked, which_locked
 from studio.ui.pronunciation_controller import PronunciationController
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_text_edit import ScriptTextEdit
@@ -48,23 +49,13 @@ def word_at(editor: ScriptTextEdit, position: int) -> str | None:
     return word if word and any(c.isalnum() for c in word) else None
 
 
-def ask_about_locked(parent: QWidget, locked: list[tuple[int, Block]], word: str) -> bool:
+def ask_to_remake(parent: QWidget, locked: list[tuple[int, Block]], word: str) -> bool:
     """The question, as a message box. True: make the locked paragraphs again."""
-    numbers = [str(i + 1) for i, _ in locked]
-    which = (f"Paragraph {numbers[0]} is locked" if len(numbers) == 1 else
-             f"Paragraphs {', '.join(numbers[:-1])} and {numbers[-1]} are locked")
-    box = QMessageBox(QMessageBox.Icon.Question, "Locked paragraphs", f"{which} and say “{word}”.",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setInformativeText(
+    return ask_about_locked(
+        parent, "lockedPronunciationQuestion", f"{which_locked(locked)} and say “{word}”.",
         "A locked paragraph keeps its chosen take. Make it again with the new pronunciation on the next "
-        "Play or Export (it stays locked, with the new take), or leave its take as it is?")
-    again = box.addButton("&Make Them Again", QMessageBox.ButtonRole.AcceptRole)
-    leave = box.addButton("&Leave Them", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(leave)
-    box.setEscapeButton(leave)
-    box.setObjectName("lockedPronunciationQuestion")
-    box.exec()
-    return box.clickedButton() is again
+        "Play or Export (it stays locked, with the new take), or leave its take as it is?",
+        "&Make Them Again", "&Leave Them")
 
 
 class PronounceAsDialog(QDialog):
@@ -145,7 +136,7 @@ class PronounceAs(QObject):
         self._document = document
         self._controller = controller
         self._capabilities = capabilities  # () -> (the model's Capabilities or None, its name)
-        self._ask_locked: AskLocked = ask_locked or (lambda locked, word: ask_about_locked(editor, locked, word))
+        self._ask_locked: AskLocked = ask_locked or (lambda locked, word: ask_to_remake(editor, locked, word))
         self.dialog: PronounceAsDialog | None = None
         before = editor.extend_context_menu
 

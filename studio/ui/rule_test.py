@@ -3,9 +3,9 @@
 The word is spoken as a one-paragraph script through the one render path (plan, cache, engine)
 with a dictionary that holds only the rule under test, so what is heard is exactly what Play
 would make of the word (the offline voice needs no account); a word tested twice comes from the
-speech cache. Synthesis runs in a worker; the audio plays through the preview player
-(:class:`~studio.playback.preview_player.PreviewPlayer`, the voice-sample path), never the
-script's player, so testing a rule does not disturb a Play in progress.
+speech cache. Synthesis runs in a worker and the sample plays through the voice preview's
+player (:meth:`~studio.ui.voice_preview.VoicePreviewPlayer.play_fetched`), never the script's
+player, so testing a rule does not disturb a Play in progress.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from studio.core.pronunciation import PronunciationDictionary, Rule
 from studio.core.pronunciation.context import local
 from studio.core.render_inputs import RenderInputs, ready_inputs, with_pronunciation
 from studio.errors import StudioError
-from studio.ui.worker import Worker, WorkerPool
+from studio.ui.voice_preview import VoicePreviewPlayer
+from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
     from studio.core.cache import SpeechCache
-    from studio.playback.preview_player import PreviewPlayer
 
 
 class NothingHeardError(StudioError):
@@ -61,61 +61,35 @@ class RuleTester(QObject):
     def __init__(self, pool: WorkerPool, inputs: Callable[[], RenderInputs], cache: SpeechCache | None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool
         self._inputs = inputs
         self._cache = cache
-        self._worker: Worker | None = None
-        self._player: PreviewPlayer | None = None
-        self.last_wav: bytes | None = None  # what the last test played (tests read it)
+        self.preview = VoicePreviewPlayer(pool, self)
+        self.preview.playing_changed.connect(self.busy_changed.emit)
+        self.preview.error.connect(self.error.emit)
+        #: The last sample made (written by its worker just before it plays; for tests).
+        self.last_wav: bytes | None = None
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None or bool(self._player and self._player.is_playing)
+        return self.preview.is_active
 
     def test(self, rule: Rule) -> None:
-        self.stop()
         try:
             inputs = self._inputs()
         except StudioError as problem:
             self.error.emit(problem)
             return
-        worker = Worker(lambda token: speak_rule(inputs, rule, self._cache, token))
-        worker.signals.finished.connect(lambda wav, w=worker: self._play(w, wav))
-        worker.signals.errored.connect(lambda error, w=worker: self._failed(w, error))
-        self._worker = worker
-        self.busy_changed.emit(True)
-        self._pool.start(worker)
+        cache = self._cache
+
+        def speak(token: CancelToken) -> bytes:
+            wav = speak_rule(inputs, rule, cache, token)
+            self.last_wav = wav
+            return wav
+
+        self.preview.play_fetched(f"rule:{rule.grapheme}", speak)
 
     def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker = None
-        if self._player is not None:
-            self._player.stop()
-        self.busy_changed.emit(False)
+        self.preview.stop()
 
     def shutdown(self) -> None:
-        self.stop()
-        if self._player is not None:
-            self._player.shutdown()
-
-    def _play(self, worker: Worker, wav: bytes) -> None:
-        if worker is not self._worker:
-            return  # another test began meanwhile
-        self._worker = None
-        self.last_wav = wav
-        if self._player is None:  # QtMultimedia is slow to start: only when a test is heard
-            from studio.playback.preview_player import PreviewPlayer
-
-            self._player = PreviewPlayer(self)
-            self._player.playing_changed.connect(lambda playing: None if playing else self.busy_changed.emit(False))
-            self._player.error.connect(self.error.emit)
-        if not self._player.play_bytes(wav, ".wav"):
-            self.busy_changed.emit(False)
-
-    def _failed(self, worker: Worker, error: BaseException) -> None:
-        if worker is not self._worker:
-            return
-        self._worker = None
-        self.busy_changed.emit(False)
-        self.error.emit(error)
+        self.preview.shutdown()

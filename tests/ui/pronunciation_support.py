@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu
+
+from tests.ui.takes_support import LockQuestions
+from tests.ui.test_player_window import _spy as spy_texts
 
 
 def right_click(qtbot: Any, window: Any, position: int) -> QMenu:
@@ -42,40 +45,14 @@ def pronounce_as(qtbot: Any, window: Any, position: int, said: str) -> Any:
     return label
 
 
-class LockedWordQuestions:
+class LockedWordQuestions(LockQuestions):
     """Answers the "locked paragraphs say this word" question while it runs, recording each one."""
 
+    QUESTION, ANSWERS = "lockedPronunciationQuestion", ("Make Them Again", "Leave Them")
+
     def __init__(self, again: bool) -> None:
-        self.again = again
-        self.asked: list[str] = []
-        self._timer = QTimer()
-        self._timer.setInterval(10)
-        self._timer.timeout.connect(self._answer)
-        self._timer.start()
-
-    def _answer(self) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.objectName() == "lockedPronunciationQuestion" and box.isVisible():
-            self.asked.append(box.text())
-            wanted = "Make Them Again" if self.again else "Leave Them"
-            next(b for b in box.buttons() if b.text().replace("&", "") == wanted).click()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-
-def spy_texts(window: Any) -> list[str]:
-    """The texts the window's engine is sent from now on (the engine itself runs as it is)."""
-    sent: list[str] = []
-    backend = window.session.backend
-    speak = backend.stream_with_timestamps
-
-    def spy(request: Any) -> Any:
-        sent.append(request.text)
-        return speak(request)
-
-    backend.stream_with_timestamps = spy
-    return sent
+        super().__init__()
+        self.unlock = again
 
 
 __all__ = ["LockedWordQuestions", "pronounce_as", "right_click", "spy_texts"]

@@ -8,6 +8,7 @@ again; locked ones only when the person says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,16 @@ PARAGRAPHS = [
     "Later, Mrs Nguyen brought the tea.",
 ]
 SCRIPT = "\n\n".join(PARAGRAPHS)
+
+
+def answering(again: bool, then: Callable[[], object]) -> list[str]:
+    """Run ``then`` answering the locked-paragraph question with ``again``; the questions asked."""
+    questions = LockedWordQuestions(again=again)
+    try:
+        then()
+    finally:
+        questions.stop()
+    return questions.asked
 
 
 def made_once(qtbot: Any, window: Any, tmp_path: Path) -> None:
@@ -72,12 +83,8 @@ def test_a_locked_paragraph_with_the_word_asks_first_and_both_answers_hold(
     kept = first.chosen_take_id
 
     # "Leave Them": the locked paragraph keeps its take; the two unlocked ones are made again.
-    leave = LockedWordQuestions(again=False)
-    try:
-        pronounce_as(qtbot, window, SCRIPT.index("Nguyen opened"), "win")
-    finally:
-        leave.stop()
-    assert leave.asked == ["Paragraph 1 is locked and say “Nguyen”."]
+    asked = answering(again=False, then=lambda: pronounce_as(qtbot, window, SCRIPT.index("Nguyen opened"), "win"))
+    assert asked == ["Paragraph 1 is locked and say “Nguyen”."]
     assert "makes 2 paragraphs again" in window.status.currentMessage()
     account.clear_requests()
     close(qtbot, export_from(qtbot, window, tmp_path / "left.wav"))
@@ -85,12 +92,8 @@ def test_a_locked_paragraph_with_the_word_asks_first_and_both_answers_hold(
     assert first.locked and first.chosen_take_id == kept and len(first.takes) == 1
 
     # "Make Them Again": a rule for a word of the locked paragraph; it is made once, stays locked.
-    again = LockedWordQuestions(again=True)
-    try:
-        pronounce_as(qtbot, window, SCRIPT.index("shop"), "shoppe")
-    finally:
-        again.stop()
-    assert again.asked == ["Paragraph 1 is locked and say “shop”."]
+    asked = answering(again=True, then=lambda: pronounce_as(qtbot, window, SCRIPT.index("shop"), "shoppe"))
+    assert asked == ["Paragraph 1 is locked and say “shop”."]
     assert "makes 1 paragraph again" in window.status.currentMessage()
     sent = spy_texts(window)
     account.clear_requests()

@@ -43,8 +43,9 @@ def test_test_speaks_the_word_with_the_rule_on_the_offline_voice_without_touchin
     qtbot.waitUntil(lambda: tester.last_wav is not None, timeout=60000)
     assert sent == ["win"]  # the word with the rule, by the current engine
     assert tester.last_wav[:4] == b"RIFF" and len(tester.last_wav) > 44 + 22050 // 10  # at least 0.1 s
-    qtbot.waitUntil(lambda: heard[-1:] == [False] and tester._player is not None, timeout=30000)
+    qtbot.waitUntil(lambda: heard[-1:] == [False], timeout=30000)
     assert True in heard and not dialog.message.isVisible(), dialog.message.text
+    assert tester.preview._started  # the preview player really played it (to the end: busy went False)
     assert not window.player.is_active  # the script's player was never started
     assert dialog.controller.own.rules == ()  # testing adds nothing
 
