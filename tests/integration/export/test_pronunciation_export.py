@@ -82,7 +82,8 @@ def test_a_new_rule_revoices_only_its_paragraphs_and_an_unchanged_dictionary_is_
     capsys.readouterr()
 
 
-def test_three_dictionaries_in_order_pls_and_text(server: LocalServer, tmp_path: Path) -> None:
+def test_three_dictionaries_in_order_pls_and_text(server: LocalServer, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     script = _write(tmp_path, "s.txt", "Doctor Nguyen visited Thailand and Claughton.")
     first = _write(tmp_path, "first.txt", "Nguyen = win\n")
     second = tmp_path / "second.pls"
@@ -95,6 +96,19 @@ def test_three_dictionaries_in_order_pls_and_text(server: LocalServer, tmp_path:
     assert _uploads(server)["add_from_rules"] == 3
     names = [d.name for d in server.state.dictionaries.all()][-3:]
     assert names == ["first", "second", "elevenlabs_style"]
+    err = capsys.readouterr().err  # the default model takes no phoneme rules: said, with an alias offered
+    assert "cannot use phoneme rules" in err and "“Thailand = teye land”" in err
+
+
+def test_pause_tags_and_rules_together_on_the_elevenlabs_engine(server: LocalServer, tmp_path: Path) -> None:
+    script = _write(tmp_path, "s.txt", 'Doctor Nguyen waited. <break time="1.0s" /> Nguyen left.')
+    words = _write(tmp_path, "w.txt", "Nguyen = win\n")
+    out = tmp_path / "s.wav"
+    assert run_cli(str(script), "--out", str(out), "--dictionary", str(words), "--subtitles", "json,srt") == 0
+    assert tts_requests(server) == 1
+    timings = json.loads((tmp_path / "s.timings.json").read_text())
+    assert [w["text"] for w in timings["words"]] == "Doctor Nguyen waited. Nguyen left.".split()
+    assert "break" not in (tmp_path / "s.srt").read_text()
 
 
 # --- point 7: bad input is refused before anything is sent ---------------------------------
