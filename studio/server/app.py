@@ -84,7 +84,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(routes_voices.router)
     app.include_router(routes_account.router)
     app.include_router(routes_tts.router)
-    app.include_router(routes_dictionaries.router)
+    if config.dictionaries_enabled:
+        app.include_router(routes_dictionaries.router)
     if config.faults_enabled:
         app.include_router(routes_faults.router)
     install_log_filter()
