@@ -19,7 +19,8 @@ from studio.api.models import VoiceSettings
 # "Anything to speak" is the studio's one rule, shared with the segmenter and the engine.
 from studio.text_rules import is_speakable
 
-DEFAULT_MODEL_ID = "eleven_multilingual_v2"
+# The API's default model: the capability table's (the one place model ids are named).
+from studio.core.script.capabilities import DEFAULT_MODEL_ID  # noqa: E402
 
 
 class VoiceSettingsBody(BaseModel):

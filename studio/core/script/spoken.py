@@ -261,7 +261,7 @@ def _pause_as(markup: Markup, script: str, style: str) -> str:
         return script[markup.start : markup.end]  # only found for v3, which takes it as written
     if style == "break":
         return script[markup.start : markup.end]
-    if style == "v3":
+    if style == "pause_tag":
         return v3_pause_tag(markup.seconds)
     return ""
 
