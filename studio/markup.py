@@ -41,6 +41,7 @@ __all__ = [
     "V3_PAUSE_SECONDS",
     "Markup",
     "MarkupError",
+    "blank",
     "break_tag",
     "find_markup",
     "v3_pause_tag",
@@ -134,6 +135,17 @@ def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
             found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
         found.sort(key=lambda m: m.start)
     return found
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` span (its tags) turned to spaces, keeping every
+    offset: what is read aloud, for "is there anything to speak"."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _malformed(text: str, at: int) -> MarkupError:

@@ -40,7 +40,7 @@ from studio.offline.model import LoadedModel, load_model, run_model
 from studio.offline.normalize import normalize_span
 from studio.offline.sentences import Sentence, split_sentences
 from studio.offline.voices import OfflineVoice, bundled_voice, discover_voices
-from studio.markup import Markup, find_markup
+from studio.markup import Markup, blank, find_markup
 from studio.text_rules import ABBREVIATIONS, is_speakable
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class OfflineEngine:
         if not isinstance(text, str):
             raise EmptyTextError()
         markup = [m for m in find_markup(text, v3_tags=v3_tags) if m.is_pause]
-        if not is_speakable(_without(text, markup)):
+        if not is_speakable(blank(text, [(m.start, m.end) for m in markup])):
             raise EmptyTextError()
         if seed is not None and not (0 <= int(seed) <= 4_294_967_295):
             raise OfflineEngineError(
@@ -362,16 +362,6 @@ class OfflineEngine:
                 word_times[word_index] = (t0, t1)
         groups = align.word_groups(text, words, word_times, ABBREVIATIONS)
         return align.spans_for_text(len(text), groups, lead_end * scale / rate, total)
-
-
-def _without(text: str, markup: list[Markup]) -> str:
-    """``text`` with its tags blanked (what is read aloud)."""
-    if not markup:
-        return text
-    chars = list(text)
-    for tag in markup:
-        chars[tag.start : tag.end] = " " * (tag.end - tag.start)
-    return "".join(chars)
 
 
 def _runs(text: str, markup: list[Markup]) -> list[tuple[int, int, Markup | None]]:

@@ -67,3 +67,15 @@ def test_a_pause_over_3_seconds_is_refused_naming_the_tag_and_nothing_is_spent(
     err = capsys.readouterr().err
     assert '<break time="4s" />' in err and "3 s or less" in err and "Paragraph 2" in err
     assert tts_requests(server) == 0 and not out.exists()
+
+
+def test_a_paragraph_of_only_a_pause_is_silence_with_no_request(
+        server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "chapters.txt"
+    script.write_text('End of chapter one.\n\n<break time="2.5s" />\n\nChapter two.', encoding="utf-8")
+    out = tmp_path / "chapters.wav"
+    code = run_cli(str(script), "--out", str(out), "--model", "eleven_multilingual_v2", "--pause-ms", "200")
+    assert code == 0, capsys.readouterr().err
+    assert tts_requests(server) == 2  # the pause paragraph is made here, not asked for
+    samples, rate = sf.read(out, dtype="int16")
+    assert 2.5 + 0.4 <= _longest_quiet(samples) / rate < 3.1  # the pause and the two paragraph gaps
