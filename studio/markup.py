@@ -43,6 +43,7 @@ __all__ = [
     "MarkupError",
     "blank",
     "break_tag",
+    "tag_spans",
     "find_markup",
     "v3_pause_tag",
 ]
@@ -135,6 +136,16 @@ def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
             found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
         found.sort(key=lambda m: m.start)
     return found
+
+
+def tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where anything that looks like a break tag is, well formed or not (never raises): for
+    code that must not cut inside a tag or count its letters as words."""
+    spans = []
+    for start in _BREAK_START.finditer(text):
+        close = text.find(">", start.start())
+        spans.append((start.start(), close + 1 if close >= 0 else len(text)))
+    return spans
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -71,3 +71,9 @@ def test_v3_pause_tags_are_silence_for_v3_only(http: httpx.Client) -> None:
 
     assert quiet("eleven_v3") >= 2.0
     assert quiet("eleven_multilingual_v2") < 1.0
+
+
+def test_a_text_of_only_a_pause_is_text_empty(http: httpx.Client) -> None:
+    response = http.post(TTS, json={"text": '<break time="1s" />'})
+    assert response.status_code == 422
+    assert "text_empty" in response.text
