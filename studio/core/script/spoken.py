@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studio.markup import Markup, find_markup, v3_pause_tag
+from studio.markup import Markup, blank, find_markup, v3_pause_tag
 from studio.text_rules import is_speakable
 
 if TYPE_CHECKING:
@@ -177,14 +177,14 @@ class SpokenText:
         """Whether anything would be heard besides pauses (the studio's one rule on the words)."""
         return is_speakable(self.words())
 
+    @property
+    def pause_seconds(self) -> float:
+        """All its pauses together: the silence a part with nothing else to say is made of."""
+        return sum(p.seconds for p in self.pauses)
+
     def words(self) -> str:
         """The request text with every tag blanked (same length): what is read aloud."""
-        if not self.pauses:
-            return self.text
-        chars = list(self.text)
-        for pause in self.pauses:
-            chars[pause.start : pause.end] = " " * (pause.end - pause.start)
-        return "".join(chars)
+        return blank(self.text, [(p.start, p.end) for p in self.pauses])
 
     def _piece_at(self, index: int) -> _Piece | None:
         if not self._pieces:
@@ -261,7 +261,7 @@ def _pause_as(markup: Markup, script: str, style: str) -> str:
         return script[markup.start : markup.end]  # only found for v3, which takes it as written
     if style == "break":
         return script[markup.start : markup.end]
-    if style == "v3":
+    if style == "pause_tag":
         return v3_pause_tag(markup.seconds)
     return ""
 
