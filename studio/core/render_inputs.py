@@ -133,8 +133,18 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
         seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
-        stitching=settings.stitching, pronunciation=inputs.pronunciation,
+        stitching=settings.stitching, pronunciation=_for_engine(inputs.pronunciation, backend),
     )
+
+
+def _for_engine(pronunciation: Pronunciation | None, backend: SynthesisBackend) -> Pronunciation | None:
+    """Locators only reach the engine they were uploaded for; another engine (the offline voice
+    that started instead) gets the same rules applied on our side."""
+    if pronunciation is None or not pronunciation.applied_by_server or backend.engine_id == "elevenlabs":
+        return pronunciation
+    from studio.core.pronunciation.context import local
+
+    return local(pronunciation.dictionaries)
 
 
 def _quietly(call: Callable[[], _T], default: _T) -> _T:
