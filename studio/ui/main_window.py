@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         )
         self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved) ...
         self.pronunciation.changed.connect(self.counter.refresh)  # ... and change what is to be made
+        self.pronunciation.loaded.connect(self.counter.refresh)
         self._prefs_timer = QTimer(self)
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)

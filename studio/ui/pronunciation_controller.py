@@ -10,7 +10,8 @@ step on :attr:`PronunciationController.undo_stack`: the dictionaries are immutab
 step just remembers the state before and after, and Ctrl+Z in the editor dialog puts it back.
 Each change emits :attr:`~PronunciationController.changed` (the window marks the project
 modified, the counter plans again) and, for a shared dictionary, :attr:`shared_edited`
-(written to its file in a worker by :mod:`studio.ui.shared_dictionaries`).
+(written to its file in a worker by :mod:`studio.ui.dictionary_files`). Opening a project and
+reading its shared files emit :attr:`loaded` instead: that is not an edit.
 
 No file is read or written here; rules are validated by the model (``DictionaryError``) before
 they get here.
@@ -63,8 +64,10 @@ def unreadable(path: str) -> PronunciationDictionary:
 
 
 class PronunciationController(QObject):
-    #: The rules a render uses changed (the project is modified, keys of touched paragraphs change).
+    #: The person changed the rules (the project is modified; keys of touched paragraphs change).
     changed = Signal()
+    #: The rules were (re)loaded, not edited: an opened project, a shared file read. Not a modification.
+    loaded = Signal()
     #: A shared dictionary's rules changed (its file is to be written): the new dictionary.
     shared_edited = Signal(object)
 
@@ -202,4 +205,7 @@ class PronunciationController(QObject):
                 old = before.get(dictionary.id)
                 if old is not None and old.rules != dictionary.rules:
                     self.shared_edited.emit(dictionary)
-        self.changed.emit()
+        if previous is None:
+            self.loaded.emit()
+        else:
+            self.changed.emit()

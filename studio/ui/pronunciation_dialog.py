@@ -141,6 +141,7 @@ class PronunciationDialog(QDialog):
         self.import_button.clicked.connect(self.ask_import)
         self.export_button.clicked.connect(self.ask_export)
         controller.changed.connect(self._on_changed)
+        controller.loaded.connect(self._on_changed)
         files.error.connect(self.message.show_error)
         tester.error.connect(self.message.show_error)
         tester.busy_changed.connect(lambda busy: self.test_button.setText("Stop" if busy else "&Test"))

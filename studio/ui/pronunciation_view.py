@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 
 
 class PronunciationView(QObject):
-    #: The rules a render uses changed: the project is modified, the counter plans again.
+    #: The person changed the rules: the project is modified (and the counter plans again).
     changed = Signal()
+    #: The rules changed without an edit (a project opened, a shared file read): plan again only.
+    loaded = Signal()
     #: A message for the status bar.
     status = Signal(str)
 
@@ -53,6 +55,7 @@ class PronunciationView(QObject):
         self.dialog: PronunciationDialog | None = None
 
         self.controller.changed.connect(self.changed.emit)
+        self.controller.loaded.connect(self.loaded.emit)
         self.controller.shared_edited.connect(self.files.save_shared)  # another project sees it too
         self.pronounce_as.status.connect(self.status.emit)
         self.pronounce_as.error.connect(panel.message.show_error)

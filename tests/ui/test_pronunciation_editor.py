@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from studio.core.project import load_project
+from studio.core.project import RecoveryStore, load_project
 from studio.core.pronunciation import AliasRule, PhonemeRule, load_pls
 from studio.core.shared_dictionaries import create_shared, shared_dictionaries_dir
 from tests.ui.conftest import activate
@@ -65,6 +65,11 @@ def focus_table(qtbot: Any, dialog: Any) -> None:
     dialog.table.setFocus()
 
 
+def shown(dialog: Any) -> str:
+    """The dialog's inline message, if it is showing ("" when hidden)."""
+    return dialog.message.text if dialog.message.isVisible() else ""
+
+
 def rules(dialog: Any) -> list[tuple[str, str]]:
     model = dialog.model
     return [(model.index(r, 0).data(), model.index(r, 2).data()) for r in range(model.rowCount())]
@@ -95,6 +100,11 @@ def test_rules_are_added_edited_and_removed_with_keys_and_undo_and_saved_in_the_
     assert rules(dialog) == [("Nguyen", "win"), ("Siobhan", "shiv awn"), ("Thailand", "ˈtaɪ.lænd")]
     assert window.project.dirty  # the rules are the project's work
     assert "3 rules" in dialog.dictionary_list.item(0).text()
+    window.project.autosave_now()  # as the autosave timer does: the recovery copy carries them
+    qtbot.waitUntil(lambda: window.project._autosaved_revision == window.project._revision, timeout=10000)
+    recovered = RecoveryStore(tmp_path / "state").read()
+    assert recovered is not None and recovered.project.pronunciation is not None
+    assert [r["string_to_replace"] for r in recovered.project.pronunciation.rules] == ["Nguyen", "Siobhan", "Thailand"]
 
     # Select "Siobhan" in the table (a click), change its alias in the form, Enter saves it in place.
     row = dialog.table.visualRect(dialog.model.index(1, 0)).center()
@@ -148,18 +158,18 @@ def test_a_rule_the_model_refuses_is_named_inline_and_changes_nothing(qtbot: Any
 
     type_rule(qtbot, dialog, "Nguyen", "")
     assert dialog.message.isVisible()
-    assert "“Nguyen” has no alias" in dialog.message.text
+    assert "“Nguyen” has no alias" in shown(dialog)
     type_rule(qtbot, dialog, "Thailand", "tai land!", kind="Phoneme")
-    assert "not IPA" in dialog.message.text and "“!”" in dialog.message.text
+    assert "not IPA" in shown(dialog) and "“!”" in shown(dialog)
     type_rule(qtbot, dialog, "", "win")
-    assert "has no word to replace" in dialog.message.text
+    assert "has no word to replace" in shown(dialog)
     assert rules(dialog) == [] and not window.project.dirty
 
     # In the table too: emptying a word's alias in place is refused and the rule stays.
     type_rule(qtbot, dialog, "Nguyen", "win")
     assert not dialog.message.isVisible()
     assert dialog.model.setData(dialog.model.index(0, 2), "   ") is False
-    assert "has no alias" in dialog.message.text
+    assert "has no alias" in shown(dialog)
     assert rules(dialog) == [("Nguyen", "win")]
 
 
@@ -172,18 +182,18 @@ def test_import_and_export_pls_and_word_lists_and_a_bad_file_names_its_line(
     choose_file(qtbot, dialog, dialog.import_button, DATA / "elevenlabs_style.pls")
     words = [w for w, _ in rules(dialog)]
     assert words == ["Siobhan", "tomato", "Tomato", "Claughton", "UN", "Nguyen", "Thailand", "Madison"]
-    assert "Imported 7 rules" in dialog.message.text
+    assert "Imported 7 rules" in shown(dialog)
 
     bad = tmp_path / "bad.txt"
     bad.write_text("# names\nKaur = core\nNguyen win\n", encoding="utf-8")
     choose_file(qtbot, dialog, dialog.import_button, bad)
-    assert "line 3" in dialog.message.text and "has no “=”" in dialog.message.text
+    assert "line 3" in shown(dialog) and "has no “=”" in shown(dialog)
     assert [w for w, _ in rules(dialog)] == words  # nothing imported, not even line 2
     broken = tmp_path / "broken.pls"
     broken.write_text((DATA / "elevenlabs_style.pls").read_text(encoding="utf-8").replace("</alias>", "", 1),
                       encoding="utf-8")
     choose_file(qtbot, dialog, dialog.import_button, broken)
-    assert "broken.pls" in dialog.message.text and "line" in dialog.message.text
+    assert "broken.pls" in shown(dialog) and "line" in shown(dialog)
     assert [w for w, _ in rules(dialog)] == words
 
     # Undo takes the whole import back in one step.
@@ -222,11 +232,16 @@ def test_shared_dictionaries_attach_in_order_at_most_three_and_serve_every_proje
     assert window.project.dirty
 
     attach_from_menu(qtbot, dialog, "Latin")
-    assert "at most 3" in dialog.message.text and "“Latin”" in dialog.message.text
+    assert dialog.message.isVisible()
+    assert "at most 3" in shown(dialog) and "“Latin”" in shown(dialog)
     assert [d.name for d in window.pronunciation.dictionaries()] == ["Characters", "Places", "Brands"]
     # With three shared, the project's own first rule would be a fourth: refused too, named.
+    dialog.message.hide()
+    dialog.dictionary_list.setCurrentRow(0)
+    assert dialog.selected.id == dialog.controller.own.id
     type_rule(qtbot, dialog, "Nguyen", "win")
-    assert "at most 3" in dialog.message.text and dialog.controller.own.rules == ()
+    assert dialog.message.isVisible() and "at most 3" in shown(dialog)
+    assert "the project's own rules" in shown(dialog) and dialog.controller.own.rules == ()
 
     # Move Brands up, detach Places: the order is what renders use, first wins.
     dialog.dictionary_list.setCurrentRow(3)
@@ -253,6 +268,15 @@ def test_shared_dictionaries_attach_in_order_at_most_three_and_serve_every_proje
     second = open_editor(qtbot, other)
     attach_from_menu(qtbot, second, "Characters")
     assert other.pronunciation.dictionaries()[0].rules == (AliasRule("Siobhan", "shiv awn"),)
+
+    # Opening the first project reads its shared files (in a worker): their rules, and no edit.
+    third = make_window(state_dir=tmp_path / "third-state")
+    with qtbot.waitSignal(third.project.opened, timeout=10000):
+        third.open_project(str(path))
+    qtbot.waitUntil(lambda: third.pronunciation.files.pending == 0, timeout=10000)
+    assert [(d.name, d.rules) for d in third.pronunciation.dictionaries()] == [
+        ("Characters", (AliasRule("Siobhan", "shiv awn"),)), ("Brands", ())]
+    assert not third.project.dirty
 
 
 def test_f1_lists_the_pronunciation_keys_and_they_work_from_the_script(qtbot: Any, make_window: Any) -> None:
