@@ -2,8 +2,9 @@
 
 A project speaks with an ordered list of dictionaries: its own rules first (they win: the API
 and our local rewriting use the first rule that matches), then the shared dictionaries the
-person attached, in their order. The API takes at most :data:`MAX_DICTIONARIES` per request, so
-a project uses at most that many, its own rules counting as one once it has any.
+person attached, in their order. The API takes at most
+:data:`~studio.api.requests.MAX_DICTIONARIES` per request, so a project uses at most that many,
+its own rules counting as one once it has any (the model's ``check_count`` says so).
 
 Every change (a rule added, edited or removed; a dictionary attached, detached or moved) is one
 step on :attr:`PronunciationController.undo_stack`: the dictionaries are immutable values, so a
@@ -24,7 +25,6 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from studio.api.requests import MAX_DICTIONARIES
 from studio.core.pronunciation import (
     DictionaryError, ProjectPronunciation, PronunciationDictionary, Rule, check_count)
 

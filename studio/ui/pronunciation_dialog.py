@@ -18,17 +18,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-    QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QPushButton, QTableView,
+    QVBoxLayout, QWidget)
 
 from studio.core.pronunciation import DictionaryError, PronunciationDictionary, takes_phonemes
 from studio.core.pronunciation.advice import PhonemeAdvice, phoneme_advice
 from studio.ui.dictionary_files import FILE_FILTERS, DictionaryFiles
 from studio.ui.inline_message import InlineMessage, Tone
-from studio.ui.pronunciation_controller import MAX_DICTIONARIES, PronunciationController
-from studio.ui.pronunciation_table import HEADERS, RuleTableModel
+from studio.ui.dictionary_list import DictionaryList
+from studio.ui.pronunciation_controller import PronunciationController
+from studio.ui.pronunciation_table import HEADERS, ChoiceDelegate, RuleTableModel
 from studio.ui.rule_form import RuleForm
 from studio.ui.rule_test import RuleTester
 
@@ -48,32 +49,23 @@ class PronunciationDialog(QDialog):
         self._capabilities = capabilities
         self._editing: str | None = None  # the grapheme of the rule the form shows (None: a new rule)
         self.file_dialog: QFileDialog | None = None
-        self.library: list[PronunciationDictionary] = []  # the shared dictionaries in the data folder
 
         self.message = InlineMessage(self)
         self.capability_note = InlineMessage(self, closable=False)
         self.capability_note.setObjectName("capabilityNote")
 
-        # -- dictionaries (left) ---------------------------------------------------------------------
-        self.dictionary_list = QListWidget(self)
-        self.dictionary_list.setAccessibleName("Dictionaries this project uses")
-        self.attach_button = QPushButton("&Attach Shared", self)
-        self.attach_menu = QMenu(self)
-        self.attach_menu.aboutToShow.connect(self._fill_attach_menu)
-        self.attach_button.setMenu(self.attach_menu)
-        self.detach_button = QPushButton("&Detach", self)
-        self.up_button = QPushButton("Move &Up", self)
-        self.down_button = QPushButton("Move Do&wn", self)
-        left = QVBoxLayout()
-        left.addWidget(QLabel(f"Dictionaries (at most {MAX_DICTIONARIES}, first wins):", self))
-        left.addWidget(self.dictionary_list, 1)
-        for button in (self.attach_button, self.detach_button, self.up_button, self.down_button):
-            left.addWidget(button)
+        # -- dictionaries (left) and their aliases for callers -------------------------------------------
+        self.dictionaries = DictionaryList(controller, files, self.message, self)
+        self.dictionary_list = self.dictionaries.list
+        self.attach_menu = self.dictionaries.attach_menu
+        self.attach_button, self.detach_button = self.dictionaries.attach_button, self.dictionaries.detach_button
+        self.up_button, self.down_button = self.dictionaries.up_button, self.dictionaries.down_button
 
         # -- rules (right) -------------------------------------------------------------------------------
         self.model = RuleTableModel(self._put_from_table, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(ChoiceDelegate(self.table))
         self.table.setAccessibleName("Rules")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -93,6 +85,11 @@ class PronunciationDialog(QDialog):
         self.redo_action = undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)  # Ctrl+Y and Ctrl+Shift+Z
         self.addActions([self.undo_action, self.redo_action])
+        remove_key = QAction("Remove Rule", self.table)
+        remove_key.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
+        remove_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # in the table only, not in the form
+        remove_key.triggered.connect(lambda _checked=False: self.remove_rule())
+        self.table.addAction(remove_key)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.clicked.connect(self.undo_action.trigger)
         self.redo_button = QPushButton("Redo", self)
@@ -114,7 +111,7 @@ class PronunciationDialog(QDialog):
         right.addLayout(file_buttons)
 
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
+        columns.addWidget(self.dictionaries, 1)
         columns.addLayout(right, 3)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
@@ -126,7 +123,7 @@ class PronunciationDialog(QDialog):
         self.resize(860, 520)
 
         # -- wiring --------------------------------------------------------------------------------------
-        self.dictionary_list.currentRowChanged.connect(lambda _row: self._show_selected_dictionary())
+        self.dictionaries.selection_changed.connect(self._show_selected_dictionary)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._edit_row(current.row()))
         self.model.refused.connect(self.message.show_error)
         self.form.submitted.connect(self.add_or_save)
@@ -135,9 +132,6 @@ class PronunciationDialog(QDialog):
         self.new_button.clicked.connect(self.new_rule)
         self.remove_button.clicked.connect(self.remove_rule)
         self.test_button.clicked.connect(self.test_rule)
-        self.detach_button.clicked.connect(self.detach)
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button.clicked.connect(lambda: self._move(1))
         self.import_button.clicked.connect(self.ask_import)
         self.export_button.clicked.connect(self.ask_export)
         controller.changed.connect(self._on_changed)
@@ -145,49 +139,24 @@ class PronunciationDialog(QDialog):
         files.error.connect(self.message.show_error)
         tester.error.connect(self.message.show_error)
         tester.busy_changed.connect(lambda busy: self.test_button.setText("Stop" if busy else "&Test"))
-        self._fill_dictionaries()
-        self.dictionary_list.setCurrentRow(0)
-        self.files.list_shared(self._on_library)
+        self.model.show(self.selected)
 
     # == which dictionary =================================================================================
 
     @property
     def selected(self) -> PronunciationDictionary:
-        item = self.dictionary_list.currentItem()
-        dictionaries = self.controller.all()
-        wanted = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        return next((d for d in dictionaries if d.id == wanted), dictionaries[0])
+        return self.dictionaries.selected
 
-    def _fill_dictionaries(self) -> None:
-        current = self.dictionary_list.currentItem()
-        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
-        self.dictionary_list.blockSignals(True)
-        self.dictionary_list.clear()
-        for dictionary in self.controller.all():
-            shared = self.controller.is_shared(dictionary.id)
-            count = len(dictionary.rules)
-            label = f"{dictionary.name}{' (shared)' if shared else ''} — {count} rule{'s' if count != 1 else ''}"
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, dictionary.id)
-            if shared:
-                item.setToolTip(dictionary.path or "")
-            self.dictionary_list.addItem(item)
-        ids = [d.id for d in self.controller.all()]
-        self.dictionary_list.setCurrentRow(ids.index(keep) if keep in ids else 0)
-        self.dictionary_list.blockSignals(False)
-        shared = self.controller.is_shared(self.selected.id)
-        self.detach_button.setEnabled(shared)
-        index = [d.id for d in self.controller.shared].index(self.selected.id) if shared else -1
-        self.up_button.setEnabled(index > 0)
-        self.down_button.setEnabled(shared and index < len(self.controller.shared) - 1)
+    @property
+    def library(self) -> list[PronunciationDictionary]:
+        return self.dictionaries.library
 
     def _show_selected_dictionary(self) -> None:
-        self._fill_dictionaries()
         self.model.show(self.selected)
         self.new_rule()
 
     def _on_changed(self) -> None:
-        self._fill_dictionaries()
+        self.dictionaries.refill()
         self.model.show(self.selected)
         row = self.model.row_of(self._editing) if self._editing else -1
         if row >= 0:
@@ -288,7 +257,7 @@ class PronunciationDialog(QDialog):
             return
         saved = self.controller.all()
         if any(d.id == advice.dictionary.id and d.rule_for(advice.rule.grapheme) == advice.rule for d in saved):
-            self.dictionary_list.setCurrentRow([d.id for d in saved].index(advice.dictionary.id))
+            self.dictionaries.select(advice.dictionary.id)
             self._editing = advice.rule.grapheme
             self.controller.put_rule(advice.dictionary.id, advice.alias, replacing=advice.rule.grapheme)
             self._select_row(self.model.row_of(advice.alias.grapheme))
@@ -297,55 +266,6 @@ class PronunciationDialog(QDialog):
         self.form.say_edit.setFocus()
         self.form.say_edit.selectAll()
         self.refresh_capability()
-
-    # == shared dictionaries ============================================================================
-
-    def _on_library(self, found: list[PronunciationDictionary]) -> None:
-        self.library = found
-        for dictionary in found:  # a shared file edited elsewhere (another project): its current rules
-            if self.controller.is_shared(dictionary.id):
-                self.controller.refreshed(dictionary)
-
-    def _fill_attach_menu(self) -> None:
-        menu = self.attach_menu
-        menu.clear()
-        attached = {d.id for d in self.controller.shared}
-        for dictionary in self.library:
-            action = menu.addAction(f"{dictionary.name} ({len(dictionary.rules)} rules)")
-            action.setEnabled(dictionary.id not in attached)
-            action.triggered.connect(lambda _checked=False, d=dictionary: self.attach(d))
-        if self.library:
-            menu.addSeparator()
-        menu.addAction("&New Shared Dictionary…", self.ask_new_shared)
-        menu.addAction("New Shared Dictionary from &These Rules…", lambda: self.ask_new_shared(self.selected))
-
-    def attach(self, dictionary: PronunciationDictionary) -> None:
-        try:
-            self.controller.attach(dictionary)
-        except DictionaryError as error:
-            self.message.show_error(error)
-            return
-        self.message.hide()
-        self.dictionary_list.setCurrentRow(self.dictionary_list.count() - 1)
-
-    def ask_new_shared(self, rules: PronunciationDictionary | None = None) -> None:
-        name, ok = QInputDialog.getText(self, "New shared dictionary", "Name (for example “Characters”):")
-        if ok:
-            self.new_shared(name, rules)
-
-    def new_shared(self, name: str, rules: PronunciationDictionary | None = None) -> None:
-        def made(dictionary: PronunciationDictionary) -> None:
-            self.library.append(dictionary)
-            self.attach(dictionary)
-
-        self.files.create_shared(name, rules, made)
-
-    def detach(self) -> None:
-        if self.controller.is_shared(self.selected.id):
-            self.controller.detach(self.selected.id)
-
-    def _move(self, step: int) -> None:
-        self.controller.move(self.selected.id, step)
 
     # == files ==========================================================================================
 

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal)
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from studio.core.pronunciation import AliasRule, DictionaryError, PhonemeRule, PronunciationDictionary, Rule
 
@@ -51,6 +53,33 @@ def with_cell(rule: Rule, column: int, value: Any) -> Rule:
         alphabet = next((k for k, v in ALPHABETS.items() if v == value or k == value), str(value))
         return replace(rule, alphabet=alphabet)
     return rule
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """The kind and alphabet cells are edited with a choice, not typed."""
+
+    CHOICES = {KIND: KINDS, ALPHABET: tuple(ALPHABETS.values())}
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802
+        choices = self.CHOICES.get(index.column())
+        if choices is None:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        combo.addItems(list(choices))
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
 
 
 class RuleTableModel(QAbstractTableModel):

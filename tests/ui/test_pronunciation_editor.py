@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
 from studio.core.project import RecoveryStore, load_project
 from studio.core.pronunciation import AliasRule, PhonemeRule, load_pls
@@ -119,7 +119,7 @@ def test_rules_are_added_edited_and_removed_with_keys_and_undo_and_saved_in_the_
     qtbot.keyClick(dialog.table, Qt.Key.Key_Space)
     assert case_cell.isValid() and dialog.controller.own.rule_for("Siobhan").case_sensitive is False
 
-    qtbot.mouseClick(dialog.remove_button, LEFT)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)  # Delete in the table removes the selected rule
     assert [w for w, _ in rules(dialog)] == ["Nguyen", "Thailand"]
 
     # Ctrl+Z in the dialog brings the removed rule back, then the old flag, then the old alias.
@@ -171,6 +171,16 @@ def test_a_rule_the_model_refuses_is_named_inline_and_changes_nothing(qtbot: Any
     assert dialog.model.setData(dialog.model.index(0, 2), "   ") is False
     assert "has no alias" in shown(dialog)
     assert rules(dialog) == [("Nguyen", "win")]
+
+    # The kind cell is a choice: F2, Down, Enter makes the rule a phoneme rule (IPA “win”).
+    focus_table(qtbot, dialog)
+    dialog.table.setCurrentIndex(dialog.model.index(0, 1))
+    qtbot.keyClick(dialog.table, Qt.Key.Key_F2)
+    combo = dialog.table.viewport().findChild(QComboBox)
+    assert combo is not None and combo.currentText() == "Alias"
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    assert dialog.controller.own.rules == (PhonemeRule("Nguyen", "win", "ipa"),)
 
 
 def test_import_and_export_pls_and_word_lists_and_a_bad_file_names_its_line(
