@@ -121,7 +121,8 @@ class SpokenText:
         pause_style = capabilities.pause_style if capabilities is not None else "break"
         v3_tags = capabilities.audio_tags if capabilities is not None else False
         markup = find_markup(script, v3_tags=v3_tags)
-        rewrite_list = list(rewrites)
+        # A tag is never rewritten, nor a word with a tag in it: the pause must survive.
+        rewrite_list = [r for r in rewrites if not any(r.start < m.end and m.start < r.end for m in markup)]
         if not markup and not rewrite_list:
             return cls.plain(script)
         events: list[tuple[int, int, Markup | Rewrite]] = [(m.start, 0, m) for m in markup]

@@ -186,3 +186,9 @@ def test_a_long_sentence_is_never_cut_inside_a_pause_tag() -> None:
     pieces = [s.text for s in split_script(text, 30)]
     assert any(PAUSE in p for p in pieces)
     assert all(SpokenText.build(p, V2) is not None for p in pieces)  # every piece is well formed
+
+
+def test_a_rewrite_reaching_into_a_tag_is_skipped_and_the_pause_kept() -> None:
+    script = f"ab{PAUSE}cd"
+    spoken = SpokenText.build(script, V2, [Rewrite(0, 5, "xx", "greedy")])
+    assert spoken.text == script and len(spoken.pauses) == 1 and spoken.rule_ids == ()
