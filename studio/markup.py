@@ -41,7 +41,9 @@ __all__ = [
     "V3_PAUSE_SECONDS",
     "Markup",
     "MarkupError",
+    "blank",
     "break_tag",
+    "tag_spans",
     "find_markup",
     "v3_pause_tag",
 ]
@@ -134,6 +136,27 @@ def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
             found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
         found.sort(key=lambda m: m.start)
     return found
+
+
+def tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where anything that looks like a break tag is, well formed or not (never raises): for
+    code that must not cut inside a tag or count its letters as words."""
+    spans = []
+    for start in _BREAK_START.finditer(text):
+        close = text.find(">", start.start())
+        spans.append((start.start(), close + 1 if close >= 0 else len(text)))
+    return spans
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` span (its tags) turned to spaces, keeping every
+    offset: what is read aloud, for "is there anything to speak"."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _malformed(text: str, at: int) -> MarkupError:

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from studio.core.script.capabilities import DEFAULT_MODEL_ID
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 NAME = "export"
 HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
 
-DEFAULT_ELEVENLABS_MODEL = "eleven_multilingual_v2"
+DEFAULT_ELEVENLABS_MODEL = DEFAULT_MODEL_ID  # the capability table's (no model id is named here)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from studio.core.script import Capabilities, RenderSettings, render_output_format
+from studio.core.script.capabilities import DEFAULT_MODEL_ID as _DEFAULT_MODEL_ID
 
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
@@ -31,8 +32,9 @@ __all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-#: The model used when the person has not picked one yet (the API's own default).
-DEFAULT_MODEL_ID = "eleven_multilingual_v2"
+#: The model used when the person has not picked one yet (the API's own default): the
+#: capability table's, re-exported for the UI.
+DEFAULT_MODEL_ID = _DEFAULT_MODEL_ID
 
 
 @dataclass(frozen=True)

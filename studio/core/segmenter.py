@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 # Where sentences and clauses end, and "is there anything to speak", are the studio's one set
 # of text rules (shared with the offline engine and the server); is_speakable is re-exported
 # for the planners that import it from here.
+from studio.markup import tag_spans
 from studio.text_rules import clause_ends, is_speakable, sentence_ends
 
 if TYPE_CHECKING:
@@ -131,4 +132,7 @@ def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int,
 
 
 def _word_cuts(text: str, start: int, end: int) -> list[int]:
-    return [m.start() for m in _WHITESPACE.finditer(text, start, end)]
+    # Never inside a pause tag (``<break time="1s" />`` has spaces): half a tag is no tag.
+    inside = tag_spans(text[start:end])
+    return [m.start() for m in _WHITESPACE.finditer(text, start, end)
+            if not any(s < m.start() - start < e for s, e in inside)]

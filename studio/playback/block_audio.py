@@ -105,13 +105,19 @@ class BlockPlayer:
 
     def play(self, block: BlockPlan, stored: Block) -> Generator[StreamProgress | TakeMade, None, bool]:
         """Push ``block``'s audio; returns whether all of it is in the cache now."""
-        if block.status is BlockStatus.NOTHING_TO_SPEAK or block.missing_audio:
-            return not block.missing_audio
+        if block.missing_audio:
+            return False
+        if block.status is BlockStatus.NOTHING_TO_SPEAK:
+            for part in block.parts:
+                self._silence(part)  # only pause tags: silence, made here
+            return True
         speeches: list[CachedSpeech | None] = []
         for part in block.parts:
             speech = None
             if part.key is not None:
                 speech = yield from self._part(block, part)
+            else:
+                self._silence(part)
             speeches.append(speech)
         complete = all(s is not None for s, p in zip(speeches, block.parts, strict=True) if p.key is not None)
         if complete and block.status in (BlockStatus.CACHED, BlockStatus.NEEDS_GENERATION):
@@ -207,6 +213,15 @@ class BlockPlayer:
         if request_id:
             self._made_ids[(block.index, part.index)] = request_id
         return speech
+
+    def _silence(self, part: PartPlan) -> None:
+        """A part with nothing to send but pause tags: its pauses as silence in the track."""
+        seconds = part.spoken.pause_seconds if part.spoken is not None else 0.0
+        frames = round(seconds * self._rate)
+        if frames:
+            self._token.raise_if_cancelled()
+            self._buffer.push(bytes(frames * BYTES_PER_FRAME), self._token)
+            self._received += frames * BYTES_PER_FRAME
 
     def _pad(self) -> None:
         self._buffer.push(b"\0", self._token)

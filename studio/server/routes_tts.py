@@ -30,6 +30,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from studio.core.script.capabilities import Capabilities
 from studio.errors import StudioError
 from studio.server.delivery import bytes_response, deliver
 from studio.server.errors import ApiHTTPError, voice_not_found
@@ -150,7 +151,8 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
     try:
         stream = await open_stream(state.engine_provider, entry.engine_voice_id, spoken.text,
-                                   settings, body.seed, fmt)
+                                   settings, body.seed, fmt,
+                                   v3_tags=Capabilities("elevenlabs", body.model_id).audio_tags)
         if not spoken.is_plain:
             stream.remap = InputAlignment(spoken, rewritten)
     except Exception as error:  # any engine failure: refund and count the request as ended

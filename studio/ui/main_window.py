@@ -34,6 +34,7 @@ from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.pause_insert import PauseInserter
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
@@ -233,6 +234,10 @@ class MainWindow(QMainWindow):
         self._action(edit, "Zoom &In", self.script.zoom_in, QKeySequence.StandardKey.ZoomIn)
         self._action(edit, "Zoom &Out", self.script.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self._action(edit, "&Reset Zoom", self.script.reset_zoom, QKeySequence("Ctrl+0"))
+
+        insert = bar.addMenu("&Insert")
+        self.pauses = PauseInserter(editor, self)
+        self.insert_pause_action = self._action(insert, "&Pause…", self.pauses.ask, QKeySequence("Ctrl+Shift+B"))
 
         voice = bar.addMenu("&Voice")
         self.search_action = self._action(voice, "&Search Voices", self.browser.focus_search, QKeySequence("Ctrl+K"))

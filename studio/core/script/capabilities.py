@@ -78,7 +78,7 @@ ELEVENLABS_RENDER_FORMAT = "pcm_24000"
 #: The native rate of Piper "medium" voices (the bundled voice among them).
 OFFLINE_NATIVE_RATE = 22_050
 
-PauseStyle = Literal["break", "v3", "none"]
+PauseStyle = Literal["break", "pause_tag", "none"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class ModelFacts:
 #: on pauses and phonemes). A model not in it gets :data:`UNKNOWN_MODEL`: break tags (every
 #: model but v3 takes them), stitching, no phoneme rules, no audio tags, no language_code.
 DOCUMENTED: dict[str, ModelFacts] = {
-    "eleven_v3": ModelFacts(stitching=False, pause_style="v3", audio_tags=True, language_code=True, family=True),
+    "eleven_v3": ModelFacts(stitching=False, pause_style="pause_tag", audio_tags=True, language_code=True, family=True),
     "eleven_multilingual_v2": ModelFacts(),
     "eleven_multilingual_v1": ModelFacts(),
     "eleven_flash_v2_5": ModelFacts(language_code=True),
@@ -214,7 +214,7 @@ class Capabilities:
 
     @property
     def pause_style(self) -> PauseStyle:
-        """How a ``<break time=… />`` is sent: ``break`` as written, ``v3`` as v3's pause tag,
+        """How a ``<break time=… />`` is sent: ``break`` as written, ``pause_tag`` as v3's pause tag,
         ``none`` left out (no model needs that today; the value exists for one that would)."""
         return self.facts.pause_style
 

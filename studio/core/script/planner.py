@@ -109,7 +109,9 @@ class _Planner:
         rewrites = self.rewrites(block.text)
         whole = self.spoken(block.text, rewrites, index)
         if not whole.speakable:
-            parts = [(s.start, s.end, s.text, None, False, None, 0.0, None) for s in segments]
+            # Nothing to send; a pause tag alone (between chapters) is still silence to make.
+            parts = [(s.start, s.end, s.text, None, False, None, 0.0,
+                      self.spoken(s.text, []) if whole.pauses else None) for s in segments]
             return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
         key = self.key(whole)
         variant = new_id() if regenerate and not block.locked else None

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studio.markup import Markup, find_markup, v3_pause_tag
+from studio.markup import Markup, blank, find_markup, v3_pause_tag
 from studio.text_rules import is_speakable
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class _Piece:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpokenText:
     """The request text for a piece of script; see the module notes."""
 
@@ -102,8 +102,8 @@ class SpokenText:
 
     @classmethod
     def plain(cls, script: str) -> SpokenText:
-        """``script`` sent as written (no markup understood, no rewrite)."""
-        return cls(script, script, _pieces=(_Piece(0, len(script), 0, len(script), _COPY),), _starts=(0,))
+        """``script`` sent as written (no markup understood, no rewrite): no pieces, identity offsets."""
+        return cls(script, script)
 
     @classmethod
     def build(
@@ -118,10 +118,14 @@ class SpokenText:
         Rewrites that overlap a tag or an earlier rewrite, or fall outside ``script``, are
         skipped (the first one at a place wins, as in ElevenLabs' dictionaries).
         """
-        pause_style = capabilities.pause_style if capabilities is not None else "break"
+        rewrites = tuple(rewrites)
         v3_tags = capabilities.audio_tags if capabilities is not None else False
+        if not rewrites and "<" not in script and not (v3_tags and "[" in script):
+            return cls.plain(script)  # the common case, planned for every paragraph: no search
+        pause_style = capabilities.pause_style if capabilities is not None else "break"
         markup = find_markup(script, v3_tags=v3_tags)
-        rewrite_list = list(rewrites)
+        # A tag is never rewritten, nor a word with a tag in it: the pause must survive.
+        rewrite_list = [r for r in rewrites if not any(r.start < m.end and m.start < r.end for m in markup)]
         if not markup and not rewrite_list:
             return cls.plain(script)
         events: list[tuple[int, int, Markup | Rewrite]] = [(m.start, 0, m) for m in markup]
@@ -177,14 +181,14 @@ class SpokenText:
         """Whether anything would be heard besides pauses (the studio's one rule on the words)."""
         return is_speakable(self.words())
 
+    @property
+    def pause_seconds(self) -> float:
+        """All its pauses together: the silence a part with nothing else to say is made of."""
+        return sum(p.seconds for p in self.pauses)
+
     def words(self) -> str:
         """The request text with every tag blanked (same length): what is read aloud."""
-        if not self.pauses:
-            return self.text
-        chars = list(self.text)
-        for pause in self.pauses:
-            chars[pause.start : pause.end] = " " * (pause.end - pause.start)
-        return "".join(chars)
+        return blank(self.text, [(p.start, p.end) for p in self.pauses])
 
     def _piece_at(self, index: int) -> _Piece | None:
         if not self._pieces:
@@ -261,7 +265,7 @@ def _pause_as(markup: Markup, script: str, style: str) -> str:
         return script[markup.start : markup.end]  # only found for v3, which takes it as written
     if style == "break":
         return script[markup.start : markup.end]
-    if style == "v3":
+    if style == "pause_tag":
         return v3_pause_tag(markup.seconds)
     return ""
 

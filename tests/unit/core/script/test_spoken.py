@@ -177,3 +177,25 @@ def test_the_highlight_skips_a_pause_and_lights_the_written_word() -> None:
     assert "<" not in lit and "b" not in lit and "N" in lit
     in_pause = spoken.text.index("<") + 5
     assert clock.char_at(in_pause / 10 + 0.05) == doc.index("<") - 1  # waits on what was said last
+
+
+def test_a_long_sentence_is_never_cut_inside_a_pause_tag() -> None:
+    from studio.core.segmenter import split_script
+
+    text = "word " * 10 + PAUSE + " more" * 10
+    pieces = [s.text for s in split_script(text, 30)]
+    assert any(PAUSE in p for p in pieces)
+    assert all(SpokenText.build(p, V2) is not None for p in pieces)  # every piece is well formed
+
+
+def test_a_rewrite_reaching_into_a_tag_is_skipped_and_the_pause_kept() -> None:
+    script = f"ab{PAUSE}cd"
+    spoken = SpokenText.build(script, V2, [Rewrite(0, 5, "xx", "greedy")])
+    assert spoken.text == script and len(spoken.pauses) == 1 and spoken.rule_ids == ()
+
+
+def test_neighbouring_text_sent_as_context_has_no_pause_tags() -> None:
+    plan = plan_render(Script.from_text(f"Before {PAUSE} it.\n\nMiddle.\n\nAfter {PAUSE} that."),
+                       RenderSettings("voice1", "eleven_v3"), V3)
+    middle = plan.requests[1]
+    assert middle.previous_text == "Before it." and middle.next_text == "After that."
