@@ -60,3 +60,21 @@ def test_insert_pause_at_the_cursor_with_the_keyboard(qtbot: Any, make_window: A
     qtbot.keyClick(again.seconds, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not again.isVisible(), timeout=5000)
     assert editor.toPlainText() == "Wait here.Then go."
+
+
+def test_play_with_a_pause_over_3_seconds_names_the_tag_and_sends_nothing(qtbot: Any, offline_window: Any,
+                                                                          monkeypatch: Any) -> None:
+    window = offline_window
+    backend = window.render_source.current().backend
+    calls: list[str] = []
+    original = backend.stream_with_timestamps
+    monkeypatch.setattr(backend, "stream_with_timestamps", lambda request: calls.append(request.text) or original(request))
+    errors: list[Any] = []
+    window.player.error.connect(errors.append)
+    activate(qtbot, window)
+    window.script.editor.setPlainText('Fine words.\n\nToo long <break time="4s" /> here.')
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
+    message = str(errors[0])
+    assert '<break time="4s" />' in message and "Paragraph 2" in message and "3 s or less" in message
+    assert calls == []  # checked before any request: nothing spoken, nothing spent

@@ -21,6 +21,7 @@ or a fourth dictionary is refused before anything is uploaded or spent.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,13 +55,24 @@ def lacks_dictionaries(error: BaseException) -> bool:
     return isinstance(error, e.NotFoundError) and error.status_code == 404 and not error.api_status
 
 
+#: client → (which key it had, its account), so ``GET /v1/user`` is asked once per client and
+#: key. Only an in-memory hash of the key, never written anywhere.
+_accounts: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
+
+
 def account_key(client: Any) -> str:
     """Server address + the account's user id (never the key)."""
+    key_hash = hash(getattr(getattr(client, "_auth", None), "key", None))
+    known = _accounts.get(client)
+    if known is not None and known[0] == key_hash:
+        return known[1]
     try:
         user_id = client.get_user().get("user_id") or ""
     except e.ApiError:
-        user_id = ""
-    return f"{client.base_url}|{user_id}"
+        return f"{client.base_url}|"  # not remembered: the next sync asks again
+    account = f"{client.base_url}|{user_id}"
+    _accounts[client] = (key_hash, account)
+    return account
 
 
 def upload(client: Any, dictionary: PronunciationDictionary, state: SyncState, account: str

@@ -54,7 +54,7 @@ from studio.core.script.capabilities import ELEVENLABS_RENDER_FORMAT, Capabiliti
 from studio.core.script.document import Take, TakePart, new_id
 from studio.core.script.spoken import Rewrite, SpokenText
 from studio.errors import StudioError
-from studio.markup import MarkupError
+from studio.markup import MarkupError, blank, tag_spans
 
 if TYPE_CHECKING:
     from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
@@ -368,4 +368,12 @@ def request_context(text: str, start: int, end: int, chars: int) -> tuple[str | 
         previous_text = previous_text.split(None, 1)[-1]  # start on a whole word
     if next_text and end + chars < len(text):
         next_text = next_text.rsplit(None, 1)[0]
-    return previous_text, next_text
+    return _untagged(previous_text), _untagged(next_text)
+
+
+def _untagged(context: str | None) -> str | None:
+    """Context without pause tags: they say nothing, and a model that does not take them (v3)
+    must not be shown them as words."""
+    if not context or "<" not in context:
+        return context
+    return " ".join(blank(context, tag_spans(context)).split()) or None

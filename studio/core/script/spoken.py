@@ -80,7 +80,7 @@ class _Piece:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpokenText:
     """The request text for a piece of script; see the module notes."""
 
@@ -102,8 +102,8 @@ class SpokenText:
 
     @classmethod
     def plain(cls, script: str) -> SpokenText:
-        """``script`` sent as written (no markup understood, no rewrite)."""
-        return cls(script, script, _pieces=(_Piece(0, len(script), 0, len(script), _COPY),), _starts=(0,))
+        """``script`` sent as written (no markup understood, no rewrite): no pieces, identity offsets."""
+        return cls(script, script)
 
     @classmethod
     def build(
@@ -118,10 +118,14 @@ class SpokenText:
         Rewrites that overlap a tag or an earlier rewrite, or fall outside ``script``, are
         skipped (the first one at a place wins, as in ElevenLabs' dictionaries).
         """
-        pause_style = capabilities.pause_style if capabilities is not None else "break"
+        rewrites = tuple(rewrites)
         v3_tags = capabilities.audio_tags if capabilities is not None else False
+        if not rewrites and "<" not in script and not (v3_tags and "[" in script):
+            return cls.plain(script)  # the common case, planned for every paragraph: no search
+        pause_style = capabilities.pause_style if capabilities is not None else "break"
         markup = find_markup(script, v3_tags=v3_tags)
-        rewrite_list = list(rewrites)
+        # A tag is never rewritten, nor a word with a tag in it: the pause must survive.
+        rewrite_list = [r for r in rewrites if not any(r.start < m.end and m.start < r.end for m in markup)]
         if not markup and not rewrite_list:
             return cls.plain(script)
         events: list[tuple[int, int, Markup | Rewrite]] = [(m.start, 0, m) for m in markup]

@@ -186,3 +186,16 @@ def test_a_long_sentence_is_never_cut_inside_a_pause_tag() -> None:
     pieces = [s.text for s in split_script(text, 30)]
     assert any(PAUSE in p for p in pieces)
     assert all(SpokenText.build(p, V2) is not None for p in pieces)  # every piece is well formed
+
+
+def test_a_rewrite_reaching_into_a_tag_is_skipped_and_the_pause_kept() -> None:
+    script = f"ab{PAUSE}cd"
+    spoken = SpokenText.build(script, V2, [Rewrite(0, 5, "xx", "greedy")])
+    assert spoken.text == script and len(spoken.pauses) == 1 and spoken.rule_ids == ()
+
+
+def test_neighbouring_text_sent_as_context_has_no_pause_tags() -> None:
+    plan = plan_render(Script.from_text(f"Before {PAUSE} it.\n\nMiddle.\n\nAfter {PAUSE} that."),
+                       RenderSettings("voice1", "eleven_v3"), V3)
+    middle = plan.requests[1]
+    assert middle.previous_text == "Before it." and middle.next_text == "After that."
