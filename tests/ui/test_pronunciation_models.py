@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from studio.core.pronunciation import AliasRule, PhonemeRule
 from tests.fixtures.local_server import LocalServer
 from tests.integration.player.rig import needs_audio
-from tests.ui.pronunciation_support import spy_texts
+from tests.ui.pronunciation_support import right_click, spy_texts
 from tests.ui.test_export_plan import account, connect
 from tests.ui.test_pronunciation_editor import open_editor, type_rule, type_text
 
@@ -87,3 +87,27 @@ def test_a_model_without_phoneme_rules_says_so_and_offers_an_alias(
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert dialog.controller.own.rules == (PhonemeRule("Thailand", "ˈtaɪ.lænd"),)  # undo brings the phonemes back
+
+
+def test_pronounce_as_with_phonemes_on_a_model_without_them_offers_the_alias(
+        qtbot: Any, make_window: Any, account: LocalServer) -> None:
+    window = connect(qtbot, make_window(), account, model_id="eleven_multilingual_v2")
+    script = "We flew to Thailand in May."
+    window.script.editor.setPlainText(script)
+    menu = right_click(qtbot, window, script.index("Thailand"))
+    action = next(a for a in menu.actions() if a.objectName() == "pronounceAsAction")
+    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(action).center())
+    asked = window.pronunciation.pronounce_as.dialog
+    qtbot.waitUntil(asked.isVisible, timeout=5000)
+    asked.kind_combo.setFocus()
+    qtbot.keyClick(asked.kind_combo, Qt.Key.Key_Down)  # Alias → IPA phonemes
+    assert asked.kind_combo.currentData() == "ipa"
+    assert asked.message.isVisible()
+    assert asked.message.text.startswith("Eleven Multilingual v2 cannot use phoneme rules")
+    asked.say_edit.setFocus()
+    type_text(qtbot, asked.say_edit, "ˈtaɪ.lænd")
+    qtbot.mouseClick(asked.message.action_button, LEFT)  # Use an Alias Instead
+    assert asked.kind_combo.currentData() == "alias" and asked.say_edit.text() == "teye land"
+    type_text(qtbot, asked.say_edit, "tie land")  # the suggestion was selected: typing replaces it
+    qtbot.keyClick(asked.say_edit, Qt.Key.Key_Return)
+    assert window.pronunciation.controller.own.rules == (AliasRule("Thailand", "tie land"),)
