@@ -40,8 +40,9 @@ def word_at(editor: ScriptTextEdit, position: int) -> str | None:
     """The word at document ``position``, or the selection if ``position`` is inside it."""
     cursor = editor.textCursor()
     if cursor.hasSelection() and cursor.selectionStart() <= position <= cursor.selectionEnd():
-        text = cursor.selectedText().replace("\u2029", " ").strip()
-        return text if text and len(text) <= MAX_WORD_CHARS and "\u2029" not in cursor.selectedText() else None
+        # A selected name ("Saoirse Ronan") is one entry; a selection across lines or a sentence is not.
+        text = cursor.selectedText().strip()
+        return text if text and len(text) <= MAX_WORD_CHARS and "\u2029" not in text else None
     cursor = QTextCursor(editor.document())
     cursor.setPosition(position)
     cursor.select(QTextCursor.SelectionType.WordUnderCursor)

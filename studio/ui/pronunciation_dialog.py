@@ -121,6 +121,8 @@ class PronunciationDialog(QDialog):
         layout.addLayout(columns, 1)
         layout.addWidget(close)
         self.resize(860, 520)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter belongs to the form (add or save the rule), not to a button
 
         # -- wiring --------------------------------------------------------------------------------------
         self.dictionaries.selection_changed.connect(self._show_selected_dictionary)

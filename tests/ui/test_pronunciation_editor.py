@@ -315,3 +315,14 @@ def test_f1_lists_the_pronunciation_keys_and_they_work_from_the_script(qtbot: An
     qtbot.keyClick(asked.say_edit, Qt.Key.Key_Return)
     assert window.pronunciation.controller.own.rules == (AliasRule("Nguyen", "win"),)
     assert window.script.editor.toPlainText() == "Mr Nguyen opened the shop."  # the keys typed nothing
+
+    # A selected name of two words is one entry.
+    window.script.editor.setPlainText("Saoirse Ronan waved.")
+    activate(qtbot, window)
+    cursor = window.script.editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(len("Saoirse Ronan"), cursor.MoveMode.KeepAnchor)
+    window.script.editor.setTextCursor(cursor)
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_W, CTRL | SHIFT)
+    assert window.pronunciation.pronounce_as.dialog.windowTitle() == "Pronounce “Saoirse Ronan” as"
+    window.pronunciation.pronounce_as.dialog.reject()
