@@ -5,7 +5,8 @@ them stable. Account sync lives in :mod:`studio.core.pronunciation.sync`.
 """
 
 from studio.core.pronunciation.attached import (
-    ProjectPronunciation, check_count, load_dictionary, resolve)
+    ProjectPronunciation, check_count, is_pls, load_dictionary, resolve, save_dictionary)
+from studio.core.pronunciation.context import Pronunciation
 from studio.core.pronunciation.errors import DictionaryError
 from studio.core.pronunciation.matching import rewrites, takes_phonemes
 from studio.core.pronunciation.plain import dump_plain, load_plain, parse_plain, plain_text
@@ -15,7 +16,8 @@ from studio.core.pronunciation.rules import (
 
 __all__ = [
     "PLS_NAMESPACE", "AliasRule", "DictionaryError", "PhonemeRule", "ProjectPronunciation",
-    "PronunciationDictionary", "Rule", "check_count", "dump_plain", "dump_pls", "load_dictionary",
+    "Pronunciation", "PronunciationDictionary", "Rule", "check_count", "dump_plain", "dump_pls", "is_pls",
+    "load_dictionary",
     "load_plain", "load_pls", "parse_plain", "parse_pls", "plain_text", "pls_bytes", "resolve",
-    "rewrites", "rule_from_api", "rules_signature", "takes_phonemes",
+    "rewrites", "rule_from_api", "rules_signature", "save_dictionary", "takes_phonemes",
 ]

@@ -85,13 +85,28 @@ def check_count(count: int, adding: str | None = None) -> None:
             "Merge two of them into one file, or detach one you no longer need.")
 
 
+#: The one rule of which files are PLS lexicons; every other dictionary file is “word = alias” text.
+PLS_SUFFIXES = (".pls", ".xml")
+
+
+def is_pls(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in PLS_SUFFIXES
+
+
 def load_dictionary(path: str | Path) -> PronunciationDictionary:
-    """A shared dictionary file: PLS by its suffix (.pls, .xml), otherwise “word = alias” text."""
+    """A shared dictionary file: PLS by its suffix (:func:`is_pls`), otherwise “word = alias” text."""
     from studio.core.pronunciation.plain import load_plain
     from studio.core.pronunciation.pls import load_pls
 
-    suffix = Path(path).suffix.lower()
-    return load_pls(path) if suffix in (".pls", ".xml") else load_plain(path)
+    return load_pls(path) if is_pls(path) else load_plain(path)
+
+
+def save_dictionary(dictionary: PronunciationDictionary, path: str | Path) -> Path:
+    """Write ``dictionary`` to ``path`` (atomically) in the format its suffix names."""
+    from studio.core.pronunciation.plain import dump_plain
+    from studio.core.pronunciation.pls import dump_pls
+
+    return dump_pls(dictionary, path) if is_pls(path) else dump_plain(dictionary, path)
 
 
 def resolve(pronunciation: ProjectPronunciation | None, extra: tuple[str | Path, ...] = ()

@@ -38,6 +38,7 @@ def takes_phonemes(capabilities: Capabilities | None) -> bool:
     return bool(capabilities is not None and capabilities.phoneme_rules)
 
 
+@lru_cache(maxsize=8192)
 def rule_id(rule: Rule) -> str:
     """The id of a rule in a :class:`Rewrite`: its content hash, so an edited rule is a new id."""
     return f"{rule.kind}:{rules_signature([rule])}"
@@ -52,18 +53,44 @@ def replacement(rule: Rule, matched: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _pattern(grapheme: str, case_sensitive: bool, word_boundaries: bool) -> re.Pattern[str]:
-    body = re.escape(grapheme)
-    if word_boundaries:
-        body = rf"(?<!\w){body}(?!\w)"
+    # The literal comes first so ``re`` searches for it quickly (a leading look-behind would
+    # make it try every position); the boundary before it is checked in _matches.
+    body = re.escape(grapheme) + (r"(?!\w)" if word_boundaries else "")
     return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=8192)
+def _folded(grapheme: str) -> str:
+    return grapheme.casefold()
+
+
+def _matches(text: str, folded: str, rule: Rule) -> list[tuple[int, int]]:
+    # Most rules are not in most paragraphs: one substring test says so (casefolding is at
+    # least as generous as re's IGNORECASE, so it never hides a match).
+    if rule.grapheme not in text if rule.case_sensitive else _folded(rule.grapheme) not in folded:
+        return []
+    pattern = _pattern(rule.grapheme, rule.case_sensitive, rule.word_boundaries)
+    found = []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if rule.word_boundaries and start > 0 and _WORD_CHAR.match(text, start - 1):
+            position = start + 1  # inside a word: look again just after its start
+            continue
+        found.append((start, match.end()))
+        position = match.end()
+    return found
 
 
 def _candidates(text: str, rules: Iterable[tuple[int, int, Rule]]) -> list[tuple[int, int, int, int, Rule]]:
     found = []
+    folded = text.casefold()
     for dict_index, rule_index, rule in rules:
-        pattern = _pattern(rule.grapheme, rule.case_sensitive, rule.word_boundaries)
-        for match in pattern.finditer(text):
-            found.append((match.start(), -(match.end() - match.start()), dict_index, rule_index, rule))
+        for start, end in _matches(text, folded, rule):
+            found.append((start, start - end, dict_index, rule_index, rule))
     found.sort(key=lambda c: c[:4])
     return found
 

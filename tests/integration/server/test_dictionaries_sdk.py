@@ -176,3 +176,21 @@ def test_tts_refuses_an_unknown_dictionary_and_a_fourth_locator(client: ElevenLa
             Locator(pronunciation_dictionary_id=made.id)] * 4))
     assert caught.value.status_code == 422
     assert server.state.usage.subscription()["character_count"] == before  # nothing charged
+
+
+def test_phoneme_rules_only_on_models_that_take_them_approximated_by_respelling(client: ElevenLabs) -> None:
+    from elevenlabs.types import PronunciationDictionaryVersionLocator as Locator
+
+    made = client.pronunciation_dictionaries.create_from_rules(
+        name="Phonemes", rules=[Phoneme(string_to_replace="Thailand", phoneme="ˈtaɪ.lænd", alphabet="ipa")])
+    locators = [Locator(pronunciation_dictionary_id=made.id)]
+    text = "We flew to Thailand."
+    said = {}
+    for model in ("eleven_flash_v2", "eleven_multilingual_v2"):
+        result = client.text_to_speech.convert_with_timestamps(
+            OFFLINE_VOICE, text=text, model_id=model, output_format="pcm_22050",
+            pronunciation_dictionary_locators=locators)
+        assert _words(result.alignment) == text
+        said[model] = _words(result.normalized_alignment)
+    assert "teye land" in said["eleven_flash_v2"] and "Thailand" not in said["eleven_flash_v2"]
+    assert "Thailand" in said["eleven_multilingual_v2"]  # ignored, as the API does for this model

@@ -62,3 +62,11 @@ def test_rule_id_changes_with_the_rule() -> None:
     one = rewrites(text, [_d(AliasRule("Nguyen", "win"))])[0].rule_id
     assert one == rewrites(text, [_d(AliasRule("Nguyen", "win"), id="other")])[0].rule_id
     assert one != rewrites(text, [_d(AliasRule("Nguyen", "nwin"))])[0].rule_id
+
+
+def test_boundaries_after_a_match_inside_a_word_and_unicode_case() -> None:
+    text = "xa-a-a and Ärger, ÄRGER."
+    found = rewrites(text, [_d(AliasRule("a-a", "ay"), AliasRule("ärger", "air gear", case_sensitive=False))])
+    # "a-a" at 1 is inside "xa…"; the next one, at 3, starts after "-" and is a whole word.
+    assert [(r.start, r.end) for r in found][:1] == [(3, 6)]
+    assert spans(text, found)[1:] == [("Ärger", "air gear"), ("ÄRGER", "air gear")]

@@ -141,3 +141,13 @@ def test_copied_file_keeps_its_own_id(tmp_path: Path) -> None:
     shutil.copy(REAL_PLS, copy)
     assert load_pls(copy).id != load_pls(REAL_PLS).id
     assert load_pls(copy).content_version == load_pls(REAL_PLS).content_version
+
+
+def test_save_and_load_by_suffix(tmp_path: Path) -> None:
+    from studio.core.pronunciation import load_dictionary, save_dictionary
+
+    dictionary = load_pls(REAL_PLS)
+    for name in ("shared.pls", "shared.XML", "shared.txt"):
+        assert load_dictionary(save_dictionary(dictionary, tmp_path / name)).rules == dictionary.rules
+    assert (tmp_path / "shared.txt").read_text(encoding="utf-8").startswith("#")
+    assert (tmp_path / "shared.pls").read_bytes().startswith(b"<?xml")
