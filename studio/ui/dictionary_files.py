@@ -18,23 +18,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import shared_dictionaries
-from studio.core.pronunciation import PronunciationDictionary, dump_plain, dump_pls, load_dictionary
+from studio.core.pronunciation import PronunciationDictionary, load_dictionary, save_dictionary
 from studio.core.serial_writer import SerialWriter
 from studio.ui.worker import Worker, WorkerPool, WriteQueue
 
 PLS_FILTER = "Pronunciation lexicons (*.pls *.xml)"
 TEXT_FILTER = "Word lists, “word = alias” (*.txt)"
 FILE_FILTERS = f"{PLS_FILTER};;{TEXT_FILTER};;All files (*)"
-
-
-def is_plain(path: str | Path) -> bool:
-    """As :func:`~studio.core.pronunciation.load_dictionary` decides: .pls and .xml are PLS, the rest text."""
-    return Path(path).suffix.lower() not in (".pls", ".xml")
-
-
-def write_dictionary(dictionary: PronunciationDictionary, path: str | Path) -> Path:
-    """Save as PLS for a .pls or .xml path, else as "word = alias" text (as load_dictionary reads them)."""
-    return dump_plain(dictionary, path) if is_plain(path) else dump_pls(dictionary, path)
 
 
 class DictionaryFiles(QObject):
@@ -65,7 +55,7 @@ class DictionaryFiles(QObject):
         self._run(lambda: load_dictionary(path), then)
 
     def write(self, dictionary: PronunciationDictionary, path: str, then: Callable[[Path], None]) -> None:
-        self._run(lambda: write_dictionary(dictionary, path), then)
+        self._run(lambda: save_dictionary(dictionary, path), then)
 
     # -- the shared library ----------------------------------------------------------------------------
 
