@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.core.script.capabilities import DEFAULT_MODEL_ID
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 NAME = "export"
 HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
 
-DEFAULT_ELEVENLABS_MODEL = "eleven_multilingual_v2"
+DEFAULT_ELEVENLABS_MODEL = DEFAULT_MODEL_ID  # the capability table's (no model id is named here)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stitching", default="text", choices=("text", "request-ids"),
                         help="continuity between requests: neighbouring text (parallel) or request ids (sequential)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing files")
+    parser.add_argument("--dictionary", type=Path, action="append", default=[], metavar="FILE",
+                        help="a pronunciation dictionary: a W3C .pls lexicon or a 'word = alias' .txt file; "
+                             "repeat for more (at most 3 with the project's own, applied in order)")
 
 
 def _voice_settings(args: argparse.Namespace, base: VoiceSettings | None = None) -> VoiceSettings | None:
@@ -291,6 +295,8 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.cache import SpeechCache
     from studio.cancel import Cancelled, CancelToken
     from studio.core.exporter import ExportOptions, RunTuning, check_export, export_plan
+    from studio.core.pronunciation import resolve
+    from studio.core.pronunciation.render import for_render
     from studio.core.script import Script, plan_render
 
     text, project = _read(args.script)
@@ -319,11 +325,15 @@ def run(args: argparse.Namespace) -> int:
         raise StudioError("--concurrency must be 1 or more", "Give a whole number such as 4.")
     given = _voice_settings(args)  # checks the values before anything is sent
     document = project.document() if project is not None else Script.from_text(text)
+    # Read and check every dictionary (bad file, bad rule, a fourth one) before any engine starts.
+    dictionaries = resolve(project.pronunciation if project is not None else None, tuple(args.dictionary))
 
     backend = _pick_backend(args.offline or (project is not None and project.engine == "offline"),
                             args.model or (project.model_id if project is not None else None))
     try:
-        inputs = _inputs(args, backend, project, given)
+        inputs, notes = for_render(_inputs(args, backend, project, given), dictionaries)
+        for note in notes:
+            print(f"Note: {note}", file=sys.stderr)
         cache = SpeechCache()
         plan = plan_render(document, inputs.settings, inputs.capabilities, cache)
         plan.require_speech()

@@ -19,9 +19,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from studio.api.models import CharacterAlignment
 from studio.core.alignment_map import ScriptMatcher
+
+if TYPE_CHECKING:
+    from studio.core.script.spoken import SpokenText
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -79,10 +83,12 @@ class AlignmentClock:
     def __post_init__(self) -> None:
         self._matcher = ScriptMatcher(self.text)
 
-    def continue_at(self, index: int) -> None:
+    def continue_at(self, index: int, spoken: SpokenText | None = None) -> None:
         """The timings added next are of ``text`` from ``index`` on: a new part or paragraph,
-        which need not follow the last one in the text (a paragraph not heard lies between)."""
-        self._matcher.position = index
+        which need not follow the last one in the text (a paragraph not heard lies between).
+        ``spoken``: what the part's request said (its ``script`` sits at ``index``), so a
+        rewritten word lights as written and a pause lights nothing."""
+        self._matcher.continue_at(index, spoken)
 
     def add(self, piece: AlignedPiece) -> None:
         """Append a chunk's timings, matching its characters to the text in order."""

@@ -22,11 +22,23 @@ in order:
 
 A lone character is never looked for far ahead: "Hello  world" with a doubled space must not
 light up the space after "world".
+
+**What was sent is not always what was written** (a pause tag, a pronunciation rule: see
+:class:`~studio.core.script.spoken.SpokenText`). Then the characters are matched, as above,
+against the request text, and each match is mapped back to the script through the
+SpokenText: a rewritten word's characters land on the word as written, a pause tag's on
+nothing (never lit, never in a subtitle). :meth:`ScriptMatcher.continue_at` with a
+``spoken`` does that for one part of a longer text (the live highlight);
+:func:`map_alignment` for one segment (the subtitles).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio.core.script.spoken import SpokenText
 
 #: Whitespace and punctuation the engine may leave out between two characters it did say.
 STRICT_SKIP = 8
@@ -43,34 +55,72 @@ class ScriptMatcher:
 
     def __init__(self, text: str, position: int = 0) -> None:
         self.text = text
-        #: Index in ``text`` just after the last matched character.
-        self.position = position
+        self._position = position
+        #: While a part whose request text differs is matched: its SpokenText, where its
+        #: script starts in ``text``, and the position in its request text.
+        self._spoken: SpokenText | None = None
+        self._base = 0
+        self._local = 0
+
+    @property
+    def position(self) -> int:
+        """Index in ``text`` just after the last matched character."""
+        spoken = self._spoken
+        if spoken is None:
+            return self._position
+        return self._base + spoken.to_script(self._local)
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self.continue_at(value)
+
+    def continue_at(self, position: int, spoken: SpokenText | None = None) -> None:
+        """The characters matched next are of ``text`` from ``position`` on; with ``spoken``
+        (whose ``script`` sits at ``position``), of its request text, mapped back to ``text``."""
+        self._position = position
+        self._spoken = None if spoken is None or spoken.is_plain else spoken
+        self._base = position
+        self._local = 0
 
     def match(self, characters: Sequence[str]) -> list[int | None]:
         """For each of ``characters`` (one chunk's, in order), its index in ``text`` or None."""
-        return [self._match_one(characters, i) for i in range(len(characters))]
+        spoken = self._spoken
+        if spoken is None:
+            found = []
+            for i in range(len(characters)):
+                at, self._position = _match_one(self.text, self._position, characters, i)
+                found.append(at)
+            return found
+        local: list[int | None] = []
+        for i in range(len(characters)):
+            at, self._local = _match_one(spoken.text, self._local, characters, i)
+            local.append(at)
+        base = self._base
+        return [None if at is None else base + at for at in spoken.script_offsets(local)]
 
-    def _match_one(self, characters: Sequence[str], i: int) -> int | None:
-        char = characters[i]
-        if not char:
-            return None
-        text, position = self.text, self.position
-        found: int | None = None
-        for probe in range(position, min(position + STRICT_SKIP, len(text))):
-            if text.startswith(char, probe):
-                found = probe
-                break
-            if text[probe].isalnum():
-                break
-        if found is None:
-            anchor = "".join(characters[i : i + ANCHOR])
-            if len(anchor) >= ANCHOR:
-                found = _find(text, anchor, position, LOOKAHEAD)
-            if found is None and not char.isspace():
-                found = _find(text, char, position, DROPPED)
-        if found is not None:
-            self.position = found + len(char)
-        return found
+
+def _match_one(text: str, position: int, characters: Sequence[str], i: int) -> tuple[int | None, int]:
+    """Where ``characters[i]`` is in ``text`` walking from ``position`` (see the module notes),
+    and the position after it."""
+    char = characters[i]
+    if not char:
+        return None, position
+    found: int | None = None
+    for probe in range(position, min(position + STRICT_SKIP, len(text))):
+        if text.startswith(char, probe):
+            found = probe
+            break
+        if text[probe].isalnum():
+            break
+    if found is None:
+        anchor = "".join(characters[i : i + ANCHOR])
+        if len(anchor) >= ANCHOR:
+            found = _find(text, anchor, position, LOOKAHEAD)
+        if found is None and not char.isspace():
+            found = _find(text, char, position, DROPPED)
+    if found is not None:
+        return found, found + len(char)
+    return None, position
 
 
 def _find(text: str, needle: str, position: int, reach: int) -> int | None:
@@ -82,3 +132,11 @@ def _find(text: str, needle: str, position: int, reach: int) -> int | None:
 def map_alignment_to_text(characters: Sequence[str], text: str) -> list[int | None]:
     """For each aligned character, its index in ``text`` (None where it has no counterpart)."""
     return ScriptMatcher(text).match(characters)
+
+
+def map_alignment(characters: Sequence[str], spoken: SpokenText) -> list[int | None]:
+    """For each aligned character of a request made from ``spoken``, its index in
+    ``spoken.script`` (None: no counterpart, or a pause tag)."""
+    matcher = ScriptMatcher(spoken.script)
+    matcher.continue_at(0, spoken)
+    return matcher.match(characters)

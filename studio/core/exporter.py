@@ -131,16 +131,27 @@ class Assembler:
 
     def __call__(self, segment: Segment, speech: CachedSpeech | None) -> None:
         if speech is None:
-            return  # punctuation only: nothing to say
-        if self.last_paragraph is not None and segment.paragraph_index != self.last_paragraph and self.pause_samples:
-            self.sink(np.zeros(self.pause_samples, dtype=np.int16))
-            self.timeline.add_pause(self.pause_samples)
+            # Nothing was sent: punctuation only, or only pause tags (made here as silence).
+            pause = segment.spoken.pause_seconds if segment.spoken is not None else 0.0
+            samples = round(pause * self.timeline.sample_rate)
+            if samples:
+                self._paragraph_gap(segment)
+                self.sink(np.zeros(samples, dtype=np.int16))
+                self.timeline.add_pause(samples)
+                self.last_paragraph = segment.paragraph_index
+            return
+        self._paragraph_gap(segment)
         samples = np.frombuffer(speech.pcm, dtype="<i2")
         self.sink(samples)
         # Timings for the text as written; the normalised ones (numbers spelled out) map back
         # to the script less exactly, so they are only the fallback.
         self.timeline.add_segment(segment, samples.size, speech.alignment or speech.normalized_alignment)
         self.last_paragraph = segment.paragraph_index
+
+    def _paragraph_gap(self, segment: Segment) -> None:
+        if self.last_paragraph is not None and segment.paragraph_index != self.last_paragraph and self.pause_samples:
+            self.sink(np.zeros(self.pause_samples, dtype=np.int16))
+            self.timeline.add_pause(self.pause_samples)
 
 
 def _then(first: Callable[[Segment, CachedSpeech | None], None],

@@ -42,14 +42,14 @@ from studio.core.concurrency import REFUSED_FOR_CONCURRENCY, ConcurrencyLimit, p
 from studio.core.run_plan import Plan, flatten
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Script
-from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings
+from studio.core.script.plan import NothingToSpeakError, RenderPlan, RenderSettings, Rewriter
 from studio.core.script.planner import plan_render
 from studio.core.segmenter import Segment
 from studio.core.timeline import SegmentCollector
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
+    from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
     from studio.api.streaming import ResponseInfo
     from studio.core.backend import SynthesisBackend
 
@@ -90,6 +90,10 @@ class LongformSettings:
     max_attempts: int = 6
     #: Longest wait between attempts when the server gives no Retry-After.
     max_backoff_seconds: float = 30.0
+    #: Pronunciation rules as rewrites of a block's text (see RenderSettings.rewriter).
+    rewriter: Rewriter | None = None
+    #: Dictionaries the service applies (see RenderSettings.pronunciation_locators).
+    pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = ()
 
     def render_settings(self) -> RenderSettings:
         """The part of these settings that decides what is spoken (and so the cache keys)."""

@@ -16,6 +16,10 @@ written back as version 2 at the next save. :meth:`Project.document` reconciles 
 blocks with ``script``, so a caller that only changed the text still keeps every unchanged
 paragraph's takes. Audio never goes in the file: takes name cache entries.
 
+``"minor"`` counts additions within version 2 that an older studio may ignore: minor 1 adds
+``pronunciation`` (:class:`~studio.core.pronunciation.ProjectPronunciation`: the project's own
+rules and the paths of attached shared dictionaries). A file without it opens as before.
+
 The file never holds the API key (the key lives only in the OS keyring): :class:`Project`
 has no field for it and unknown keys in a file are dropped on load.
 
@@ -38,12 +42,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from studio.api.models import VoiceSettings
 from studio.core.files import write_atomically
+from studio.core.pronunciation.attached import ProjectPronunciation
 from studio.core.script.document import Script
 from studio.core.script.records import blocks_to_json, script_from_json
 from studio.errors import StudioError
 
 PROJECT_FORMAT = "narration-studio-project"
 PROJECT_VERSION = 2
+#: Additions within version 2 that older readers may safely ignore (they drop unknown keys):
+#: 1 = ``pronunciation`` (the project's rules and attached dictionaries).
+PROJECT_MINOR_VERSION = 1
 PROJECT_SUFFIX = ".narration"
 APP_DIR_NAME = "narration-studio"
 
@@ -73,6 +81,8 @@ class Project(BaseModel):
     #: The paragraphs with their takes as saved (version 2, :mod:`studio.core.script.records`);
     #: None: the paragraphs of ``script``, no takes. Read it through :meth:`document`.
     blocks: list[dict[str, Any]] | None = None
+    #: The project's own pronunciation rules and attached shared dictionaries (minor version 1).
+    pronunciation: ProjectPronunciation | None = None
 
     @field_validator("blocks")
     @classmethod
@@ -100,7 +110,7 @@ class Project(BaseModel):
         body = self.model_dump(mode="json", exclude_none=True)
         if self.voice_settings is not None:
             body["voice_settings"] = self.voice_settings.to_request()
-        return {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, **body}
+        return {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "minor": PROJECT_MINOR_VERSION, **body}
 
     @classmethod
     def from_document(cls, document: Any, source: str = "The project file") -> Project:
@@ -117,7 +127,7 @@ class Project(BaseModel):
                 f"{source} was saved by a newer Narration Studio (project version {version})",
                 "Update Narration Studio to open it.",
             )
-        body = {k: v for k, v in document.items() if k not in {"format", "version"}}
+        body = {k: v for k, v in document.items() if k not in {"format", "version", "minor"}}
         if version < PROJECT_VERSION:
             body = migrate(body, version)
         try:

@@ -15,23 +15,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from studio.core.script import Capabilities, RenderSettings, render_output_format
+from studio.core.script.capabilities import DEFAULT_MODEL_ID as _DEFAULT_MODEL_ID
 
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
     from studio.cancel import CancelToken
+    from studio.core.pronunciation.context import Pronunciation
 
-__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs"]
+__all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", "with_pronunciation"]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-#: The model used when the person has not picked one yet (the API's own default).
-DEFAULT_MODEL_ID = "eleven_multilingual_v2"
+#: The model used when the person has not picked one yet (the API's own default): the
+#: capability table's, re-exported for the UI.
+DEFAULT_MODEL_ID = _DEFAULT_MODEL_ID
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class RenderInputs:
     backend: SynthesisBackend
     settings: RenderSettings
     capabilities: Capabilities
+    #: The pronunciation rules and who applies them (None: no rules).
+    pronunciation: Pronunciation | None = None
 
     @property
     def engine_name(self) -> str:
@@ -58,9 +63,12 @@ def render_inputs(
     tier: str | None = None,
     stitching: Literal["text", "request_ids"] = "text",
     native_rate: int | None = None,
+    pronunciation: Pronunciation | None = None,
 ) -> RenderInputs:
     """The inputs for speaking with ``backend``; ``model`` (or ``models`` to pick it from) and
-    ``tier`` decide the per-request limit and the price (see :class:`Capabilities`)."""
+    ``tier`` decide the per-request limit and the price (see :class:`Capabilities`).
+    ``pronunciation`` (:func:`studio.core.pronunciation.sync.prepare`) becomes the settings'
+    rewriter for this model and the locators every request carries."""
     engine_id = str(getattr(backend, "engine_id", "unknown"))
     model_id = model_id or DEFAULT_MODEL_ID
     if model is None and models:
@@ -74,7 +82,19 @@ def render_inputs(
         language_code=language_code,
         stitching=stitching,
     )
-    return RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
+    inputs = RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
+    return with_pronunciation(inputs, pronunciation) if pronunciation is not None else inputs
+
+
+def with_pronunciation(inputs: RenderInputs, pronunciation: Pronunciation | None) -> RenderInputs:
+    """``inputs`` speaking with ``pronunciation``: its rewriter for this model (the rules that
+    match enter the keys) and the locators every request carries (never the keys)."""
+    settings = replace(
+        inputs.settings,
+        rewriter=pronunciation.rewriter(inputs.capabilities) if pronunciation is not None else None,
+        pronunciation_locators=pronunciation.locators if pronunciation is not None else (),
+    )
+    return replace(inputs, settings=settings, pronunciation=pronunciation)
 
 
 def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> RenderInputs:
@@ -113,8 +133,18 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
         seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
-        stitching=settings.stitching,
+        stitching=settings.stitching, pronunciation=_for_engine(inputs.pronunciation, backend),
     )
+
+
+def _for_engine(pronunciation: Pronunciation | None, backend: SynthesisBackend) -> Pronunciation | None:
+    """Locators only reach the engine they were uploaded for; another engine (the offline voice
+    that started instead) gets the same rules applied on our side."""
+    if pronunciation is None or not pronunciation.applied_by_server or backend.engine_id == "elevenlabs":
+        return pronunciation
+    from studio.core.pronunciation.context import local
+
+    return local(pronunciation.dictionaries)
 
 
 def _quietly(call: Callable[[], _T], default: _T) -> _T:

@@ -64,7 +64,7 @@ def flatten(render: RenderPlan, sample_rate: int, source: str | None = None) -> 
             start, end = part.script_start, part.script_end
         if render.blocks[part.block_index].status is BlockStatus.LOCKED:
             keep.add(len(segments))
-        segments.append(Segment(len(segments), start, end, part.text, part.block_index))
+        segments.append(Segment(len(segments), start, end, part.text, part.block_index, part.spoken))
     return Plan(
         script=source if source is not None else render.text,
         segments=segments,

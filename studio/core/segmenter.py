@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 # Where sentences and clauses end, and "is there anything to speak", are the studio's one set
 # of text rules (shared with the offline engine and the server); is_speakable is re-exported
 # for the planners that import it from here.
+from studio.markup import tag_spans
 from studio.text_rules import clause_ends, is_speakable, sentence_ends
+
+if TYPE_CHECKING:
+    from studio.core.script.spoken import SpokenText
 
 __all__ = ["DEFAULT_CHARACTER_LIMIT", "Segment", "is_speakable", "split_script"]
 
@@ -34,8 +39,12 @@ class Segment:
     index: int
     start: int
     end: int
+    #: What the engine is sent (the script's text here, unless ``spoken`` says otherwise).
     text: str
     paragraph_index: int
+    #: When the request text differs from the script (pause tags, pronunciation rules): the
+    #: map back to the script's ``start:end`` (:mod:`studio.core.script.spoken`).
+    spoken: SpokenText | None = None
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -123,4 +132,7 @@ def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int,
 
 
 def _word_cuts(text: str, start: int, end: int) -> list[int]:
-    return [m.start() for m in _WHITESPACE.finditer(text, start, end)]
+    # Never inside a pause tag (``<break time="1s" />`` has spaces): half a tag is no tag.
+    inside = tag_spans(text[start:end])
+    return [m.start() for m in _WHITESPACE.finditer(text, start, end)
+            if not any(s < m.start() - start < e for s, e in inside)]

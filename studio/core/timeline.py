@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.api.models import CharacterAlignment, SpeechChunk
-from studio.core.alignment_map import map_alignment_to_text
+from studio.core.alignment_map import map_alignment, map_alignment_to_text
 from studio.core.segmenter import Segment
 
 
@@ -28,6 +28,9 @@ class TimedChar:
     script_offset: int | None
     start_sample: int
     end_sample: int
+    #: Spoken by a pronunciation rule's replacement: its characters spread over the word as
+    #: written, so they may repeat or skip script offsets within that word.
+    rewritten: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +104,36 @@ class Timeline:
                 )
                 current.clear()
 
+        script = self.script
         for timed in self.chars:
-            if timed.script_offset is None:
+            offset = timed.script_offset
+            if offset is None:
                 continue
-            if timed.char.isspace():
+            # The script's character decides (a rewritten word's spoken spaces are not the
+            # script's: "NATO" said as "North Atlantic…" stays one word).
+            if (script[offset] if offset < len(script) else timed.char).isspace():
                 flush()
                 continue
-            if current and (
-                timed.script_offset != current[-1].script_offset + 1
-                or segment_of(timed.script_offset) != segment_of(current[-1].script_offset)
-            ):
-                flush()
+            if current:
+                previous = current[-1].script_offset
+                assert previous is not None
+                if timed.rewritten and offset == previous:
+                    current[-1] = timed  # a rewrite's characters spread over the word as written
+                    continue
+                if (offset != previous + 1 and not _joined_rewrite(script, previous, offset, timed)) or (
+                    segment_of(offset) != segment_of(previous)
+                ):
+                    flush()
             current.append(timed)
         flush()
         return words
+
+
+def _joined_rewrite(script: str, previous: int, offset: int, timed: TimedChar) -> bool:
+    """A step forward within one written word made by a rewrite (its characters are not the
+    script's): "Nguyen" said as "win" lights N…g…n, one word."""
+    return (timed.rewritten and offset > previous
+            and not any(c.isspace() for c in script[previous + 1 : offset]))
 
 
 def _segment_lookup(placements: list[Placement]):  # type: ignore[no-untyped-def]
@@ -133,7 +152,11 @@ def _segment_lookup(placements: list[Placement]):  # type: ignore[no-untyped-def
 def _timed_chars(
     segment: Segment, offset: int, n_samples: int, alignment: CharacterAlignment, rate: int
 ) -> Iterator[TimedChar]:
-    local = map_alignment_to_text(alignment.characters, segment.text)
+    spoken = segment.spoken if segment.spoken is not None and not segment.spoken.is_plain else None
+    if spoken is not None:
+        local = map_alignment(alignment.characters, spoken)  # script offsets; pause tags None
+    else:
+        local = map_alignment_to_text(alignment.characters, segment.text)
     starts = alignment.character_start_times_seconds
     ends = alignment.character_end_times_seconds
     for i, char in enumerate(alignment.characters):
@@ -145,6 +168,7 @@ def _timed_chars(
             segment.start + position if position is not None else None,
             offset + start,
             offset + end,
+            spoken is not None and position is not None and spoken.rewritten_at(position),
         )
 
 

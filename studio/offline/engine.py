@@ -37,9 +37,11 @@ from studio.offline import alignment as align
 from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.offline.espeak_events import word_events
 from studio.offline.model import LoadedModel, load_model, run_model
+from studio.offline.pauses import pause_runs, silence_chunk
 from studio.offline.normalize import normalize_span
-from studio.offline.sentences import split_sentences
+from studio.offline.sentences import Sentence, split_sentences
 from studio.offline.voices import OfflineVoice, bundled_voice, discover_voices
+from studio.markup import Markup, blank, find_markup
 from studio.text_rules import ABBREVIATIONS, is_speakable
 
 log = logging.getLogger(__name__)
@@ -155,19 +157,24 @@ class OfflineEngine:
         settings: VoiceSettings | None = None,
         seed: int | None = None,
         cancel: CancelToken | None = None,
+        v3_tags: bool = False,
     ) -> Iterator[SpeechChunk]:
-        """Speak ``text`` sentence by sentence.
+        """Speak ``text`` sentence by sentence, its pause tags as silence (module notes).
 
         Raises EmptyTextError at once when there is nothing to speak (the studio's one rule,
-        :func:`studio.text_rules.is_speakable`: blank text, or only punctuation and symbols).
+        :func:`studio.text_rules.is_speakable`: blank text, or only punctuation and symbols),
+        and :class:`~studio.markup.MarkupError` for a malformed or too long pause tag.
         """
-        if not isinstance(text, str) or not is_speakable(text):
+        if not isinstance(text, str):
+            raise EmptyTextError()
+        markup = [m for m in find_markup(text, v3_tags=v3_tags) if m.is_pause]
+        if not is_speakable(blank(text, [(m.start, m.end) for m in markup])):
             raise EmptyTextError()
         if seed is not None and not (0 <= int(seed) <= 4_294_967_295):
             raise OfflineEngineError(
                 f"The seed {seed} is out of range", "Use a whole number from 0 to 4294967295."
             )
-        return self._stream_checked(text, settings, seed, cancel)
+        return self._stream_checked(text, settings, seed, cancel, markup)
 
     def _stream_checked(
         self,
@@ -175,38 +182,60 @@ class OfflineEngine:
         settings: VoiceSettings | None,
         seed: int | None,
         cancel: CancelToken | None,
+        markup: list[Markup] | None = None,
     ) -> Iterator[SpeechChunk]:
         if self._model is None:
             self.load()
         params = self.synthesis_params(settings)
-        speak_text = clean_for_speech(text)
-        sentences = split_sentences(speak_text, max_chars=MAX_CHUNK_CHARS, first_max_chars=FIRST_CHUNK_MAX_CHARS)
         offset_samples = 0
-        for index, sentence in enumerate(sentences):
+        index = 0  # of the sentence in the whole text: the seed's noise follows it
+        for run_start, run_end, pause in pause_runs(text, markup or []):
             if cancel is not None and cancel.cancelled:
                 return
-            rng = np.random.default_rng([seed, index]) if seed is not None else np.random.default_rng()
-            pcm, starts, ends, norm_chars, norm_starts, norm_ends = self._speak_sentence(
-                sentence.text, params, rng, cancel
-            )
-            if pcm is None:  # cancelled in the middle of the sentence
-                return
-            base = offset_samples / self.sample_rate
-            original = text[sentence.start : sentence.end]
-            yield SpeechChunk(
-                audio=pcm.tobytes(),
-                alignment=CharacterAlignment(
-                    characters=list(original),
-                    character_start_times_seconds=[round(base + t, 4) for t in starts],
-                    character_end_times_seconds=[round(base + t, 4) for t in ends],
-                ),
-                normalized_alignment=CharacterAlignment(
-                    characters=norm_chars,
-                    character_start_times_seconds=[round(base + t, 4) for t in norm_starts],
-                    character_end_times_seconds=[round(base + t, 4) for t in norm_ends],
-                ),
-            )
-            offset_samples += len(pcm)
+            if pause is not None:
+                chunk = silence_chunk(text[run_start:run_end], pause.seconds, offset_samples, self.sample_rate)
+                yield chunk
+                offset_samples += len(chunk.audio) // 2
+                continue
+            speak_text = clean_for_speech(text[run_start:run_end])
+            if not speak_text.strip():
+                continue
+            # Only the very first chunk is cut short (playback starts quickly).
+            sentences = split_sentences(speak_text, max_chars=MAX_CHUNK_CHARS,
+                                        first_max_chars=FIRST_CHUNK_MAX_CHARS if index == 0 else None)
+            for sentence in sentences:
+                if cancel is not None and cancel.cancelled:
+                    return
+                chunk = self._sentence_chunk(text, run_start, sentence, params, seed, index, offset_samples, cancel)
+                index += 1
+                if chunk is None:  # cancelled in the middle of the sentence
+                    return
+                yield chunk
+                offset_samples += len(chunk.audio) // 2
+
+    def _sentence_chunk(self, text: str, run_start: int, sentence: Sentence, params: SynthesisParams, seed: int | None,
+                        index: int, offset_samples: int, cancel: CancelToken | None) -> SpeechChunk | None:
+        rng = np.random.default_rng([seed, index]) if seed is not None else np.random.default_rng()
+        pcm, starts, ends, norm_chars, norm_starts, norm_ends = self._speak_sentence(
+            sentence.text, params, rng, cancel
+        )
+        if pcm is None:
+            return None
+        base = offset_samples / self.sample_rate
+        original = text[run_start + sentence.start : run_start + sentence.end]
+        return SpeechChunk(
+            audio=pcm.tobytes(),
+            alignment=CharacterAlignment(
+                characters=list(original),
+                character_start_times_seconds=[round(base + t, 4) for t in starts],
+                character_end_times_seconds=[round(base + t, 4) for t in ends],
+            ),
+            normalized_alignment=CharacterAlignment(
+                characters=norm_chars,
+                character_start_times_seconds=[round(base + t, 4) for t in norm_starts],
+                character_end_times_seconds=[round(base + t, 4) for t in norm_ends],
+            ),
+        )
 
     def _speak_sentence(
         self,

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from studio.core.backend import SynthesisBackend
     from studio.core.cache import SpeechCache
     from studio.core.script import Block, BlockPlan, PartPlan, RenderPlan, Take
+    from studio.core.script.spoken import SpokenText
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +53,15 @@ class StreamProgress:
     """Audio arrived: its timings (if any, in track seconds) and the audio received so far.
 
     ``block_index`` and ``text_start`` say where the timed text is: the part's text starts at
-    ``text_start`` in the text of block ``block_index``.
+    ``text_start`` in the text of block ``block_index``. ``spoken``: what the part's request
+    said when it is not the script's text (pause tags, rewritten words), to map timings back.
     """
 
     piece: AlignedPiece | None
     received_seconds: float
     block_index: int = 0
     text_start: int = 0
+    spoken: SpokenText | None = None
 
 
 @dataclass(frozen=True)
@@ -111,13 +114,19 @@ class BlockPlayer:
 
     def play(self, block: BlockPlan, stored: Block) -> Generator[StreamProgress | TakeMade, None, bool]:
         """Push ``block``'s audio; returns whether all of it is in the cache now."""
-        if block.status is BlockStatus.NOTHING_TO_SPEAK or block.missing_audio:
-            return not block.missing_audio
+        if block.missing_audio:
+            return False
+        if block.status is BlockStatus.NOTHING_TO_SPEAK:
+            for part in block.parts:
+                self._silence(part)  # only pause tags: silence, made here
+            return True
         speeches: list[CachedSpeech | None] = []
         for part in block.parts:
             speech = None
             if part.key is not None:
                 speech = yield from self._part(block, part)
+            else:
+                self._silence(part)
             speeches.append(speech)
         complete = all(s is not None for s, p in zip(speeches, block.parts, strict=True) if p.key is not None)
         if complete and block.status in (BlockStatus.CACHED, BlockStatus.NEEDS_GENERATION):
@@ -136,7 +145,7 @@ class BlockPlayer:
         self._token.raise_if_cancelled()
         cached = self._cache.get(part.key) if self._cache is not None else None
         if cached is not None:
-            yield from self._push_cached(cached, block.index, part.start)
+            yield from self._push_cached(cached, block.index, part.start, part.spoken)
             if cached.request_id:
                 self._made_ids[(block.index, part.index)] = cached.request_id
             return _meta(cached)
@@ -144,7 +153,8 @@ class BlockPlayer:
             return None  # its audio left the cache after planning: a locked block is never remade
         return (yield from self._stream(block, part))
 
-    def _push_cached(self, cached: CachedSpeech, block_index: int, text_start: int) -> Generator[StreamProgress, None, None]:
+    def _push_cached(self, cached: CachedSpeech, block_index: int, text_start: int,
+                     spoken: SpokenText | None = None) -> Generator[StreamProgress, None, None]:
         offset = self.seconds
         pcm = cached.pcm
         if cached.sample_rate != self._rate:
@@ -158,7 +168,7 @@ class BlockPlayer:
             chunk = pcm[start : start + _CACHE_PIECE_BYTES]
             self._buffer.push(chunk, self._token)
             self._received += len(chunk)
-            yield StreamProgress(piece if start == 0 else None, self.seconds, block_index, text_start)
+            yield StreamProgress(piece if start == 0 else None, self.seconds, block_index, text_start, spoken)
         if len(pcm) % BYTES_PER_FRAME:
             self._pad()
 
@@ -188,7 +198,7 @@ class BlockPlayer:
                 said = AlignedPiece.from_alignment(chunk.normalized_alignment)
                 if said is not None:
                     spoken.append(said)
-                yield StreamProgress(_shifted(piece, offset), self.seconds, block.index, part.start)
+                yield StreamProgress(_shifted(piece, offset), self.seconds, block.index, part.start, part.spoken)
             token.raise_if_cancelled()
             # A stream closed early (an engine switch, a disconnect) may end without an error:
             # only one that ended by itself is kept.
@@ -212,6 +222,15 @@ class BlockPlayer:
         if request_id:
             self._made_ids[(block.index, part.index)] = request_id
         return speech
+
+    def _silence(self, part: PartPlan) -> None:
+        """A part with nothing to send but pause tags: its pauses as silence in the track."""
+        seconds = part.spoken.pause_seconds if part.spoken is not None else 0.0
+        frames = round(seconds * self._rate)
+        if frames:
+            self._token.raise_if_cancelled()
+            self._buffer.push(bytes(frames * BYTES_PER_FRAME), self._token)
+            self._received += frames * BYTES_PER_FRAME
 
     def _pad(self) -> None:
         self._buffer.push(b"\0", self._token)

@@ -106,6 +106,7 @@ def play_job(
     try:
         inputs = ready_inputs(inputs, token)
         plan = plan_render(script, inputs.settings, inputs.capabilities, cache, regenerate=regenerate)
+        plan.check_markup()  # a pause tag that cannot be sent: say so before anything is spent
         rate = pcm_sample_rate(plan.settings.output_format)
         heard = [plan.blocks[i] for i in indices]
         needed = sorted({p.request for b in heard for p in b.parts if p.request is not None})

@@ -42,4 +42,7 @@ class ServerConfig:
     engine_provider: Callable[[str | None], Any] | None = None
     #: Secret for signing page tokens; random per server unless given (tokens do not outlive it).
     token_secret: bytes | None = None
+    #: Offer the pronunciation-dictionary endpoints. Off: a server without them (404 on every
+    #: dictionary route), so a client must apply its rules itself before sending the text.
+    dictionaries_enabled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)

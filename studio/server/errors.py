@@ -13,7 +13,10 @@ HTTP   status                            when
 400    ``invalid_model``                 ``model_id`` unknown or cannot do text to speech
 401    ``invalid_api_key``               ``--api-key`` set and ``xi-api-key`` missing/wrong
 401    ``quota_exceeded``                the account's character limit would be exceeded
+400    ``invalid_pls_file``              add-from-file with a file that is not a usable PLS
 404    ``voice_not_found``               unknown ``voice_id``
+404    ``pronunciation_dictionary_       unknown dictionary id (routes and TTS locators);
+       not_found`` / ``…_version_…``     unknown version id
 422    (FastAPI list body)               bad field values, null in voice_settings, text
                                          with nothing to speak (type ``text_empty``:
                                          ``studio.text_rules.is_speakable``),

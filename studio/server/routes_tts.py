@@ -6,8 +6,10 @@ per line (NDJSON), one line per sentence as the engine yields it, then one line 
 encoder's and resampler's tail (``alignment: null``) when there is one. Alignment times are
 absolute from the start of the text, unless the ``relative_times`` fault is scheduled.
 
-Checks, in order: key (401) → body/query (422) → voice (404 ``voice_not_found``) → model
-(400 ``invalid_model``) → text length (400 ``max_character_limit_exceeded``) → concurrency
+Checks, in order: key (401) → body/query (422; more than 3 dictionary locators too) → voice
+(404 ``voice_not_found``) → model (400 ``invalid_model``) → dictionaries (404
+``pronunciation_dictionary_not_found`` / ``…_version_not_found``; applied as in
+:mod:`studio.server.pronounce`) → text length (400 ``max_character_limit_exceeded``) → concurrency
 (429 ``too_many_concurrent_requests``, only with ``ServerConfig.concurrency_limit``) → quota (401
 ``quota_exceeded``). Credits are spent when synthesis starts and refunded if the engine fails
 before any audio was made.
@@ -28,6 +30,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from studio.core.script.capabilities import Capabilities
 from studio.errors import StudioError
 from studio.server.delivery import bytes_response, deliver
 from studio.server.errors import ApiHTTPError, voice_not_found
@@ -40,6 +43,7 @@ from studio.server.formats import (
     parse_format,
 )
 from studio.server.models_data import character_cost, get_model, request_limit
+from studio.server.pronounce import InputAlignment, dictionaries_for, spoken_text
 from studio.server.schemas import TextToSpeechBody
 from studio.server.state import ServerState, api_guard, get_state, hold_first_byte, request_faults
 from studio.server.synthesis import AudioPiece, EngineStream, open_stream
@@ -118,6 +122,9 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            f"The model {body.model_id} does not exist or cannot do text to speech. "
                            "GET /v1/models lists the models you can use.")
     fmt = parse_format(output_format)
+    # Dictionaries: an unknown one is refused before anything is charged.
+    spoken, rewritten = spoken_text(body.text, dictionaries_for(state.dictionaries,
+                                                                body.pronunciation_dictionary_locators), body.model_id)
     limit = request_limit(model, subscribed=state.config.tier != "free")
     if len(body.text) > limit:
         raise ApiHTTPError(400, "max_character_limit_exceeded",
@@ -143,8 +150,11 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     }
     settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
     try:
-        stream = await open_stream(state.engine_provider, entry.engine_voice_id, body.text,
-                                   settings, body.seed, fmt)
+        stream = await open_stream(state.engine_provider, entry.engine_voice_id, spoken.text,
+                                   settings, body.seed, fmt,
+                                   v3_tags=Capabilities("elevenlabs", body.model_id).audio_tags)
+        if not spoken.is_plain:
+            stream.remap = InputAlignment(spoken, rewritten)
     except Exception as error:  # any engine failure: refund and count the request as ended
         state.usage.end()
         state.usage.refund(cost)

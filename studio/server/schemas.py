@@ -17,9 +17,11 @@ from pydantic_core import PydanticCustomError
 
 from studio.api.models import VoiceSettings
 # "Anything to speak" is the studio's one rule, shared with the segmenter and the engine.
+from studio.markup import blank, tag_spans
 from studio.text_rules import is_speakable
 
-DEFAULT_MODEL_ID = "eleven_multilingual_v2"
+# The API's default model: the capability table's (the one place model ids are named).
+from studio.core.script.capabilities import DEFAULT_MODEL_ID  # noqa: E402
 
 
 class VoiceSettingsBody(BaseModel):
@@ -63,7 +65,7 @@ class TextToSpeechBody(BaseModel):
     @field_validator("text")
     @classmethod
     def _text_not_empty(cls, value: str) -> str:
-        if not is_speakable(value):
+        if not is_speakable(blank(value, tag_spans(value))):  # a pause tag alone says nothing
             raise PydanticCustomError(
                 "text_empty",
                 "Text must contain at least one character that can be spoken (a letter, a "

@@ -15,6 +15,7 @@ from fastapi import Header, Request
 
 from studio.server.catalog import VoiceCatalog
 from studio.server.config import ServerConfig
+from studio.server.dictionaries import DictionaryStore
 from studio.server.errors import MESSAGES, ApiHTTPError, invalid_api_key
 from studio.server.faults import FaultInjector, FaultSpec
 from studio.server.usage import Usage
@@ -31,6 +32,7 @@ class ServerState:
     engine_provider: Callable[[str | None], Any]
     previews: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
     previews_lock: threading.Lock = field(default_factory=threading.Lock)
+    dictionaries: DictionaryStore = field(default_factory=DictionaryStore)
 
 
 def get_state(request: Request) -> ServerState:

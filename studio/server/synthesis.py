@@ -59,19 +59,22 @@ class EngineStream:
     """One request's synthesis: opens the engine stream and pulls it under the engine lock."""
 
     def __init__(self, engine: Any, text: str, settings: VoiceSettings | None, seed: int | None,
-                 fmt: OutputFormat) -> None:
+                 fmt: OutputFormat, v3_tags: bool = False) -> None:
         self.engine = engine
         self.cancel = CancelToken()
         self.format = fmt
         self._lock = _engine_lock(engine)
         self._chunks: Iterator[SpeechChunk] = iter(
-            engine.stream(text, settings=settings, seed=seed, cancel=self.cancel))
+            engine.stream(text, settings=settings, seed=seed, cancel=self.cancel, **({"v3_tags": True} if v3_tags else {})))
         self._encoder: Encoder = make_encoder(fmt)
         self._rate = int(engine.sample_rate)
         # One streaming resampler per request: no clicks where sentences meet.
         self._resampler = Resampler(self._rate, fmt.sample_rate)
         self._samples_done = 0
         self._finished = False
+        #: Maps each chunk's alignment from the text spoken to the text sent (pronunciation
+        #: rules: :class:`studio.server.pronounce.InputAlignment`); None: the same text.
+        self.remap: Any = None
 
     def next_piece(self) -> AudioPiece | object:
         """The next encoded piece, or _DONE. Blocking: call in a worker thread."""
@@ -90,7 +93,10 @@ class EngineStream:
         self._samples_done += len(chunk.audio) // 2
         samples = np.frombuffer(self._resampler.push(chunk.audio), dtype="<i2")
         encoded = self._encoder.feed(samples)
-        return AudioPiece(encoded, _alignment(chunk.alignment), _alignment(chunk.normalized_alignment), start)
+        alignment = _alignment(chunk.alignment)
+        if self.remap is not None:
+            alignment = self.remap(alignment)
+        return AudioPiece(encoded, alignment, _alignment(chunk.normalized_alignment), start)
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
         """The pieces in order; stopping early (client gone) cancels the synthesis."""
@@ -107,11 +113,14 @@ class EngineStream:
 
 async def open_stream(engine_provider: Any, engine_voice_id: str | None, text: str,
                       settings: VoiceSettings | None, seed: int | None,
-                      fmt: OutputFormat) -> EngineStream:
-    """Load the engine (once per process; ~2 s the first time) and start speaking."""
+                      fmt: OutputFormat, v3_tags: bool = False) -> EngineStream:
+    """Load the engine (once per process; ~2 s the first time) and start speaking.
+
+    Break tags in ``text`` become real silence, as the real API honours them; ``v3_tags``
+    (the model takes audio tags: v3) makes its ``[pause]`` tags silence too."""
     engine = await run_in_threadpool(engine_provider, engine_voice_id)
     await run_in_threadpool(engine.load)
-    return await run_in_threadpool(EngineStream, engine, text, settings, seed, fmt)
+    return await run_in_threadpool(EngineStream, engine, text, settings, seed, fmt, v3_tags)
 
 
 async def render_preview(state: Any, engine_voice_id: str, text: str) -> bytes:

@@ -37,23 +37,33 @@ from studio.ui.script_text_edit import EditIntent
 Ask = Callable[[list[tuple[int, Block]]], bool]
 
 
-def ask_to_unlock(parent: QWidget, touched: list[tuple[int, Block]]) -> bool:
-    """The question, as a message box over the editor. True: unlock and edit."""
+def which_locked(touched: list[tuple[int, Block]]) -> str:
+    """“Paragraph 3 is locked” / “Paragraphs 1, 4 and 6 are locked” (numbers from 1)."""
     numbers = [str(i + 1) for i, _ in touched]
-    which = (f"Paragraph {numbers[0]} is locked." if len(numbers) == 1 else
-             f"Paragraphs {', '.join(numbers[:-1])} and {numbers[-1]} are locked.")
-    box = QMessageBox(QMessageBox.Icon.Question, "Locked paragraph", which, QMessageBox.StandardButton.NoButton, parent)
-    box.setInformativeText(
-        "A locked paragraph keeps its chosen take: Play, Export and regenerating never make it again. "
-        "Editing it unlocks it, and its new words are spoken anew the next time it plays or is exported."
-    )
-    unlock = box.addButton("&Unlock and Edit", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("&Keep It Locked", QMessageBox.ButtonRole.RejectRole)
+    return (f"Paragraph {numbers[0]} is locked" if len(numbers) == 1 else
+            f"Paragraphs {', '.join(numbers[:-1])} and {numbers[-1]} are locked")
+
+
+def ask_about_locked(parent: QWidget, name: str, text: str, informative: str, yes: str, no: str) -> bool:
+    """A question about locked paragraphs as a message box (``no`` is the default and Esc). True: ``yes``."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Locked paragraph", text, QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText(informative)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
-    box.setObjectName("lockedParagraphQuestion")
+    box.setObjectName(name)
     box.exec()
-    return box.clickedButton() is unlock
+    return box.clickedButton() is accept
+
+
+def ask_to_unlock(parent: QWidget, touched: list[tuple[int, Block]]) -> bool:
+    """The question, as a message box over the editor. True: unlock and edit."""
+    return ask_about_locked(
+        parent, "lockedParagraphQuestion", f"{which_locked(touched)}.",
+        "A locked paragraph keeps its chosen take: Play, Export and regenerating never make it again. "
+        "Editing it unlocks it, and its new words are spoken anew the next time it plays or is exported.",
+        "&Unlock and Edit", "&Keep It Locked")
 
 
 def _plain(text: str) -> str:

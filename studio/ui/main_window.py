@@ -34,9 +34,11 @@ from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.pause_insert import PauseInserter
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
+from studio.ui.pronunciation_view import PronunciationView
 from studio.ui.render_source import NotReadyError, RenderSource
 from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
@@ -155,10 +157,17 @@ class MainWindow(QMainWindow):
         # The counter shows what the one plan will spend (planned in a worker).
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
+        # Pronunciation (issue 12): the project's rules, Tools ▸ Pronunciation…, "Pronounce as…".
+        self.pronunciation = PronunciationView(self.script, self.document, pool, self.render_source, cache, self)
+        self.pronunciation.status.connect(lambda text: self.status.showMessage(text, 8000))
+        self.settings.model_changed.connect(lambda _m: self.pronunciation.model_changed())
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
         )
+        self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved) ...
+        self.pronunciation.changed.connect(self.counter.refresh)  # ... and change what is to be made
+        self.pronunciation.loaded.connect(self.counter.refresh)
         self._prefs_timer = QTimer(self)
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)
@@ -234,6 +243,10 @@ class MainWindow(QMainWindow):
         self._action(edit, "Zoom &Out", self.script.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self._action(edit, "&Reset Zoom", self.script.reset_zoom, QKeySequence("Ctrl+0"))
 
+        insert = bar.addMenu("&Insert")
+        self.pauses = PauseInserter(editor, self)
+        self.insert_pause_action = self._action(insert, "&Pause…", self.pauses.ask, QKeySequence("Ctrl+Shift+B"))
+
         voice = bar.addMenu("&Voice")
         self.search_action = self._action(voice, "&Search Voices", self.browser.focus_search, QKeySequence("Ctrl+K"))
         self.search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
@@ -253,6 +266,11 @@ class MainWindow(QMainWindow):
         self.timing_qa_action = self._action(play, "Check &Timing…", self.open_timing_qa, QKeySequence("Ctrl+Shift+T"))
 
         bar.addMenu(self.takes.menu)
+
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Pronunciation…", self.pronunciation.open_editor, QKeySequence("Ctrl+Shift+D"))
+        self._action(tools, "Pronounce &Word As…", self.pronunciation.pronounce_word_at_cursor,
+                     QKeySequence("Ctrl+Shift+W"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
@@ -529,6 +547,7 @@ class MainWindow(QMainWindow):
             output_format=state.output_format,
             seed=state.seed,
             voice_settings=state.voice_settings,
+            pronunciation=self.pronunciation.project_field(),
         ).with_document(self.document.script, self.document.text)
 
     def _apply_project(self, project: Project) -> None:
@@ -537,6 +556,7 @@ class MainWindow(QMainWindow):
         self.script.editor.document().setModified(False)
         # Replaces the old document: its paragraphs' takes, choices and locks (New: none).
         self.document.load(project.document())
+        self.pronunciation.load(project.pronunciation)
         if project.voice_id:
             voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
             self._set_voice(voice)
@@ -712,5 +732,6 @@ class MainWindow(QMainWindow):
         """Stop timers, playback and background work started by this window."""
         self._prefs_timer.stop()
         self.project.shutdown()
+        self.pronunciation.shutdown()
         self.voices.shutdown()
         self.player.shutdown()

@@ -128,7 +128,7 @@ class PlaySession:
         part = (event.block_index, event.text_start)
         if part != self._part:  # a new part: its timings are of the text from its own start
             self._part = part
-            self.clock.continue_at(block.span[0] + event.text_start)
+            self.clock.continue_at(block.span[0] + event.text_start, event.spoken)
         self.clock.add(event.piece)
 
     # -- questions ------------------------------------------------------------------------------

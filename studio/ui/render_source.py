@@ -16,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from studio.core.pronunciation.context import local
 from studio.core.render_inputs import DEFAULT_MODEL_ID, RenderInputs, render_inputs
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
     from studio.api.models import Subscription
+    from studio.core.pronunciation import PronunciationDictionary
+    from studio.core.script import Capabilities
     from studio.ui.engine_session import EngineSession
     from studio.ui.settings_controller import SettingsController
     from studio.ui.voice_browser_controller import VoiceBrowserController
@@ -44,6 +47,17 @@ class RenderSource:
         self._voices = voices
         self._settings = settings
         self._subscription = subscription
+        #: The pronunciation dictionaries the project speaks with, in order (the window sets it).
+        self.dictionaries: Callable[[], tuple[PronunciationDictionary, ...]] = tuple
+
+    def capabilities(self) -> tuple[Capabilities | None, str]:
+        """What the chosen model can do, and its name for messages (None while nothing is chosen)."""
+        try:
+            inputs = self.current()
+        except NotReadyError:
+            return None, "The chosen model"
+        model = inputs.capabilities.model
+        return inputs.capabilities, str(getattr(model, "name", None) or inputs.settings.model_id)
 
     def current(self) -> RenderInputs:
         """The inputs for speaking now. Raises :class:`NotReadyError` in the person's words."""
@@ -55,6 +69,7 @@ class RenderSource:
             raise NotReadyError("No voice is chosen", "Pick a voice in the list on the left, then try again.")
         state = self._settings.state()
         subscription = self._subscription()
+        dictionaries = self.dictionaries()
         return render_inputs(
             backend,
             voice_id=voice.voice_id,
@@ -65,4 +80,6 @@ class RenderSource:
             model=self._settings.current_model(),
             models=self._settings.models,
             tier=getattr(subscription, "tier", None) if subscription is not None else None,
+            # Applied on our side, which every engine and server understands (offline too).
+            pronunciation=local(dictionaries) if any(d.rules for d in dictionaries) else None,
         )

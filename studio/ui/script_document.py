@@ -224,6 +224,17 @@ class ScriptDocumentController(QObject):
         self.takes_changed.emit(block_id)
         self.changed.emit()
 
+    def remake_locked(self, block_id: str) -> None:
+        """Let the next Play or Export make a locked paragraph once more (its words are now said
+        differently): it stays locked and keeps its takes, but none is chosen, and a locked
+        paragraph without a chosen take is planned like any other, once; its new take is then kept."""
+        block = self.script.block(block_id)
+        if block.chosen_take_id is None:
+            return
+        block.chosen_take_id = None
+        self.takes_changed.emit(block_id)
+        self.changed.emit()
+
     def locked_touched_by(self, new_text: str) -> list[Block]:
         """Locked paragraphs that ``new_text`` would change or delete (the editor asks first)."""
         self.sync()

@@ -65,6 +65,8 @@ class ScriptTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.edit_guard: EditGuard | None = None
         self.extend_context_menu: Callable[[QMenu], None] | None = None
+        #: The document position the context menu was opened at (the word right-clicked).
+        self.context_position = 0
         self._approved_insert = False  # a drop already allowed: its insertFromMimeData is too
         self._composing_refused = False  # input-method text refused: the rest of that composition too
 
@@ -215,6 +217,8 @@ class ScriptTextEdit(QPlainTextEdit):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt API
         menu = self.createStandardContextMenu(event.pos())
+        by_mouse = event.reason() == QContextMenuEvent.Reason.Mouse
+        self.context_position = (self.cursorForPosition(event.pos()) if by_mouse else self.textCursor()).position()
         routes = {"edit-undo": self.undo, "edit-redo": self.redo, "edit-cut": self.cut,
                   "edit-delete": self.delete_selection}
         for action in menu.actions():

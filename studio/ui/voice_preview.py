@@ -2,12 +2,14 @@
 
 ElevenLabs voices carry a ``preview_url`` that QMediaPlayer streams itself. Voices without
 one (the offline engine) are asked for ``backend.preview_audio(voice)`` in a worker; the
-player then plays those bytes from memory (nothing touches the disk). Qt audio itself lives
+player then plays those bytes from memory (nothing touches the disk). Other short samples
+(the pronunciation editor's Test) play the same way, through :meth:`VoicePreviewPlayer.play_fetched`. Qt audio itself lives
 in :mod:`studio.playback`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -81,9 +83,21 @@ class VoicePreviewPlayer(QObject):
                 raise NoSampleError(f"The voice “{voice.name}” has no sample to play", "Try another voice.")
             return data
 
+        self._fetch_and_play(voice.voice_id, fetch)
+
+    def play_fetched(self, key: str, fetch: Callable[[CancelToken], bytes]) -> None:
+        """Play the audio file ``fetch`` makes in a worker (e.g. a word spoken with a pronunciation
+        rule); ``key`` names it, as a voice id names a sample. Whatever was playing stops."""
+        self.stop()
+        self._voice_id = key
+        self._started = False
+        self.playing_changed.emit(True)
+        self._fetch_and_play(key, fetch)
+
+    def _fetch_and_play(self, key: str, fetch: Callable[[CancelToken], bytes]) -> None:
         worker = Worker(fetch)
-        worker.signals.finished.connect(lambda data, v=voice.voice_id: self._on_fetched(v, data))
-        worker.signals.errored.connect(lambda err, v=voice.voice_id: self._on_fetch_error(v, err))
+        worker.signals.finished.connect(lambda data, v=key: self._on_fetched(v, data))
+        worker.signals.errored.connect(lambda err, v=key: self._on_fetch_error(v, err))
         self._worker = worker
         self._pool.start(worker)
 

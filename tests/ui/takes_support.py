@@ -65,11 +65,14 @@ class LockQuestions:
         self._timer.timeout.connect(self._answer)
         self._timer.start()
 
+    #: The question's object name and its two answers (yes, no): subclasses answer other questions.
+    QUESTION, ANSWERS = "lockedParagraphQuestion", ("Unlock and Edit", "Keep It Locked")
+
     def _answer(self) -> None:
         box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.objectName() == "lockedParagraphQuestion" and box.isVisible():
+        if isinstance(box, QMessageBox) and box.objectName() == self.QUESTION and box.isVisible():
             self.asked.append(box.text())
-            wanted = "Unlock and Edit" if self.unlock else "Keep It Locked"
+            wanted = self.ANSWERS[0] if self.unlock else self.ANSWERS[1]
             next(b for b in box.buttons() if b.text().replace("&", "") == wanted).click()
 
     def stop(self) -> None:

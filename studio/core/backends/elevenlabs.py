@@ -17,6 +17,7 @@ from studio.api.models import Model, Subscription, Voice, VoiceSettings
 from studio.api.pages import VoicePage
 from studio.api.requests import TextToSpeechRequest, VoiceSearch
 from studio.api.streaming import SpeechResult, SpeechStream
+from studio.core.script.capabilities import Capabilities
 
 
 class ElevenLabsBackend:
@@ -74,17 +75,11 @@ class ElevenLabsBackend:
         return known.get(model_id)
 
     def unsupported_settings(self, model_id: str) -> dict[str, str]:
-        """Settings this model ignores, from the server's ``can_use_*`` flags (blocks once)."""
+        """Settings this model ignores, from the capability table (blocks once for the models)."""
         model = self._model(model_id)
         if model is None:
             return {}
-        name = model.name or model.model_id
-        ignored: dict[str, str] = {}
-        if not model.can_use_style:
-            ignored["style"] = f"{name} does not use the style setting."
-        if not model.can_use_speaker_boost:
-            ignored["use_speaker_boost"] = f"{name} does not use speaker boost."
-        return ignored
+        return Capabilities(self.engine_id, model_id, model).unsupported_settings()
 
     def get_subscription(self) -> Subscription | None:
         return self.client.get_subscription()

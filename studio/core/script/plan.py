@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,13 +52,19 @@ from studio.api.models import VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.script.capabilities import ELEVENLABS_RENDER_FORMAT, Capabilities
 from studio.core.script.document import Take, TakePart, new_id
+from studio.core.script.spoken import Rewrite, SpokenText
 from studio.errors import StudioError
+from studio.markup import MarkupError, blank, tag_spans
 
 if TYPE_CHECKING:
-    from studio.api.requests import TextToSpeechRequest
+    from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
 
 __all__ = ["BlockPlan", "BlockStatus", "NothingToSpeakError", "PartPlan", "RenderPlan", "RenderSettings",
-           "RequestSpec", "spoken_key"]
+           "RequestSpec", "Rewriter", "spoken_key"]
+
+#: Pronunciation rules as a function: a block's script text → the rewrites that match in it
+#: (offsets into that text). Part of what decides keys, through the rewrites it returns.
+Rewriter = Callable[[str], Sequence[Rewrite]]
 
 
 class NothingToSpeakError(StudioError):
@@ -83,6 +89,13 @@ class RenderSettings:
     max_segment_chars: int = 5_000
     #: How much neighbouring script to send as previous_text / next_text.
     context_chars: int = 1_000
+    #: Pronunciation rules applied on our side (None: none). Compared by identity only: the
+    #: keys depend on the rewrites it makes, never on the function.
+    rewriter: Rewriter | None = field(default=None, compare=False, repr=False)
+    #: Dictionaries the service applies, sent with every request. Not part of any key (the
+    #: rewrites that matched are, through ``rewriter``): a new dictionary version re-voices
+    #: only the parts whose matched rules changed (:mod:`studio.core.pronunciation.context`).
+    pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = field(default=(), compare=False)
 
 
 class BlockStatus(str, enum.Enum):
@@ -104,6 +117,8 @@ class PartPlan:
     end: int
     script_start: int
     script_end: int
+    #: What the engine is sent for it (``spoken.text``; the script's text unless it has pause
+    #: tags or rewritten words).
     text: str
     #: The cache key of its audio; None when there is nothing to speak (or nothing to play:
     #: a locked take whose audio is gone).
@@ -115,6 +130,8 @@ class PartPlan:
     #: From the take it comes from: for stitching neighbours to it.
     request_id: str | None = None
     created_unix: float = 0.0
+    #: The request text with its map back to the script's ``start:end`` (None: the same).
+    spoken: SpokenText | None = None
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -184,6 +201,7 @@ class RequestSpec:
             previous_request_ids=previous_ids or None,
             next_request_ids=self.next_request_ids or None,
             output_format=s.output_format,
+            pronunciation_dictionary_locators=s.pronunciation_locators or None,
         )
 
 
@@ -199,6 +217,9 @@ class RenderPlan:
     credits_per_character: float
     stitching: bool
     warnings: tuple[str, ...] = ()
+    #: Tags that cannot be sent (a malformed pause, one over 3 s), one per paragraph that has
+    #: one: every run refuses before any request (:meth:`check_markup`); the counter still counts.
+    problems: tuple[MarkupError, ...] = ()
     _by_id: dict[str, BlockPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -240,8 +261,15 @@ class RenderPlan:
     def status(self, block_id: str) -> BlockStatus:
         return self._by_id[block_id].status
 
+    def check_markup(self) -> None:
+        """Raise the first :class:`~studio.markup.MarkupError` (before anything is spent)."""
+        if self.problems:
+            raise self.problems[0]
+
     def require_speech(self) -> None:
-        """Raise :class:`NothingToSpeakError` (in plain words) when nothing would be heard."""
+        """Raise :class:`NothingToSpeakError` (in plain words) when nothing would be heard, and
+        a tag that cannot be sent (:meth:`check_markup`) first."""
+        self.check_markup()
         if self.has_speech:
             return
         if not self.text.strip():
@@ -306,7 +334,7 @@ def settings_material(settings: RenderSettings) -> dict[str, Any]:
 
 
 def spoken_key(
-    text: str,
+    text: str | SpokenText,
     settings: RenderSettings,
     engine_id: str,
     variant: str | None = None,
@@ -314,14 +342,20 @@ def spoken_key(
 ) -> str:
     """The cache key of saying ``text`` with ``settings`` on ``engine_id``.
 
+    ``text`` is what is sent: a :class:`SpokenText` (its request text, plus the signature of
+    the rewrites that matched in it) or plain text sent as written. Text with no tag and no
+    rewrite keys exactly as before SpokenText existed (the signature is left out when empty).
+
     With ``variant`` None this is also a block's key of what it says now: a take is current
     when its ``spoken_key`` equals it. ``material`` is :func:`settings_material` computed once
     (planning a long script keys hundreds of parts with the same settings).
     """
+    sent, signature = (text.text, text.signature) if isinstance(text, SpokenText) else (text, "")
     return SpeechCache.key_for(
-        text, settings.voice_id, settings.model_id,
+        sent, settings.voice_id, settings.model_id,
         settings_material(settings) if material is None else material,
         settings.seed, settings.output_format, engine_id,
+        {"rewrites": signature} if signature else None,
         language_code=settings.language_code, variant=variant,
     )
 
@@ -334,4 +368,12 @@ def request_context(text: str, start: int, end: int, chars: int) -> tuple[str | 
         previous_text = previous_text.split(None, 1)[-1]  # start on a whole word
     if next_text and end + chars < len(text):
         next_text = next_text.rsplit(None, 1)[0]
-    return previous_text, next_text
+    return _untagged(previous_text), _untagged(next_text)
+
+
+def _untagged(context: str | None) -> str | None:
+    """Context without pause tags: they say nothing, and a model that does not take them (v3)
+    must not be shown them as words."""
+    if not context or "<" not in context:
+        return context
+    return " ".join(blank(context, tag_spans(context)).split()) or None

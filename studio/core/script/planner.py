@@ -23,12 +23,14 @@ from studio.core.script.plan import (
     settings_material,
     spoken_key,
 )
-from studio.core.segmenter import is_speakable, split_script
+from studio.core.script.spoken import Rewrite, SpokenText
+from studio.core.segmenter import split_script
+from studio.markup import MarkupError
 
 __all__ = ["plan_render"]
 
-#: A planned part: (start, end, text, key, cached, request id, created) — see PartPlan.
-_Part = tuple[int, int, str, "str | None", bool, "str | None", float]
+#: A planned part: (start, end, text, key, cached, request id, created, spoken) — see PartPlan.
+_Part = tuple[int, int, str, "str | None", bool, "str | None", float, "SpokenText | None"]
 
 
 @dataclass
@@ -48,21 +50,45 @@ class _Draft:
 class _Planner:
     def __init__(self, settings: RenderSettings, capabilities: Capabilities, cache: Container[str] | None) -> None:
         self.settings = settings
+        self.capabilities = capabilities
         self.engine = capabilities.engine_id
         self.limit = max(1, min(capabilities.request_limit(), settings.max_segment_chars))
         self.cache = cache
         self.material = settings_material(settings)
         self.warnings: list[str] = []
+        self.problems: list[MarkupError] = []
+
+    def spoken(self, text: str, rewrites: list[Rewrite], index: int | None = None) -> SpokenText:
+        """What is sent for ``text`` (a block's, or a part's with its rewrites shifted to it).
+        A tag that cannot be sent is recorded (``index``: the paragraph) and the text planned
+        as written, so counting still works and every run refuses before spending."""
+        try:
+            return SpokenText.build(text, self.capabilities, rewrites)
+        except MarkupError as error:
+            if index is not None:
+                self.problems.append(MarkupError(f"Paragraph {index + 1}: {error.cause}", error.remedy,
+                                                 error.tag, error.offset))
+            return SpokenText.plain(text)
+
+    def rewrites(self, text: str) -> list[Rewrite]:
+        rewriter = self.settings.rewriter
+        return list(rewriter(text)) if rewriter is not None else []
 
     def contains(self, key: str) -> bool:
         return self.cache is not None and key in self.cache
 
-    def key(self, text: str, variant: str | None = None) -> str:
-        return spoken_key(text, self.settings, self.engine, variant, self.material)
+    def key(self, spoken: SpokenText, variant: str | None = None) -> str:
+        return spoken_key(spoken, self.settings, self.engine, variant, self.material)
 
     def take_parts(self, take: Take, available: bool) -> list[_Part]:
-        return [(p.start, p.end, take.text[p.start : p.end], p.cache_key if available else None, available,
-                 p.request_id, p.created_unix) for p in take.parts]
+        # The take's audio says its own text: map its timings back through that text's spoken form.
+        rewrites = self.rewrites(take.text)
+        parts: list[_Part] = []
+        for p in take.parts:
+            spoken = self.spoken(take.text[p.start : p.end], _shifted(rewrites, p.start, p.end))
+            parts.append((p.start, p.end, spoken.text, p.cache_key if available else None, available,
+                          p.request_id, p.created_unix, spoken))
+        return parts
 
     def usable(self, take: Take | None, key: str | None = None) -> bool:
         return (take is not None and take.complete and (key is None or take.spoken_key == key)
@@ -80,10 +106,14 @@ class _Planner:
             return _Draft(block, BlockStatus.LOCKED, chosen.text, self.take_parts(chosen, available), None,
                           take_id=chosen.id, missing_audio=not available)
         segments = split_script(block.text, self.limit)
-        if not is_speakable(block.text):
-            parts = [(s.start, s.end, s.text, None, False, None, 0.0) for s in segments]
+        rewrites = self.rewrites(block.text)
+        whole = self.spoken(block.text, rewrites, index)
+        if not whole.speakable:
+            # Nothing to send; a pause tag alone (between chapters) is still silence to make.
+            parts = [(s.start, s.end, s.text, None, False, None, 0.0,
+                      self.spoken(s.text, []) if whole.pauses else None) for s in segments]
             return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
-        key = self.key(block.text)
+        key = self.key(whole)
         variant = new_id() if regenerate and not block.locked else None
         if variant is None:
             candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
@@ -92,16 +122,26 @@ class _Planner:
                     return _Draft(block, BlockStatus.TAKE, take.text, self.take_parts(take, True), key, take_id=take.id)
         parts = []
         for s in segments:
-            if not is_speakable(s.text):
+            spoken = whole if s.text == block.text else self.spoken(s.text, _shifted(rewrites, s.start, s.end))
+            if not spoken.speakable:
                 part_key = None
-            elif variant is None and s.text == block.text:
+            elif variant is None and spoken is whole:
                 part_key = key  # a block in one part: its key is the part's
             else:
-                part_key = self.key(s.text, variant)
-            parts.append((s.start, s.end, s.text, part_key, part_key is not None and self.contains(part_key), None, 0.0))
+                part_key = self.key(spoken, variant)
+            parts.append((s.start, s.end, spoken.text, part_key, part_key is not None and self.contains(part_key), None,
+                          0.0, spoken))
         all_cached = all(p[4] for p in parts if p[3] is not None)
         status = BlockStatus.CACHED if all_cached else BlockStatus.NEEDS_GENERATION
         return _Draft(block, status, block.text, parts, key, variant=variant)
+
+
+def _shifted(rewrites: list[Rewrite], start: int, end: int) -> list[Rewrite]:
+    """The rewrites inside ``[start, end)`` of a block, as offsets into that part."""
+    if not rewrites:
+        return rewrites
+    return [Rewrite(r.start - start, r.end - start, r.replacement, r.rule_id)
+            for r in rewrites if start <= r.start and r.end <= end]
 
 
 def plan_render(
@@ -143,7 +183,7 @@ def plan_render(
     position_in_flat = 0
     for b, draft in enumerate(drafts):
         parts: list[PartPlan] = []
-        for p, (start, end, part_text, key, cached, request_id, created) in enumerate(draft.parts):
+        for p, (start, end, part_text, key, cached, request_id, created, spoken) in enumerate(draft.parts):
             request: int | None = None
             if key is not None and not cached:
                 if key in request_of:
@@ -163,12 +203,13 @@ def plan_render(
                                              previous_text, next_text, previous_ids, next_ids,
                                              credits=len(part_text) * rate))
             parts.append(PartPlan(b, p, start, end, starts[b] + start, starts[b] + end, part_text, key, cached,
-                                  request, request_id, created))
+                                  request, request_id, created, spoken if spoken is not None and not spoken.is_plain
+                                  else None))
             position_in_flat += 1
         block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
                                      draft.take_id, draft.variant, draft.missing_audio))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
-                      stitching, tuple(planner.warnings))
+                      stitching, tuple(planner.warnings), tuple(planner.problems))
 
 
 def _with_block(spec: RequestSpec, block_id: str) -> RequestSpec:
@@ -185,7 +226,7 @@ def _neighbour_ids(drafts: list[_Draft], flat: list[tuple[int, int]], at: int, s
     while 0 <= j < len(flat) and len(ids) < MAX_REQUEST_IDS:
         b, p = flat[j]
         draft = drafts[b]
-        _, _, _, key, cached, request_id, created = draft.parts[p]
+        _, _, _, key, cached, request_id, created, _ = draft.parts[p]
         j += step
         if key is None and draft.status is not BlockStatus.LOCKED:
             continue  # nothing spoken there

@@ -187,9 +187,12 @@ def test_out_of_range_values_are_422(http: httpx.Client, body: dict, loc: list) 
 
 
 def test_limits_at_the_edge_are_accepted(http: httpx.Client) -> None:
+    # Locators must name a real dictionary now that the server applies them (issue 12).
+    made = http.post("/v1/pronunciation-dictionaries/add-from-rules",
+                     json={"name": "d1", "rules": [{"string_to_replace": "Hi", "type": "alias", "alias": "Hi"}]})
     body = {"seed": 4_294_967_295, "voice_settings": {"stability": 0, "similarity_boost": 1, "speed": 1.2},
             "previous_request_ids": ["a", "b", "c"],
-            "pronunciation_dictionary_locators": [{"pronunciation_dictionary_id": "d1"}] * 3}
+            "pronunciation_dictionary_locators": [{"pronunciation_dictionary_id": made.json()["id"]}] * 3}
     assert _post(http, TTS, text="Hi.", fmt="pcm_16000", **body).status_code == 200
 
 

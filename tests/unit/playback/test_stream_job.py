@@ -259,3 +259,14 @@ def test_a_locked_take_recorded_at_another_rate_plays_at_the_track_s_rate(tmp_pa
     second = [e for e in events if isinstance(e, BlockStarted)][1]
     assert second.at_seconds == pytest.approx(len("Kept as it was.") * 0.05, abs=0.001)
     assert len(buffer.read()) == pytest.approx(len("Kept as it was.Spoken now.") * CHAR_BYTES, abs=8)
+
+
+def test_a_paragraph_of_only_a_pause_is_heard_as_silence_without_a_request() -> None:
+    backend = ToneBackend(realtime_factor=0)
+    events, buffer = _run(backend, None, Script.from_text('One.\n\n<break time="1s" />\n\nTwo.'))
+    assert [r.text for r in backend.requests] == ["One.", "Two."]
+    audio = buffer.read()
+    assert len(audio) == 8 * CHAR_BYTES + 24000 * 2
+    assert audio[4 * CHAR_BYTES : 4 * CHAR_BYTES + 48000] == bytes(48000)
+    started = [e.at_seconds for e in events if isinstance(e, BlockStarted)]
+    assert started == pytest.approx([0.0, 0.2, 1.2])

@@ -1,0 +1,170 @@
+"""Markup a narrator writes in the script that is not spoken: the one grammar of pause tags.
+
+A pause is written ``<break time="1.5s" />`` (ElevenLabs' break tag; docs controls.mdx:
+"natural pauses up to 3 seconds"). Eleven v3 does not honour break tags; it has its own
+bracketed pause tags ``[short pause]``, ``[pause]``, ``[long pause]`` (help-center article
+"Do pauses and SSML phoneme tags work with the API?": "All of our models, with the exception
+of Eleven V3, support SSML break tags … If you are using Eleven V3, you can instead
+incorporate expressive pause tags such as [pause], [short pause], and [long pause]").
+
+One copy, used by the render plan (what each model is sent: :mod:`studio.core.script.spoken`),
+the offline engine (which makes a pause as real silence) and the local server (which honours
+break tags like the real API). It lives at the top of the package and imports nothing from the
+studio but :mod:`studio.errors`, so every layer may use it (like :mod:`studio.text_rules`).
+
+Decisions:
+
+* A break tag is ``<break time="N s|ms" />``: quotes single or double, ``/`` optional,
+  case-insensitive, time a plain decimal followed by ``s`` or ``ms``. Anything else that starts
+  with ``<break`` is malformed and refused with a message naming the tag (never sent, never
+  read aloud as "less-than break"). A pause must be longer than 0 and at most
+  :data:`MAX_PAUSE_SECONDS`.
+* Bracketed tags are v3 markup only when the caller says so (``v3_tags=True``: the model is
+  v3, or a server speaking for v3). Elsewhere ``[sic]`` and ``[1]`` stay ordinary text.
+  Only the three pause tags are understood now; other audio tags (``[whispers]``) are for
+  later (issue 11) and would be another :class:`Markup` kind found here.
+* v3's pause tags have no documented length; :data:`V3_PAUSE_SECONDS` is what the offline
+  engine and the local server make of them, and :func:`v3_pause_tag` picks the nearest one
+  for a break tag sent to v3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studio.errors import StudioError
+
+__all__ = [
+    "MAX_PAUSE_SECONDS",
+    "MIN_PAUSE_SECONDS",
+    "V3_PAUSE_SECONDS",
+    "Markup",
+    "MarkupError",
+    "blank",
+    "break_tag",
+    "tag_spans",
+    "find_markup",
+    "v3_pause_tag",
+]
+
+#: ElevenLabs honours pauses "up to 3 seconds" (docs controls.mdx).
+MAX_PAUSE_SECONDS = 3.0
+#: The shortest pause Insert ▸ Pause… offers (a script may hold any positive length up to the max).
+MIN_PAUSE_SECONDS = 0.1
+#: What the offline voice and the local server make of v3's pause tags (v3 itself decides).
+V3_PAUSE_SECONDS = {"short pause": 0.5, "pause": 1.0, "long pause": 2.0}
+
+_BREAK_START = re.compile(r"<\s*break\b", re.IGNORECASE)
+_BREAK = re.compile(
+    r"""<break\s+time\s*=\s*(?P<q>["'])\s*(?P<value>[0-9]*\.?[0-9]+)\s*(?P<unit>ms|s)\s*(?P=q)\s*/?\s*>""",
+    re.IGNORECASE,
+)
+_V3_PAUSE = re.compile(r"\[(?P<name>short pause|long pause|pause)\]", re.IGNORECASE)
+#: How far a malformed tag is quoted in a message (to its ``>``, else this many characters).
+_QUOTE_CHARS = 40
+
+
+class MarkupError(StudioError):
+    """A tag in the script that cannot be sent: names the tag and the remedy."""
+
+    def __init__(self, cause: str, remedy: str, tag: str = "", offset: int = 0) -> None:
+        super().__init__(cause, remedy)
+        self.tag = tag
+        #: Where the tag starts in the text that was checked.
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """One tag in a text: ``text[start:end]``; ``kind`` is ``"break"`` or ``"v3_pause"``."""
+
+    start: int
+    end: int
+    kind: str
+    seconds: float
+
+    @property
+    def is_pause(self) -> bool:
+        return self.kind in ("break", "v3_pause")
+
+
+def break_tag(seconds: float) -> str:
+    """The break tag for a pause of ``seconds`` (what Insert ▸ Pause… writes): ``<break time="1.5s" />``."""
+    return f'<break time="{_format_seconds(seconds)}s" />'
+
+
+def v3_pause_tag(seconds: float) -> str:
+    """The v3 pause tag nearest to ``seconds`` (ties go to the longer one)."""
+    name = min(V3_PAUSE_SECONDS, key=lambda n: (abs(V3_PAUSE_SECONDS[n] - seconds), -V3_PAUSE_SECONDS[n]))
+    return f"[{name}]"
+
+
+def _format_seconds(seconds: float) -> str:
+    text = f"{round(seconds, 2):.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
+    """Every tag in ``text`` in order; raises :class:`MarkupError` for a malformed or too
+    long break tag (checked before anything is sent, so nothing is spent)."""
+    found: list[Markup] = []
+    position = 0
+    while True:
+        start = _BREAK_START.search(text, position)
+        if start is None:
+            break
+        match = _BREAK.match(text, start.start())
+        if match is None:
+            raise _malformed(text, start.start())
+        seconds = float(match["value"]) / (1000.0 if match["unit"].lower() == "ms" else 1.0)
+        tag = match.group(0)
+        if seconds > MAX_PAUSE_SECONDS + 1e-9:
+            raise MarkupError(
+                f"The pause {tag} is longer than {MAX_PAUSE_SECONDS:g} seconds",
+                f"Shorten it to {MAX_PAUSE_SECONDS:g} s or less; for a longer silence put two pauses "
+                "with a word between them.",
+                tag, start.start(),
+            )
+        if seconds <= 0:
+            raise MarkupError(f"The pause {tag} has no length", "Give it a time such as 0.5s, or delete it.",
+                              tag, start.start())
+        found.append(Markup(match.start(), match.end(), "break", seconds))
+        position = match.end()
+    if v3_tags:
+        for match in _V3_PAUSE.finditer(text):
+            found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
+        found.sort(key=lambda m: m.start)
+    return found
+
+
+def tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where anything that looks like a break tag is, well formed or not (never raises): for
+    code that must not cut inside a tag or count its letters as words."""
+    spans = []
+    for start in _BREAK_START.finditer(text):
+        close = text.find(">", start.start())
+        spans.append((start.start(), close + 1 if close >= 0 else len(text)))
+    return spans
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` span (its tags) turned to spaces, keeping every
+    offset: what is read aloud, for "is there anything to speak"."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _malformed(text: str, at: int) -> MarkupError:
+    close = text.find(">", at, at + _QUOTE_CHARS)
+    tag = text[at : close + 1] if close >= 0 else text[at : at + _QUOTE_CHARS].split("\n")[0] + "…"
+    return MarkupError(
+        f"The pause tag {tag} is not written correctly",
+        'Write a pause as <break time="1.5s" /> (seconds up to 3, or milliseconds such as 500ms), '
+        "or use Insert ▸ Pause….",
+        tag, at,
+    )
