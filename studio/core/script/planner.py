@@ -43,6 +43,7 @@ class _Draft:
     take_id: str | None = None
     variant: str | None = None
     missing_audio: bool = False
+    recording: bool = False
 
 
 class _Planner:
@@ -84,6 +85,18 @@ class _Planner:
             parts = [(s.start, s.end, s.text, None, False, None, 0.0) for s in segments]
             return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
         key = self.key(block.text)
+        if chosen is not None and chosen.is_recording and chosen.text == block.text and not regenerate:
+            # The narrator's own recording of these words: current whatever voice is chosen,
+            # and never replaced by generated speech behind their back (not even when its
+            # audio left the cache: then it is silent and says so, like a locked take).
+            available = self.usable(chosen)
+            if not available:
+                self.warnings.append(
+                    f"Paragraph {index + 1}'s recording ({chosen.recording}) is no longer in the speech cache; "
+                    "it stays silent until you import the recording again."
+                )
+            return _Draft(block, BlockStatus.TAKE, chosen.text, self.take_parts(chosen, available), key,
+                          take_id=chosen.id, missing_audio=not available, recording=True)
         variant = new_id() if regenerate and not block.locked else None
         if variant is None:
             candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
@@ -166,7 +179,7 @@ def plan_render(
                                   request, request_id, created))
             position_in_flat += 1
         block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
-                                     draft.take_id, draft.variant, draft.missing_audio))
+                                     draft.take_id, draft.variant, draft.missing_audio, draft.recording))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
                       stitching, tuple(planner.warnings))
 

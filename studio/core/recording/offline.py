@@ -1,0 +1,117 @@
+"""Forced alignment by the offline recogniser, answered in the ElevenLabs shape.
+
+:func:`offline_forced_alignment` is what ``narration-studio align --offline``, File ▸ Import
+Recording without an account, and the local server's ``POST /v1/forced-alignment`` all use,
+so the three agree to the millisecond.
+
+How: :func:`studio.offline.recognizer.align` gives each word of the text (its letters and
+digits, lower-cased) a start and end. Characters then get times the way the real API gives
+them (tests/data/api_samples/forced_alignment_real_2025.json): a word's letters share its
+span; punctuation written against a word sits at that word's edge with no length; whitespace
+spans the gap between its neighbours. ``words`` lists the text's words, each whitespace
+character as a word of its own, as the real answer does.
+
+Loss: a forced aligner always finds *some* place for every word, even in a recording of
+another text. So the recogniser also transcribes the audio (biased towards the text, which
+still hears a wrong text as other words) and a word's loss is 0 when the transcript has it at
+its place in the word order (difflib's longest matching blocks), 1 when it does not. The
+overall loss is the share of the text's letters that were not heard: 0 for a clean reading,
+near 1 for a recording of something else. (The real API's loss is its own model's measure, on
+another scale: 0.075 on average for a clean real recording.)
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from studio.api.forced_alignment import AlignedCharacter, AlignedWord, ForcedAlignment
+from studio.cancel import CancelToken
+
+__all__ = ["offline_forced_alignment", "recogniser_available"]
+
+#: The recogniser's own idea of a word (studio.offline.recognizer.words_of), with positions.
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+
+
+def recogniser_available() -> bool:
+    from studio.offline import recognizer
+
+    return recognizer.available()
+
+
+def _lowered(text: str) -> str:
+    # Same length as ``text`` (a few characters lower-case to two), so positions carry over.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def offline_forced_alignment(
+    pcm: bytes, sample_rate: int, text: str, cancel: CancelToken | None = None
+) -> ForcedAlignment:
+    """Time ``text`` against ``pcm`` (s16le mono, 16 kHz or more). Raises the recogniser's errors."""
+    from studio.offline import recognizer
+
+    recognizer.require()
+    lowered = _lowered(text)
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
+    aligned = recognizer.align(pcm, sample_rate, lowered, cancel=cancel) if spans else []
+    aligned = aligned[: len(spans)]
+    spans = spans[: len(aligned)]
+    heard = recognizer.transcribe(pcm, sample_rate, cancel=cancel, expected=text) if spans else []
+    losses = _token_losses([lowered[s:e] for s, e in spans], [w.text.lower() for w in heard])
+    times = _character_times(text, spans, [(w.start, w.end) for w in aligned], len(pcm) / 2 / sample_rate)
+    characters = [AlignedCharacter(text=c, start=round(s, 3), end=round(e, 3)) for c, (s, e) in zip(text, times, strict=True)]
+    words = _words(text, characters, spans, losses)
+    letters = sum(e - s for s, e in spans)
+    loss = sum(loss * (e - s) for loss, (s, e) in zip(losses, spans, strict=True)) / letters if letters else 0.0
+    return ForcedAlignment(characters=characters, words=words, loss=loss)
+
+
+def _token_losses(expected: list[str], heard: list[str]) -> list[float]:
+    matcher = SequenceMatcher(None, expected, heard, autojunk=False)
+    found = [1.0] * len(expected)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            found[block.a + k] = 0.0
+    return found
+
+
+def _character_times(
+    text: str, spans: list[tuple[int, int]], times: list[tuple[float, float]], total: float
+) -> list[tuple[float, float]]:
+    result: list[tuple[float, float] | None] = [None] * len(text)
+    for (s, e), (start, end) in zip(spans, times, strict=True):
+        step = (end - start) / (e - s)
+        for k in range(s, e):
+            result[k] = (start + (k - s) * step, start + (k - s + 1) * step)
+    # Gaps: whitespace spans them; other marks cling to the word they touch.
+    previous_end = 0.0
+    for i, c in enumerate(text):
+        if result[i] is not None:
+            previous_end = result[i][1]  # type: ignore[index]
+            continue
+        j = i
+        while j < len(text) and result[j] is None:
+            j += 1
+        next_start = result[j][0] if j < len(text) else max(total, previous_end)  # type: ignore[index]
+        if c.isspace():
+            result[i] = (previous_end, next_start)
+        elif i > 0 and not text[i - 1].isspace():
+            result[i] = (previous_end, previous_end)
+        else:
+            result[i] = (next_start, next_start)
+        if c.isspace():
+            previous_end = next_start
+    return result  # type: ignore[return-value]
+
+
+def _words(
+    text: str, characters: list[AlignedCharacter], spans: list[tuple[int, int]], losses: list[float]
+) -> list[AlignedWord]:
+    words: list[AlignedWord] = []
+    for match in re.finditer(r"\s|\S+", text):
+        s, e = match.span()
+        inside = [loss for (ts, te), loss in zip(spans, losses, strict=True) if ts >= s and te <= e]
+        words.append(AlignedWord(text=match.group(), start=characters[s].start, end=characters[e - 1].end,
+                                 loss=sum(inside) / len(inside) if inside else 0.0))
+    return words
