@@ -155,6 +155,13 @@ class MainWindow(QMainWindow):
         # The counter shows what the one plan will spend (planned in a worker).
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys
+        # File ▸ Import Recording: the narrator's own take of the script (issue 15).
+        from studio.ui.recording_import import RecordingImportController
+
+        self.recordings = RecordingImportController(
+            self, pool, self.document, lambda: self.session.backend, cache, self.script.message,
+            directory=lambda: str(Path(self.project.path).parent) if self.project.path else self._project_dir(),
+        )
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -210,6 +217,7 @@ class MainWindow(QMainWindow):
                                            QKeySequence.StandardKey.SaveAs)
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export Audio…", self.open_export, QKeySequence("Ctrl+E"))
+        self.import_recording_action = self._action(file_menu, "&Import Recording…", self.recordings.choose_and_import)
         file_menu.addSeparator()
         self.account_action = self._action(file_menu, "&Account…", self.open_account, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
@@ -698,4 +706,5 @@ class MainWindow(QMainWindow):
         self._prefs_timer.stop()
         self.project.shutdown()
         self.voices.shutdown()
+        self.recordings.cancel()
         self.player.shutdown()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from studio.core.recording.takes import ParagraphSlice, recording_key, slice_par
 from studio.core.script.document import Script, Take
 from studio.core.segmenter import is_speakable
 
-__all__ = ["MAX_LOSS", "ImportProgress", "RecordingImport", "RecordingMismatchError", "import_recording"]
+__all__ = ["MAX_LOSS", "ImportProgress", "RecordingImport", "RecordingMismatchError", "import_recording", "import_steps"]
 
 #: Above this overall loss the recording is not a reading of the script. Measured offline on
 #: real offline-voice speech: a clean reading 0.00, half the text replaced 0.44, another text
@@ -68,16 +68,35 @@ def import_recording(
     on_progress: Callable[[ImportProgress], None] | None = None,
 ) -> RecordingImport:
     """Time the recording at ``path`` against ``script`` (a snapshot: it is not changed)."""
-    def progress(stage: str, fraction: float) -> None:
+    steps = import_steps(script, path, aligner, cache, cancel=cancel)
+    while True:
+        try:
+            progress = next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        if on_progress is not None:
+            on_progress(progress)
+
+
+def import_steps(
+    script: Script,
+    path: Path,
+    aligner: Aligner,
+    cache: SpeechCache,
+    *,
+    cancel: CancelToken | None = None,
+) -> Generator[ImportProgress, None, RecordingImport]:
+    """:func:`import_recording` as a generator of its progress (what a studio worker runs:
+    each value is reported and the cancel token is checked between them)."""
+    def progress(stage: str, fraction: float) -> ImportProgress:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        if on_progress is not None:
-            on_progress(ImportProgress(stage, fraction))
+        return ImportProgress(stage, fraction)
 
     text = script.text
     if not is_speakable(text):
         raise RecordingError("The script is empty", "Write or open the script the recording reads, then import it.")
-    progress(f"Reading {path.name}", 0.0)
+    yield progress(f"Reading {path.name}", 0.0)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -85,9 +104,9 @@ def import_recording(
                              "Check that the file exists and that you may read it.") from None
     recording = decode_recording(data, path.name)
     recording.check_has_sound()
-    progress(f"Timing {path.name} with {aligner.name}", 0.1)
+    yield progress(f"Timing {path.name} with {aligner.name}", 0.1)
     alignment = aligner.align(recording, data, text, cancel)
-    progress("Checking the timing", 0.8)
+    yield progress("Checking the timing", 0.8)
     if alignment.loss > MAX_LOSS:
         raise RecordingMismatchError(
             f"“{path.name}” does not seem to read this script ({aligner.name} matched only "
@@ -104,7 +123,7 @@ def import_recording(
     takes: dict[str, Take] = {}
     warnings: list[str] = []
     for n, piece in enumerate(slices):
-        progress("Storing the paragraphs", 0.85 + 0.15 * n / len(slices))
+        yield progress("Storing the paragraphs", 0.85 + 0.15 * n / len(slices))
         block = script.blocks[piece.block_index]
         key = recording_key(digest, block.text, piece)
         if key not in cache and not cache.put(key, speech_for(recording, piece, created)):
@@ -113,5 +132,5 @@ def import_recording(
         takes[block.id] = take_for(block.text, key, recording, aligner.id, created)
         if piece.loss > PARAGRAPH_WARNING_LOSS:
             warnings.append(f"Paragraph {piece.block_index + 1} may not match the recording; listen to it.")
-    progress("Done", 1.0)
+    yield progress("Done", 1.0)
     return RecordingImport(recording, aligner.name, aligner.id, alignment.loss, takes, slices, warnings)
