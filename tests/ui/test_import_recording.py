@@ -44,6 +44,9 @@ def test_import_makes_recording_takes_and_play_highlights_them(qtbot: Any, offli
     message = window.script.message.text
     assert "“my take.wav”" in message and "the offline recogniser" in message and "3 paragraphs" in message
     assert window.project.dirty  # the takes are work to save
+    from studio.ui.take_marks import tooltip
+
+    assert "Your recording: my take.wav" in tooltip(blocks[0], 0)
 
     spans = paragraph_spans(speech.text)
     seen: list[tuple[float, int]] = []
