@@ -69,17 +69,22 @@ class _Planner:
         return (take is not None and take.complete and (key is None or take.spoken_key == key)
                 and all(self.contains(k) for k in take.cache_keys))
 
+    def kept(self, block: Block, take: Take, status: BlockStatus, key: str | None, gone: str,
+             recording: bool = False) -> _Draft:
+        """A take used as it is (locked, or a recording): silent, with the warning ``gone``, when
+        its audio left the cache, but never planned again."""
+        available = self.usable(take)
+        if not available:
+            self.warnings.append(gone)
+        return _Draft(block, status, take.text, self.take_parts(take, available), key,
+                      take_id=take.id, missing_audio=not available, recording=recording)
+
     def draft(self, index: int, block: Block, regenerate: bool) -> _Draft:
         chosen = block.chosen_take
         if block.locked and chosen is not None:
-            available = self.usable(chosen)
-            if not available:
-                self.warnings.append(
-                    f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
-                    "it stays silent until you unlock it to make it again."
-                )
-            return _Draft(block, BlockStatus.LOCKED, chosen.text, self.take_parts(chosen, available), None,
-                          take_id=chosen.id, missing_audio=not available)
+            return self.kept(block, chosen, BlockStatus.LOCKED, None,
+                             f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
+                             "it stays silent until you unlock it to make it again.")
         segments = split_script(block.text, self.limit)
         if not is_speakable(block.text):
             parts = [(s.start, s.end, s.text, None, False, None, 0.0) for s in segments]
@@ -89,14 +94,9 @@ class _Planner:
             # The narrator's own recording of these words: current whatever voice is chosen,
             # and never replaced by generated speech behind their back (not even when its
             # audio left the cache: then it is silent and says so, like a locked take).
-            available = self.usable(chosen)
-            if not available:
-                self.warnings.append(
-                    f"Paragraph {index + 1}'s recording ({chosen.recording}) is no longer in the speech cache; "
-                    "it stays silent until you import the recording again."
-                )
-            return _Draft(block, BlockStatus.TAKE, chosen.text, self.take_parts(chosen, available), key,
-                          take_id=chosen.id, missing_audio=not available, recording=True)
+            return self.kept(block, chosen, BlockStatus.TAKE, key,
+                             f"Paragraph {index + 1}'s recording ({chosen.recording}) is no longer in the speech "
+                             "cache; it stays silent until you import the recording again.", recording=True)
         variant = new_id() if regenerate and not block.locked else None
         if variant is None:
             candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
