@@ -26,10 +26,12 @@ thread-safe) and loading (~1 s) happens on first use, in the caller's (worker) t
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from studio.cancel import CancelToken, Cancelled
@@ -153,6 +155,26 @@ def transcribe(
             activate_script_lm(cached, expected)
         _decode(cached, pcm, cancel)
         return _words(cached)
+
+
+@lru_cache(maxsize=1)
+def _pronunciation_table() -> dict[str, tuple[str, ...]]:
+    from pocketsphinx import get_model_path
+
+    table: dict[str, list[str]] = {}
+    path = os.path.join(get_model_path(), "en-us", "cmudict-en-us.dict")
+    with open(path, encoding="utf-8") as dictionary:
+        for line in dictionary:
+            word, _, phones = line.strip().partition(" ")
+            table.setdefault(_VARIANT.sub("", word), []).append(phones)
+    return {word: tuple(variants) for word, variants in table.items()}
+
+
+def pronunciations(word: str) -> tuple[str, ...]:
+    """The dictionary's pronunciations of ``word`` (ARPAbet, space-separated); () if unknown."""
+    if not available():
+        return ()
+    return _pronunciation_table().get(word, ())
 
 
 def words_of(text: str) -> list[str]:
