@@ -29,13 +29,14 @@ import importlib.util
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from studio.cancel import CancelToken, Cancelled
 from studio.errors import StudioError
+from studio.offline.g2p import arpabet
 
 MIN_SAMPLE_RATE = 16_000
 INSTALL_REMEDY = "Install the speech recogniser: pip install 'narration-studio[listen]'."
@@ -79,6 +80,8 @@ class _CachedDecoder:
         self.lock = threading.Lock()
         self.frate = int(decoder.config["frate"])
         self.lm_searches: dict[str, str] = {}
+        #: Words added to the dictionary with espeak's pronunciation (see :mod:`.g2p`).
+        self.added: set[str] = set()
 
 
 _decoders: dict[int, _CachedDecoder] = {}
@@ -171,10 +174,33 @@ def _pronunciation_table() -> dict[str, tuple[str, ...]]:
 
 
 def pronunciations(word: str) -> tuple[str, ...]:
-    """The dictionary's pronunciations of ``word`` (ARPAbet, space-separated); () if unknown."""
+    """``word``'s pronunciations (ARPAbet, space-separated): the dictionary's, else espeak's; ()."""
     if not available():
         return ()
-    return _pronunciation_table().get(word, ())
+    known = _pronunciation_table().get(word)
+    if known:
+        return known
+    spelled = arpabet(word)
+    return (spelled,) if spelled else ()
+
+
+def known_words(cached: _CachedDecoder, tokens: Iterable[str]) -> list[str]:
+    """``tokens`` the decoder can hear, adding espeak's pronunciation of those it lacks.
+
+    A token with no usable pronunciation (a symbol espeak spells in sounds we cannot map)
+    is left out. Call with ``cached.lock`` held.
+    """
+    decoder = cached.decoder
+    known: list[str] = []
+    for token in tokens:
+        if token not in cached.added and decoder.lookup_word(token) is None:
+            phones = arpabet(token)
+            if phones is None:
+                continue
+            decoder.add_word(token, phones, True)
+            cached.added.add(token)
+        known.append(token)
+    return known
 
 
 def words_of(text: str) -> list[str]:
@@ -188,8 +214,9 @@ def align(
     """When each word of ``text`` was said in ``pcm``: one HeardWord per word, in text order.
 
     ``text`` should already be spoken form (numbers as words: the caller normalises, see
-    ``studio.core.listen_check.normalise``). A word the dictionary does not know is left out
-    of the alignment and gets the gap between its aligned neighbours.
+    ``studio.core.listen_check.words``). A word the dictionary lacks gets espeak's
+    pronunciation (:mod:`.g2p`); one with none is left out of the alignment and gets the gap
+    between its aligned neighbours.
     """
     tokens = words_of(text)
     if not tokens:
@@ -197,7 +224,7 @@ def align(
     cached = _decoder(sample_rate)
     with cached.lock:
         decoder = cached.decoder
-        known = [token for token in tokens if decoder.lookup_word(token) is not None]
+        known = known_words(cached, tokens)
         if not known:
             return _spread(tokens, 0.0, len(pcm) / 2 / sample_rate)
         try:

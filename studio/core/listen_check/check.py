@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio.core.listen_check.compare import DEL, FUNCTION_WORDS, INS, NEAR, OK, SUB, Step, align_tokens, near
+from studio.core.listen_check.compare import DEL, FUNCTION_WORDS, INS, LOOSE_DEL, NEAR, OK, Step, align_tokens, near, number_reading
 from studio.core.listen_check.result import ListenCheck, ListenFlag
 from studio.core.listen_check.words import Aliases, ScriptWord, heard_tokens, script_words, tokens_of
 from studio.offline.recognizer import HeardWord
@@ -62,7 +62,9 @@ def check_parts(
     words = script_words(text, aliases)
     tokens = tokens_of(words)
     heard_list = _expand(heard, aliases)
-    steps = align_tokens([t.text for t in tokens], [h.text for h in heard_list])
+    readings = [number_reading(w.spoken) if any(c.isdigit() for c in w.written) else None for w in words]
+    loose = [readings[t.word] for t in tokens]
+    steps = align_tokens([t.text for t in tokens], [h.text for h in heard_list], loose=loose)
     classifier = _Classifier(text, words, [t.text for t in tokens], [t.word for t in tokens], heard_list, steps)
     return classifier.run(spans)
 
@@ -114,9 +116,9 @@ class _Classifier:
             ops_by_word[self.token_word[i]].append(op)
         states = []
         for word, ops in zip(self.words, ops_by_word, strict=True):
-            if all(op in (OK, NEAR) for op in ops):
+            if all(op in (OK, NEAR, LOOSE_DEL) for op in ops) and any(op != LOOSE_DEL for op in ops):
                 states.append("ok")
-            elif all(op == DEL for op in ops):
+            elif all(op in (DEL, LOOSE_DEL) for op in ops):
                 states.append("skipped")
             elif self._function_swap(word):
                 states.append("ok")

@@ -11,7 +11,9 @@
 Recogniser noise is not a fault: a *near* match is one with the same stem ("climb" /
 "climbed"), the same pronunciation ("there" / "their"), or pronunciations that differ only by
 a final sound. A lone short function word ("a", "the", "of" …) skipped or inserted on its
-own is the recogniser's commonest slip and is not flagged either; two or more are.
+own is the recogniser's commonest slip and is not flagged either; two or more are. A written
+number ("1987", "$1,200") may be read in more than one way, so its words may come in another
+order or form (:data:`LOOSE_DEL`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,25 @@ _GAP_COST = 1.0
 _MAX_CELLS = 60_000
 
 OK, NEAR, SUB, DEL, INS = "ok", "near", "sub", "del", "ins"
+#: A written number's token left out, or a number word heard beside one ("$1,200" read as
+#: "twelve hundred dollars" or "dollar one thousand two hundred"): readings differ by engine.
+LOOSE_DEL, ABSORBED = "loose-del", "absorbed"
+_LOOSE_COST = 0.3
+Loose = frozenset[str] | None
+
+
+#: Words any reading of a number may add: "nineteen *hundred* eighty-seven", "a hundred".
+_NUMBER_GLUE = frozenset("hundred thousand and oh a".split())
+
+
+def number_reading(spoken: Sequence[str]) -> frozenset[str]:
+    """The words a reading of a written number (spoken by our reader as ``spoken``) may use.
+
+    Its own words in any order and form, plus :data:`_NUMBER_GLUE`: "$1,200" may come back
+    as "dollar one thousand two hundred", "1987" as "nineteen hundred eighty seven"; a
+    different number ("nine thousand …") brings a word outside the set and is a misread.
+    """
+    return frozenset(spoken) | frozenset(w.rstrip("s") for w in spoken) | _NUMBER_GLUE
 
 
 @dataclass(frozen=True)
@@ -71,8 +92,16 @@ def near(a: str, b: str) -> bool:
     return False
 
 
-def _search(s: Sequence[str], h: Sequence[str], near_fn: Callable[[str, str], bool]) -> list[Step]:
+def _search(
+    s: Sequence[str], h: Sequence[str], near_fn: Callable[[str, str], bool], loose: Sequence[Loose],
+    loose_before: Loose = None, loose_after: Loose = None,
+) -> list[Step]:
+    """The cheapest pairing of one stretch; ``loose_before/after``: its neighbours' readings."""
     n, m = len(s), len(h)
+
+    def reads(reading: Loose, word: str) -> bool:
+        return reading is not None and (word in reading or word.rstrip("s") in reading)
+
     if n * m > _MAX_CELLS:
         steps = [Step(SUB, (i,), (i,)) for i in range(min(n, m))]
         steps += [Step(DEL, (i,), ()) for i in range(m, n)]
@@ -96,14 +125,20 @@ def _search(s: Sequence[str], h: Sequence[str], near_fn: Callable[[str, str], bo
             if i < n and j < m:
                 if s[i] == h[j]:
                     relax(i + 1, j + 1, 0.0, OK)
-                elif near_fn(s[i], h[j]):
+                elif near_fn(s[i], h[j]) or reads(loose[i], h[j]):
                     relax(i + 1, j + 1, _NEAR_COST, NEAR)
                 else:
                     relax(i + 1, j + 1, 1.0, SUB)
             if i < n:
-                relax(i + 1, j, _GAP_COST, DEL)
+                soft = loose[i] is not None
+                relax(i + 1, j, _LOOSE_COST if soft else _GAP_COST, LOOSE_DEL if soft else DEL)
             if j < m:
-                relax(i, j + 1, _GAP_COST, INS)
+                before = loose[i - 1] if i > 0 else loose_before
+                after = loose[i] if i < n else loose_after
+                if reads(before, h[j]) or reads(after, h[j]):
+                    relax(i, j + 1, _LOOSE_COST, ABSORBED)
+                else:
+                    relax(i, j + 1, _GAP_COST, INS)
             if i < n and j + 1 < m and s[i] == h[j] + h[j + 1]:
                 relax(i + 1, j + 2, _SPLIT_COST, NEAR)
             if i + 1 < n and j < m and s[i] + s[i + 1] == h[j]:
@@ -119,15 +154,23 @@ def _search(s: Sequence[str], h: Sequence[str], near_fn: Callable[[str, str], bo
 
 
 def align_tokens(
-    script: Sequence[str], heard: Sequence[str], near_fn: Callable[[str, str], bool] = near
+    script: Sequence[str], heard: Sequence[str], near_fn: Callable[[str, str], bool] = near,
+    loose: Sequence[Loose] | None = None,
 ) -> list[Step]:
-    """Pair script tokens with heard tokens, in order (every index appears exactly once)."""
+    """Pair script tokens with heard tokens, in order (every index appears exactly once).
+
+    ``loose[i]``: when script token ``i`` is part of a written number, the words a reading
+    of that number may use (:func:`number_reading`; see :data:`LOOSE_DEL`), else None.
+    """
+    loose = list(loose) if loose is not None else [None] * len(script)
     steps: list[Step] = []
     matcher = SequenceMatcher(None, list(script), list(heard), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             steps += [Step(OK, (i1 + k,), (j1 + k,)) for k in range(i2 - i1)]
             continue
-        for step in _search(script[i1:i2], heard[j1:j2], near_fn):
+        before = loose[i1 - 1] if i1 > 0 else None
+        after = loose[i2] if i2 < len(loose) else None
+        for step in _search(script[i1:i2], heard[j1:j2], near_fn, loose[i1:i2], before, after):
             steps.append(Step(step.op, tuple(i1 + i for i in step.s), tuple(j1 + j for j in step.h)))
     return steps

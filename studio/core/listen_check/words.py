@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from studio.offline.normalize import ABBREVIATIONS, normalize_span
 from studio.offline.recognizer import words_of
+from studio.text_rules import NUMBER_ABBREVIATIONS
 
 Aliases = Mapping[str, str]
 _RUN = re.compile(r"\S+")
@@ -83,6 +84,7 @@ def heard_tokens(heard: str, aliases: Aliases | None = None) -> tuple[str, ...]:
     table = _alias_table(aliases)
     if heard in table:
         return tuple(words_of(normalize_span(table[heard])))
-    if heard + "." in ABBREVIATIONS:
+    # "dr" → "doctor"; but "no" stays "no" ("No." is an abbreviation only before a number).
+    if heard + "." in ABBREVIATIONS and heard not in NUMBER_ABBREVIATIONS:
         return tuple(words_of(ABBREVIATIONS[heard + "."]))
     return tuple(words_of(normalize_span(heard))) or (heard,)

@@ -93,3 +93,12 @@ def test_alignment_uses_every_token_once() -> None:
     steps = align_tokens(list("abcdef"), list("abxdeeg"))
     assert sorted(i for s in steps for i in s.s) == list(range(6))
     assert sorted(j for s in steps for j in s.h) == list(range(7))
+
+
+def test_a_written_number_read_another_way_is_not_flagged() -> None:
+    text = "In 1987 the keeper was paid $1,200 a month."
+    said = "in nineteen hundred eighty seven the keeper was paid dollar one thousand two hundred a month"
+    assert check_text(text, heard(said)).flags == ()
+    # …but a different number is a misread, and number words away from a number are extras.
+    wrong = check_text(text, heard(said.replace("keeper was", "keeper seven was").replace("dollar one", "nine")))
+    assert {f.kind for f in wrong.flags} == {"inserted", "misread"}
