@@ -29,7 +29,8 @@ import importlib.util
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -124,7 +125,7 @@ def _decode(cached: _CachedDecoder, pcm: bytes, cancel: CancelToken | None) -> N
 
 def _words(cached: _CachedDecoder) -> list[HeardWord]:
     words: list[HeardWord] = []
-    for segment in cached.decoder.seg():
+    for segment in cached.decoder.seg() or ():  # None when the search found no path
         if _FILLER.match(segment.word):
             continue
         words.append(
@@ -193,6 +194,8 @@ def known_words(cached: _CachedDecoder, tokens: Iterable[str]) -> list[str]:
     decoder = cached.decoder
     known: list[str] = []
     for token in tokens:
+        if any(c.isdigit() for c in token):
+            continue  # "7" is for the caller to write out ("seven"): a digit is not a word
         if token not in cached.added and decoder.lookup_word(token) is None:
             phones = arpabet(token)
             if phones is None:
@@ -215,53 +218,64 @@ def align(
 
     ``text`` should already be spoken form (numbers as words: the caller normalises, see
     ``studio.core.listen_check.words``). A word the dictionary lacks gets espeak's
-    pronunciation (:mod:`.g2p`); one with none is left out of the alignment and gets the gap
-    between its aligned neighbours.
+    pronunciation (:mod:`.g2p`). Forced alignment needs every word to have been said; when
+    it cannot reach the end (a word was left out, the recording stops early) the audio is
+    heard with the text as expectation instead and the words that match get those times.
+    A word with no time of its own gets a share of the gap between its timed neighbours.
     """
     tokens = words_of(text)
     if not tokens:
         return []
+    total = len(pcm) / 2 / sample_rate
     cached = _decoder(sample_rate)
     with cached.lock:
         decoder = cached.decoder
         known = known_words(cached, tokens)
-        if not known:
-            return _spread(tokens, 0.0, len(pcm) / 2 / sample_rate)
-        try:
-            decoder.set_align_text(" ".join(known))
-        except RuntimeError as error:  # pocketsphinx's own message says which word
-            raise RecognizerError(f"The text could not be aligned ({error})", "Check the script's words.") from error
-        _decode(cached, pcm, cancel)
-        aligned = _words(cached)
-        decoder.activate_search("_default")
-    return _merge_unknown(tokens, known, aligned, len(pcm) / 2 / sample_rate)
+        aligned: list[HeardWord] = []
+        if known:
+            try:
+                decoder.set_align_text(" ".join(known))
+            except RuntimeError as error:  # pocketsphinx's own message says which word
+                raise RecognizerError(f"The text could not be aligned ({error})", "Check the script's words.") from error
+            try:
+                _decode(cached, pcm, cancel)
+                aligned = _words(cached)
+            finally:
+                decoder.activate_search("_default")
+    known_set = set(known)
+    known_index = [i for i, token in enumerate(tokens) if token in known_set]
+    if known and len(aligned) == len(known):
+        return _fill(tokens, dict(zip(known_index, aligned, strict=True)), total)
+    if not known:
+        return _fill(tokens, {}, total)
+    heard = transcribe(pcm, sample_rate, cancel=cancel, expected=text)
+    matcher = SequenceMatcher(None, tokens, [w.text for w in heard], autojunk=False)
+    timed = {
+        block.a + k: heard[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)
+    }
+    return _fill(tokens, timed, total)
+
+
+def _fill(tokens: list[str], timed: dict[int, HeardWord], total: float) -> list[HeardWord]:
+    """One HeardWord per token: its own time where it has one, else a share of the gap."""
+    result: list[HeardWord] = []
+    pending: list[str] = []
+    previous_end = 0.0
+    for i, token in enumerate(tokens):
+        word = timed.get(i)
+        if word is None:
+            pending.append(token)
+            continue
+        if pending:
+            result += _spread(pending, previous_end, max(previous_end, word.start))
+            pending = []
+        result.append(HeardWord(token, word.start, word.end))
+        previous_end = word.end
+    if pending:
+        result += _spread(pending, previous_end, max(total, previous_end))
+    return result
 
 
 def _spread(tokens: list[str], start: float, end: float) -> list[HeardWord]:
     step = (end - start) / max(len(tokens), 1)
     return [HeardWord(t, start + i * step, start + (i + 1) * step) for i, t in enumerate(tokens)]
-
-
-def _merge_unknown(
-    tokens: list[str], known: list[str], aligned: list[HeardWord], total: float
-) -> list[HeardWord]:
-    """Put the words the dictionary lacked back in order, spread over their neighbours' gap."""
-    if len(aligned) != len(known):  # the search failed to reach the end: times for what it has
-        aligned = aligned[: len(known)]
-    result: list[HeardWord] = []
-    pending: list[str] = []
-    queue: Iterator[HeardWord] = iter(aligned)
-    known_set = set(known)
-    previous_end = 0.0
-    for token in tokens:
-        if token in known_set and (word := next(queue, None)) is not None:
-            if pending:
-                result += _spread(pending, previous_end, word.start)
-                pending = []
-            result.append(HeardWord(token, word.start, word.end))
-            previous_end = word.end
-        else:
-            pending.append(token)
-    if pending:
-        result += _spread(pending, previous_end, max(total, previous_end))
-    return result
