@@ -26,14 +26,18 @@ thread-safe) and loading (~1 s) happens on first use, in the caller's (worker) t
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable
+from difflib import SequenceMatcher
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from studio.cancel import CancelToken, Cancelled
 from studio.errors import StudioError
+from studio.offline.g2p import arpabet
 
 MIN_SAMPLE_RATE = 16_000
 INSTALL_REMEDY = "Install the speech recogniser: pip install 'narration-studio[listen]'."
@@ -77,6 +81,8 @@ class _CachedDecoder:
         self.lock = threading.Lock()
         self.frate = int(decoder.config["frate"])
         self.lm_searches: dict[str, str] = {}
+        #: Words added to the dictionary with espeak's pronunciation (see :mod:`.g2p`).
+        self.added: set[str] = set()
 
 
 _decoders: dict[int, _CachedDecoder] = {}
@@ -119,7 +125,7 @@ def _decode(cached: _CachedDecoder, pcm: bytes, cancel: CancelToken | None) -> N
 
 def _words(cached: _CachedDecoder) -> list[HeardWord]:
     words: list[HeardWord] = []
-    for segment in cached.decoder.seg():
+    for segment in cached.decoder.seg() or ():  # None when the search found no path
         if _FILLER.match(segment.word):
             continue
         words.append(
@@ -155,6 +161,51 @@ def transcribe(
         return _words(cached)
 
 
+@lru_cache(maxsize=1)
+def _pronunciation_table() -> dict[str, tuple[str, ...]]:
+    from pocketsphinx import get_model_path
+
+    table: dict[str, list[str]] = {}
+    path = os.path.join(get_model_path(), "en-us", "cmudict-en-us.dict")
+    with open(path, encoding="utf-8") as dictionary:
+        for line in dictionary:
+            word, _, phones = line.strip().partition(" ")
+            table.setdefault(_VARIANT.sub("", word), []).append(phones)
+    return {word: tuple(variants) for word, variants in table.items()}
+
+
+def pronunciations(word: str) -> tuple[str, ...]:
+    """``word``'s pronunciations (ARPAbet, space-separated): the dictionary's, else espeak's; ()."""
+    if not available():
+        return ()
+    known = _pronunciation_table().get(word)
+    if known:
+        return known
+    spelled = arpabet(word)
+    return (spelled,) if spelled else ()
+
+
+def known_words(cached: _CachedDecoder, tokens: Iterable[str]) -> list[str]:
+    """``tokens`` the decoder can hear, adding espeak's pronunciation of those it lacks.
+
+    A token with no usable pronunciation (a symbol espeak spells in sounds we cannot map)
+    is left out. Call with ``cached.lock`` held.
+    """
+    decoder = cached.decoder
+    known: list[str] = []
+    for token in tokens:
+        if any(c.isdigit() for c in token):
+            continue  # "7" is for the caller to write out ("seven"): a digit is not a word
+        if token not in cached.added and decoder.lookup_word(token) is None:
+            phones = arpabet(token)
+            if phones is None:
+                continue
+            decoder.add_word(token, phones, True)
+            cached.added.add(token)
+        known.append(token)
+    return known
+
+
 def words_of(text: str) -> list[str]:
     """``text`` as the decoder's words: lower case, letters, digits and inner apostrophes."""
     return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())
@@ -166,53 +217,65 @@ def align(
     """When each word of ``text`` was said in ``pcm``: one HeardWord per word, in text order.
 
     ``text`` should already be spoken form (numbers as words: the caller normalises, see
-    ``studio.core.listen_check.normalise``). A word the dictionary does not know is left out
-    of the alignment and gets the gap between its aligned neighbours.
+    ``studio.core.listen_check.words``). A word the dictionary lacks gets espeak's
+    pronunciation (:mod:`.g2p`). Forced alignment needs every word to have been said; when
+    it cannot reach the end (a word was left out, the recording stops early) the audio is
+    heard with the text as expectation instead and the words that match get those times.
+    A word with no time of its own gets a share of the gap between its timed neighbours.
     """
     tokens = words_of(text)
     if not tokens:
         return []
+    total = len(pcm) / 2 / sample_rate
     cached = _decoder(sample_rate)
     with cached.lock:
         decoder = cached.decoder
-        known = [token for token in tokens if decoder.lookup_word(token) is not None]
-        if not known:
-            return _spread(tokens, 0.0, len(pcm) / 2 / sample_rate)
-        try:
-            decoder.set_align_text(" ".join(known))
-        except RuntimeError as error:  # pocketsphinx's own message says which word
-            raise RecognizerError(f"The text could not be aligned ({error})", "Check the script's words.") from error
-        _decode(cached, pcm, cancel)
-        aligned = _words(cached)
-        decoder.activate_search("_default")
-    return _merge_unknown(tokens, known, aligned, len(pcm) / 2 / sample_rate)
+        known = known_words(cached, tokens)
+        aligned: list[HeardWord] = []
+        if known:
+            try:
+                decoder.set_align_text(" ".join(known))
+            except RuntimeError as error:  # pocketsphinx's own message says which word
+                raise RecognizerError(f"The text could not be aligned ({error})", "Check the script's words.") from error
+            try:
+                _decode(cached, pcm, cancel)
+                aligned = _words(cached)
+            finally:
+                decoder.activate_search("_default")
+    known_set = set(known)
+    known_index = [i for i, token in enumerate(tokens) if token in known_set]
+    if known and len(aligned) == len(known):
+        return _fill(tokens, dict(zip(known_index, aligned, strict=True)), total)
+    if not known:
+        return _fill(tokens, {}, total)
+    heard = transcribe(pcm, sample_rate, cancel=cancel, expected=text)
+    matcher = SequenceMatcher(None, tokens, [w.text for w in heard], autojunk=False)
+    timed = {
+        block.a + k: heard[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)
+    }
+    return _fill(tokens, timed, total)
+
+
+def _fill(tokens: list[str], timed: dict[int, HeardWord], total: float) -> list[HeardWord]:
+    """One HeardWord per token: its own time where it has one, else a share of the gap."""
+    result: list[HeardWord] = []
+    pending: list[str] = []
+    previous_end = 0.0
+    for i, token in enumerate(tokens):
+        word = timed.get(i)
+        if word is None:
+            pending.append(token)
+            continue
+        if pending:
+            result += _spread(pending, previous_end, max(previous_end, word.start))
+            pending = []
+        result.append(HeardWord(token, word.start, word.end))
+        previous_end = word.end
+    if pending:
+        result += _spread(pending, previous_end, max(total, previous_end))
+    return result
 
 
 def _spread(tokens: list[str], start: float, end: float) -> list[HeardWord]:
     step = (end - start) / max(len(tokens), 1)
     return [HeardWord(t, start + i * step, start + (i + 1) * step) for i, t in enumerate(tokens)]
-
-
-def _merge_unknown(
-    tokens: list[str], known: list[str], aligned: list[HeardWord], total: float
-) -> list[HeardWord]:
-    """Put the words the dictionary lacked back in order, spread over their neighbours' gap."""
-    if len(aligned) != len(known):  # the search failed to reach the end: times for what it has
-        aligned = aligned[: len(known)]
-    result: list[HeardWord] = []
-    pending: list[str] = []
-    queue: Iterator[HeardWord] = iter(aligned)
-    known_set = set(known)
-    previous_end = 0.0
-    for token in tokens:
-        if token in known_set and (word := next(queue, None)) is not None:
-            if pending:
-                result += _spread(pending, previous_end, word.start)
-                pending = []
-            result.append(HeardWord(token, word.start, word.end))
-            previous_end = word.end
-        else:
-            pending.append(token)
-    if pending:
-        result += _spread(pending, previous_end, max(total, previous_end))
-    return result

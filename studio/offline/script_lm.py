@@ -127,12 +127,12 @@ def arpa_text(tokens: list[str]) -> str:
 
 def activate_script_lm(cached: Any, expected: str) -> None:
     """Make the search for ``expected`` the decoder's current one (built on first use)."""
-    from studio.offline.recognizer import words_of
+    from studio.offline.recognizer import known_words, words_of
 
     decoder = cached.decoder
     name = cached.lm_searches.get(expected)
     if name is None:
-        tokens = [word for word in words_of(expected) if decoder.lookup_word(word) is not None]
+        tokens = known_words(cached, words_of(expected))
         name = f"script{len(cached.lm_searches)}_{abs(hash(expected)) % 10**8}"
         handle, path = tempfile.mkstemp(prefix="narration-lm-", suffix=".arpa")
         try:

@@ -107,3 +107,16 @@ def test_other_rates_hear_the_same(take: tuple[bytes, int]) -> None:
     pcm44 = resample(pcm, rate, 44100)
     heard = [w.text for w in recognizer.transcribe(pcm44, 44100, expected=SPOKEN)]
     assert heard == recognizer.words_of(SCRIPT)
+
+
+def test_words_cmudict_lacks_are_heard_and_aligned_with_espeak_pronunciations() -> None:
+    engine = get_engine()
+    pcm = b"".join(c.audio for c in engine.stream("Mister Okafor repaired clocks near Lindqvist's farm.", seed=5))
+    rate = engine.sample_rate
+    text = "mister okafor repaired clocks near lindqvist's farm"
+    assert [w.text for w in recognizer.transcribe(pcm, rate, expected=text)] == text.split()
+    words = recognizer.align(pcm, rate, text)
+    assert [w.text for w in words] == text.split()
+    okafor = words[1]
+    assert words[0].end <= okafor.start + 0.01 and okafor.end - okafor.start > 0.25
+    assert okafor.end <= words[2].start + 0.01
