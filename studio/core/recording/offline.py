@@ -12,18 +12,17 @@ spans the gap between its neighbours. ``words`` lists the text's words, each whi
 character as a word of its own, as the real answer does.
 
 Loss: a forced aligner always finds *some* place for every word, even in a recording of
-another text. So the recogniser also transcribes the audio (biased towards the text, which
-still hears a wrong text as other words) and a word's loss is 0 when the transcript has it at
-its place in the word order (difflib's longest matching blocks), 1 when it does not. The
-overall loss is the share of the text's letters that were not heard: 0 for a clean reading,
-near 1 for a recording of something else. (The real API's loss is its own model's measure, on
-another scale: 0.075 on average for a clean real recording.)
+another text. So the audio is also listen-checked (:func:`studio.core.listen_check.run.check_audio`,
+the studio's one comparison of heard words with a script, numbers and abbreviations in one
+spoken form): a word's loss is 1 when the check flags it as skipped or misread, else 0, and
+the overall loss is 1 − the check's score (the share of the script heard as written): 0 for a
+clean reading, near 1 for a recording of something else. (The real API's loss is its own
+model's measure, on another scale: 0.075 on average for a clean real recording.)
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from studio.api.forced_alignment import AlignedCharacter, AlignedWord, ForcedAlignment
 from studio.cancel import CancelToken
@@ -57,23 +56,15 @@ def offline_forced_alignment(
     aligned = recognizer.align(pcm, sample_rate, lowered, cancel=cancel) if spans else []
     aligned = aligned[: len(spans)]
     spans = spans[: len(aligned)]
-    heard = recognizer.transcribe(pcm, sample_rate, cancel=cancel, expected=text) if spans else []
-    losses = _token_losses([lowered[s:e] for s, e in spans], [w.text.lower() for w in heard])
     times = _character_times(text, spans, [(w.start, w.end) for w in aligned], len(pcm) / 2 / sample_rate)
     characters = [AlignedCharacter(text=c, start=round(s, 3), end=round(e, 3)) for c, (s, e) in zip(text, times, strict=True)]
-    words = _words(text, characters, spans, losses)
-    letters = sum(e - s for s, e in spans)
-    loss = sum(loss * (e - s) for loss, (s, e) in zip(losses, spans, strict=True)) / letters if letters else 0.0
-    return ForcedAlignment(characters=characters, words=words, loss=loss)
+    if not spans:
+        return ForcedAlignment(characters=characters, words=_words(text, characters, []), loss=0.0)
+    from studio.core.listen_check.run import check_audio
 
-
-def _token_losses(expected: list[str], heard: list[str]) -> list[float]:
-    matcher = SequenceMatcher(None, expected, heard, autojunk=False)
-    found = [1.0] * len(expected)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            found[block.a + k] = 0.0
-    return found
+    check = check_audio(pcm, sample_rate, text, cancel=cancel)
+    unheard = [(f.start, f.end) for f in check.flags if f.kind in ("skipped", "misread")]
+    return ForcedAlignment(characters=characters, words=_words(text, characters, unheard), loss=1.0 - check.score)
 
 
 def _character_times(
@@ -105,13 +96,12 @@ def _character_times(
     return result  # type: ignore[return-value]
 
 
-def _words(
-    text: str, characters: list[AlignedCharacter], spans: list[tuple[int, int]], losses: list[float]
-) -> list[AlignedWord]:
+def _words(text: str, characters: list[AlignedCharacter], unheard: list[tuple[int, int]]) -> list[AlignedWord]:
+    """The text's words as the real API lists them; loss 1 for a word the check did not hear."""
     words: list[AlignedWord] = []
     for match in re.finditer(r"\s|\S+", text):
         s, e = match.span()
-        inside = [loss for (ts, te), loss in zip(spans, losses, strict=True) if ts >= s and te <= e]
+        missed = not match.group().isspace() and any(fs < e and s < fe for fs, fe in unheard)
         words.append(AlignedWord(text=match.group(), start=characters[s].start, end=characters[e - 1].end,
-                                 loss=sum(inside) / len(inside) if inside else 0.0))
+                                 loss=1.0 if missed else 0.0))
     return words
