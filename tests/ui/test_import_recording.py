@@ -100,3 +100,27 @@ def test_bad_input_names_the_file_and_leaves_the_script_untouched(qtbot: Any, of
     assert message.isVisible() and all(part in message.text for part in expected), message.text
     assert _state(window) == before
     assert window.recordings.progress is None  # the progress dialog went away
+
+
+def test_with_an_account_elevenlabs_times_it_and_play_spends_nothing(qtbot: Any, make_window: Any,
+                                                                     local_server: Any, tmp_path: Path) -> None:
+    from tests.ui.conftest import wait_for_engine, wait_for_voices
+
+    window = make_window()
+    window.session.start("elevenlabs", local_server.base_url, api_key="sk_any")
+    wait_for_engine(qtbot, window, "elevenlabs")
+    wait_for_voices(qtbot, window)
+    qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
+    speech = narration()
+    window.script.editor.setPlainText(speech.text)
+    local_server.clear_requests()
+    with qtbot.waitSignal(window.recordings.imported, timeout=120000):
+        _import(qtbot, window, speech.write(tmp_path, "take", "mp3"))
+    assert "ElevenLabs forced alignment" in window.script.message.text
+    assert [r["route"] for r in local_server.requests()] == ["forced_alignment"]
+    spans = paragraph_spans(speech.text)
+    activate(qtbot, window)
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, CTRL)  # Play Script
+    qtbot.waitUntil(lambda: (window.player.highlighted_index or 0) >= spans[1][0], timeout=60000)
+    window.player.stop()
+    assert not [r for r in local_server.requests() if r["route"].startswith("tts")]  # no speech was bought
