@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, Protocol
 
 from studio.api.forced_alignment import ForcedAlignment
 from studio.cancel import CancelToken
-from studio.core.recording.decode import Recording
+from studio.core.recording.decode import Recording, RecordingError
 from studio.core.recording.offline import offline_forced_alignment
 
 if TYPE_CHECKING:
     from studio.api.client import ElevenLabsClient
 
-__all__ = ["Aligner", "ElevenLabsAligner", "OfflineAligner", "choose_aligner"]
+__all__ = ["MAX_UPLOAD_BYTES", "Aligner", "ElevenLabsAligner", "OfflineAligner", "choose_aligner"]
+
+#: "The file size must be less than 1GB" (the spec; the docs say 3 GB: the smaller is kept).
+MAX_UPLOAD_BYTES = 1_000_000_000
 
 
 class Aligner(Protocol):
@@ -37,6 +40,11 @@ class ElevenLabsAligner:
         self.client = client
 
     def align(self, recording: Recording, data: bytes, text: str, cancel: CancelToken | None) -> ForcedAlignment:
+        if len(data) >= MAX_UPLOAD_BYTES:
+            raise RecordingError(
+                f"“{recording.name}” is {len(data) / 1e9:.1f} GB; ElevenLabs forced alignment takes files under 1 GB",
+                "Export the recording as MP3 (or split it into chapters), or time it offline.",
+            )
         # The file as it is: the service decodes every major format itself, and re-encoding
         # would only make the upload bigger (WAV) or worse (MP3).
         return self.client.forced_alignment(data, recording.name, text, cancel=cancel)

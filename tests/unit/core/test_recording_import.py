@@ -192,3 +192,21 @@ def test_cancel_stops_before_anything_is_stored(take_file: Path, tmp_path: Path)
         import_recording(Script.from_text(TEXT), take_file, HandAligner(), cache, cancel=token,
                          on_progress=stop_when_timing)
     assert cache.size_bytes() == 0
+
+
+@pytest.mark.parametrize("fmt", ["WAV", "FLAC"])
+def test_a_stereo_file_is_read_as_one_voice(tmp_path: Path, fmt: str) -> None:
+    import io
+
+    import soundfile
+
+    from studio.core.recording import decode_recording
+
+    left = np.frombuffer(_tones(), dtype="<i2")
+    stereo = np.stack([left, left // 2], axis=1)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, stereo, RATE, format=fmt, subtype="PCM_16")
+    recording = decode_recording(buffer.getvalue(), f"take.{fmt.lower()}")
+    assert recording.sample_rate == RATE and recording.n_samples == left.size
+    mono = np.frombuffer(recording.pcm, dtype="<i2").astype(np.int32)
+    assert np.abs(mono - (left.astype(np.int32) + left // 2) // 2).max() <= 1
