@@ -22,7 +22,7 @@ from tests.fixtures.recording import narration
 
 pytestmark = pytest.mark.slow
 OFFLINE_VOICE = "offline-en_US-joe-medium"
-TOLERANCE_S = 0.15
+TOLERANCE_S = 0.05
 
 
 def test_imported_recording_exports_as_itself_with_subtitles(tmp_path: Path) -> None:

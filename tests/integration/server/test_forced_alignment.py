@@ -18,7 +18,7 @@ from tests.fixtures.recording import narration
 
 pytestmark = pytest.mark.slow
 #: How far the aligner's start of a paragraph may be from when its first word was said.
-TOLERANCE_S = 0.15
+TOLERANCE_S = 0.05
 CORRUPT = json.loads((DATA_DIR / "api_samples" / "error_400_invalid_content_upload_2025.json").read_text())
 
 
