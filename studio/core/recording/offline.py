@@ -4,8 +4,9 @@
 Recording without an account, and the local server's ``POST /v1/forced-alignment`` all use,
 so the three agree to the millisecond.
 
-How: :func:`studio.offline.recognizer.align` gives each word of the text (its letters and
-digits, lower-cased) a start and end. Characters then get times the way the real API gives
+How: each written word of the text in spoken form (:func:`studio.core.listen_check.words.script_words`,
+the studio's one normaliser: "42" is "forty two") is aligned by
+:func:`studio.offline.recognizer.align`, and the written word spans its tokens' times. Characters then get times the way the real API gives
 them (tests/data/api_samples/forced_alignment_real_2025.json): a word's letters share its
 span; punctuation written against a word sits at that word's edge with no length; whitespace
 spans the gap between its neighbours. ``words`` lists the text's words, each whitespace
@@ -29,19 +30,11 @@ from studio.cancel import CancelToken
 
 __all__ = ["offline_forced_alignment", "recogniser_available"]
 
-#: The recogniser's own idea of a word (studio.offline.recognizer.words_of), with positions.
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
-
 
 def recogniser_available() -> bool:
     from studio.offline import recognizer
 
     return recognizer.available()
-
-
-def _lowered(text: str) -> str:
-    # Same length as ``text`` (a few characters lower-case to two), so positions carry over.
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def offline_forced_alignment(
@@ -51,14 +44,25 @@ def offline_forced_alignment(
     from studio.offline import recognizer
 
     recognizer.require()
-    lowered = _lowered(text)
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
-    aligned = recognizer.align(pcm, sample_rate, lowered, cancel=cancel) if spans else []
-    aligned = aligned[: len(spans)]
-    spans = spans[: len(aligned)]
-    starts = _onsets(pcm, sample_rate, [(w.start, w.end) for w in aligned])
-    aligned = [type(w)(w.text, start, w.end) for w, start in zip(aligned, starts, strict=True)]
-    times = _character_times(text, spans, [(w.start, w.end) for w in aligned], len(pcm) / 2 / sample_rate)
+    from studio.core.listen_check.words import script_words
+
+    # Each written word in spoken form ("$4,250", "Dr.", "7" as the voice says them): the
+    # recogniser aligns those tokens, and a written word spans its tokens' times.
+    written = script_words(text)
+    tokens = [token for word in written for token in word.spoken]
+    aligned = recognizer.align(pcm, sample_rate, " ".join(tokens), cancel=cancel) if tokens else []
+    spans: list[tuple[int, int]] = []
+    word_times: list[tuple[float, float]] = []
+    position = 0
+    for word in written:
+        heard = aligned[position : position + len(word.spoken)]
+        position += len(word.spoken)
+        if len(heard) == len(word.spoken):
+            spans.append((word.start, word.end))
+            word_times.append((heard[0].start, heard[-1].end))
+    starts = _onsets(pcm, sample_rate, word_times)
+    word_times = [(start, max(start, end)) for start, (_, end) in zip(starts, word_times, strict=True)]
+    times = _character_times(text, spans, word_times, len(pcm) / 2 / sample_rate)
     characters = [AlignedCharacter(text=c, start=round(s, 3), end=round(e, 3)) for c, (s, e) in zip(text, times, strict=True)]
     if not spans:
         return ForcedAlignment(characters=characters, words=_words(text, characters, []), loss=0.0)
