@@ -61,9 +61,11 @@ if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 
-extras=""
-[ "$want_test" = 1 ] && extras="[test]"
-stamp=".venv/.installed${extras:+-test}"
+# Both modes get the listen-check's speech recogniser (the `listen` extra, ~38 MB with its model).
+extras="[listen]"
+[ "$want_test" = 1 ] && extras="[listen,test]"
+stamp=".venv/.installed-listen"
+[ "$want_test" = 1 ] && stamp=".venv/.installed-listen-test"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".${extras}"

@@ -38,6 +38,7 @@ from studio.api import errors as e
 from studio.api import ndjson
 from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
 from studio.api.error_mapping import error_from_response, error_from_transport
+from studio.api.forced_alignment import ForcedAlignmentMixin
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
 from studio.api.models import (
     HistoryItem,
@@ -126,7 +127,7 @@ def _socket_waker(response: httpx.Response) -> Callable[[], None]:
     return wake
 
 
-class ElevenLabsClient:
+class ElevenLabsClient(ForcedAlignmentMixin):
     """A connection to an ElevenLabs-compatible server. Thread-safe; one per app."""
 
     def __init__(
@@ -207,6 +208,8 @@ class ElevenLabsClient:
         voice_id: str | None = None,
         cancel: Cancellable | None = None,
         absolute_url: str | None = None,
+        files: Any = None,
+        data: Any = None,
     ) -> httpx.Response:
         """Send with retries; returns an open (streaming) response with a 2xx status.
 
@@ -214,7 +217,8 @@ class ElevenLabsClient:
         """
         attempt = 0
         while True:
-            request = self._http.build_request(method, absolute_url or path, params=params, json=json)
+            request = self._http.build_request(method, absolute_url or path, params=params, json=json,
+                                               files=files, data=data)
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as exc:

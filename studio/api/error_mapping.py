@@ -152,6 +152,12 @@ def error_from_response(
             voice_id=voice_id,
             **kw,
         )
+    if status == "invalid_content":
+        return e.UnreadableAudioError(
+            "The service could not read the recording as audio" + _said(message),
+            "Export it again as WAV, FLAC or MP3 from your recording program and import that file.",
+            **kw,
+        )
     if status == "max_character_limit_exceeded":
         return e.TextTooLongError(
             "The text is too long for one request to this model",

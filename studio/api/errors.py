@@ -101,6 +101,10 @@ class ValidationError(ApiError):
         self.fields: dict[str, str] = dict(fields or {})
 
 
+class UnreadableAudioError(ApiError):
+    """The service could not read an uploaded recording (``invalid_content``)."""
+
+
 class TextTooLongError(ApiError):
     """The text exceeds the model's per-request character limit."""
 

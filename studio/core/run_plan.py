@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from studio.core.script.document import paragraph_spans
-from studio.core.script.plan import BlockStatus, PartPlan, RenderPlan
+from studio.core.script.plan import PartPlan, RenderPlan
 from studio.core.segmenter import Segment
 
 __all__ = ["Plan", "flatten"]
@@ -62,7 +62,7 @@ def flatten(render: RenderPlan, sample_rate: int, source: str | None = None) -> 
             start, end = base + part.start, base + part.end
         else:
             start, end = part.script_start, part.script_end
-        if render.blocks[part.block_index].status is BlockStatus.LOCKED:
+        if render.blocks[part.block_index].never_generated:
             keep.add(len(segments))
         segments.append(Segment(len(segments), start, end, part.text, part.block_index, part.spoken))
     return Plan(

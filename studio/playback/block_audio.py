@@ -149,8 +149,8 @@ class BlockPlayer:
             if cached.request_id:
                 self._made_ids[(block.index, part.index)] = cached.request_id
             return _meta(cached)
-        if block.status is BlockStatus.LOCKED:
-            return None  # its audio left the cache after planning: a locked block is never remade
+        if block.never_generated:
+            return None  # its audio left the cache after planning: a locked take or a recording is never remade
         return (yield from self._stream(block, part))
 
     def _push_cached(self, cached: CachedSpeech, block_index: int, text_start: int,

@@ -11,6 +11,7 @@ HTTP   status                            when
 =====  ================================  ==============================================
 400    ``max_character_limit_exceeded``  text longer than the model's per-request limit
 400    ``invalid_model``                 ``model_id`` unknown or cannot do text to speech
+400    ``invalid_content``               a forced-alignment upload that is not playable audio
 401    ``invalid_api_key``               ``--api-key`` set and ``xi-api-key`` missing/wrong
 401    ``quota_exceeded``                the account's character limit would be exceeded
 400    ``invalid_pls_file``              add-from-file with a file that is not a usable PLS

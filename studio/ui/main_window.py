@@ -161,6 +161,13 @@ class MainWindow(QMainWindow):
         self.pronunciation = PronunciationView(self.script, self.document, pool, self.render_source, cache, self)
         self.pronunciation.status.connect(lambda text: self.status.showMessage(text, 8000))
         self.settings.model_changed.connect(lambda _m: self.pronunciation.model_changed())
+        # File ▸ Import Recording: the narrator's own take of the script (issue 15).
+        from studio.ui.recording_import import RecordingImportController
+
+        self.recordings = RecordingImportController(
+            self, pool, self.document, lambda: self.session.backend, cache, self.script.message,
+            directory=lambda: str(Path(self.project.path).parent) if self.project.path else self._project_dir(),
+        )
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -219,6 +226,7 @@ class MainWindow(QMainWindow):
                                            QKeySequence.StandardKey.SaveAs)
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export Audio…", self.open_export, QKeySequence("Ctrl+E"))
+        self.import_recording_action = self._action(file_menu, "&Import Recording…", self.recordings.choose_and_import)
         file_menu.addSeparator()
         self.account_action = self._action(file_menu, "&Account…", self.open_account, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
@@ -734,4 +742,5 @@ class MainWindow(QMainWindow):
         self.project.shutdown()
         self.pronunciation.shutdown()
         self.voices.shutdown()
+        self.recordings.cancel()
         self.player.shutdown()

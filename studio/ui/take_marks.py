@@ -86,6 +86,9 @@ def when(unix: float) -> str:
 
 def take_facts(take: Take, voice_name: VoiceName | None = None) -> list[str]:
     """Voice, model, when, credits and request id of a take, one per line."""
+    if take.is_recording:
+        return [f"Your recording: {take.recording}", f"Timed by: {take.model_id}", f"Imported: {when(take.created_unix)}",
+                "Credits: none"]
     name = voice_name(take.voice_id) if voice_name is not None else None
     voice = f"{name} ({take.voice_id})" if name and name != take.voice_id else take.voice_id
     request_ids = [r for r in take.request_ids if r]

@@ -103,6 +103,14 @@ class Take:
     #: Credits this take cost when it was made.
     credit_cost: float = 0.0
     complete: bool = True
+    #: The file this take was imported from (the narrator's own recording, timed against the
+    #: text: :mod:`studio.core.recording`); None for generated speech. A recording take is
+    #: current while its text is the block's text, whatever voice or model is chosen.
+    recording: str | None = None
+
+    @property
+    def is_recording(self) -> bool:
+        return self.recording is not None
 
     @property
     def cache_keys(self) -> tuple[str, ...]:

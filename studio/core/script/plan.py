@@ -153,6 +153,13 @@ class BlockPlan:
     variant: str | None = None
     #: A locked block whose take's audio is no longer in the cache: it stays silent.
     missing_audio: bool = False
+    #: Its take is the narrator's own recording (``Take.recording``): like a locked take, its
+    #: audio is never generated, even if it leaves the cache after planning.
+    recording: bool = False
+
+    @property
+    def never_generated(self) -> bool:
+        return self.status is BlockStatus.LOCKED or self.recording
 
     @property
     def needs_generation(self) -> bool:

@@ -45,6 +45,7 @@ class _Draft:
     take_id: str | None = None
     variant: str | None = None
     missing_audio: bool = False
+    recording: bool = False
 
 
 class _Planner:
@@ -94,17 +95,22 @@ class _Planner:
         return (take is not None and take.complete and (key is None or take.spoken_key == key)
                 and all(self.contains(k) for k in take.cache_keys))
 
+    def kept(self, block: Block, take: Take, status: BlockStatus, key: str | None, gone: str,
+             recording: bool = False) -> _Draft:
+        """A take used as it is (locked, or a recording): silent, with the warning ``gone``, when
+        its audio left the cache, but never planned again."""
+        available = self.usable(take)
+        if not available:
+            self.warnings.append(gone)
+        return _Draft(block, status, take.text, self.take_parts(take, available), key,
+                      take_id=take.id, missing_audio=not available, recording=recording)
+
     def draft(self, index: int, block: Block, regenerate: bool) -> _Draft:
         chosen = block.chosen_take
         if block.locked and chosen is not None:
-            available = self.usable(chosen)
-            if not available:
-                self.warnings.append(
-                    f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
-                    "it stays silent until you unlock it to make it again."
-                )
-            return _Draft(block, BlockStatus.LOCKED, chosen.text, self.take_parts(chosen, available), None,
-                          take_id=chosen.id, missing_audio=not available)
+            return self.kept(block, chosen, BlockStatus.LOCKED, None,
+                             f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
+                             "it stays silent until you unlock it to make it again.")
         segments = split_script(block.text, self.limit)
         rewrites = self.rewrites(block.text)
         whole = self.spoken(block.text, rewrites, index)
@@ -114,6 +120,13 @@ class _Planner:
                       self.spoken(s.text, []) if whole.pauses else None) for s in segments]
             return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
         key = self.key(whole)
+        if chosen is not None and chosen.is_recording and chosen.text == block.text and not regenerate:
+            # The narrator's own recording of these words: current whatever voice is chosen,
+            # and never replaced by generated speech behind their back (not even when its
+            # audio left the cache: then it is silent and says so, like a locked take).
+            return self.kept(block, chosen, BlockStatus.TAKE, key,
+                             f"Paragraph {index + 1}'s recording ({chosen.recording}) is no longer in the speech "
+                             "cache; it stays silent until you import the recording again.", recording=True)
         variant = new_id() if regenerate and not block.locked else None
         if variant is None:
             candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
@@ -207,7 +220,7 @@ def plan_render(
                                   else None))
             position_in_flat += 1
         block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
-                                     draft.take_id, draft.variant, draft.missing_audio))
+                                     draft.take_id, draft.variant, draft.missing_audio, draft.recording))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
                       stitching, tuple(planner.warnings), tuple(planner.problems))
 

@@ -43,6 +43,7 @@ def test_every_sample_file_is_covered_by_a_test() -> None:
         "voice_single_generated_library_copy_2024.json", "voices_v2_envelope_2025.json",
         "models_v1_real_2023.json", "tts_with_timestamps_alignment_real_2024.json",
         "tts_200_response_headers_2026.json", "spec_examples_SYNTHETIC.json",
+        "forced_alignment_real_2025.json",  # tests/unit/api/test_forced_alignment.py
         *ERROR_SAMPLES,
     }
     assert {p.name for p in SAMPLES.glob("*.json")} == covered
@@ -161,6 +162,7 @@ ERROR_SAMPLES = {
     "error_429_system_busy_2025.json": e.RateLimitError,
     "error_429_too_many_concurrent_requests_message_2023.json": e.RateLimitError,
     "error_500_something_went_wrong_2024.json": e.ServerError,
+    "error_400_invalid_content_upload_2025.json": e.UnreadableAudioError,
 }
 
 
