@@ -37,6 +37,7 @@ from studio.offline import alignment as align
 from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.offline.espeak_events import word_events
 from studio.offline.model import LoadedModel, load_model, run_model
+from studio.offline.pauses import pause_runs, silence_chunk
 from studio.offline.normalize import normalize_span
 from studio.offline.sentences import Sentence, split_sentences
 from studio.offline.voices import OfflineVoice, bundled_voice, discover_voices
@@ -188,11 +189,11 @@ class OfflineEngine:
         params = self.synthesis_params(settings)
         offset_samples = 0
         index = 0  # of the sentence in the whole text: the seed's noise follows it
-        for run_start, run_end, pause in _runs(text, markup or []):
+        for run_start, run_end, pause in pause_runs(text, markup or []):
             if cancel is not None and cancel.cancelled:
                 return
             if pause is not None:
-                chunk = self._silence(text[run_start:run_end], pause.seconds, offset_samples)
+                chunk = silence_chunk(text[run_start:run_end], pause.seconds, offset_samples, self.sample_rate)
                 yield chunk
                 offset_samples += len(chunk.audio) // 2
                 continue
@@ -211,22 +212,6 @@ class OfflineEngine:
                     return
                 yield chunk
                 offset_samples += len(chunk.audio) // 2
-
-    def _silence(self, tag: str, seconds: float, offset_samples: int) -> SpeechChunk:
-        """A pause: exactly ``seconds`` of zero samples, the tag's characters spread over it."""
-        rate = self.sample_rate
-        samples = round(seconds * rate)
-        base = offset_samples / rate
-        starts, ends = align.spread(len(tag), 0.0, samples / rate)
-        return SpeechChunk(
-            audio=np.zeros(samples, dtype=np.int16).tobytes(),
-            alignment=CharacterAlignment(
-                characters=list(tag),
-                character_start_times_seconds=[round(base + t, 4) for t in starts],
-                character_end_times_seconds=[round(base + t, 4) for t in ends],
-            ),
-            normalized_alignment=None,  # nothing is said: the spoken text has no characters here
-        )
 
     def _sentence_chunk(self, text: str, run_start: int, sentence: Sentence, params: SynthesisParams, seed: int | None,
                         index: int, offset_samples: int, cancel: CancelToken | None) -> SpeechChunk | None:
@@ -362,20 +347,6 @@ class OfflineEngine:
                 word_times[word_index] = (t0, t1)
         groups = align.word_groups(text, words, word_times, ABBREVIATIONS)
         return align.spans_for_text(len(text), groups, lead_end * scale / rate, total)
-
-
-def _runs(text: str, markup: list[Markup]) -> list[tuple[int, int, Markup | None]]:
-    """``text`` cut at its pause tags: (start, end, None) for words, (start, end, tag) for a pause."""
-    runs: list[tuple[int, int, Markup | None]] = []
-    position = 0
-    for tag in markup:
-        if tag.start > position:
-            runs.append((position, tag.start, None))
-        runs.append((tag.start, tag.end, tag))
-        position = tag.end
-    if position < len(text) or not runs:
-        runs.append((position, len(text), None))
-    return runs
 
 
 _engines: dict[str, OfflineEngine] = {}
