@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import string
 import time
@@ -142,8 +143,12 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
         "access-control-expose-headers": EXPOSED,
     }
     settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
+    spoken = body.text
+    for fault in request_faults(request):
+        if fault.kind == "misread" and fault.word:
+            spoken = re.sub(rf"\b{re.escape(fault.word)}\b", fault.instead, spoken, count=1)
     try:
-        stream = await open_stream(state.engine_provider, entry.engine_voice_id, body.text,
+        stream = await open_stream(state.engine_provider, entry.engine_voice_id, spoken,
                                    settings, body.seed, fmt)
     except Exception as error:  # any engine failure: refund and count the request as ended
         state.usage.end()
