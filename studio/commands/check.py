@@ -28,11 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:05.2f}"
-
-
 def _report(audio: Path, script: Path, reports: list) -> dict:
     words = sum(r.check.words for r in reports)
     score = sum(r.check.score * r.check.words for r in reports) / max(1, words)
@@ -57,6 +52,7 @@ def _report(audio: Path, script: Path, reports: list) -> dict:
                         "characters": [f.start, f.end],
                         "whole_sentence": f.whole_sentence,
                         "message": f.describe(),
+                        "when": f.when(),
                     }
                     for f in r.check.flags
                 ],
@@ -73,10 +69,7 @@ def _print_text(report: dict) -> None:
         print(f"Paragraph {paragraph['paragraph']}: score {paragraph['score']:.0%} "
               f"({paragraph['words']} words) {state}", file=out)
         for flag in paragraph["flags"]:
-            when = _clock(flag["start_seconds"])
-            if flag["end_seconds"] > flag["start_seconds"]:
-                when += f"–{_clock(flag['end_seconds'])}"
-            print(f"  {when:<17} {flag['message']}", file=out)
+            print(f"  {flag['when']:<17} {flag['message']}", file=out)
     print(f"Overall: score {report['score']:.0%}, {report['flagged_paragraphs']} of "
           f"{len(report['paragraphs'])} paragraphs flagged.", file=out)
 

@@ -38,11 +38,6 @@ def checked_take_flags(block: Block) -> tuple[ListenFlag, ...]:
     return check.flags if check is not None else ()
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
-
-
 class ListenMarks(QObject):
     def __init__(
         self,
@@ -59,6 +54,7 @@ class ListenMarks(QObject):
         self._show = show_selections
         self.enabled = True
         self.marks: list[Mark] = []
+        self._shown: list[tuple[int, int, ListenFlag]] | None = None
         self._format = QTextCharFormat()
         self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         dark = editor.palette().color(QPalette.ColorRole.Base).lightness() < 128
@@ -84,6 +80,11 @@ class ListenMarks(QObject):
                     cursor.setPosition(min(base + max(end, start + 1), last), QTextCursor.MoveMode.KeepAnchor)
                     marks.append(Mark(index, flag, cursor))
         self.marks = marks
+        # Syncs come often (after each pause in typing): redraw only when the marks changed.
+        shown = [(m.cursor.selectionStart(), m.cursor.selectionEnd(), m.flag) for m in marks]
+        if shown == self._shown:
+            return
+        self._shown = shown
         selections = []
         for mark in marks:
             selection = QTextEdit.ExtraSelection()
@@ -98,11 +99,7 @@ class ListenMarks(QObject):
     def tooltip_at(self, position: int) -> str:
         lines = []
         for mark in self.marks_at(position):
-            flag = mark.flag
-            when = _clock(flag.time_start)
-            if flag.time_end > flag.time_start:
-                when += f"–{_clock(flag.time_end)}"
-            lines.append(f"{flag.describe()} (at {when} in the take)")
+            lines.append(f"{mark.flag.describe()} (at {mark.flag.when()} in the take)")
         if lines:
             lines.append("Listen-check: Paragraph ▸ Regenerate Flagged Paragraphs makes these again.")
         return "\n".join(lines)
