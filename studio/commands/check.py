@@ -77,7 +77,7 @@ def _print_text(report: dict) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.commands.export import _read  # the one reader of a script or project file
     from studio.core.listen_check.run import check_recording
-    from studio.core.recording import read_recording
+    from studio.core.listen_check.audio_file import read_recording
     from studio.offline import recognizer
 
     recognizer.require()  # before decoding anything: the remedy comes at once

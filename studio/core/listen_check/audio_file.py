@@ -1,7 +1,12 @@
-"""Read a recording (WAV, FLAC, OGG, MP3) as 16-bit mono PCM, for listening to it.
+"""Read a recording (WAV, FLAC, OGG, MP3) as 16-bit mono PCM, for ``narration-studio check``.
 
 libsndfile (through soundfile) decodes all four; several channels are averaged to one.
 Failures name the file and the remedy.
+
+MERGE NOTE: main has since gained ``studio.core.recording.decode_recording`` (the align
+branch), the same job; on merge this module should go and ``commands/check.py`` use that one
+(``rec = decode_recording(path.read_bytes(), path.name)``; ``rec.pcm``, ``rec.sample_rate``).
+It lives here, not at ``studio/core/recording.py``, so it cannot clash with that package.
 """
 
 from __future__ import annotations
