@@ -3,7 +3,9 @@
 For each paragraph of :mod:`bench.listen_check_texts` the bundled Piper voice makes:
 
 * a clean take of the script (every word of it is a clean word);
-* a **swapped word**: the voice says another word in one place;
+* a **swapped word**: the voice says another word in one place: a common word (``swap``),
+  a rarer one outside the recogniser's list of common words (``swap_rare``), and one that
+  sounds nearly like the script's word (``swap_close``: "ship" → "sheep");
 * a **repeated phrase**: the voice says a phrase twice;
 * a **skipped sentence**: the voice leaves one sentence out;
 * a **truncated end**: the clean take's audio cut where the third-last word starts (the
@@ -41,7 +43,7 @@ from studio.core.listen_check.words import script_words  # noqa: E402
 from studio.offline.engine import get_engine  # noqa: E402
 from studio.text_rules import sentence_ends  # noqa: E402
 
-KIND_OF_FAULT = {"swap": "misread", "repeat": "repeated", "skip": "skipped", "truncate": "skipped"}
+KIND_OF_FAULT = {"swap": "misread", "swap_rare": "misread", "swap_close": "misread", "repeat": "repeated", "skip": "skipped", "truncate": "skipped"}
 
 
 def speak(text: str, seed: int):
@@ -62,10 +64,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def faulted_takes(entry: dict, seed: int):
     """(fault name, fault span in the script, pcm) for each injected fault of one paragraph."""
     text = entry["text"]
-    word, instead = entry["swap"]
-    match = re.search(rf"\b{re.escape(word)}\b", text)
-    assert match, word
-    yield "swap", (match.start(), match.end()), speak(text[: match.start()] + instead + text[match.end():], seed)[1]
+    for fault, extra_seed in (("swap", 0), ("swap_rare", 4), ("swap_close", 5)):
+        word, instead = entry[fault]
+        match = re.search(rf"\b{re.escape(word)}\b", text)
+        assert match, word
+        said = text[: match.start()] + instead + text[match.end():]
+        yield fault, (match.start(), match.end()), speak(said, seed + extra_seed)[1]
 
     phrase = entry["repeat"]
     at = text.index(phrase)

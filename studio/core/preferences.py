@@ -81,6 +81,8 @@ class Preferences(BaseModel):
     #: Editor zoom in points relative to the default font size.
     editor_zoom: int = Field(default=0, ge=-8, le=24)
     autosave_seconds: int = Field(default=30, ge=5, le=3600)
+    #: Hear every new take with the offline recogniser and mark what differs from the script.
+    listen_check: bool = True
     #: The export dialog's last choices (None until the first export).
     export: ExportChoices | None = None
 

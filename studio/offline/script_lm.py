@@ -14,6 +14,7 @@ decoder search per script text.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import tempfile
@@ -29,6 +30,7 @@ BACKGROUND_SHARE = 0.15
 DISCOUNT = 0.5
 #: Searches (one per script text) kept on a decoder before the oldest is dropped.
 _MAX_SEARCHES = 8
+_search_numbers = itertools.count(1)
 # log base of pocketsphinx's LogMath (default 1.0001) → log10.
 _LOG10_PER_UNIT = math.log10(1.0001)
 
@@ -133,7 +135,7 @@ def activate_script_lm(cached: Any, expected: str) -> None:
     name = cached.lm_searches.get(expected)
     if name is None:
         tokens = known_words(cached, words_of(expected))
-        name = f"script{len(cached.lm_searches)}_{abs(hash(expected)) % 10**8}"
+        name = f"script{next(_search_numbers)}"
         handle, path = tempfile.mkstemp(prefix="narration-lm-", suffix=".arpa")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:

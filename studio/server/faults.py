@@ -27,6 +27,9 @@ Kinds:
 - ``invalid_base64``: ``audio_base64`` of line ``at_chunk`` is not base64.
 - ``unequal_alignment``: the alignment arrays of line ``at_chunk`` differ in length.
 - ``relative_times``: every chunk's times start at 0 instead of continuing (relative).
+- ``misread``: the voice says ``instead`` where the text has the word ``word`` (its first
+  occurrence; a request without it is spoken as sent), as a model that misreads would; the
+  alignment is of what was said. For the listen-check's tests.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FaultKind = Literal[
     "rate_limit", "server_error", "disconnect", "slow", "delay", "malformed_line",
-    "invalid_base64", "unequal_alignment", "relative_times",
+    "invalid_base64", "unequal_alignment", "relative_times", "misread",
 ]
 STATUS_KINDS = ("rate_limit", "server_error")
 NDJSON_KINDS = ("malformed_line", "invalid_base64", "unequal_alignment", "relative_times")
@@ -59,6 +62,8 @@ class FaultSpec(BaseModel):
     chunk_bytes: int | None = Field(default=None, ge=1)
     delay: float = Field(default=0.5, ge=0.0, le=120.0)
     at_chunk: int = Field(default=0, ge=0)
+    word: str = ""
+    instead: str = ""
 
     def matches(self, route_name: str) -> bool:
         if self.endpoint == "*":

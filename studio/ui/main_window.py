@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._build_menus()
         self._attach_player()
+        self._attach_listen_check()
         self.focus_keeper = FocusKeeper(self, self.script.editor)
         self._restore_ui_state()
         self._restore_preferences()
@@ -311,6 +312,23 @@ class MainWindow(QMainWindow):
         # Installed after UndoSteps, so its filter sees Space first (filters run newest first).
         self.playback_keys = PlaybackKeys(self, self.script.editor, lambda: self.player.is_active, self._toggle_pause)
 
+    def _attach_listen_check(self) -> None:
+        """Hear each new take in the background and underline what differs from the script."""
+        from studio.ui.listen_controller import ListenController
+
+        def remember(on: bool) -> None:
+            self.preferences.listen_check = on
+            self._prefs_timer.start()
+
+        self.listen = ListenController(
+            self.script.editor, self.document, self.takes.positions, self.player.highlighter.set_other_selections,
+            self.pool, self._cache, player=lambda: self.player, enabled=self.preferences.listen_check,
+            on_enabled_changed=remember, parent=self,
+        )
+        self.listen.add_to(self.takes.menu)
+        self.player.take_made.connect(self.listen.on_take)  # after the document kept the take
+        self.listen.status.connect(lambda text: self.status.showMessage(text, 6000))
+
     # == what to speak ===========================================================================
     def _play(self) -> None:
         self.script.message.hide()
@@ -433,6 +451,7 @@ class MainWindow(QMainWindow):
         )
         self._keep_until_closed("export_dialog", dialog)  # then the script and engine go with it
         dialog.take_made.connect(self.document.add_take)  # what the export made is the paragraphs' take
+        dialog.take_made.connect(self.listen.on_take)  # …and is heard like a take Play made
         dialog.exported.connect(lambda _result: self.session.refresh_subscription())
         dialog.open()
         if not getattr(inputs.backend, "is_ready", True):
@@ -743,4 +762,5 @@ class MainWindow(QMainWindow):
         self.pronunciation.shutdown()
         self.voices.shutdown()
         self.recordings.cancel()
+        self.listen.stop()
         self.player.shutdown()

@@ -27,6 +27,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit
 
+from studio.core.listen_check import ListenCheck
 from studio.core.script import Block, ReconcileResult, Script, Take
 from studio.core.script.document import paragraph_spans
 from studio.ui.utf16 import utf16_positions
@@ -188,6 +189,16 @@ class ScriptDocumentController(QObject):
         """Keep a take a worker made; False if its block was deleted meanwhile."""
         try:
             self.script.add_take(block_id, take)
+        except KeyError:
+            return False
+        self.takes_changed.emit(block_id)
+        self.changed.emit()
+        return True
+
+    def set_listen_check(self, block_id: str, take_id: str, check: ListenCheck) -> bool:
+        """Keep what the listen-check heard in a take; False if the block or take is gone."""
+        try:
+            self.script.block(block_id).set_listen_check(take_id, check)
         except KeyError:
             return False
         self.takes_changed.emit(block_id)

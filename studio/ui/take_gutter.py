@@ -9,7 +9,8 @@ well as colour (:mod:`studio.ui.take_marks`):
 * filled dot + "2/3" — the chosen take (2) of three says what the paragraph says;
 * thick ring + "2/3", amber — the text changed since the chosen take: it needs generating;
 * a dash, dim — nothing to speak;
-* a padlock before the dot — locked.
+* a padlock before the dot — locked;
+* a score in red on the line below ("83%") — the listen-check flagged words in the chosen take.
 
 Painting touches only the visible lines (from ``firstVisibleBlock()`` down) and finds each
 line's paragraph by a binary search (:class:`~studio.ui.paragraph_positions.ParagraphPositions`),
@@ -72,6 +73,7 @@ class TakeGutter(QWidget):
             "stale": QColor("#ffb74d" if dark else "#a85d00"),
             "empty": palette.color(QPalette.ColorRole.PlaceholderText),
             "lock": palette.color(QPalette.ColorRole.Text),
+            "flagged": QColor("#ff6e6e" if dark else "#c62828"),
         }[name]
 
     def _setter(name: str):  # type: ignore[no-untyped-def]  # noqa: N805 - a class-body helper
@@ -89,6 +91,7 @@ class TakeGutter(QWidget):
     staleColor = Property(QColor, _getter("stale"), _setter("stale"))  # noqa: N815
     emptyColor = Property(QColor, _getter("empty"), _setter("empty"))  # noqa: N815
     lockColor = Property(QColor, _getter("lock"), _setter("lock"))  # noqa: N815
+    flaggedColor = Property(QColor, _getter("flagged"), _setter("flagged"))  # noqa: N815
     del _setter, _getter
 
     # -- geometry --------------------------------------------------------------------------------
@@ -201,6 +204,13 @@ class TakeGutter(QWidget):
             text_rect = QRectF(dot.right() + _PAD, row.top(), row.width() - dot.right() - _PAD, row.height())
             label = self.fontMetrics().elidedText(mark.label, Qt.TextElideMode.ElideRight, int(text_rect.width()))
             painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+        if mark.listen is not None and mark.listen.flags:
+            # The listen-check's score on the row below: the paragraph's second line, or the
+            # blank line that separates it from the next, so it never covers another mark.
+            painter.setPen(self._colour("flagged"))
+            below = QRectF(dot.left(), row.bottom(), row.width() - dot.left(), row.height())
+            painter.drawText(below, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             f"{mark.listen.score:.0%}")
 
     def _paint_lock(self, painter: QPainter, box: QRectF) -> None:
         colour = self._colour("lock")

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from studio.core.listen_check import ListenCheck
 from studio.core.script import Block, Take
 from studio.text_rules import is_speakable
 
@@ -38,6 +39,8 @@ class TakeMark:
     locked: bool
     #: The chosen take is of other words than the paragraph has now.
     outdated: bool
+    #: The listen-check of the chosen take, when it is current (None: not heard yet).
+    listen: ListenCheck | None = None
 
     @property
     def label(self) -> str:
@@ -45,6 +48,21 @@ class TakeMark:
         if not self.total:
             return ""
         return f"{self.chosen or '–'}/{self.total}"
+
+
+def current_listen_check(block: Block) -> ListenCheck | None:
+    """The listen-check of ``block``'s chosen take, if that take says what the block says now."""
+    take = block.chosen_take
+    if take is None or take.text != block.text:
+        return None
+    return take.listen_check
+
+
+def listen_summary(check: ListenCheck) -> str:
+    """ "listen-check 83 %, 2 flagged" (or "…, every word heard as written")."""
+    if not check.flags:
+        return f"listen-check {check.score:.0%}, every word heard as written"
+    return f"listen-check {check.score:.0%}, {len(check.flags)} flagged"
 
 
 def mark_of(block: Block) -> TakeMark:
@@ -60,7 +78,7 @@ def mark_of(block: Block) -> TakeMark:
         kind = MarkKind.STALE
     else:
         kind = MarkKind.CURRENT
-    return TakeMark(kind, number, len(takes), block.locked, outdated)
+    return TakeMark(kind, number, len(takes), block.locked, outdated, current_listen_check(block))
 
 
 def summary(mark: TakeMark, index: int) -> str:
@@ -77,6 +95,8 @@ def summary(mark: TakeMark, index: int) -> str:
         state += ", needs generating (its text changed)" if mark.outdated else ", needs generating"
     if mark.locked:
         state += ", locked"
+    if mark.listen is not None:
+        state += f", {listen_summary(mark.listen)}"
     return f"Paragraph {index + 1}: {state}"
 
 
@@ -123,6 +143,10 @@ def tooltip(block: Block, index: int, voice_name: VoiceName | None = None) -> st
         lines.append("Locked: never regenerated; editing it asks first (Ctrl+L unlocks).")
     elif mark.total > 1:
         lines.append("Alt+Up / Alt+Down chooses another take.")
+    if mark.listen is not None and mark.listen.flags:
+        lines += [f"  {flag.describe()}" for flag in mark.listen.flags[:5]]
+        if len(mark.listen.flags) > 5:
+            lines.append(f"  …and {len(mark.listen.flags) - 5} more (underlined in the script)")
     return "\n".join(lines)
 
 

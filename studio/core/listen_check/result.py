@@ -28,6 +28,17 @@ class ListenFlag:
     #: A skip covering a whole sentence ("skipped sentence" in the report).
     whole_sentence: bool = False
 
+    def when(self) -> str:
+        """ "0:02.10–0:02.55": where in the audio (one time for a skip with no gap)."""
+
+        def clock(seconds: float) -> str:
+            minutes, rest = divmod(seconds, 60)
+            return f"{int(minutes)}:{rest:05.2f}"
+
+        if self.time_end > self.time_start:
+            return f"{clock(self.time_start)}–{clock(self.time_end)}"
+        return clock(self.time_start)
+
     def describe(self) -> str:
         if self.kind == "skipped":
             what = "sentence" if self.whole_sentence else "word" if " " not in self.expected else "words"

@@ -50,9 +50,17 @@ def take_pcm(take: Take, cache: SpeechCache) -> tuple[bytes, int]:
     return b"".join(pieces), rate
 
 
+def _hearable(pcm: bytes, sample_rate: int) -> tuple[bytes, int]:
+    """Audio below the recogniser's lowest rate (a phone recording at 8 kHz) raised to it."""
+    if sample_rate < recognizer.MIN_SAMPLE_RATE:
+        return resample(pcm, sample_rate, recognizer.MIN_SAMPLE_RATE), recognizer.MIN_SAMPLE_RATE
+    return pcm, sample_rate
+
+
 def check_audio(
     pcm: bytes, sample_rate: int, text: str, *, aliases: Aliases | None = None, cancel: CancelToken | None = None
 ) -> ListenCheck:
+    pcm, sample_rate = _hearable(pcm, sample_rate)
     heard = recognizer.transcribe(pcm, sample_rate, cancel=cancel, expected=spoken_text(text, aliases))
     return check_text(text, heard, aliases)
 
@@ -80,6 +88,7 @@ def check_recording(
 ) -> list[ParagraphReport]:
     """A recording of the whole ``script``: one report per paragraph (the studio's paragraph rule)."""
     spans: Sequence[tuple[int, int]] = paragraph_spans(script)
+    pcm, sample_rate = _hearable(pcm, sample_rate)
     heard = recognizer.transcribe(pcm, sample_rate, cancel=cancel, expected=spoken_text(script, aliases))
     checks = check_parts(script, heard, spans, aliases)
     return [

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any
 
+from studio.core.listen_check.result import ListenCheck
 from studio.core.segmenter import split_script
 
 __all__ = ["Block", "IncompleteTakeError", "ReconcileResult", "Script", "Take", "TakePart", "new_id",
@@ -112,6 +113,10 @@ class Take:
     def is_recording(self) -> bool:
         return self.recording is not None
 
+    #: What the listen-check heard in this take, against ``text`` (None: not checked yet).
+    #: Saved with the take: hearing it again costs seconds of recognition.
+    listen_check: ListenCheck | None = None
+
     @property
     def cache_keys(self) -> tuple[str, ...]:
         return tuple(part.cache_key for part in self.parts)
@@ -152,7 +157,8 @@ class Block:
             raise IncompleteTakeError("a take is only ever made from a stream that ended by itself")
         for i, existing in enumerate(self.takes):
             if existing.cache_keys == take.cache_keys:
-                take = replace(take, id=existing.id)
+                # The same audio: it keeps its id (and so the choice) and what was heard in it.
+                take = replace(take, id=existing.id, listen_check=take.listen_check or existing.listen_check)
                 self.takes[i] = take
                 break
         else:
@@ -166,6 +172,14 @@ class Block:
         if self.take(take_id) is None:
             raise KeyError(take_id)
         self.chosen_take_id = take_id
+
+    def set_listen_check(self, take_id: str, check: ListenCheck) -> Take:
+        """Keep what the listen-check heard in take ``take_id`` (takes are immutable: replaced)."""
+        for i, take in enumerate(self.takes):
+            if take.id == take_id:
+                self.takes[i] = replace(take, listen_check=check)
+                return self.takes[i]
+        raise KeyError(take_id)
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,27 @@ def test_a_written_number_read_another_way_is_not_flagged() -> None:
     # …but a different number is a misread, and number words away from a number are extras.
     wrong = check_text(text, heard(said.replace("keeper was", "keeper seven was").replace("dollar one", "nine")))
     assert {f.kind for f in wrong.flags} == {"inserted", "misread"}
+
+
+def test_a_check_is_saved_with_its_take_and_kept_when_the_same_audio_comes_back() -> None:
+    import json
+
+    from studio.core.listen_check import ListenCheck
+    from studio.core.script import Script, Take, TakePart
+    from studio.core.script.records import blocks_to_json, script_from_json
+
+    script = Script.from_text(SCRIPT)
+    take = Take("t1", SCRIPT, (TakePart("ab" * 8, 0, len(SCRIPT)),), "cd" * 8, "joe", "m", "offline", "pcm_22050")
+    block = script.blocks[0]
+    script.add_take(block.id, take)
+    check = check_text(SCRIPT, heard(CLEAN.replace("tuesday", "thursday")))
+    block.set_listen_check("t1", check)
+    saved = json.loads(json.dumps(blocks_to_json(script)))
+    reopened = script_from_json(saved).blocks[0]
+    assert reopened.takes[0].listen_check == check and isinstance(check, ListenCheck)
+    # Play finds the same audio again (a take without a check): what was heard is kept.
+    reopened.add_take(take)
+    assert reopened.takes[0].listen_check == check
+    # A file from before the listen-check reads as "not heard yet".
+    del saved[0]["takes"][0]["listen_check"]
+    assert script_from_json(saved).blocks[0].takes[0].listen_check is None
