@@ -97,4 +97,4 @@ def test_unreadable_recording_is_named(tmp_path: Path, files: tuple[Path, Path],
     bad.write_text("not audio", encoding="utf-8")
     assert main(["check", str(bad), str(files[1])]) == 1
     err = capsys.readouterr().err
-    assert "notes.wav" in err and "WAV, FLAC, OGG or MP3" in err
+    assert "notes.wav" in err and "WAV, FLAC or MP3" in err
