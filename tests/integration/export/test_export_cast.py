@@ -93,3 +93,11 @@ def test_voices_offline_lists_joe_and_the_derived_voices(capsys: pytest.CaptureF
     assert [v["voice_id"] for v in listed][:1] == [JOE]
     assert {HIGHER, HIGHEST, LOWER} <= {v["voice_id"] for v in listed}
     assert all("derived from Joe" in v["name"] for v in listed if v["voice_id"] != JOE)
+
+
+def test_the_local_server_lists_the_derived_voices(server: LocalServer) -> None:
+    import httpx
+
+    body = httpx.get(f"{server.base_url}/v2/voices", params={"search": "derived from Joe", "page_size": 100},
+                     headers={"xi-api-key": "sk_export_test_key"}, timeout=30).json()
+    assert {HIGHER, HIGHEST, LOWER} <= {v["voice_id"] for v in body["voices"]}
