@@ -42,4 +42,9 @@ class ServerConfig:
     engine_provider: Callable[[str | None], Any] | None = None
     #: Secret for signing page tokens; random per server unless given (tokens do not outlive it).
     token_secret: bytes | None = None
+    #: The speech history keeps at most this many generations and this much audio (oldest go).
+    history_max_items: int = 500
+    history_max_bytes: int = 128 * 1024 * 1024
+    #: Voice slots of the plan: adding a library voice past this is 400 ``voice_limit_reached``.
+    voice_limit: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
