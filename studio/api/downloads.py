@@ -32,10 +32,16 @@ _FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
 
 def socket_waker(response: httpx.Response) -> Callable[[], None]:
-    """A function that wakes a thread blocked reading ``response`` (shuts the socket down)."""
+    """A function that wakes a thread blocked reading ``response`` (shuts the socket down).
+
+    Not once the response is closed (read to its end): its connection is back in the pool then,
+    perhaps already carrying another thread's request, which shutting the socket would drop
+    (that request, already received by the server, would be sent again: two generations)."""
     stream = response.extensions.get("network_stream")
 
     def wake() -> None:
+        if response.is_closed:
+            return
         sock = stream.get_extra_info("socket") if stream is not None else None
         if sock is None:
             return
