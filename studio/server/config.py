@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.server.history_store import DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS
+
 #: What the studio and the SDK are told the plan is. "creator" is a paid tier, so the
 #: subscribed-user character limits of /v1/models apply to every request.
 DEFAULT_TIER = "creator"
@@ -45,4 +47,9 @@ class ServerConfig:
     #: Offer the pronunciation-dictionary endpoints. Off: a server without them (404 on every
     #: dictionary route), so a client must apply its rules itself before sending the text.
     dictionaries_enabled: bool = True
+    #: The speech history keeps at most this many generations and this much audio (oldest go).
+    history_max_items: int = DEFAULT_MAX_ITEMS
+    history_max_bytes: int = DEFAULT_MAX_BYTES
+    #: Voice slots of the plan: adding a library voice past this is 400 ``voice_limit_reached``.
+    voice_limit: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
