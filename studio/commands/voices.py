@@ -31,7 +31,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="voices per page, 1 to 100 (the first page may hold more)")
     parser.add_argument("--all", action="store_true", help="fetch every page, not just the first")
     parser.add_argument("--json", action="store_true", help="print a JSON array of voice objects")
-HELP = "list the ElevenLabs voices you can use (--offline: the voices on this computer; --library: the shared voice library)"
+    parser.add_argument("--offline", action="store_true",
+                        help="list the offline voices instead (no account, no network): Joe, the voices "
+                             "derived from it, and any Piper voice in your voices folder")
+    library = parser.add_argument_group("library filters (with --library)")
+    library.add_argument("--language", metavar="L", help="language code, e.g. en")
+    library.add_argument("--accent", metavar="A", help="e.g. british")
+    library.add_argument("--gender", metavar="G", help="female, male or neutral")
+    library.add_argument("--age", metavar="A", help="young, middle_aged or old")
+    library.add_argument("--use-case", metavar="U", action="append", dest="use_cases",
+                         help="e.g. narrative_story (repeat for several)")
+    library.add_argument("--featured", action="store_true", help="featured voices only")
+    library.add_argument("--page", metavar="N", type=int, default=None, help="library page number, from 0")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    add = actions.add_parser("add", help="add a library voice to your voices")
+    add.add_argument("public_user_id", metavar="PUBLIC_USER_ID", help="the library voice's public owner id")
+    add.add_argument("voice_id", metavar="VOICE_ID", help="the library voice's id")
+    add.add_argument("--name", help="the name it gets in your voices (default: its library name)")
+
+
+def _offline(args: argparse.Namespace) -> int:
+    from studio.commands._api_common import table
+    from studio.offline.voices import discover_voices
+
+    voices, problems = discover_voices()
+    for problem in problems:
+        print(f"Note: {problem}")
+    if args.json:
+        print(json.dumps([v.to_api_dict() for v in voices], indent=2, ensure_ascii=False))
+        return 0
+    rows = [[v.name, v.voice_id, v.description if v.derived_from else ", ".join(v.labels().values())]
+            for v in voices]
+    print(table(["NAME", "VOICE ID", "ABOUT"], rows))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.commands import _voice_library
+
+    if getattr(args, "action", None) == "add":
+        return _voice_library.add_voice(args)
+    if args.offline:
+        return _offline(args)
+    if args.library:
+        return _voice_library.list_library(args)
+    return _my_voices(args)
+
+
+def _my_voices(args: argparse.Namespace) -> int:
     from studio.api.pages import iter_all_voices, unique_voices
     from studio.api.requests import VoiceSearch
     from studio.commands._api_common import client_from_environment, table
