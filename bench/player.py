@@ -211,12 +211,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def speech_server() -> Iterator[str]:
-    """``narration-studio serve --faults`` in its own process, as a remote service would be."""
+    """``narration-studio serve --faults --tone-voice`` in its own process, as a remote service would be."""
     import httpx
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults"],
+        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults", "--tone-voice"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
