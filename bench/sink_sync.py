@@ -71,8 +71,9 @@ def match_onsets(expected: list[float], onsets: list[float], first_after: float)
     """The heard time of each expected word start (seconds of the track), walking in order.
 
     The first word is the first onset after ``first_after``; each next one is expected where
-    the previous heard word was plus the track time between them, so a pause in the sound
-    (the player waiting for audio) moves the rest along instead of losing them.
+    the previous heard word was plus the track time between them. When the sound paused (the
+    output ran dry on a busy machine) a word is not where it is expected: it is left out, and
+    the walk goes on from the next onset, so the words after the pause are still found.
     """
     import bisect
 
@@ -86,16 +87,18 @@ def match_onsets(expected: list[float], onsets: list[float], first_after: float)
         pos = bisect.bisect_left(onsets, want - MATCH_S)
         if pos < len(onsets) and onsets[pos] <= want + MATCH_S:
             heard.append(onsets[pos])
-            anchor_track, anchor_heard = track, onsets[pos]
         else:
             heard.append(None)
+            if pos >= len(onsets):
+                continue
+        anchor_track, anchor_heard = track, onsets[pos]  # a pause moves the rest along
     return heard
 
 
 class PaintLog:
     """Every paint of the editor's viewport: (time.monotonic(), start of the highlighted character)."""
 
-    def __init__(self, editor: Any, highlighter: Any) -> None:
+    def __init__(self, editor: Any, highlighter: Any, clock: Callable[[], float]) -> None:
         from PySide6.QtCore import QEvent, QObject
 
         log = self
@@ -105,9 +108,13 @@ class PaintLog:
                 if event.type() == QEvent.Type.Paint:
                     char_range, _word = highlighter.current
                     log.paints.append((time.monotonic(), None if char_range is None else char_range[0]))
+                    log.clock.append((time.monotonic(), clock()))
                 return False
 
         self.paints: list[tuple[float, int | None]] = []
+        #: (time.monotonic(), the player's audio clock) at each paint: to tell the clock's
+        #: error from the paint path's delay (context, not the figure).
+        self.clock: list[tuple[float, float]] = []
         self._filter = Filter()
         self._viewport = editor.viewport()
         self._viewport.installEventFilter(self._filter)
@@ -210,7 +217,7 @@ def first_sound_runs(app: Any, window: Any, base: str, texts: list[str]) -> dict
 def narration_run(app: Any, window: Any, text: str, timeout: float) -> dict[str, Any]:
     """Play ``text`` to the end; each word's first painted highlight minus its first heard tone."""
     player = window.player
-    paints = PaintLog(window.script.editor, player.highlighter)
+    paints = PaintLog(window.script.editor, player.highlighter, player.player.played_seconds)
     finished: list[bool] = []
     player.player.finished.connect(lambda: finished.append(True))
     window.script.editor.setPlainText(text)
@@ -233,6 +240,18 @@ def narration_run(app: Any, window: Any, text: str, timeout: float) -> dict[str,
     pairs = [(i, t) for i, t in zip(starts, track, strict=True) if t is not None]
     onsets = [recording.time_of(n) for n in detect_onsets(recording.samples, recording.rate)]
     heard = match_onsets([t for _i, t in pairs], onsets, started)
+    if os.environ.get("BENCH_SINK_DUMP"):  # for looking into a run by hand
+        Path(os.environ["BENCH_SINK_DUMP"]).write_text(json.dumps(
+            {"pairs": pairs, "onsets": onsets, "heard": heard, "paints": paints.paints, "clock": paints.clock,
+             "started": started}))
+    # The clock against the sound: the track time heard at each paint (between two heard word
+    # starts the sound moves with wall time) minus what the clock said then. Positive = behind.
+    known = [(at, t) for (_i, t), at in zip(pairs, heard, strict=True) if at is not None]
+    clock_errors = []
+    for at, said in paints.clock:
+        k = next((j for j in range(len(known) - 1) if known[j][0] <= at < known[j + 1][0]), None)
+        if k is not None and known[k + 1][1] - known[k][1] >= known[k + 1][0] - known[k][0] - 0.002:
+            clock_errors.append((known[k][1] + (at - known[k][0]) - said) * 1000)
     errors: list[float] = []
     for (index, _t), at in zip(pairs, heard, strict=True):
         if at is None:
@@ -243,7 +262,7 @@ def narration_run(app: Any, window: Any, text: str, timeout: float) -> dict[str,
         shown = paints.first_shown(index, end, at - 1.0)
         if shown is not None:
             errors.append((shown - at) * 1000)
-    return {"errors": errors, "words": len(pairs), "matched": sum(h is not None for h in heard),
+    return {"errors": errors, "clock_errors": clock_errors, "words": len(pairs), "matched": sum(h is not None for h in heard),
             "audio_s": player.player.received_seconds(), "paints": len(paints.paints)}
 
 
@@ -309,6 +328,10 @@ def measure(base: str, *, first_sound_runs_n: int = 12, narration_paragraphs: in
     return {
         **signed_figures("highlight_minus_heard_ms", sync["errors"]),
         **signed_figures("subtitle_minus_heard_ms", subtitle),
+        "heard_minus_clock_ms_median": (round(statistics.median(sync["clock_errors"]), 2)
+                                        if sync["clock_errors"] else None),
+        "heard_minus_clock_ms_abs_p95": (round(percentile([abs(v) for v in sync["clock_errors"]], 0.95), 2)
+                                         if sync["clock_errors"] else None),
         "first_sound_over_first_byte_ms_p50": round(statistics.median(first["sound"]), 2) if first["sound"] else None,
         "first_sound_over_first_byte_ms_max": round(max(first["sound"]), 2) if first["sound"] else None,
         "first_write_over_first_byte_ms_p50": round(statistics.median(first["write"]), 2) if first["write"] else None,

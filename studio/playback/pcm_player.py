@@ -12,22 +12,29 @@ person. Everything runs on the GUI thread and nothing here waits:
   allows and tells the take how far it got (``mark_played``): that is what lets the worker
   add more, so while paused the worker waits once the take's bound of unplayed audio is
   reached instead of filling memory;
-* :meth:`played_seconds` is the audio clock: what the sink reports as processed
-  (``processedUSecs``, which on PulseAudio already follows the device's latency), never more
-  than what was written minus what still sits in the sink's own buffer.
+* :meth:`played_seconds` is the audio clock: what has been *heard*. Qt's ``processedUSecs``
+  (never more than what was written minus what still sits in the sink's own buffer) counts
+  what the sound server has taken, which on PulseAudio is still 25–40 ms from the speaker
+  (measured at the null sink's monitor: bench/player.py). The
+  :class:`~studio.playback.pulse_latency.LatencyProbe` asks the sound server, off the GUI
+  thread, how long this stream's audio still waits there, and the clock follows that; where
+  there is no answer it keeps Qt's clock minus the last downstream delay measured.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import statistics
 import time
+from collections import deque
 
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
+from studio.playback.pulse_latency import LatencyProbe
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +114,13 @@ class PcmPlayer(QObject):
         self._clock_processed = -1.0  # last processedUSecs seen (seconds), its time, the last answer
         self._clock_changed_at = 0.0
         self._clock_last = 0.0
+        #: The sound server's measure of this stream's latency (see pulse_latency), and the
+        #: last measured delay between Qt's clock and the sound (for when no answer is fresh).
+        self._probe = LatencyProbe()
+        #: (time seen, seconds taken by the server): Qt's steps, to pair with the probe's times.
+        self._taken_log: deque[tuple[float, float]] = deque(maxlen=64)
+        self._run = 0
+        self._downstream_s = 0.0
         self._state = PlayerState.STOPPED
         self._volume = 1.0
         self._held_position = 0.0  # position shown while not playing
@@ -160,6 +174,8 @@ class PcmPlayer(QObject):
         """Play from ``from_seconds`` (default: where it stands). False (and ``error``) if no device."""
         start = self._held_position if from_seconds is None else from_seconds
         if self._state is PlayerState.PAUSED and from_seconds is None and self._sink is not None:
+            # The sound stood still: what was measured before the pause no longer fits the clock.
+            self._probe.samples.clear()
             self._sink.resume()
             self._set_state(PlayerState.PLAYING)
             return True
@@ -221,6 +237,7 @@ class PcmPlayer(QObject):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._probe.stop()
         self._close_sink()
         self._set_state(PlayerState.STOPPED)
 
@@ -232,29 +249,63 @@ class PcmPlayer(QObject):
     def played_seconds(self) -> float:
         """The audio clock: seconds of the track that have been heard.
 
-        ``processedUSecs`` moves in steps (about 15 ms on PulseAudio) while the sound itself
-        moves continuously, so between two steps the clock advances with wall time, by at most
-        :attr:`CLOCK_STEP_MAX_S`, and it never goes backwards within a run of the sink.
+        Two measures, the smaller wins (neither can be ahead of the sound):
+
+        * Qt's: ``processedUSecs``, never more than what was written minus what still sits in
+          the sink's own buffer. It moves in steps (about 12 ms on PulseAudio) while the sound
+          moves continuously, so between two steps it advances with wall time, by at most
+          :attr:`CLOCK_STEP_MAX_S`. It tells what the sound server has taken, not what has
+          been heard, so without a fresh measurement it is taken less the last measured
+          downstream delay.
+        * The sound server's (:class:`LatencyProbe`): at time t the sound heard was what Qt
+          said was taken at t, less the latency the server measured at t; the sound moves with
+          wall time, so the clock is ``now - c`` with ``c`` (when this run's start was heard)
+          the median over the last answers.
+
+        It never goes backwards within a run of the sink.
         """
         sink = self._sink
         if self._state is not PlayerState.PLAYING or sink is None:
             return self._held_position
-        processed = sink.processedUSecs() / 1_000_000
         now = time.monotonic()
-        if processed != self._clock_processed:
-            self._clock_processed = processed
-            self._clock_changed_at = now
-            estimate = processed
-        elif processed > 0 and sink.state() == QtAudio.State.ActiveState:
-            estimate = processed + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
-        else:
-            estimate = processed  # starved or suspended: the sound is not moving
+        active = sink.state() == QtAudio.State.ActiveState
         # Whatever still sits in the sink's buffer has certainly not been heard yet.
         buffered = max(0, sink.bufferSize() - sink.bytesFree())
-        heard_at_most = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
-        estimate = max(self._clock_last, min(estimate, heard_at_most))
+        taken = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
+        anchor = min(sink.processedUSecs() / 1_000_000, taken)
+        if anchor != self._clock_processed:
+            self._clock_processed = anchor
+            self._clock_changed_at = now
+            self._taken_log.append((now, anchor))
+            qt_clock = anchor
+        elif anchor > 0 and active:
+            qt_clock = anchor + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
+        else:
+            qt_clock = anchor  # starved or suspended: the sound is not moving
+        measured = self._measured_clock(now)
+        if measured is None:
+            estimate = max(0.0, qt_clock - self._downstream_s)
+        else:
+            if active and anchor > 0:
+                self._downstream_s = max(0.0, qt_clock - measured)
+            estimate = min(qt_clock, measured)
+        estimate = max(self._clock_last, estimate)
         self._clock_last = estimate
         return self._base_s + estimate
+
+    def _measured_clock(self, now: float) -> float | None:
+        """Seconds of this run heard at ``now`` by the sound server's measure (None if none yet)."""
+        log = self._taken_log
+        offsets = []
+        for run, t, latency in list(self._probe.samples)[-5:]:
+            if run != self._run or not log or t > log[-1][0]:
+                continue
+            taken = next((value for seen, value in reversed(log) if seen <= t), None)
+            if taken is not None and taken > 0:
+                offsets.append(t - (taken - latency))
+        if not offsets:
+            return None
+        return max(0.0, now - statistics.median(offsets))
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -282,8 +333,9 @@ class PcmPlayer(QObject):
         if free > 0 and self._cursor < size:
             written = self._io.write(take.read(self._cursor, free))
             if written > 0:
+                wrote_at = time.monotonic()
                 if self.first_write_at is None:
-                    self.first_write_at = time.monotonic()
+                    self.first_write_at = wrote_at
                 self._cursor += written
                 self._written += written
                 take.mark_played(self._cursor)  # room for the worker to add what comes next
@@ -339,7 +391,9 @@ class PcmPlayer(QObject):
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
         self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0
+        self._taken_log.clear()
         self._held_position = self._base_s
+        self._run = self._probe.start_run()
         return True
 
     def _close_sink(self) -> None:
@@ -366,6 +420,7 @@ class PcmPlayer(QObject):
         self.error.emit(error)
 
     def _set_state(self, state: PlayerState) -> None:
+        self._probe.set_active(state is PlayerState.PLAYING)
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)
