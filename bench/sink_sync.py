@@ -33,11 +33,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.sink_monitor import MonitorRecorder, detect_onsets  # noqa: E402
+from tests.fixtures.sink_monitor import MonitorRecorder, detect_onsets, match_onsets  # noqa: E402
 from tests.unit.core.script.prose import paragraphs  # noqa: E402 - distinct book-like paragraphs
 
-#: A detected onset belongs to a word when it is this close to where the word is expected.
-MATCH_S = 0.045
+from tests.fixtures.sink_monitor import MATCH_S  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -65,34 +64,6 @@ def word_starts(text: str) -> list[int]:
     from studio.server.tone_voice import sounds
 
     return [i for i, ch in enumerate(text) if sounds(ch) and (i == 0 or not sounds(text[i - 1]))]
-
-
-def match_onsets(expected: list[float], onsets: list[float], first_after: float) -> list[float | None]:
-    """The heard time of each expected word start (seconds of the track), walking in order.
-
-    The first word is the first onset after ``first_after``; each next one is expected where
-    the previous heard word was plus the track time between them. When the sound paused (the
-    output ran dry on a busy machine) a word is not where it is expected: it is left out, and
-    the walk goes on from the next onset, so the words after the pause are still found.
-    """
-    import bisect
-
-    heard: list[float | None] = []
-    pos = bisect.bisect_left(onsets, first_after)
-    if pos >= len(onsets) or not expected:
-        return [None] * len(expected)
-    anchor_track, anchor_heard = expected[0], onsets[pos]
-    for track in expected:
-        want = anchor_heard + (track - anchor_track)
-        pos = bisect.bisect_left(onsets, want - MATCH_S)
-        if pos < len(onsets) and onsets[pos] <= want + MATCH_S:
-            heard.append(onsets[pos])
-        else:
-            heard.append(None)
-            if pos >= len(onsets):
-                continue
-        anchor_track, anchor_heard = track, onsets[pos]  # a pause moves the rest along
-    return heard
 
 
 class PaintLog:

@@ -28,13 +28,14 @@ import logging
 import statistics
 import time
 from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
-from studio.playback.pulse_latency import LatencyProbe
+from studio.playback.pulse_latency import LatencyProbe, PulseClient
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ class PcmPlayer(QObject):
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
     CLOCK_STEP_MAX_S = 0.03
+    #: Where the latency comes from (the sound server; tests put a stand-in here).
+    latency_client_factory: Callable[[], PulseClient] = PulseClient
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +119,7 @@ class PcmPlayer(QObject):
         self._clock_last = 0.0
         #: The sound server's measure of this stream's latency (see pulse_latency), and the
         #: last measured delay between Qt's clock and the sound (for when no answer is fresh).
-        self._probe = LatencyProbe()
+        self._probe = LatencyProbe(self.latency_client_factory)
         #: (time seen, seconds taken by the server): Qt's steps, to pair with the probe's times.
         self._taken_log: deque[tuple[float, float]] = deque(maxlen=64)
         self._run = 0
