@@ -24,6 +24,7 @@ person. Everything runs on the GUI thread and nothing here waits:
 from __future__ import annotations
 
 import enum
+import bisect
 import logging
 import statistics
 import time
@@ -36,6 +37,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
 from studio.playback.pulse_latency import LatencyProbe, PulseClient
+from studio.playback.sink_feed import SinkFeed
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,8 @@ class PcmPlayer(QObject):
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
         self._sample_rate = 24000
+        self._sink_rate = 24000  # the output's own rate (sink_feed resamples to it)
+        self._feed: SinkFeed | None = None
         self._take = PcmBuffer.of(b"")
         self._received = 0  # bytes of the take already announced with received_changed
         self._input_complete = True
@@ -120,8 +124,9 @@ class PcmPlayer(QObject):
         #: The sound server's measure of this stream's latency (see pulse_latency), and the
         #: last measured delay between Qt's clock and the sound (for when no answer is fresh).
         self._probe = LatencyProbe(self.latency_client_factory)
-        #: (time seen, seconds taken by the server): Qt's steps, to pair with the probe's times.
-        self._taken_log: deque[tuple[float, float]] = deque(maxlen=64)
+        #: (time seen, seconds taken by the server) at every reading: Qt's steps, to pair with
+        #: the probe's times.
+        self._taken_log: deque[tuple[float, float]] = deque(maxlen=512)
         self._run = 0
         self._downstream_s = 0.0
         self._state = PlayerState.STOPPED
@@ -165,6 +170,11 @@ class PcmPlayer(QObject):
     @property
     def sample_rate(self) -> int:
         return self._sample_rate
+
+    @property
+    def output_rate(self) -> int:
+        """The rate the sound output was last opened at (its own, where it takes 16-bit mono)."""
+        return self._sink_rate
 
     def track_bytes(self) -> bytes:
         """A copy of the take (for tests and export of what was heard; playback never copies it)."""
@@ -274,12 +284,12 @@ class PcmPlayer(QObject):
         active = sink.state() == QtAudio.State.ActiveState
         # Whatever still sits in the sink's buffer has certainly not been heard yet.
         buffered = max(0, sink.bufferSize() - sink.bytesFree())
-        taken = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
+        taken = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sink_rate
         anchor = min(sink.processedUSecs() / 1_000_000, taken)
+        self._taken_log.append((now, anchor))
         if anchor != self._clock_processed:
             self._clock_processed = anchor
             self._clock_changed_at = now
-            self._taken_log.append((now, anchor))
             qt_clock = anchor
         elif anchor > 0 and active:
             qt_clock = anchor + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
@@ -298,14 +308,17 @@ class PcmPlayer(QObject):
 
     def _measured_clock(self, now: float) -> float | None:
         """Seconds of this run heard at ``now`` by the sound server's measure (None if none yet)."""
-        log = self._taken_log
+        log = list(self._taken_log)
+        times = [seen for seen, _value in log]
         offsets = []
         for run, t, latency in list(self._probe.samples)[-5:]:
-            if run != self._run or not log or t > log[-1][0]:
+            if run != self._run:
                 continue
-            taken = next((value for seen, value in reversed(log) if seen <= t), None)
-            if taken is not None and taken > 0:
-                offsets.append(t - (taken - latency))
+            after = bisect.bisect_left(times, t)
+            # What Qt said was taken at t is known only if the readings just before and just
+            # after t agree (else the step came in between, and which side t is on is unknown).
+            if 0 < after < len(log) and log[after - 1][1] == log[after][1] and log[after][1] > 0:
+                offsets.append(t - (log[after][1] - latency))
         if not offsets:
             return None
         return max(0.0, now - statistics.median(offsets))
@@ -333,19 +346,24 @@ class PcmPlayer(QObject):
             return
         free = self._sink.bytesFree()
         free -= free % BYTES_PER_FRAME
-        if free > 0 and self._cursor < size:
-            written = self._io.write(take.read(self._cursor, free))
-            if written > 0:
-                wrote_at = time.monotonic()
-                if self.first_write_at is None:
-                    self.first_write_at = wrote_at
-                self._cursor += written
-                self._written += written
+        feed = self._feed
+        if free > 0 and feed is not None:
+            data = feed.next_bytes(free, self._input_complete)
+            if data:
+                written = max(0, self._io.write(data))
+                feed.unwritten(data[written:])
+                if written > 0:
+                    if self.first_write_at is None:
+                        self.first_write_at = time.monotonic()
+                    self._written += written
+            if feed.cursor != self._cursor:
+                self._cursor = feed.cursor
                 take.mark_played(self._cursor)  # room for the worker to add what comes next
         self.position_changed.emit(self.played_seconds())
         if (
             self._input_complete
-            and self._cursor >= size
+            and feed is not None
+            and feed.done(self._input_complete)
             and self._sink.state() == QtAudio.State.IdleState
         ):
             self._held_position = self.received_seconds()
@@ -356,9 +374,9 @@ class PcmPlayer(QObject):
 
     # -- the sink ------------------------------------------------------------------------
 
-    def _format(self) -> QAudioFormat:
+    def _format(self, rate: int) -> QAudioFormat:
         fmt = QAudioFormat()
-        fmt.setSampleRate(self._sample_rate)
+        fmt.setSampleRate(rate)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         return fmt
@@ -369,11 +387,12 @@ class PcmPlayer(QObject):
         if not QMediaDevices.audioOutputs() or device.isNull():
             self._fail(NoAudioOutputError())
             return False
-        fmt = self._format()
+        rate = self._output_rate(device)
+        fmt = self._format(rate)
         if not device.isFormatSupported(fmt):
-            log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), self._sample_rate)
+            log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), rate)
         sink = QAudioSink(device, fmt, self)
-        sink.setBufferSize(int(self._sample_rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
+        sink.setBufferSize(int(rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
         sink.setVolume(self._volume)
         io = sink.start()
         if io is None or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError):
@@ -391,6 +410,8 @@ class PcmPlayer(QObject):
         # before it against its bound (else the worker would wait for room that never comes).
         self._cursor = frame * BYTES_PER_FRAME
         self._take.skip_to(self._cursor)
+        self._sink_rate = rate
+        self._feed = SinkFeed(self._take, self._sample_rate, rate, self._cursor)
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
         self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0
@@ -398,6 +419,14 @@ class PcmPlayer(QObject):
         self._held_position = self._base_s
         self._run = self._probe.start_run()
         return True
+
+    def _output_rate(self, device: QAudioDevice) -> int:
+        """The device's own rate when it takes 16-bit mono there (no resampling in the sound
+        server: see sink_feed), else the take's."""
+        preferred = device.preferredFormat().sampleRate()
+        if preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(preferred)):
+            return preferred
+        return self._sample_rate
 
     def _close_sink(self) -> None:
         sink, self._sink, self._io = self._sink, None, None
