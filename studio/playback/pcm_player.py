@@ -12,23 +12,22 @@ person. Everything runs on the GUI thread and nothing here waits:
   allows and tells the take how far it got (``mark_played``): that is what lets the worker
   add more, so while paused the worker waits once the take's bound of unplayed audio is
   reached instead of filling memory;
-* :meth:`played_seconds` is the audio clock: what has been *heard*. Qt's ``processedUSecs``
-  (never more than what was written minus what still sits in the sink's own buffer) counts
-  what the sound server has taken, which on PulseAudio is still 25–40 ms from the speaker
-  (measured at the null sink's monitor: bench/player.py). The
+* :meth:`played_seconds` is the audio clock: what has been *heard*
+  (:class:`~studio.playback.heard_clock.HeardClock`). Qt's ``processedUSecs`` counts what the
+  sound server has taken, which on PulseAudio is still 12–40 ms from the speaker (measured at
+  the null sink's monitor: bench/player.py); the
   :class:`~studio.playback.pulse_latency.LatencyProbe` asks the sound server, off the GUI
-  thread, how long this stream's audio still waits there, and the clock follows that; where
-  there is no answer it keeps Qt's clock minus the last downstream delay measured.
+  thread, how long this stream's audio still waits there;
+* the sink is opened at the output's own rate and fed by
+  :class:`~studio.playback.sink_feed.SinkFeed` (the sound server's resampling cost 12–15 ms
+  more before the first sound).
 """
 
 from __future__ import annotations
 
 import enum
-import bisect
 import logging
-import statistics
 import time
-from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
@@ -36,6 +35,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
+from studio.playback.heard_clock import HeardClock
 from studio.playback.pulse_latency import LatencyProbe, PulseClient
 from studio.playback.sink_feed import SinkFeed
 
@@ -99,7 +99,6 @@ class PcmPlayer(QObject):
 
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
-    CLOCK_STEP_MAX_S = 0.03
     #: Where the latency comes from (the sound server; tests put a stand-in here).
     latency_client_factory: Callable[[], PulseClient] = PulseClient
 
@@ -118,17 +117,10 @@ class PcmPlayer(QObject):
         self._cursor = 0  # byte offset in the take of the next write
         self._base_s = 0.0  # take time at which the current sink run started
         self._written = 0  # bytes written since the current sink run started
-        self._clock_processed = -1.0  # last processedUSecs seen (seconds), its time, the last answer
-        self._clock_changed_at = 0.0
-        self._clock_last = 0.0
-        #: The sound server's measure of this stream's latency (see pulse_latency), and the
-        #: last measured delay between Qt's clock and the sound (for when no answer is fresh).
+        self._clock = HeardClock()
+        #: The sound server's measure of this stream's latency (see pulse_latency).
         self._probe = LatencyProbe(self.latency_client_factory)
-        #: (time seen, seconds taken by the server) at every reading: Qt's steps, to pair with
-        #: the probe's times.
-        self._taken_log: deque[tuple[float, float]] = deque(maxlen=512)
         self._run = 0
-        self._downstream_s = 0.0
         self._state = PlayerState.STOPPED
         self._volume = 1.0
         self._held_position = 0.0  # position shown while not playing
@@ -260,68 +252,17 @@ class PcmPlayer(QObject):
         return (self._take.size // BYTES_PER_FRAME) / self._sample_rate
 
     def played_seconds(self) -> float:
-        """The audio clock: seconds of the track that have been heard.
-
-        Two measures, the smaller wins (neither can be ahead of the sound):
-
-        * Qt's: ``processedUSecs``, never more than what was written minus what still sits in
-          the sink's own buffer. It moves in steps (about 12 ms on PulseAudio) while the sound
-          moves continuously, so between two steps it advances with wall time, by at most
-          :attr:`CLOCK_STEP_MAX_S`. It tells what the sound server has taken, not what has
-          been heard, so without a fresh measurement it is taken less the last measured
-          downstream delay.
-        * The sound server's (:class:`LatencyProbe`): at time t the sound heard was what Qt
-          said was taken at t, less the latency the server measured at t; the sound moves with
-          wall time, so the clock is ``now - c`` with ``c`` (when this run's start was heard)
-          the median over the last answers.
-
-        It never goes backwards within a run of the sink.
-        """
+        """The audio clock: seconds of the track that have been heard (see heard_clock)."""
         sink = self._sink
         if self._state is not PlayerState.PLAYING or sink is None:
             return self._held_position
-        now = time.monotonic()
-        active = sink.state() == QtAudio.State.ActiveState
         # Whatever still sits in the sink's buffer has certainly not been heard yet.
         buffered = max(0, sink.bufferSize() - sink.bytesFree())
-        taken = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sink_rate
-        anchor = min(sink.processedUSecs() / 1_000_000, taken)
-        self._taken_log.append((now, anchor))
-        if anchor != self._clock_processed:
-            self._clock_processed = anchor
-            self._clock_changed_at = now
-            qt_clock = anchor
-        elif anchor > 0 and active:
-            qt_clock = anchor + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
-        else:
-            qt_clock = anchor  # starved or suspended: the sound is not moving
-        measured = self._measured_clock(now)
-        if measured is None:
-            estimate = max(0.0, qt_clock - self._downstream_s)
-        else:
-            if active and anchor > 0:
-                self._downstream_s = max(0.0, qt_clock - measured)
-            estimate = min(qt_clock, measured)
-        estimate = max(self._clock_last, estimate)
-        self._clock_last = estimate
-        return self._base_s + estimate
-
-    def _measured_clock(self, now: float) -> float | None:
-        """Seconds of this run heard at ``now`` by the sound server's measure (None if none yet)."""
-        log = list(self._taken_log)
-        times = [seen for seen, _value in log]
-        offsets = []
-        for run, t, latency in list(self._probe.samples)[-5:]:
-            if run != self._run:
-                continue
-            after = bisect.bisect_left(times, t)
-            # What Qt said was taken at t is known only if the readings just before and just
-            # after t agree (else the step came in between, and which side t is on is unknown).
-            if 0 < after < len(log) and log[after - 1][1] == log[after][1] and log[after][1] > 0:
-                offsets.append(t - (log[after][1] - latency))
-        if not offsets:
-            return None
-        return max(0.0, now - statistics.median(offsets))
+        taken = min(sink.processedUSecs() / 1_000_000,
+                    max(0, self._written - buffered) / BYTES_PER_FRAME / self._sink_rate)
+        answers = [(t, latency) for run, t, latency in list(self._probe.samples) if run == self._run]
+        moving = sink.state() == QtAudio.State.ActiveState
+        return self._base_s + self._clock.read(time.monotonic(), taken, moving, answers)
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -414,8 +355,7 @@ class PcmPlayer(QObject):
         self._feed = SinkFeed(self._take, self._sample_rate, rate, self._cursor)
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
-        self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0
-        self._taken_log.clear()
+        self._clock.start_run()
         self._held_position = self._base_s
         self._run = self._probe.start_run()
         return True
