@@ -78,6 +78,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from sink_sync import percentile  # noqa: E402 - bench/sink_sync.py, also run from main()
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false")
 
@@ -137,15 +139,6 @@ def hour_paragraphs(chars: int) -> str:
         paragraphs.append(paragraph)
         total += len(paragraph) + 2
     return "\n\n".join(paragraphs)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def narration(chars: int) -> str:
@@ -641,7 +634,7 @@ def main() -> None:
     parser.add_argument("--memory-hours", type=float, default=1.0,
                         help="hours of narration for peak_rss_mb_1h (0: skip)")
     args = parser.parse_args()
-    import sink_sync  # bench/sink_sync.py: the figures measured at the sound output
+    import sink_sync  # the figures measured at the sound output
 
     load_before = os.getloadavg()[0]  # the machine is shared: context for the numbers
 
