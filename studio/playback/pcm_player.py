@@ -28,6 +28,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
@@ -120,6 +121,8 @@ class PcmPlayer(QObject):
         self._clock = HeardClock()
         #: The sound server's measure of this stream's latency (see pulse_latency).
         self._probe = LatencyProbe(self.latency_client_factory)
+        # A player dropped without shutdown() still ends its probe's thread (never waited for).
+        weakref.finalize(self, self._probe.stop, False)
         self._run = 0
         self._state = PlayerState.STOPPED
         self._volume = 1.0
@@ -362,9 +365,11 @@ class PcmPlayer(QObject):
 
     def _output_rate(self, device: QAudioDevice) -> int:
         """The device's own rate when it takes 16-bit mono there (no resampling in the sound
-        server: see sink_feed), else the take's."""
+        server: see sink_feed), else the take's. Only for a rate the device would take as it
+        is: a take it refuses is reported as refused, not quietly converted."""
         preferred = device.preferredFormat().sampleRate()
-        if preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(preferred)):
+        if (preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(self._sample_rate))
+                and device.isFormatSupported(self._format(preferred))):
             return preferred
         return self._sample_rate
 

@@ -198,11 +198,11 @@ class LatencyProbe:
         else:
             self._active.clear()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         self._stop.set()
         self._active.set()
         thread, self._thread = self._thread, None
-        if thread is not None:
+        if thread is not None and wait:
             thread.join(1.0)
 
     def _run(self) -> None:

@@ -20,6 +20,8 @@ from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
 class SinkFeed:
     """One run of the sink: from take byte ``cursor`` on, at ``sink_rate``."""
 
+    SLICE_BYTES = 1024
+
     def __init__(self, take: PcmBuffer, take_rate: int, sink_rate: int, cursor: int) -> None:
         self.take = take
         self.take_rate = take_rate
@@ -41,7 +43,10 @@ class SinkFeed:
             needed -= needed % BYTES_PER_FRAME
             data = self.take.read(self.cursor, needed)
             self.cursor += len(data)
-            self._pending += self._resampler.push(data)
+            # In slices: the resampler's working arrays grow with what one push produces
+            # (tens of bytes per sample), and the GUI thread should not hold megabytes for it.
+            for start in range(0, len(data), self.SLICE_BYTES):
+                self._pending += self._resampler.push(data[start:start + self.SLICE_BYTES])
             if input_complete and self.cursor >= self.take.size and not self._flushed:
                 self._flushed = True
                 self._pending += self._resampler.flush()
