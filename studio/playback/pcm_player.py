@@ -100,6 +100,11 @@ class PcmPlayer(QObject):
 
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
+    #: Open the output at its own rate (see sink_feed): 11-13 ms sooner first sound on
+    #: PulseAudio. On a machine loaded far beyond its cores (load 10 on 2) the bench heard
+    #: somewhat more dropouts this way than at the take's rate: bench/player.py's
+    #: ``sync_words_heard`` tells; False goes back to the take's rate.
+    OUTPUT_AT_DEVICE_RATE = True
     #: Where the latency comes from (the sound server; tests put a stand-in here).
     latency_client_factory: Callable[[], PulseClient] = PulseClient
 
@@ -368,7 +373,7 @@ class PcmPlayer(QObject):
         server: see sink_feed), else the take's. Only for a rate the device would take as it
         is: a take it refuses is reported as refused, not quietly converted."""
         preferred = device.preferredFormat().sampleRate()
-        if (preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(self._sample_rate))
+        if (self.OUTPUT_AT_DEVICE_RATE and preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(self._sample_rate))
                 and device.isFormatSupported(self._format(preferred))):
             return preferred
         return self._sample_rate
