@@ -8,17 +8,23 @@ with a null sink is started for the run (like tests/run.sh) and stopped by its P
 
 Keys (targets from the issue):
 
-* ``first_audio_overhead_ms_p50`` / ``_p95`` (≤ 10 / ≤ 30): from the first byte of the
-  response body (timed inside the HTTP transport) to the first sample written to the sink,
-  over ``--runs`` plays, each with an injected server delay before the response starts.
-* ``sync_error_ms_p95`` / ``_max`` (≤ 20 / ≤ 50): every 7 ms during a ~2-minute narration,
-  the distance between the audio clock (the sink's processed time) and the timing interval
-  of the character the editor shows highlighted (0 when the clock is inside it). In a pause
-  the timings name no character and the last one spoken stays highlighted, so a character's
-  interval runs until the next character starts; ``sync_samples_in_pauses`` counts the
-  samples where that made the difference.
+* Measured at the sound output, end to end (bench/sink_sync.py): the real main window on the
+  server's tone test voice (letters are tones, spaces and punctuation silence), the null
+  sink's monitor recorded, signed (positive = late):
+  ``highlight_minus_heard_ms_median`` / ``_p95`` / ``_max`` / ``_min`` / ``_abs_p95`` (targets
+  |median| ≤ 5, p95 of |error| ≤ 15): each word's first *painted* highlight minus its first
+  heard tone, over a narration of ``--sink-paragraphs`` distinct paragraphs;
+  ``subtitle_minus_heard_ms_*``: JSON word and SRT cue starts of an export minus the onsets
+  in the exported WAV (read back with soundfile); ``first_sound_over_first_byte_ms_p50`` (≤ 15)
+  / ``_max``: the server's first response byte (``/_test/first-bytes``) to the first audible
+  sample at the monitor, over ``--sink-runs`` plays of distinct sentences. Context:
+  ``first_write_over_first_byte_ms_p50`` and ``first_sound_over_first_write_ms_p50`` split
+  that into the studio's part and the sound server's; ``heard_minus_clock_ms_*`` is the
+  player's audio clock against the sound (to tell the clock from the paint path).
+* ``stop_to_worker_end_ms_max``: from Stop until the stream worker has ended, over ``--runs``
+  plays with an injected server delay.
 * ``gui_stall_ms_p99`` / ``_max`` (≤ 16 / ≤ 50): a 5 ms heartbeat timer on the GUI thread
-  while streaming and playing that narration; a stall is the lateness of a beat.
+  while streaming and playing a ~2-minute narration (Piper speech from the server); a stall is the lateness of a beat.
   ``control_stall_ms_*`` is the same heartbeat in a bare Qt process running at the same
   time (no player at all): on a shared machine, stalls that show there too are the
   machine's, not the player's. ``stalls_over_20ms`` / ``control_stalls_over_20ms`` list them.
@@ -26,8 +32,7 @@ Keys (targets from the issue):
   sink with the offline engine, its voice already loaded.
 * ``offline_engine_first_chunk_ms`` (context): from Play until the engine yielded its first
   chunk, i.e. the part of ``offline_first_audio_ms`` spent synthesizing.
-* ``offline_sync_error_ms_*`` / ``offline_gui_stall_ms_*`` (no target; for information): the
-  same measurements on a shorter narration by the offline engine running in this process,
+* ``offline_gui_stall_ms_*`` (no target; for information): the same measurement on a shorter narration by the offline engine running in this process,
   where synthesis competes with the GUI thread for the interpreter.
 * ``gc_pause_ms_max`` / ``gc_full_collections`` (context for the stall figures): the longest
   pause of Python's cyclic garbage collector (it holds the interpreter, so it stalls the GUI
@@ -47,7 +52,8 @@ Keys (targets from the issue):
   one copy of the hour's audio, ``memory_audio_s`` / ``memory_wall_s`` what was played and
   how long it took. ``--memory-hours 0`` skips it.
 
-Usage: ``.venv/bin/python bench/player.py [--runs N] [--narration-chars N] [--memory-hours H]``.
+Usage: ``.venv/bin/python bench/player.py [--runs N] [--narration-chars N] [--memory-hours H]
+[--sink-runs N] [--sink-paragraphs N]``.
 """
 
 from __future__ import annotations
@@ -70,6 +76,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sink_sync import percentile  # noqa: E402 - bench/sink_sync.py, also run from main()
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false")
@@ -130,15 +139,6 @@ def hour_paragraphs(chars: int) -> str:
         paragraphs.append(paragraph)
         total += len(paragraph) + 2
     return "\n\n".join(paragraphs)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def narration(chars: int) -> str:
@@ -211,12 +211,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def speech_server() -> Iterator[str]:
-    """``narration-studio serve --faults`` in its own process, as a remote service would be."""
+    """``narration-studio serve --faults --tone-voice`` in its own process, as a remote service would be."""
     import httpx
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults"],
+        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--faults", "--tone-voice"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
@@ -238,46 +238,6 @@ def speech_server() -> Iterator[str]:
 
 
 # -- the measured app ---------------------------------------------------------------------------
-
-
-class FirstByteTransport:
-    """An httpx transport that notes when the first body byte of each TTS stream arrives."""
-
-    def __init__(self) -> None:
-        import httpx
-
-        self._inner = httpx.HTTPTransport()
-        self.first_byte_at: float | None = None
-
-    def handle_request(self, request: Any) -> Any:
-        import httpx
-
-        response = self._inner.handle_request(request)
-        if request.url.path.endswith("/stream/with-timestamps"):
-            inner = response.stream
-            owner = self
-
-            class Timed(httpx.SyncByteStream):
-                def __iter__(self) -> Iterator[bytes]:
-                    for part in inner:
-                        if part and owner.first_byte_at is None:
-                            owner.first_byte_at = time.monotonic()
-                        yield part
-
-                def close(self) -> None:
-                    inner.close()
-
-            response.stream = Timed()
-        return response
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __enter__(self) -> FirstByteTransport:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class GcPauses:
@@ -371,42 +331,39 @@ class Studio:
         self.window.close()
 
 
-def first_audio_runs(app: Any, base: str, runs: int, delay: float) -> tuple[list[float], list[float]]:
+def stop_runs(app: Any, base: str, runs: int, delay: float) -> list[float]:
+    """Stop while the server is still making speech: how long until the stream worker has ended."""
     import httpx
 
     from studio.api.client import ElevenLabsClient
+    from studio.api.requests import VoiceSearch
     from studio.core.backends.elevenlabs import ElevenLabsBackend
 
-    transport = FirstByteTransport()
-    client = ElevenLabsClient(None, base, transport=transport, max_retries=0)  # type: ignore[arg-type]
+    client = ElevenLabsClient(None, base, max_retries=0)  # type: ignore[arg-type]
     backend = ElevenLabsBackend(client)
-    voice = backend.search_voices(__import__("studio.api.requests", fromlist=["VoiceSearch"]).VoiceSearch()).voices[0]
+    voice = backend.search_voices(VoiceSearch()).voices[0]
     studio = Studio(backend, voice.voice_id)
-    overheads: list[float] = []
     stops: list[float] = []
     try:
         for run in range(runs + 1):  # the first run warms up the server's engine; not counted
             httpx.post(f"{base}/_test/faults", json=[{"kind": "delay", "delay": delay,
                                                       "endpoint": "tts_stream_with_timestamps"}])
-            transport.first_byte_at = None
             studio.editor.setPlainText(f"Take {run}. {SENTENCES[run % len(SENTENCES)]}")
             studio.controller.play()
             ok = wait_until(app, lambda: studio.controller.player.first_write_at is not None, 60)
             if not ok or studio.errors:
                 raise RuntimeError(f"no audio on run {run}: {studio.errors}")
-            if run > 0 and transport.first_byte_at is not None:
-                overheads.append((studio.controller.player.first_write_at - transport.first_byte_at) * 1000)
             worker = studio.controller.session_worker
             started = time.monotonic()
             studio.controller.stop()
-            if worker is not None:
+            if worker is not None and run > 0:
                 worker.wait(5)
                 stops.append((time.monotonic() - started) * 1000)
             wait_until(app, lambda: studio.pool.active_count == 0, 5)
     finally:
         studio.close()
         client.close()
-    return overheads, stops
+    return stops
 
 
 def narration_run(app: Any, backend: Any, voice_id: str, model_id: str | None, text: str) -> dict[str, Any]:
@@ -415,32 +372,10 @@ def narration_run(app: Any, backend: Any, voice_id: str, model_id: str | None, t
     studio = Studio(backend, voice_id, model_id)
     studio.editor.setPlainText(text)
     controller = studio.controller
-    errors_ms: list[float] = []
-    in_pause: list[bool] = []
     beats: list[float] = []
     big_stalls: list[tuple[float, float]] = []  # (time.monotonic(), ms) for diagnosis
     clock_timer = QElapsedTimer()
 
-    def sample() -> None:
-        index = controller.highlighted_index
-        timings = controller.clock
-        if index is None or timings is None:
-            return
-        now = controller.player.played_seconds()
-        distances = []
-        strict = []
-        for start, end in timings.current_spans_of(index):
-            distances.append(0.0 if start <= now <= end else min(abs(now - start), abs(now - end)))
-        for start, end in timings.intervals_of(index):
-            strict.append(0.0 if start <= now <= end else min(abs(now - start), abs(now - end)))
-        if distances:
-            errors_ms.append(min(distances) * 1000)
-            in_pause.append(min(strict) > 0 and min(distances) == 0)
-
-    sampler = QTimer()
-    sampler.setTimerType(Qt.TimerType.PreciseTimer)
-    sampler.setInterval(7)
-    sampler.timeout.connect(sample)
     heartbeat = QTimer()
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
     heartbeat.setInterval(5)
@@ -465,7 +400,6 @@ def narration_run(app: Any, backend: Any, voice_id: str, model_id: str | None, t
     try:
         clock_timer.start()
         heartbeat.start()
-        sampler.start()
         gc_pauses.start()
         started = time.monotonic()
         controller.play()
@@ -482,19 +416,16 @@ def narration_run(app: Any, backend: Any, voice_id: str, model_id: str | None, t
         raise
     finally:
         gc_pauses.stop()
-        sampler.stop()
         heartbeat.stop()
         studio.close()
     out, _ = control.communicate(timeout=expected + 60)
     control_stalls = [ms for t, ms in json.loads(out) if started <= t <= ended]
     return {
-        "errors_ms": errors_ms,
         "stalls_ms": beats,
         "control_stalls_ms": control_stalls,
         "big_stalls": big_stalls,
         "audio_s": audio,
         "wall_s": wall,
-        "pause_samples": sum(in_pause),
         "gc_pauses": gc_pauses.figures(),
     }
 
@@ -696,9 +627,15 @@ def main() -> None:
     parser.add_argument("--narration-chars", type=int, default=2250, help="about 2 minutes of speech")
     parser.add_argument("--offline-narration-chars", type=int, default=600,
                         help="the same sync/stall measurement with the offline engine in-process (0: skip)")
+    parser.add_argument("--sink-runs", type=int, default=12,
+                        help="plays of distinct sentences for first_sound_over_first_byte_ms")
+    parser.add_argument("--sink-paragraphs", type=int, default=5,
+                        help="distinct paragraphs (about 15 s each) for highlight_minus_heard_ms")
     parser.add_argument("--memory-hours", type=float, default=1.0,
                         help="hours of narration for peak_rss_mb_1h (0: skip)")
     args = parser.parse_args()
+    import sink_sync  # the figures measured at the sound output
+
     load_before = os.getloadavg()[0]  # the machine is shared: context for the numbers
 
     with sound_server() as sound, speech_server() as base:
@@ -713,7 +650,8 @@ def main() -> None:
         app = QApplication.instance() or QApplication([])
         if not audio_output_available():
             raise SystemExit("no audio output: the null sink did not appear")
-        overheads, stops = first_audio_runs(app, base, args.runs, args.server_delay)
+        stops = stop_runs(app, base, args.runs, args.server_delay)
+        sink = sink_sync.measure(base, first_sound_runs_n=args.sink_runs, narration_paragraphs=args.sink_paragraphs)
 
         client = ElevenLabsClient(None, base, max_retries=0)
         backend = ElevenLabsBackend(client)
@@ -726,10 +664,7 @@ def main() -> None:
         memory = memory_hour(base, args.memory_hours) if args.memory_hours > 0 else {}
 
     out = {
-        "first_audio_overhead_ms_p50": round(percentile(overheads, 0.5), 2),
-        "first_audio_overhead_ms_p95": round(percentile(overheads, 0.95), 2),
-        "sync_error_ms_p95": round(percentile(result["errors_ms"], 0.95), 2),
-        "sync_error_ms_max": round(max(result["errors_ms"]), 2),
+        **sink,
         "gui_stall_ms_p99": round(percentile(result["stalls_ms"], 0.99), 2),
         "gui_stall_ms_max": round(max(result["stalls_ms"]), 2),
         "control_stall_ms_p99": round(percentile(result["control_stalls_ms"], 0.99), 2),
@@ -741,16 +676,12 @@ def main() -> None:
         "offline_engine_first_chunk_ms": round(statistics.median(offline_engine), 1) if offline_engine else None,
         "stop_to_worker_end_ms_max": round(max(stops), 1) if stops else None,
         **result["gc_pauses"],
-        "offline_sync_error_ms_p95": round(percentile(offline_narration["errors_ms"], 0.95), 2) if offline_narration else None,
-        "offline_sync_error_ms_max": round(max(offline_narration["errors_ms"]), 2) if offline_narration else None,
         "offline_gui_stall_ms_p99": round(percentile(offline_narration["stalls_ms"], 0.99), 2) if offline_narration else None,
         "offline_gui_stall_ms_max": round(max(offline_narration["stalls_ms"]), 2) if offline_narration else None,
-        "runs": len(overheads),
+        "runs": len(stops),
         "server_delay_s": args.server_delay,
         "narration_audio_s": round(result["audio_s"], 1),
         "narration_wall_s": round(result["wall_s"], 1),
-        "sync_samples": len(result["errors_ms"]),
-        "sync_samples_in_pauses": result["pause_samples"],
         "heartbeats": len(result["stalls_ms"]),
         "sound": sound,
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],

@@ -41,6 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", action="store_true",
                         help="enable the /_test/* endpoints that make requests fail on purpose (for tests; they "
                              "need the same key as the API)")
+    # Measurements only (bench/player.py): a voice of tones, kept out of the help and the voice list.
+    parser.add_argument("--tone-voice", action="store_true", help=argparse.SUPPRESS)
 
 
 def _server_key(args: argparse.Namespace) -> str | None:
@@ -97,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"narration-studio: warning: listening on {args.host} with no key (--api-key-file or "
               f"{ENV_SERVER_KEY}): anyone who can reach this computer can use the server.", file=sys.stderr)
     config = ServerConfig(host=args.host, port=args.port, api_key=api_key,
-                          catalog_path=args.catalog, faults_enabled=args.faults)
+                          catalog_path=args.catalog, faults_enabled=args.faults,
+                          tone_voice=args.tone_voice)
     app = create_app(config)
     voices = len(app.state.studio.catalog)
     try:

@@ -121,6 +121,11 @@ class AlignmentClock:
             return None
         return pos
 
+    def next_change_after(self, seconds: float) -> float | None:
+        """When the character spoken next after ``seconds`` starts (None if no later one is known)."""
+        pos = bisect.bisect_right(self._search_key, seconds)
+        return self._search_key[pos] if pos < len(self._search_key) else None
+
     def char_at(self, seconds: float) -> int | None:
         """Index into ``text`` of the character spoken at ``seconds``.
 

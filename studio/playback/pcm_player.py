@@ -12,9 +12,15 @@ person. Everything runs on the GUI thread and nothing here waits:
   allows and tells the take how far it got (``mark_played``): that is what lets the worker
   add more, so while paused the worker waits once the take's bound of unplayed audio is
   reached instead of filling memory;
-* :meth:`played_seconds` is the audio clock: what the sink reports as processed
-  (``processedUSecs``, which on PulseAudio already follows the device's latency), never more
-  than what was written minus what still sits in the sink's own buffer.
+* :meth:`played_seconds` is the audio clock: what has been *heard*
+  (:class:`~studio.playback.heard_clock.HeardClock`). Qt's ``processedUSecs`` counts what the
+  sound server has taken, which on PulseAudio is still 12–40 ms from the speaker (measured at
+  the null sink's monitor: bench/player.py); the
+  :class:`~studio.playback.pulse_latency.LatencyProbe` asks the sound server, off the GUI
+  thread, how long this stream's audio still waits there;
+* the sink is opened at the output's own rate and fed by
+  :class:`~studio.playback.sink_feed.SinkFeed` (the sound server's resampling cost 12–15 ms
+  more before the first sound).
 """
 
 from __future__ import annotations
@@ -22,12 +28,17 @@ from __future__ import annotations
 import enum
 import logging
 import time
+import weakref
+from collections.abc import Callable
 
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
+from studio.playback.heard_clock import HeardClock
+from studio.playback.pulse_latency import LatencyProbe, PulseClient
+from studio.playback.sink_feed import SinkFeed
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +100,13 @@ class PcmPlayer(QObject):
 
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
-    CLOCK_STEP_MAX_S = 0.03
+    #: Open the output at its own rate (see sink_feed): 11-13 ms sooner first sound on
+    #: PulseAudio. On a machine loaded far beyond its cores (load 10 on 2) the bench heard
+    #: somewhat more dropouts this way than at the take's rate: bench/player.py's
+    #: ``sync_words_heard`` tells; False goes back to the take's rate.
+    OUTPUT_AT_DEVICE_RATE = True
+    #: Where the latency comes from (the sound server; tests put a stand-in here).
+    latency_client_factory: Callable[[], PulseClient] = PulseClient
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,15 +115,20 @@ class PcmPlayer(QObject):
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
         self._sample_rate = 24000
+        self._sink_rate = 24000  # the output's own rate (sink_feed resamples to it)
+        self._feed: SinkFeed | None = None
         self._take = PcmBuffer.of(b"")
         self._received = 0  # bytes of the take already announced with received_changed
         self._input_complete = True
         self._cursor = 0  # byte offset in the take of the next write
         self._base_s = 0.0  # take time at which the current sink run started
         self._written = 0  # bytes written since the current sink run started
-        self._clock_processed = -1.0  # last processedUSecs seen (seconds), its time, the last answer
-        self._clock_changed_at = 0.0
-        self._clock_last = 0.0
+        self._clock = HeardClock()
+        #: The sound server's measure of this stream's latency (see pulse_latency).
+        self._probe = LatencyProbe(self.latency_client_factory)
+        # A player dropped without shutdown() still ends its probe's thread (never waited for).
+        weakref.finalize(self, self._probe.stop, False)
+        self._run = 0
         self._state = PlayerState.STOPPED
         self._volume = 1.0
         self._held_position = 0.0  # position shown while not playing
@@ -149,6 +171,11 @@ class PcmPlayer(QObject):
     def sample_rate(self) -> int:
         return self._sample_rate
 
+    @property
+    def output_rate(self) -> int:
+        """The rate the sound output was last opened at (its own, where it takes 16-bit mono)."""
+        return self._sink_rate
+
     def track_bytes(self) -> bytes:
         """A copy of the take (for tests and export of what was heard; playback never copies it)."""
         return self._take.read()
@@ -160,6 +187,8 @@ class PcmPlayer(QObject):
         """Play from ``from_seconds`` (default: where it stands). False (and ``error``) if no device."""
         start = self._held_position if from_seconds is None else from_seconds
         if self._state is PlayerState.PAUSED and from_seconds is None and self._sink is not None:
+            # The sound stood still: what was measured before the pause no longer fits the clock.
+            self._probe.samples.clear()
             self._sink.resume()
             self._set_state(PlayerState.PLAYING)
             return True
@@ -221,6 +250,7 @@ class PcmPlayer(QObject):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._probe.stop()
         self._close_sink()
         self._set_state(PlayerState.STOPPED)
 
@@ -230,31 +260,17 @@ class PcmPlayer(QObject):
         return (self._take.size // BYTES_PER_FRAME) / self._sample_rate
 
     def played_seconds(self) -> float:
-        """The audio clock: seconds of the track that have been heard.
-
-        ``processedUSecs`` moves in steps (about 15 ms on PulseAudio) while the sound itself
-        moves continuously, so between two steps the clock advances with wall time, by at most
-        :attr:`CLOCK_STEP_MAX_S`, and it never goes backwards within a run of the sink.
-        """
+        """The audio clock: seconds of the track that have been heard (see heard_clock)."""
         sink = self._sink
         if self._state is not PlayerState.PLAYING or sink is None:
             return self._held_position
-        processed = sink.processedUSecs() / 1_000_000
-        now = time.monotonic()
-        if processed != self._clock_processed:
-            self._clock_processed = processed
-            self._clock_changed_at = now
-            estimate = processed
-        elif processed > 0 and sink.state() == QtAudio.State.ActiveState:
-            estimate = processed + min(now - self._clock_changed_at, self.CLOCK_STEP_MAX_S)
-        else:
-            estimate = processed  # starved or suspended: the sound is not moving
         # Whatever still sits in the sink's buffer has certainly not been heard yet.
         buffered = max(0, sink.bufferSize() - sink.bytesFree())
-        heard_at_most = max(0, self._written - buffered) / BYTES_PER_FRAME / self._sample_rate
-        estimate = max(self._clock_last, min(estimate, heard_at_most))
-        self._clock_last = estimate
-        return self._base_s + estimate
+        taken = min(sink.processedUSecs() / 1_000_000,
+                    max(0, self._written - buffered) / BYTES_PER_FRAME / self._sink_rate)
+        answers = [(t, latency) for run, t, latency in list(self._probe.samples) if run == self._run]
+        moving = sink.state() == QtAudio.State.ActiveState
+        return self._base_s + self._clock.read(time.monotonic(), taken, moving, answers)
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -279,18 +295,24 @@ class PcmPlayer(QObject):
             return
         free = self._sink.bytesFree()
         free -= free % BYTES_PER_FRAME
-        if free > 0 and self._cursor < size:
-            written = self._io.write(take.read(self._cursor, free))
-            if written > 0:
-                if self.first_write_at is None:
-                    self.first_write_at = time.monotonic()
-                self._cursor += written
-                self._written += written
+        feed = self._feed
+        if free > 0 and feed is not None:
+            data = feed.next_bytes(free, self._input_complete)
+            if data:
+                written = max(0, self._io.write(data))
+                feed.unwritten(data[written:])
+                if written > 0:
+                    if self.first_write_at is None:
+                        self.first_write_at = time.monotonic()
+                    self._written += written
+            if feed.cursor != self._cursor:
+                self._cursor = feed.cursor
                 take.mark_played(self._cursor)  # room for the worker to add what comes next
         self.position_changed.emit(self.played_seconds())
         if (
             self._input_complete
-            and self._cursor >= size
+            and feed is not None
+            and feed.done(self._input_complete)
             and self._sink.state() == QtAudio.State.IdleState
         ):
             self._held_position = self.received_seconds()
@@ -301,9 +323,9 @@ class PcmPlayer(QObject):
 
     # -- the sink ------------------------------------------------------------------------
 
-    def _format(self) -> QAudioFormat:
+    def _format(self, rate: int) -> QAudioFormat:
         fmt = QAudioFormat()
-        fmt.setSampleRate(self._sample_rate)
+        fmt.setSampleRate(rate)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         return fmt
@@ -314,11 +336,12 @@ class PcmPlayer(QObject):
         if not QMediaDevices.audioOutputs() or device.isNull():
             self._fail(NoAudioOutputError())
             return False
-        fmt = self._format()
+        rate = self._output_rate(device)
+        fmt = self._format(rate)
         if not device.isFormatSupported(fmt):
-            log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), self._sample_rate)
+            log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), rate)
         sink = QAudioSink(device, fmt, self)
-        sink.setBufferSize(int(self._sample_rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
+        sink.setBufferSize(int(rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
         sink.setVolume(self._volume)
         io = sink.start()
         if io is None or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError):
@@ -336,11 +359,24 @@ class PcmPlayer(QObject):
         # before it against its bound (else the worker would wait for room that never comes).
         self._cursor = frame * BYTES_PER_FRAME
         self._take.skip_to(self._cursor)
+        self._sink_rate = rate
+        self._feed = SinkFeed(self._take, self._sample_rate, rate, self._cursor)
         self._base_s = self._cursor / BYTES_PER_FRAME / self._sample_rate
         self._written = 0
-        self._clock_processed, self._clock_changed_at, self._clock_last = -1.0, 0.0, 0.0
+        self._clock.start_run()
         self._held_position = self._base_s
+        self._run = self._probe.start_run()
         return True
+
+    def _output_rate(self, device: QAudioDevice) -> int:
+        """The device's own rate when it takes 16-bit mono there (no resampling in the sound
+        server: see sink_feed), else the take's. Only for a rate the device would take as it
+        is: a take it refuses is reported as refused, not quietly converted."""
+        preferred = device.preferredFormat().sampleRate()
+        if (self.OUTPUT_AT_DEVICE_RATE and preferred > 0 and preferred != self._sample_rate and device.isFormatSupported(self._format(self._sample_rate))
+                and device.isFormatSupported(self._format(preferred))):
+            return preferred
+        return self._sample_rate
 
     def _close_sink(self) -> None:
         sink, self._sink, self._io = self._sink, None, None
@@ -366,6 +402,7 @@ class PcmPlayer(QObject):
         self.error.emit(error)
 
     def _set_state(self, state: PlayerState) -> None:
+        self._probe.set_active(state is PlayerState.PLAYING)
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)

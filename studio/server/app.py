@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from studio.server.catalog import VoiceCatalog, load_catalog_file
+from studio.server.catalog import CatalogEntry, VoiceCatalog, load_catalog_file
 from studio.server.config import ServerConfig
 from studio.server.delivery import install_log_filter
 from studio.server.errors import ApiHTTPError, api_error_handler
@@ -45,13 +45,20 @@ def build_state(config: ServerConfig) -> ServerState:
     extra = list(config.catalog_voices or [])
     if config.catalog_path is not None:
         extra += load_catalog_file(config.catalog_path)
+    catalog = VoiceCatalog.build(offline, extra, default_voice)
+    provider = config.engine_provider or _default_engine_provider
+    if config.tone_voice:
+        from studio.server import tone_voice
+
+        catalog.add(CatalogEntry(tone_voice.tone_voice(), tone_voice.TONE_ENGINE_VOICE))
+        provider = tone_voice.with_tone_engine(provider)
     return ServerState(
         config=config,
-        catalog=VoiceCatalog.build(offline, extra, default_voice),
+        catalog=catalog,
         usage=Usage(config.tier, config.character_limit, config.max_concurrent_requests, config.concurrency_limit),
         faults=FaultInjector(),
         tokens=PageTokens(config.token_secret or secrets.token_bytes(32)),
-        engine_provider=config.engine_provider or _default_engine_provider,
+        engine_provider=provider,
         history=HistoryStore(config.history_max_items, config.history_max_bytes),
         library=SharedLibrary(default_voice, config.voice_limit),
     )

@@ -62,6 +62,12 @@ class VoiceCatalog:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def add(self, entry: CatalogEntry) -> None:
+        """One more voice at the end (the test voice of ``ServerConfig.tone_voice``)."""
+        if entry.voice_id not in self._by_id:
+            self.entries.append(entry)
+            self._by_id[entry.voice_id] = entry
+
     @classmethod
     def build(cls, offline_voices: list[dict[str, Any]], extra: list[dict[str, Any]],
               default_engine_voice: str) -> VoiceCatalog:

@@ -42,6 +42,9 @@ class ServerConfig:
     #: Returns the engine for an offline voice id (None = the bundled voice). Tests may pass
     #: their own; the default is ``studio.offline.engine.get_engine``.
     engine_provider: Callable[[str | None], Any] | None = None
+    #: Offer the test voice whose letters are tones (studio.server.tone_voice): for
+    #: measurements and tests only, so off unless asked for (``serve --tone-voice``).
+    tone_voice: bool = False
     #: Secret for signing page tokens; random per server unless given (tokens do not outlive it).
     token_secret: bytes | None = None
     #: Offer the pronunciation-dictionary endpoints. Off: a server without them (404 on every

@@ -53,3 +53,9 @@ def reset_concurrency(request: Request) -> dict[str, Any]:
     usage = get_state(request).usage
     usage.reset_concurrency()
     return usage.concurrency()
+
+
+@router.get("/first-bytes")
+def first_bytes(request: Request) -> dict[str, Any]:
+    """When the first body byte of each recent speech stream went out (``time.monotonic()``)."""
+    return {"first_bytes": [{"request_id": rid, "monotonic": at} for rid, at in get_state(request).first_bytes]}

@@ -207,6 +207,16 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     return speech, fmt
 
 
+async def _first_byte_noted(speech: Speech, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """``body`` as it is, noting when its first byte goes out (for measurements from outside)."""
+    noted = False
+    async for part in body:
+        if part and not noted:
+            noted = True
+            speech.state.first_bytes.append((speech.headers["request-id"], time.monotonic()))
+        yield part
+
+
 async def _audio_bytes(speech: Speech) -> AsyncIterator[bytes]:
     async for piece in speech.pieces():
         if piece.audio:
@@ -267,7 +277,7 @@ async def _audio_response(request: Request, voice_id: str, body: TextToSpeechBod
                           enable_logging: bool) -> Response:
     """Audio bytes as they are made (convert and stream answer alike)."""
     speech, fmt = await _accept(request, voice_id, body, output_format, enable_logging)
-    return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
+    return StreamingResponse(_first_byte_noted(speech, deliver(_audio_bytes(speech), request_faults(request))),
                              media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
 
 
@@ -312,6 +322,6 @@ async def stream_with_timestamps(request: Request, voice_id: str, body: TextToSp
                                  optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
     speech, _fmt = await _accept(request, voice_id, body, output_format, enable_logging)
     faults = request_faults(request)
-    return StreamingResponse(deliver(_ndjson(speech, faults), faults),
+    return StreamingResponse(_first_byte_noted(speech, deliver(_ndjson(speech, faults), faults)),
                              media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))
 

@@ -6,7 +6,7 @@ import asyncio
 import hmac
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +37,10 @@ class ServerState:
     previews: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
     previews_lock: threading.Lock = field(default_factory=threading.Lock)
     dictionaries: DictionaryStore = field(default_factory=DictionaryStore)
+    #: (request id, time.monotonic()) of the first body byte of recent speech responses, for
+    #: measurements from outside (``GET /_test/first-bytes``). The clock is the system's
+    #: monotonic clock, which another process on this computer reads the same.
+    first_bytes: deque[tuple[str, float]] = field(default_factory=lambda: deque(maxlen=1000))
 
 
 def get_state(request: Request) -> ServerState:

@@ -83,3 +83,15 @@ def test_edit_map_counts_utf16_units() -> None:
     assert edits.char_range(1) == (1, 3)
     assert edits.char_range(2) == (3, 4)
     assert edits.text_index_at(3) == 2
+
+
+def test_the_next_change_is_when_the_next_character_starts() -> None:
+    # The highlight wakes for it (PlayerController), instead of up to a timer tick late.
+    clock = AlignmentClock("Hi there")
+    clock.add(_piece("Hi t", [0.0, 0.1, 0.2, 0.3]))
+    assert clock.next_change_after(-1.0) == pytest.approx(0.0)
+    assert clock.next_change_after(0.0) == pytest.approx(0.1)
+    assert clock.next_change_after(0.25) == pytest.approx(0.3)
+    assert clock.next_change_after(0.3) is None  # nothing known after the last start yet
+    clock.add(_piece("here", [0.4, 0.5, 0.6, 0.7]))
+    assert clock.next_change_after(0.3) == pytest.approx(0.4)
