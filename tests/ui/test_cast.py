@@ -156,6 +156,17 @@ def test_pasted_speaker_lines_make_two_speakers_whose_prefix_is_never_spoken_or_
         qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert window.cast.controller.cast.member("BEN").voice_id == combo.itemData(derived)
 
+    # Preview speaks BEN's line (not his name) in his new voice, through the preview player.
+    preview = window.cast.preview
+    button = panel.preview_button("BEN")
+    with qtbot.waitSignal(preview.player.playing_changed, timeout=60000,
+                          check_params_cb=lambda playing: not playing):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: button.text() == "Stop", timeout=5000)
+    assert preview.last_line == "Hi, Anna. How was the trip?"
+    assert preview.last_wav is not None and len(preview.last_wav) > 44 + 16000
+    qtbot.waitUntil(lambda: button.text() == "Preview", timeout=5000)
+
     # Play across the speaker change: every word of both lines lights up, never a prefix.
     prefixes = [(start, start + speaker_prefix(text).end) for start, text in
                 ((editor.toPlainText().index(t), t) for t in DIALOGUE.split("\n\n"))]
