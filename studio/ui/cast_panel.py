@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -53,6 +54,7 @@ class CastPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.prefix_box = QCheckBox("Read “NAME: line” at a paragraph's start as its speaker")
+        self.prefix_box.setAccessibleName("Read speaker names from the script")
         self.prefix_box.setToolTip("The name before the colon is who says the paragraph; it is never spoken. "
                                    "Turn it off for a script whose paragraphs start with “Note:” and the like.")
         self.prefix_box.toggled.connect(cast.set_speaker_prefix)
@@ -61,6 +63,11 @@ class CastPanel(QWidget):
         self.table.setAccessibleName("Cast")
         self.table.setHorizontalHeaderLabels(["Speaker", "Voice", "Speed", "Stability", ""])
         self.table.verticalHeader().hide()
+        self.table.setCornerButtonEnabled(False)
+        self.table.horizontalHeader().setAccessibleName("Cast columns")
+        self.table.verticalHeader().setAccessibleName("Speakers")
+        for part in self.table.findChildren(QAbstractButton):  # the (disabled) corner button
+            part.setAccessibleName("Cast table corner")
         self.table.horizontalHeader().setSectionResizeMode(VOICE, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         layout.addWidget(self.table, 1)

@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
 
         bar.addMenu(self.takes.menu)
 
-        view = bar.addMenu("&View")
+        view = bar.addMenu("Vie&w")  # Alt+V is the Voice menu
         view.addAction(self.cast.toggle_action)
 
         tools = bar.addMenu("&Tools")
