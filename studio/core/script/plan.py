@@ -107,8 +107,11 @@ class RenderSettings:
         falling back to these settings' when the speaker has none yet). Without a cast: self."""
         if self.cast is None:
             return self
-        member = self.cast.voice_for(block)
-        return self.with_voice(member.voice_id or self.voice_id, member.voice_settings or self.voice_settings)
+        member, narrator = self.cast.voice_for(block), self.cast.narrator
+        # A speaker with no voice yet is heard in the narrator's (the cast's, else the project's).
+        voice_id = member.voice_id or narrator.voice_id or self.voice_id
+        settings = member.voice_settings if member.has_voice else None
+        return self.with_voice(voice_id, settings or narrator.voice_settings or self.voice_settings)
 
     def with_voice(self, voice_id: str, voice_settings: VoiceSettings | None) -> RenderSettings:
         if voice_id == self.voice_id and voice_settings == self.voice_settings:
