@@ -18,11 +18,14 @@ generation at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.models import VoiceSettings
 from studio.core.cast import NARRATOR, Cast, apply_speaker_prefixes, speaker_key
 from studio.core.script import Block, Script
+from studio.markup import speaker_name
 from studio.ui.script_document import ScriptDocumentController
 
 
@@ -102,17 +105,30 @@ class CastController(QObject):
         self._document.changed.emit()  # the gutter marks the speaker's paragraphs
 
     def set_speaker_prefix(self, on: bool) -> None:
-        """The project's ``NAME: line`` switch; turned on, the whole script is read again."""
+        """The project's ``NAME: line`` switch. Turned on, the whole script is read again;
+        off, the speakers prefixes gave are the narrator again, and speakers left with no
+        paragraph and no voice leave the cast."""
         if self.cast.speaker_prefix == on:
             return
-        from dataclasses import replace
-
         self.cast = replace(self.cast, speaker_prefix=on)
+        self._document.sync()
+        script = self._document.script
         if on:
-            self._document.sync()
-            if apply_speaker_prefixes(self._document.script, self.cast):
-                self.cast = self.cast.including(self._document.script)
-                self._document.changed.emit()
+            changed = bool(apply_speaker_prefixes(script, self.cast))
+            self.cast = self.cast.including(script)
+        else:
+            # "NAME:" is now text: the speakers it gave go (one chosen from the menu stays).
+            changed = False
+            for block in script.blocks:
+                name = speaker_name(block.text)
+                if block.speaker and name is not None and speaker_key(name) == speaker_key(block.speaker):
+                    block.speaker = None
+                    changed = True
+            used = {speaker_key(b.speaker) for b in script.blocks}
+            self.cast = replace(self.cast, members=tuple(
+                m for m in self.cast.members if m.has_voice or speaker_key(m.name) in used))
+        if changed:
+            self._document.changed.emit()
         self.changed.emit()
 
     def wanted_voice(self, block: Block) -> str | None:
