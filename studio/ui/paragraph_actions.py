@@ -113,7 +113,8 @@ class ParagraphActions(QObject):
     def add_menu(self, submenu: QMenu) -> None:
         """Add ``submenu`` (with its keys) to the Paragraph menu and to every menu made from it later."""
         self._extra_menus.append(submenu)
-        self.menu.insertMenu(self.menu.actions()[self.menu.actions().index(self.takes_menu.menuAction()) + 1], submenu)
+        actions = self.menu.actions()
+        self.menu.insertMenu(actions[actions.index(self.takes_menu.menuAction()) + 1], submenu)
 
     # -- the paragraph acted on -------------------------------------------------------------------
 

@@ -291,7 +291,9 @@ class TakeGutter(QWidget):
                 event.ignore()
                 return True
             block = self._document.script.blocks[index]
-            tip = tooltip(block, index, self._voice_name, self.mark(index)) + (f"\nSaid by {name}" if (name := self.speaker_label(index)) else "")
+            tip = tooltip(block, index, self._voice_name, self.mark(index))
+            if name := self.speaker_label(index):
+                tip += f"\nSaid by {name}"
             QToolTip.showText(event.globalPos(), tip, self)  # type: ignore[attr-defined]
             return True
         return super().event(event)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMenu
 
 from studio.core.project import load_project
@@ -124,6 +124,17 @@ def test_a_speaker_set_from_the_menu_and_by_the_cycle_key_shows_in_the_margin(qt
     rows = dict(shortcut_table(window))
     assert ("Ctrl+Shift+N", "Next Speaker") in rows["Paragraph ▸ Speaker"]
 
+    # The script's right-click menu has Paragraph ▸ Speaker too: paragraph 2 back to the narrator.
+    put_cursor(window, "How was")
+    viewport = editor.viewport()
+    where = editor.cursorRect().center()
+    QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
+                                                       viewport.mapToGlobal(where)))
+    click_action(qtbot, open_popup(qtbot), "Speaker")
+    qtbot.waitUntil(submenu.isVisible, timeout=5000)
+    click_action(qtbot, submenu, "Narrator")
+    qtbot.waitUntil(lambda: speakers(window) == ["ANNA", None, "BEN"], timeout=5000)
+
     # With no speaker left, the column gives its room back.
     for index in range(3):
         window.cast.controller.set_speaker(window.document.script.blocks[index].id, None)
@@ -191,7 +202,20 @@ def test_pasted_speaker_lines_make_two_speakers_whose_prefix_is_never_spoken_or_
     assert not {"ANNA", "BEN", "ANNA:", "BEN:"} & set(words)
     blocks = window.document.script.blocks
     assert blocks[0].chosen_take.voice_id != blocks[1].chosen_take.voice_id == combo.itemData(derived)
-    assert not blocks[1].chosen_take.text.startswith("BEN") or blocks[1].chosen_take.text == blocks[1].text
+
+    # BEN's own speed (from "Project" one step up, with the keyboard): only his line is to be made again.
+    wait_counted(qtbot, window)
+    assert window.counter.stats.requests == 0
+    speed = panel.spin("BEN", 2)
+    assert speed.text() == "Project"
+    speed.setFocus()
+    qtbot.keyClick(speed, Qt.Key.Key_Up)
+    assert window.cast.controller.cast.member("BEN").voice_settings.speed == 0.7
+    anna = window.cast.controller.cast.member("ANNA")
+    assert anna is not None and anna.voice_settings is None
+    qtbot.waitUntil(lambda: window.counter.busy or window.counter.stats.requests != 0, timeout=5000)
+    wait_counted(qtbot, window)
+    assert window.counter.stats.requests == 1
 
 
 def test_a_voice_given_to_a_speaker_remakes_only_their_unlocked_paragraphs_and_the_cast_is_saved(
