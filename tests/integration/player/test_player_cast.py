@@ -63,6 +63,8 @@ def test_play_speaks_each_speaker_and_revoices_only_the_recast_one(qtbot, tmp_pa
     lit = {i for i, *_ in rig.samples if i is not None}
     assert not lit & set(range(len("ALICE: ")))
 
+    _assert_gapless(rig)
+
     cast[0] = cast[0].with_voice("Alice", HIGHEST)
     local_server.clear_requests()
     rig.samples.clear()
@@ -73,3 +75,17 @@ def test_play_speaks_each_speaker_and_revoices_only_the_recast_one(qtbot, tmp_pa
     assert_follows_across_blocks(rig)
     takes = [b.chosen_take for b in rig.document.script]
     assert [t.voice_id for t in takes] == [HIGHEST, JOE, LOWER, HIGHEST]
+    _assert_gapless(rig)
+
+
+def _assert_gapless(rig: Any) -> None:
+    """Each speaker starts the moment the one before has finished (Play sets no pause between
+    paragraphs): block i+1 starts exactly one take-length after block i, to the sample."""
+    session = rig.controller.session
+    starts = [b.at_seconds for b in session.blocks]
+    assert None not in starts
+    for i, block in enumerate(rig.document.script.blocks[:-1]):
+        speeches = [rig.cache.get(key) for key in block.chosen_take.cache_keys]
+        rate = speeches[0].sample_rate
+        length = sum(s.n_samples for s in speeches) / rate
+        assert abs((starts[i + 1] - starts[i]) - length) <= 1.5 / rate, (i, starts, length)
