@@ -77,7 +77,7 @@ class CastPanel(QWidget):
         self.message = InlineMessage()
         layout.addWidget(self.message)
         cast.changed.connect(self.refresh)
-        preview.playing_changed.connect(lambda _name: self._show_previewing())
+        preview.busy_changed.connect(lambda _busy: self._show_previewing())
         preview.error.connect(lambda error: self.message.show_error(error))
         self.refresh()
 

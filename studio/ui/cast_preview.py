@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from studio.cancel import CancelToken
 from studio.core.cast import CastMember, speaker_key
@@ -22,8 +22,7 @@ from studio.core.script import Script
 from studio.errors import StudioError
 from studio.markup import speaker_prefix
 from studio.text_rules import is_speakable
-from studio.ui.rule_test import spoken_wav
-from studio.ui.voice_preview import VoicePreviewPlayer
+from studio.ui.rule_test import SampleSpeaker, spoken_wav
 from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
@@ -60,22 +59,15 @@ def speaker_inputs(inputs: RenderInputs, member: CastMember) -> RenderInputs:
     return replace(inputs, settings=replace(settings, **changes))  # type: ignore[arg-type]
 
 
-class CastPreview(QObject):
-    #: The name being previewed, or "" when nothing plays.
-    playing_changed = Signal(str)
-    error = Signal(object)
+class CastPreview(SampleSpeaker):
+    """Preview of a speaker; :attr:`playing` names the one being heard ("" when none)."""
 
     def __init__(self, pool: WorkerPool, inputs: Callable[[], RenderInputs], cache: SpeechCache | None,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._inputs = inputs
-        self._cache = cache
+        super().__init__(pool, inputs, cache, parent)
         self._name = ""
-        self.player = VoicePreviewPlayer(pool, self)
-        self.player.playing_changed.connect(self._on_playing)
-        self.player.error.connect(self.error.emit)
-        #: The last sample and line made (for tests: what was heard).
-        self.last_wav: bytes | None = None
+        self.busy_changed.connect(self._on_busy)
+        #: The last line spoken (for tests: what was heard).
         self.last_line: str | None = None
 
     @property
@@ -87,34 +79,21 @@ class CastPreview(QObject):
         if self._name and speaker_key(self._name) == speaker_key(member.name):
             self.stop()
             return
-        try:
-            inputs = self._inputs()
-        except StudioError as problem:
-            self.error.emit(problem)
-            return
         line = preview_line(script, member, narrator)
-        cache = self._cache
 
-        def speak(token: CancelToken) -> bytes:
+        def make(inputs: RenderInputs, cache: SpeechCache | None, token: CancelToken) -> bytes:
             ready = speaker_inputs(ready_inputs(inputs, token), member)
             wav = spoken_wav(ready, line, cache, token)
             if wav is None:
                 raise NothingHeardError(f"{ready.engine_name} made no sound for {member.name}'s line",
                                         "Check the speaker's voice, then preview again.")
-            self.last_wav, self.last_line = wav, line
+            self.last_line = line
             return wav
 
-        self.player.play_fetched(f"cast:{member.name}", speak)
-        self._name = member.name
-        self.playing_changed.emit(self._name)
+        if self._speak(f"cast:{member.name}", make):
+            self._name = member.name
+            self.busy_changed.emit(True)  # the name is known now: the panel shows Stop on its row
 
-    def _on_playing(self, playing: bool) -> None:
-        if not playing and self._name:
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:
             self._name = ""
-            self.playing_changed.emit("")
-
-    def stop(self) -> None:
-        self.player.stop()
-
-    def shutdown(self) -> None:
-        self.player.shutdown()

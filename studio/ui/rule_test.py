@@ -60,8 +60,11 @@ def spoken_wav(inputs: RenderInputs, text: str, cache: SpeechCache | None, token
     return wav_bytes(pcm, rate) if pcm and rate else None
 
 
-class RuleTester(QObject):
-    #: True while a test is being spoken or played.
+class SampleSpeaker(QObject):
+    """Speaks short samples (a rule's word, a speaker's line) in a worker and plays them on the
+    voice preview's player; subclasses say what to speak (:meth:`_speak`)."""
+
+    #: True while a sample is being spoken or played.
     busy_changed = Signal(bool)
     error = Signal(object)
 
@@ -80,23 +83,30 @@ class RuleTester(QObject):
     def busy(self) -> bool:
         return self.preview.is_active
 
-    def test(self, rule: Rule) -> None:
+    def _speak(self, key: str, make: Callable[[RenderInputs, SpeechCache | None, CancelToken], bytes]) -> bool:
+        """Play what ``make(inputs, cache, token)`` says (in a worker); False if the window cannot speak now."""
         try:
             inputs = self._inputs()
         except StudioError as problem:
             self.error.emit(problem)
-            return
+            return False
         cache = self._cache
 
         def speak(token: CancelToken) -> bytes:
-            wav = speak_rule(inputs, rule, cache, token)
+            wav = make(inputs, cache, token)
             self.last_wav = wav
             return wav
 
-        self.preview.play_fetched(f"rule:{rule.grapheme}", speak)
+        self.preview.play_fetched(key, speak)
+        return True
 
     def stop(self) -> None:
         self.preview.stop()
 
     def shutdown(self) -> None:
         self.preview.shutdown()
+
+
+class RuleTester(SampleSpeaker):
+    def test(self, rule: Rule) -> None:
+        self._speak(f"rule:{rule.grapheme}", lambda inputs, cache, token: speak_rule(inputs, rule, cache, token))

@@ -170,7 +170,7 @@ def test_pasted_speaker_lines_make_two_speakers_whose_prefix_is_never_spoken_or_
     # Preview speaks BEN's line (not his name) in his new voice, through the preview player.
     preview = window.cast.preview
     button = panel.preview_button("BEN")
-    with qtbot.waitSignal(preview.player.playing_changed, timeout=60000,
+    with qtbot.waitSignal(preview.busy_changed, timeout=60000,
                           check_params_cb=lambda playing: not playing):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: button.text() == "Stop", timeout=5000)
