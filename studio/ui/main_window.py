@@ -168,6 +168,14 @@ class MainWindow(QMainWindow):
             self, pool, self.document, lambda: self.session.backend, cache, self.script.message,
             directory=lambda: str(Path(self.project.path).parent) if self.project.path else self._project_dir(),
         )
+        # The cast (issue 11): Paragraph ▸ Speaker, the gutter's speakers, View ▸ Cast.
+        from studio.ui.cast_view import CastView
+
+        self.cast = CastView(self, self.script, self.takes, self.document, pool, self.render_source.current, cache,
+                             voices=lambda: self.voices.model.voices, project_settings=self.settings.voice_settings)
+        self.render_source.cast = lambda: self.cast.controller.cast
+        self.cast.status.connect(lambda text: self.status.showMessage(text, 6000))
+        self.voices.model.page_loaded.connect(self.cast.panel.voices_changed)
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -175,6 +183,8 @@ class MainWindow(QMainWindow):
         self.pronunciation.changed.connect(self.project.mark_changed)  # rules are work too (autosaved) ...
         self.pronunciation.changed.connect(self.counter.refresh)  # ... and change what is to be made
         self.pronunciation.loaded.connect(self.counter.refresh)
+        self.cast.changed.connect(self.project.mark_changed)  # speakers and voices are work too ...
+        self.cast.changed.connect(self.counter.refresh)  # ... and change what is to be made
         self._prefs_timer = QTimer(self)
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)
@@ -275,6 +285,9 @@ class MainWindow(QMainWindow):
         self.timing_qa_action = self._action(play, "Check &Timing…", self.open_timing_qa, QKeySequence("Ctrl+Shift+T"))
 
         bar.addMenu(self.takes.menu)
+
+        view = bar.addMenu("Vie&w")  # Alt+V is the Voice menu
+        view.addAction(self.cast.toggle_action)
 
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Pronunciation…", self.pronunciation.open_editor, QKeySequence("Ctrl+Shift+D"))
@@ -575,6 +588,7 @@ class MainWindow(QMainWindow):
             seed=state.seed,
             voice_settings=state.voice_settings,
             pronunciation=self.pronunciation.project_field(),
+            cast=self.cast.controller.project_field(),
         ).with_document(self.document.script, self.document.text)
 
     def _apply_project(self, project: Project) -> None:
@@ -584,6 +598,7 @@ class MainWindow(QMainWindow):
         # Replaces the old document: its paragraphs' takes, choices and locks (New: none).
         self.document.load(project.document())
         self.pronunciation.load(project.pronunciation)
+        self.cast.controller.load(project.cast)
         if project.voice_id:
             voice = Voice(voice_id=project.voice_id, name=project.voice_name or project.voice_id)
             self._set_voice(voice)
@@ -760,6 +775,7 @@ class MainWindow(QMainWindow):
         self._prefs_timer.stop()
         self.project.shutdown()
         self.pronunciation.shutdown()
+        self.cast.shutdown()
         self.voices.shutdown()
         self.recordings.cancel()
         self.listen.stop()

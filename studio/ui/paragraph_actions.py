@@ -81,6 +81,8 @@ class ParagraphActions(QObject):
         self.takes_menu = QMenu("&Takes")
         self.takes_menu.setToolTipsVisible(True)
         self.takes_menu.aboutToShow.connect(self._fill_takes_menu)
+        #: Submenus other parts add (Speaker, issue 11): in every copy of the menu, after Takes.
+        self._extra_menus: list[QMenu] = []
         self._keyed = [self.play_action, self.regenerate_action, self.next_action, self.previous_action,
                        self.lock_action]
         self.menu = QMenu("P&aragraph")
@@ -103,8 +105,16 @@ class ParagraphActions(QObject):
         menu.addAction(self.previous_action)
         menu.addAction(self.next_action)
         menu.addMenu(self.takes_menu)
+        for extra in self._extra_menus:
+            menu.addMenu(extra)
         menu.addSeparator()
         menu.addAction(self.lock_action)
+
+    def add_menu(self, submenu: QMenu) -> None:
+        """Add ``submenu`` (with its keys) to the Paragraph menu and to every menu made from it later."""
+        self._extra_menus.append(submenu)
+        actions = self.menu.actions()
+        self.menu.insertMenu(actions[actions.index(self.takes_menu.menuAction()) + 1], submenu)
 
     # -- the paragraph acted on -------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from studio.errors import StudioError
 
 if TYPE_CHECKING:
     from studio.api.models import Subscription
+    from studio.core.cast import Cast
     from studio.core.pronunciation import PronunciationDictionary
     from studio.core.script import Capabilities
     from studio.ui.engine_session import EngineSession
@@ -49,6 +50,8 @@ class RenderSource:
         self._subscription = subscription
         #: The pronunciation dictionaries the project speaks with, in order (the window sets it).
         self.dictionaries: Callable[[], tuple[PronunciationDictionary, ...]] = tuple
+        #: Who says which paragraph, with which voice (the window sets it; None: one voice).
+        self.cast: Callable[[], Cast | None] = lambda: None
 
     def capabilities(self) -> tuple[Capabilities | None, str]:
         """What the chosen model can do, and its name for messages (None while nothing is chosen)."""
@@ -82,4 +85,5 @@ class RenderSource:
             tier=getattr(subscription, "tier", None) if subscription is not None else None,
             # Applied on our side, which every engine and server understands (offline too).
             pronunciation=local(dictionaries) if any(d.rules for d in dictionaries) else None,
+            cast=self.cast(),
         )

@@ -34,12 +34,22 @@ class NothingHeardError(StudioError):
 
 def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, token: CancelToken) -> bytes:
     """WAV bytes of ``rule.grapheme`` spoken with ``rule`` (blocks: call in a worker)."""
+    tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
+    inputs = with_pronunciation(ready_inputs(inputs, token), local(tested))  # only the rule under test
+    wav = spoken_wav(inputs, rule.grapheme, cache, token)
+    if wav is None:
+        raise NothingHeardError(f"{inputs.engine_name} made no sound for “{rule.grapheme}”",
+                                "Check the rule's alias or phonemes, then test again.")
+    return wav
+
+
+def spoken_wav(inputs: RenderInputs, text: str, cache: SpeechCache | None, token: CancelToken) -> bytes | None:
+    """WAV bytes of ``text`` spoken as a one-paragraph script through the one render path
+    (plan, cache, engine; ``inputs`` ready), None if nothing was heard. Blocks: call in a worker."""
     from studio.core.render import render
     from studio.core.script import Script, plan_render
 
-    tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
-    inputs = with_pronunciation(ready_inputs(inputs, token), local(tested))  # only the rule under test
-    script = Script.from_text(rule.grapheme)
+    script = Script.from_text(text)
     plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
     heard: list[tuple[bytes, int]] = []
     render(plan, script, inputs.backend, cache=cache, record=False, cancel=token,
@@ -47,14 +57,14 @@ def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, toke
     token.raise_if_cancelled()
     pcm = b"".join(p for p, _ in heard)
     rate = next((r for _, r in heard if r), 0)
-    if not pcm or not rate:
-        raise NothingHeardError(f"{inputs.engine_name} made no sound for “{rule.grapheme}”",
-                                "Check the rule's alias or phonemes, then test again.")
-    return wav_bytes(pcm, rate)
+    return wav_bytes(pcm, rate) if pcm and rate else None
 
 
-class RuleTester(QObject):
-    #: True while a test is being spoken or played.
+class SampleSpeaker(QObject):
+    """Speaks short samples (a rule's word, a speaker's line) in a worker and plays them on the
+    voice preview's player; subclasses say what to speak (:meth:`_speak`)."""
+
+    #: True while a sample is being spoken or played.
     busy_changed = Signal(bool)
     error = Signal(object)
 
@@ -73,23 +83,30 @@ class RuleTester(QObject):
     def busy(self) -> bool:
         return self.preview.is_active
 
-    def test(self, rule: Rule) -> None:
+    def _speak(self, key: str, make: Callable[[RenderInputs, SpeechCache | None, CancelToken], bytes]) -> bool:
+        """Play what ``make(inputs, cache, token)`` says (in a worker); False if the window cannot speak now."""
         try:
             inputs = self._inputs()
         except StudioError as problem:
             self.error.emit(problem)
-            return
+            return False
         cache = self._cache
 
         def speak(token: CancelToken) -> bytes:
-            wav = speak_rule(inputs, rule, cache, token)
+            wav = make(inputs, cache, token)
             self.last_wav = wav
             return wav
 
-        self.preview.play_fetched(f"rule:{rule.grapheme}", speak)
+        self.preview.play_fetched(key, speak)
+        return True
 
     def stop(self) -> None:
         self.preview.stop()
 
     def shutdown(self) -> None:
         self.preview.shutdown()
+
+
+class RuleTester(SampleSpeaker):
+    def test(self, rule: Rule) -> None:
+        self._speak(f"rule:{rule.grapheme}", lambda inputs, cache, token: speak_rule(inputs, rule, cache, token))

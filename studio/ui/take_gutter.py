@@ -18,14 +18,21 @@ so a 200,000-character script costs what a page costs. Colours come from the pal
 the themes' stylesheets set the accents (``qproperty-staleColor`` and friends), so light and
 dark both read. Hovering a mark shows its take's voice, model, time, credits and request id;
 clicking it opens the Paragraph menu for that paragraph (:attr:`TakeGutter.clicked`).
+
+With speakers (issue 11, :meth:`TakeGutter.show_speakers`), a column after the takes names
+who says each paragraph (nothing for the narrator); it takes room only while some paragraph
+has a speaker, and the tooltip and accessible description say the speaker too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Property, QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from studio.core.script import Block
 from studio.ui.paragraph_positions import ParagraphPositions
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.take_marks import MarkKind, TakeMark, VoiceName, mark_of, summary, tooltip
@@ -33,6 +40,10 @@ from studio.ui.take_marks import MarkKind, TakeMark, VoiceName, mark_of, summary
 #: Widest label the gutter makes room for ("12/12"); longer ones are elided by the painter.
 _WIDEST_LABEL = "88/88"
 _PAD = 3
+#: The speaker column's width, in characters of this text (longer names are elided).
+_SPEAKER_WIDTH = "MMMMMM"
+#: A paragraph's speaker as the gutter shows it (None: the narrator, shown as nothing).
+SpeakerLabel = Callable[[Block], "str | None"]
 
 
 class TakeGutter(QWidget):
@@ -50,6 +61,9 @@ class TakeGutter(QWidget):
         self._positions = positions
         self._voice_name = voice_name
         self._colours: dict[str, QColor] = {}
+        self._speaker_label: SpeakerLabel | None = None
+        self._speaker_column = False
+        self._speaker_voice: SpeakerLabel | None = None
         editor.updateRequest.connect(self._on_update_request)
         editor.cursorPositionChanged.connect(self._describe_current)
         document.changed.connect(self._refresh)
@@ -74,6 +88,7 @@ class TakeGutter(QWidget):
             "empty": palette.color(QPalette.ColorRole.PlaceholderText),
             "lock": palette.color(QPalette.ColorRole.Text),
             "flagged": QColor("#ff6e6e" if dark else "#c62828"),
+            "speaker": palette.color(QPalette.ColorRole.Link),
         }[name]
 
     def _setter(name: str):  # type: ignore[no-untyped-def]  # noqa: N805 - a class-body helper
@@ -92,13 +107,48 @@ class TakeGutter(QWidget):
     emptyColor = Property(QColor, _getter("empty"), _setter("empty"))  # noqa: N815
     lockColor = Property(QColor, _getter("lock"), _setter("lock"))  # noqa: N815
     flaggedColor = Property(QColor, _getter("flagged"), _setter("flagged"))  # noqa: N815
+    speakerColor = Property(QColor, _getter("speaker"), _setter("speaker"))  # noqa: N815
     del _setter, _getter
 
     # -- geometry --------------------------------------------------------------------------------
 
     def gutter_width(self) -> int:
         metrics = self.fontMetrics()
-        return _PAD * 4 + self._lock_width() + self._dot_size() + metrics.horizontalAdvance(_WIDEST_LABEL)
+        width = _PAD * 4 + self._lock_width() + self._dot_size() + metrics.horizontalAdvance(_WIDEST_LABEL)
+        return width + (self._speaker_width() + _PAD if self._speaker_column else 0)
+
+    def _speaker_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance(_SPEAKER_WIDTH)
+
+    # -- speakers (issue 11) ------------------------------------------------------------------------
+
+    def show_speakers(self, label: SpeakerLabel, voice: SpeakerLabel | None = None) -> None:
+        """Name each paragraph's speaker with ``label``; ``voice`` gives the voice its speaker
+        has now, so a take in another voice is marked as needing generation (the cast's)."""
+        self._speaker_label = label
+        self._speaker_voice = voice
+        self._refresh()
+
+    def mark(self, index: int) -> TakeMark:
+        """The mark paragraph ``index`` shows."""
+        block = self._document.script.blocks[index]
+        return mark_of(block, self._speaker_voice(block) if self._speaker_voice is not None else None)
+
+    def speaker_label(self, index: int) -> str | None:
+        """What the speaker column shows for paragraph ``index`` (None: nothing)."""
+        blocks = self._document.script.blocks
+        if self._speaker_label is None or not 0 <= index < len(blocks):
+            return None
+        return self._speaker_label(blocks[index])
+
+    def _fit_speaker_column(self) -> None:
+        """Room for the column while some paragraph has a speaker; none otherwise."""
+        wanted = self._speaker_label is not None and any(
+            self._speaker_label(b) for b in self._document.script.blocks)
+        if wanted != self._speaker_column:
+            self._speaker_column = wanted
+            self._editor.setViewportMargins(self.gutter_width(), 0, 0, 0)
+            self._place()
 
     def _dot_size(self) -> int:
         return max(7, round(self.fontMetrics().height() * 0.5))
@@ -122,6 +172,7 @@ class TakeGutter(QWidget):
             self.update(0, rect.y(), self.width(), rect.height())
 
     def _refresh(self) -> None:
+        self._fit_speaker_column()
         self.update()
         self._describe_current()
 
@@ -170,11 +221,12 @@ class TakeGutter(QWidget):
         painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.AlternateBase))
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Midlight), 1))
         painter.drawLine(self.width() - 1, event.rect().top(), self.width() - 1, event.rect().bottom())
-        blocks = self._document.script.blocks
         clip = QRectF(event.rect())
         for index, row in self.visible_marks():
             if row.intersects(clip):
-                self._paint_mark(painter, row, mark_of(blocks[index]))
+                self._paint_mark(painter, row, self.mark(index))
+                if self._speaker_column:
+                    self._paint_speaker(painter, row, self.speaker_label(index))
         painter.end()
 
     def _paint_mark(self, painter: QPainter, row: QRectF, mark: TakeMark) -> None:
@@ -212,6 +264,19 @@ class TakeGutter(QWidget):
             painter.drawText(below, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                              f"{mark.listen.score:.0%}")
 
+    def _paint_speaker(self, painter: QPainter, row: QRectF, name: str | None) -> None:
+        if not name:
+            return
+        width = self._speaker_width()
+        box = QRectF(self.width() - width - _PAD, row.top(), width, row.height())
+        painter.setPen(self._colour("speaker"))
+        text = self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+
+    def _said_by(self, index: int) -> str:
+        name = self.speaker_label(index)
+        return f", said by {name}" if name else ""
+
     def _paint_lock(self, painter: QPainter, box: QRectF) -> None:
         colour = self._colour("lock")
         body = QRectF(box.left(), box.top() + box.height() * 0.45, box.width(), box.height() * 0.55)
@@ -236,7 +301,10 @@ class TakeGutter(QWidget):
                 event.ignore()
                 return True
             block = self._document.script.blocks[index]
-            QToolTip.showText(event.globalPos(), tooltip(block, index, self._voice_name), self)  # type: ignore[attr-defined]
+            tip = tooltip(block, index, self._voice_name, self.mark(index))
+            if name := self.speaker_label(index):
+                tip += f"\nSaid by {name}"
+            QToolTip.showText(event.globalPos(), tip, self)  # type: ignore[attr-defined]
             return True
         return super().event(event)
 
@@ -252,7 +320,7 @@ class TakeGutter(QWidget):
         """The accessible description says what the mark of the paragraph at the cursor shows."""
         index = self._positions.index_at(self._editor.textCursor().position())
         blocks = self._document.script.blocks
-        text = summary(mark_of(blocks[index]), index) if index is not None and index < len(blocks) else (
+        text = summary(self.mark(index), index) + self._said_by(index) if index is not None and index < len(blocks) else (
             "The script is empty: no paragraphs, no takes.")
         if text != self.accessibleDescription():
             self.setAccessibleDescription(text)

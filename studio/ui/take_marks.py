@@ -41,6 +41,8 @@ class TakeMark:
     outdated: bool
     #: The listen-check of the chosen take, when it is current (None: not heard yet).
     listen: ListenCheck | None = None
+    #: The chosen take is in another voice than the paragraph's speaker has now (issue 11).
+    revoiced: bool = False
 
     @property
     def label(self) -> str:
@@ -65,20 +67,23 @@ def listen_summary(check: ListenCheck) -> str:
     return f"listen-check {check.score:.0%}, {len(check.flags)} flagged"
 
 
-def mark_of(block: Block) -> TakeMark:
+def mark_of(block: Block, voice_id: str | None = None) -> TakeMark:
+    """``voice_id``: the voice the paragraph's speaker has now (None: not checked)."""
     takes = block.takes
     chosen = block.chosen_take
     number = takes.index(chosen) + 1 if chosen is not None else 0
     outdated = chosen is not None and chosen.text != block.text
+    # A recording is the narrator's own voice: no voice chosen in the cast remakes it.
+    revoiced = bool(voice_id and chosen is not None and chosen.recording is None and chosen.voice_id != voice_id)
     if not takes:
         kind = MarkKind.EMPTY if is_speakable(block.text) else MarkKind.SILENT
     elif block.locked and chosen is not None:
         kind = MarkKind.CURRENT  # a locked paragraph plays its take, whatever its text says now
-    elif chosen is None or outdated:
+    elif chosen is None or outdated or revoiced:
         kind = MarkKind.STALE
     else:
         kind = MarkKind.CURRENT
-    return TakeMark(kind, number, len(takes), block.locked, outdated, current_listen_check(block))
+    return TakeMark(kind, number, len(takes), block.locked, outdated, current_listen_check(block), revoiced)
 
 
 def summary(mark: TakeMark, index: int) -> str:
@@ -92,7 +97,8 @@ def summary(mark: TakeMark, index: int) -> str:
     else:
         state = f"{mark.total} take{'s' if mark.total != 1 else ''}, none chosen"
     if mark.kind is MarkKind.STALE:
-        state += ", needs generating (its text changed)" if mark.outdated else ", needs generating"
+        state += (", needs generating (its text changed)" if mark.outdated else
+                  ", needs generating (its speaker's voice changed)" if mark.revoiced else ", needs generating")
     if mark.locked:
         state += ", locked"
     if mark.listen is not None:
@@ -124,9 +130,9 @@ def take_facts(take: Take, voice_name: VoiceName | None = None) -> list[str]:
     return lines
 
 
-def tooltip(block: Block, index: int, voice_name: VoiceName | None = None) -> str:
+def tooltip(block: Block, index: int, voice_name: VoiceName | None = None, mark: TakeMark | None = None) -> str:
     """The gutter mark's tooltip: the summary, the chosen take's facts and what to do next."""
-    mark = mark_of(block)
+    mark = mark if mark is not None else mark_of(block)
     lines = [summary(mark, index)]
     chosen = block.chosen_take
     if chosen is not None:

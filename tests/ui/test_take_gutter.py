@@ -163,7 +163,8 @@ def test_clicking_a_mark_opens_the_paragraph_menu_for_that_paragraph(qtbot: Any,
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
     menu = QApplication.activePopupWidget()
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["Play Paragraph", "Regenerate Paragraph", "Previous Take", "Next Take", "Takes", "Lock Paragraph"]
+    assert texts == ["Play Paragraph", "Regenerate Paragraph", "Previous Take", "Next Take", "Takes", "Speaker",
+                     "Lock Paragraph"]  # Speaker: issue 11
     assert window.takes.actions.current_index() == 2  # the cursor went to the paragraph clicked
     block = window.document.script.blocks[2]
     first = block.chosen_take_id
