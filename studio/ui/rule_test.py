@@ -11,6 +11,7 @@ player, so testing a rule does not disturb a Play in progress.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -38,7 +39,8 @@ def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, toke
     from studio.core.script import Script, plan_render
 
     tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
-    inputs = with_pronunciation(ready_inputs(inputs, token), local(tested))  # only the rule under test
+    # Only the rule under test, applied here: the project's dictionaries need no upload for it.
+    inputs = with_pronunciation(ready_inputs(replace(inputs, pending_sync=None), token), local(tested))
     script = Script.from_text(rule.grapheme)
     plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
     heard: list[tuple[bytes, int]] = []
