@@ -204,3 +204,24 @@ def test_a_phoneme_rule_the_model_cannot_use_is_said_to_be_skipped_when_it_plays
     assert "Skipped 1 phoneme rule (“Thailand”)" in message and "read as written" in message
     assert "Thailand = teye land" in message  # the alias offered instead
     assert uploads(server)["add_from_rules"] == 1  # synced to the account all the same
+
+
+@needs_audio
+def test_a_server_without_dictionaries_gets_the_rules_applied_by_the_window_and_is_asked_once(
+        qtbot: Any, make_window: Any, tmp_path: Path) -> None:
+    with run_server(tier="creator", dictionaries_enabled=False) as bare:
+        window = connect(qtbot, make_window(), bare)
+        type_script(qtbot, window, SCRIPT)
+        bare.clear_requests()
+        sent = spy_requests(window)
+        with qtbot.waitSignal(window.pronunciation.status, timeout=60000,
+                              check_params_cb=lambda text: "applies the rules itself" in text):
+            activate(qtbot, window)
+            pronounce_as(qtbot, window, SCRIPT.index("Nguyen"), "win")
+            wait_counted(qtbot, window)
+            assert window.counter.stats.requests == len(PARAGRAPHS)
+            play_all(qtbot, window)
+        assert [r.text for r in sent] == [p.replace("Nguyen", "win") for p in PARAGRAPHS]  # applied here
+        assert not any(r.pronunciation_dictionary_locators for r in sent)
+        close(qtbot, export_from(qtbot, window, tmp_path / "bare.wav"))
+        assert tts_requests(bare) == len(PARAGRAPHS)  # the export found Play's audio

@@ -62,6 +62,10 @@ _accounts: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDict
 
 
 _one_at_a_time = threading.RLock()
+#: Clients whose server turned out to have no dictionary endpoints: not asked again (the
+#: window's counter syncs at every edit); another server or a restart is another client.
+_without_dictionaries: weakref.WeakSet[Any] = weakref.WeakSet()
+NO_DICTIONARIES = "this server has no pronunciation dictionaries, so the studio applies the rules itself"
 
 
 def account_key(client: Any) -> str:
@@ -120,6 +124,8 @@ def prepare(backend: Any, dictionaries: Sequence[PronunciationDictionary], state
     client = getattr(backend, "client", None)
     if not used or getattr(backend, "engine_id", None) != "elevenlabs" or client is None:
         return Prepared(Pronunciation(used))
+    if client in _without_dictionaries:
+        return Prepared(Pronunciation(used), [], NO_DICTIONARIES)
     state = state or SyncState()
     locators: list[PronunciationDictionaryLocator] = []
     uploaded: list[str] = []
@@ -141,6 +147,6 @@ def prepare(backend: Any, dictionaries: Sequence[PronunciationDictionary], state
     except e.ApiError as error:
         if not lacks_dictionaries(error):
             raise
-        return Prepared(Pronunciation(used), uploaded,
-                        "this server has no pronunciation dictionaries, so the studio applies the rules itself")
+        _without_dictionaries.add(client)
+        return Prepared(Pronunciation(used), uploaded, NO_DICTIONARIES)
     return Prepared(Pronunciation(used, tuple(locators)), uploaded)
