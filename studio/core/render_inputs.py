@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from studio.core.cast import Cast
     from studio.cancel import CancelToken
     from studio.core.pronunciation.context import Pronunciation
+    from studio.core.pronunciation.render import PendingSync
 
 __all__ = ["DEFAULT_MODEL_ID", "RenderInputs", "ready_inputs", "render_inputs", "with_pronunciation"]
 
@@ -45,6 +46,9 @@ class RenderInputs:
     capabilities: Capabilities
     #: The pronunciation rules and who applies them (None: no rules).
     pronunciation: Pronunciation | None = None
+    #: Dictionaries the window has not yet brought to the engine's account: the work's worker
+    #: does it in :func:`ready_inputs` (the network is never touched on the GUI thread).
+    pending_sync: PendingSync | None = None
 
     @property
     def engine_name(self) -> str:
@@ -101,8 +105,9 @@ def with_pronunciation(inputs: RenderInputs, pronunciation: Pronunciation | None
     return replace(inputs, settings=settings, pronunciation=pronunciation)
 
 
-def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> RenderInputs:
-    """``inputs`` for the engine that really runs, once it has started. Blocks: call in a worker.
+def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None, *, notify: bool = True) -> RenderInputs:
+    """``inputs`` for the engine that really runs, once it has started, with their pronunciation
+    synced to its account. Blocks: call in a worker.
 
     Play and Export may start while the engine is still starting (the window then hands a
     ``PendingBackend``, see :mod:`studio.ui.engine_session`, and describes the speech for the
@@ -111,12 +116,24 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     output format, its model list (a model it does not have becomes its first one, as the
     settings panel does), the settings it supports and the account's plan — so a Play during
     warm-up keys the cache exactly as every later Play and Export will. Inputs whose backend is
-    already running are returned as they are.
+    already running are returned as they are, but for the pronunciation step.
+
+    Then, when the window left dictionaries to sync (:attr:`RenderInputs.pending_sync`), the
+    same step as the command line's (:func:`studio.core.pronunciation.render.for_render`):
+    uploaded when their content changed, sent as locators, or applied here offline and on a
+    server without dictionaries, so the window and the CLI key the cache alike. ``notify``
+    False (the counter) keeps its notes to itself.
     """
+    from studio.core.pronunciation.render import synced
+
     wait = getattr(inputs.backend, "wait_until_ready", None)
-    if wait is None:
-        return inputs
-    backend = wait(token)
+    if wait is not None:
+        inputs = replace(_described_again(inputs, wait(token)), pending_sync=inputs.pending_sync)
+    return synced(inputs, notify=notify)
+
+
+def _described_again(inputs: RenderInputs, backend: SynthesisBackend) -> RenderInputs:
+    """``inputs`` as the window would describe them for ``backend`` (see :func:`ready_inputs`)."""
     settings = inputs.settings
     models = _quietly(lambda: backend.list_models(), []) or []
     models = [m for m in models if getattr(m, "can_do_text_to_speech", True)]

@@ -2,7 +2,7 @@
 
 FastAPI's own ``Form``/``File`` parameters need the ``python-multipart`` package, which the
 studio does not otherwise depend on; :mod:`email` reads the same format (RFC 7578 is MIME
-multipart) byte for byte. Only the forced-alignment route takes uploads.
+multipart) byte for byte. The forced-alignment route and the dictionaries' add-from-file take uploads.
 """
 
 from __future__ import annotations

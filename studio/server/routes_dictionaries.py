@@ -10,8 +10,6 @@ download of any version. Bodies are validated like the real API (FastAPI's 422 l
 from __future__ import annotations
 
 import base64
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -23,6 +21,7 @@ from studio.core.pronunciation import DictionaryError, Rule, parse_pls, rule_fro
 from studio.core.pronunciation.pls import pls_bytes
 from studio.server.delivery import bytes_response, json_response
 from studio.server.errors import ApiHTTPError, validation_detail
+from studio.server.multipart import parse_form
 from studio.server.state import api_guard, get_state
 
 router = APIRouter(dependencies=[Depends(api_guard)])
@@ -109,35 +108,22 @@ def _added(item: Any) -> dict[str, Any]:
             "permission_on_resource": "admin"}
 
 
-def _form(content_type: str, body: bytes) -> dict[str, tuple[bytes, str | None]]:
-    """multipart/form-data fields → (bytes, filename). Parsed with the standard library."""
-    if not content_type.lower().startswith("multipart/form-data"):
-        return {}
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
-    fields: dict[str, tuple[bytes, str | None]] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if name:
-            fields[str(name)] = (part.get_payload(decode=True) or b"", part.get_filename())
-    return fields
-
-
 @router.post(f"{BASE}/add-from-file", name="dictionaries_add_from_file")
 async def add_from_file(request: Request) -> Response:
-    fields = _form(request.headers.get("content-type", ""), await request.body())
+    # The one form parser (also the alignment route's): multipart, or URL-encoded without a file.
+    fields = parse_form(request.headers.get("content-type", ""), await request.body())
     if "name" not in fields:
         raise RequestValidationError([validation_detail(["body", "name"], "Field required", "missing", None)])
-    name = fields["name"][0].decode("utf-8", "replace")
-    description = fields["description"][0].decode("utf-8", "replace") if "description" in fields else None
-    access = fields["workspace_access"][0].decode() if "workspace_access" in fields else None
+    name = fields["name"].data.decode("utf-8", "replace")
+    description = fields["description"].data.decode("utf-8", "replace") if "description" in fields else None
+    access = fields["workspace_access"].data.decode("utf-8", "replace") if "workspace_access" in fields else None
     if access is not None and access not in ("admin", "editor", "commenter", "viewer"):
         raise RequestValidationError([validation_detail(
             ["body", "workspace_access"], "Input should be 'admin', 'editor', 'commenter' or 'viewer'",
             "enum", access)])
     rules: tuple[Rule, ...] = ()
     if "file" in fields:
-        data, filename = fields["file"]
+        data, filename = fields["file"].data, fields["file"].filename
         try:
             rules = parse_pls(data, f"“{filename or 'the file'}”").rules
         except DictionaryError as error:

@@ -30,6 +30,8 @@ from studio.api.models import Subscription, Voice
 from studio.cancel import CancelToken
 from studio.core.preferences import Preferences
 from studio.core.project import PROJECT_SUFFIX, Project, Recovery, RecoveryStore
+from studio.core.pronunciation.sync_state import FILE_NAME as SYNC_FILE
+from studio.core.pronunciation.sync_state import SyncState
 from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsController(self.settings_panel, pool, self)
         # How the window would speak now (Play, Export, the counter): see render_source.
         self.render_source = RenderSource(session, self.voices, self.settings, lambda: self._subscription)
+        self.render_source.sync_state = SyncState(recovery.path.parent / SYNC_FILE)  # beside the recovery file
         # The counter shows what the one plan will spend (planned in a worker).
         self.counter = ScriptCounter(self.script, self.document, pool, self.render_source.current, cache, self)
         self.voices.voice_chosen.connect(lambda _voice: self.counter.refresh())  # another voice: other keys

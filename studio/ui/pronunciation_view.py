@@ -26,7 +26,6 @@ from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
     from studio.core.cache import SpeechCache
-    from studio.ui.render_source import RenderSource
     from studio.ui.pronunciation_dialog import PronunciationDialog
     from studio.ui.render_source import RenderSource
 
@@ -38,6 +37,8 @@ class PronunciationView(QObject):
     loaded = Signal()
     #: A message for the status bar.
     status = Signal(str)
+    #: What a worker's account sync did (emitted from that worker's thread: queued to ``status``).
+    _synced = Signal(str)
 
     def __init__(self, panel: ScriptEditor, document: ScriptDocumentController, pool: WorkerPool,
                  source: RenderSource, cache: SpeechCache | None, parent: QObject | None = None, *,
@@ -48,6 +49,9 @@ class PronunciationView(QObject):
         inputs = source.current
         capabilities = source.capabilities
         source.dictionaries = self.dictionaries  # Play, Export and the counter speak with the rules
+        # Uploads, skipped phoneme rules, rules applied on our side: said, never silently done.
+        source.sync_notes = lambda notes: self._synced.emit(" ".join(notes))
+        self._synced.connect(self.status)
         self.controller = PronunciationController(self)
         self.files = DictionaryFiles(pool, shared_folder, self)
         self.tester = RuleTester(pool, inputs, cache, self)

@@ -9,14 +9,22 @@ While the engine is still starting, :meth:`RenderSource.current` does not refuse
 with the engine's :class:`~studio.ui.engine_session.PendingBackend`, and the work calls
 :func:`studio.core.render_inputs.ready_inputs` in its worker, which waits for the engine and
 describes the speech again for the engine that really started.
+
+Pronunciation goes the command line's way too: the inputs carry the dictionaries as a
+:class:`~studio.core.pronunciation.render.PendingSync`, and the same ``ready_inputs`` uploads
+them to the account (only when their content changed) and sends their locators, or applies
+the rules on our side offline and on a server without dictionaries. Until then (nothing here
+waits) the rules are described as applied on our side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from studio.core.pronunciation.context import local
+from studio.core.pronunciation.render import PendingSync
 from studio.core.render_inputs import DEFAULT_MODEL_ID, RenderInputs, render_inputs
 from studio.errors import StudioError
 
@@ -24,6 +32,7 @@ if TYPE_CHECKING:
     from studio.api.models import Subscription
     from studio.core.cast import Cast
     from studio.core.pronunciation import PronunciationDictionary
+    from studio.core.pronunciation.sync_state import SyncState
     from studio.core.script import Capabilities
     from studio.ui.engine_session import EngineSession
     from studio.ui.settings_controller import SettingsController
@@ -52,6 +61,10 @@ class RenderSource:
         self.dictionaries: Callable[[], tuple[PronunciationDictionary, ...]] = tuple
         #: Who says which paragraph, with which voice (the window sets it; None: one voice).
         self.cast: Callable[[], Cast | None] = lambda: None
+        #: What the window uploaded to which account (None: the default file, as the CLI's).
+        self.sync_state: SyncState | None = None
+        #: Told, from a worker's thread, what the sync did (the window shows it in the status).
+        self.sync_notes: Callable[[list[str]], None] | None = None
 
     def capabilities(self) -> tuple[Capabilities | None, str]:
         """What the chosen model can do, and its name for messages (None while nothing is chosen)."""
@@ -73,7 +86,8 @@ class RenderSource:
         state = self._settings.state()
         subscription = self._subscription()
         dictionaries = self.dictionaries()
-        return render_inputs(
+        used = any(d.rules for d in dictionaries)
+        inputs = render_inputs(
             backend,
             voice_id=voice.voice_id,
             model_id=state.model_id or DEFAULT_MODEL_ID,
@@ -83,7 +97,10 @@ class RenderSource:
             model=self._settings.current_model(),
             models=self._settings.models,
             tier=getattr(subscription, "tier", None) if subscription is not None else None,
-            # Applied on our side, which every engine and server understands (offline too).
-            pronunciation=local(dictionaries) if any(d.rules for d in dictionaries) else None,
+            # Applied on our side until the work's worker has synced them (see the module notes).
+            pronunciation=local(dictionaries) if used else None,
             cast=self.cast(),
         )
+        if not used:
+            return inputs
+        return replace(inputs, pending_sync=PendingSync(tuple(dictionaries), self.sync_state, self.sync_notes))

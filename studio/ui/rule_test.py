@@ -11,6 +11,7 @@ player, so testing a rule does not disturb a Play in progress.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -35,7 +36,8 @@ class NothingHeardError(StudioError):
 def speak_rule(inputs: RenderInputs, rule: Rule, cache: SpeechCache | None, token: CancelToken) -> bytes:
     """WAV bytes of ``rule.grapheme`` spoken with ``rule`` (blocks: call in a worker)."""
     tested = (PronunciationDictionary(id="rule-test", name="Test", rules=(rule,)),)
-    inputs = with_pronunciation(ready_inputs(inputs, token), local(tested))  # only the rule under test
+    # Only the rule under test, applied here: the project's dictionaries need no upload for it.
+    inputs = with_pronunciation(ready_inputs(replace(inputs, pending_sync=None), token), local(tested))
     wav = spoken_wav(inputs, rule.grapheme, cache, token)
     if wav is None:
         raise NothingHeardError(f"{inputs.engine_name} made no sound for “{rule.grapheme}”",

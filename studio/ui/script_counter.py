@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.core.render_inputs import ready_inputs
 from studio.core.script import Script, plan_render
 from studio.ui.render_source import NotReadyError
 from studio.ui.script_editor import ScriptEditor
@@ -126,5 +127,8 @@ class ScriptCounter(QObject):
 
 def _plan_stats(_token: object, question: int, script: Script, inputs: RenderInputs,
                 cache: SpeechCache | None, characters: int) -> tuple[int, PlanStats]:
+    # As Play and Export will speak (their pronunciation synced to the account the same way), so
+    # the counter's plan is theirs; its notes are for the runs that spend to say.
+    inputs = ready_inputs(inputs, notify=False)
     plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
     return question, PlanStats.of(plan, characters)

@@ -45,6 +45,20 @@ def pronounce_as(qtbot: Any, window: Any, position: int, said: str) -> Any:
     return label
 
 
+def spy_requests(window: Any) -> list[Any]:
+    """The text-to-speech requests the window's engine is given (the engine itself runs as it is)."""
+    sent: list[Any] = []
+    backend = window.session.backend
+    speak = backend.stream_with_timestamps
+
+    def spy(request: Any) -> Any:
+        sent.append(request)
+        return speak(request)
+
+    backend.stream_with_timestamps = spy
+    return sent
+
+
 class LockedWordQuestions(LockQuestions):
     """Answers the "locked paragraphs say this word" question while it runs, recording each one."""
 
@@ -55,4 +69,4 @@ class LockedWordQuestions(LockQuestions):
         self.unlock = again
 
 
-__all__ = ["LockedWordQuestions", "pronounce_as", "right_click", "spy_texts"]
+__all__ = ["LockedWordQuestions", "pronounce_as", "right_click", "spy_requests", "spy_texts"]

@@ -35,6 +35,7 @@ from studio.ui.engine_session import NO_KEYRING
 from studio.ui.main_window import NotReadyError
 from tests.integration.player.rig import needs_audio
 from tests.ui.conftest import wait_for_engine, wait_for_voices
+from tests.ui.pronunciation_support import spy_requests
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -258,15 +259,7 @@ def test_ctrl_enter_speaks_the_script_with_the_chosen_voice(qtbot, offline_windo
     window = offline_window
     window.script.editor.setPlainText("Hello from the lighthouse.")
     window.settings_panel.sliders["speed"].set_value(1.1)
-    requests: list[Any] = []
-    backend = window.session.backend
-    original = backend.stream_with_timestamps
-
-    def spy(request: Any) -> Any:
-        requests.append(request)
-        return original(request)
-
-    backend.stream_with_timestamps = spy
+    requests = spy_requests(window)
     window.script.editor.setFocus()
     qtbot.keyClick(window.script.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     if os.environ.get("STUDIO_TEST_AUDIO"):

@@ -3,7 +3,9 @@
 The real window on the local ElevenLabs-compatible server over loopback (Piper speaks behind
 it): the word right-clicked with the mouse, the alias typed, the export made with the dialog;
 text-to-speech requests counted at the server. Only the paragraphs that say the word are made
-again; locked ones only when the person says so.
+again; locked ones only when the person says so. On this engine the dictionary is uploaded to
+the account and the server applies it (issue 12, point 3): the requests carry the script's own
+words and the dictionary's locator, as the command line's do.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from studio.core.pronunciation import AliasRule
 from tests.fixtures.local_server import LocalServer
 from tests.integration.export.conftest import tts_requests
-from tests.ui.pronunciation_support import LockedWordQuestions, pronounce_as, spy_texts
+from tests.ui.pronunciation_support import LockedWordQuestions, pronounce_as, spy_requests
 from tests.ui.test_export_plan import account, close, connect, export_from, takes, type_script, wait_counted
 
 __all__ = ["account"]  # the module's server fixture, shared
@@ -62,11 +64,12 @@ def test_pronounce_as_makes_only_the_paragraphs_with_the_word_again(
     wait_counted(qtbot, window)
     assert (window.counter.stats.requests, window.counter.stats.paragraphs_made) == (3, 2)
 
-    sent = spy_texts(window)
+    sent = spy_requests(window)
     account.clear_requests()
     close(qtbot, export_from(qtbot, window, tmp_path / "after.wav"))
     assert tts_requests(account) == 3
-    assert sorted(sent) == sorted(p.replace("Nguyen", "win") for p in PARAGRAPHS if "Nguyen" in p)
+    assert sorted(r.text for r in sent) == sorted(p for p in PARAGRAPHS if "Nguyen" in p)  # the server applies it
+    assert all(len(r.pronunciation_dictionary_locators or ()) == 1 for r in sent)
     qtbot.waitUntil(lambda: takes(window) == [2, 1, 2, 1, 2], timeout=5000)
 
     account.clear_requests()  # and then nothing is made again
@@ -95,11 +98,11 @@ def test_a_locked_paragraph_with_the_word_asks_first_and_both_answers_hold(
     asked = answering(again=True, then=lambda: pronounce_as(qtbot, window, SCRIPT.index("shop"), "shoppe"))
     assert asked == ["Paragraph 1 is locked and say “shop”."]
     assert "makes 1 paragraph again" in window.status.currentMessage()
-    sent = spy_texts(window)
+    sent = spy_requests(window)
     account.clear_requests()
     close(qtbot, export_from(qtbot, window, tmp_path / "again.wav"))
     assert tts_requests(account) == 1
-    assert sent == ["Mr win opened the shoppe at nine."]
+    assert [r.text for r in sent] == [PARAGRAPHS[0]] and sent[0].pronunciation_dictionary_locators
     assert first.locked and len(first.takes) == 2 and first.chosen_take_id == first.takes[-1].id
     account.clear_requests()  # locked again with its new take: never made again
     close(qtbot, export_from(qtbot, window, tmp_path / "after.wav"))

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 from studio.api.client import ElevenLabsClient
 from studio.api.errors import ApiError
+from studio.core.pronunciation.stale import StaleCopies
 from studio.api.models import Model, Subscription, Voice, VoiceSettings
 from studio.api.pages import VoicePage
 from studio.api.requests import TextToSpeechRequest, VoiceSearch
 from studio.api.streaming import SpeechResult, SpeechStream
 from studio.core.script.capabilities import Capabilities
+
+_R = TypeVar("_R")
 
 
 class ElevenLabsBackend:
@@ -30,6 +35,8 @@ class ElevenLabsBackend:
         self._models: dict[str, Model] | None = None
         #: Streams handed out (weakly: a finished one may go), so close() can end each one.
         self._streams: weakref.WeakSet[SpeechStream] = weakref.WeakSet()
+        #: Dictionaries synced for this account, uploaded again if it turns out not to have them.
+        self.stale_copies = StaleCopies()
 
     def __repr__(self) -> str:
         return f"ElevenLabsBackend({self.client!r})"
@@ -87,10 +94,22 @@ class ElevenLabsBackend:
     # --- speech -------------------------------------------------------------------------------
 
     def stream_with_timestamps(self, request: TextToSpeechRequest) -> SpeechStream:
-        return self._track(self.client.stream_with_timestamps(request))
+        return self._track(self._send(self.client.stream_with_timestamps, request))
 
     def stream(self, request: TextToSpeechRequest) -> SpeechStream:
-        return self._track(self.client.stream(request))
+        return self._track(self._send(self.client.stream, request))
+
+    def _send(self, send: Callable[[TextToSpeechRequest], _R], request: TextToSpeechRequest) -> _R:
+        """``send(request)``; if the account no longer has one of its dictionaries (a 404, before
+        anything is made or charged), once more with that dictionary uploaded again."""
+        request = self.stale_copies.current(request)
+        try:
+            return send(request)
+        except ApiError as error:
+            again = self.stale_copies.replace(self.client, request, error)
+            if again is None:
+                raise
+            return send(again)
 
     def _track(self, stream: SpeechStream) -> SpeechStream:
         with self._lock:
@@ -98,7 +117,7 @@ class ElevenLabsBackend:
         return stream
 
     def convert(self, request: TextToSpeechRequest) -> SpeechResult:
-        return self.client.convert(request)
+        return self._send(self.client.convert, request)
 
     def close(self) -> None:
         """End every stream still running (each by its own close(): quietly, and never as

@@ -13,10 +13,11 @@ Two steps, so that everything that can be refused is refused before any engine s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from studio.core.pronunciation.advice import phoneme_advice
+from studio.core.pronunciation.advice import PhonemeAdvice, phoneme_advice
 from studio.core.pronunciation.rules import PronunciationDictionary
 from studio.core.pronunciation.sync import prepare
 
@@ -33,7 +34,7 @@ def for_render(inputs: RenderInputs, dictionaries: Sequence[PronunciationDiction
     if not any(d.rules for d in dictionaries):
         return inputs, []
     caps = inputs.capabilities
-    notes = [a.message for a in phoneme_advice(dictionaries, caps, caps.model.name if caps.model else None)]
+    notes = skipped_phonemes(phoneme_advice(dictionaries, caps, caps.model.name if caps.model else None))
     prepared = prepare(inputs.backend, dictionaries, state)
     if prepared.uploaded:
         notes.append("Uploaded the pronunciation dictionaries " + ", ".join(f"“{n}”" for n in prepared.uploaded)
@@ -41,3 +42,42 @@ def for_render(inputs: RenderInputs, dictionaries: Sequence[PronunciationDiction
     if prepared.fallback_reason:
         notes.append(f"Pronunciation rules: {prepared.fallback_reason}.")
     return with_pronunciation(inputs, prepared.pronunciation), notes
+
+
+def skipped_phonemes(advice: Sequence[PhonemeAdvice]) -> list[str]:
+    """What happens to phoneme rules the model cannot use, said rather than dropped silently:
+    neither the service nor our side applies them, so the words are read as written (each
+    advice names the rule, the model and the alias to use instead)."""
+    if not advice:
+        return []
+    words = ", ".join(f"“{a.rule.grapheme}”" for a in advice)
+    count = f"{len(advice)} phoneme rule{'s' if len(advice) != 1 else ''}"
+    return [f"Skipped {count} ({words}): {advice[0].message}"] + [a.message for a in advice[1:]]
+
+
+@dataclass(frozen=True)
+class PendingSync:
+    """Dictionaries the window leaves for its work's worker to sync (:func:`synced`).
+
+    The window describes the speech on the GUI thread and may not touch the network there; the
+    worker of Play, Export or the counter does the sync in
+    :func:`studio.core.render_inputs.ready_inputs`, exactly as the command line does."""
+
+    dictionaries: tuple[PronunciationDictionary, ...]
+    #: The window's record of what it uploaded (shared by its workers; None: the default file).
+    state: SyncState | None = field(default=None, compare=False)
+    #: Told the notes (uploads, skipped phoneme rules, rules applied on our side); called from
+    #: the worker's thread, so the window passes something thread-safe (a Qt signal's emit).
+    notify: Callable[[list[str]], None] | None = field(default=None, compare=False)
+
+
+def synced(inputs: RenderInputs, *, notify: bool = True) -> RenderInputs:
+    """``inputs`` with their :attr:`~studio.core.render_inputs.RenderInputs.pending_sync` done
+    (blocks on the network: a worker). Inputs with nothing pending are returned as they are."""
+    pending = inputs.pending_sync
+    if pending is None:
+        return inputs
+    ready, notes = for_render(replace(inputs, pending_sync=None), pending.dictionaries, pending.state)
+    if notes and notify and pending.notify is not None:
+        pending.notify(notes)
+    return ready

@@ -21,6 +21,7 @@ or a fourth dictionary is refused before anything is uploaded or spent.
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,13 @@ def lacks_dictionaries(error: BaseException) -> bool:
 _accounts: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
 
 
+_one_at_a_time = threading.RLock()
+#: Clients whose server turned out to have no dictionary endpoints: not asked again (the
+#: window's counter syncs at every edit); another server or a restart is another client.
+_without_dictionaries: weakref.WeakSet[Any] = weakref.WeakSet()
+NO_DICTIONARIES = "this server has no pronunciation dictionaries, so the studio applies the rules itself"
+
+
 def account_key(client: Any) -> str:
     """Server address + the account's user id (never the key)."""
     key_hash = hash(getattr(getattr(client, "_auth", None), "key", None))
@@ -75,11 +83,13 @@ def account_key(client: Any) -> str:
     return account
 
 
-def upload(client: Any, dictionary: PronunciationDictionary, state: SyncState, account: str
-           ) -> tuple[PronunciationDictionaryLocator, bool]:
-    """The locator of ``dictionary``'s current rules on the account; True if it had to be sent."""
+def upload(client: Any, dictionary: PronunciationDictionary, state: SyncState, account: str, *,
+           force: bool = False) -> tuple[PronunciationDictionaryLocator, bool]:
+    """The locator of ``dictionary``'s current rules on the account; True if it had to be sent.
+    ``force``: send them even if the record says the account has them (it turned out not to:
+    :mod:`studio.core.pronunciation.stale`)."""
     version = dictionary.content_version
-    known = state.lookup(account, dictionary.id, version)
+    known = None if force else state.lookup(account, dictionary.id, version)
     if known is not None:
         return _locator(known), False
     rules = dictionary.rules_to_api()
@@ -114,21 +124,29 @@ def prepare(backend: Any, dictionaries: Sequence[PronunciationDictionary], state
     client = getattr(backend, "client", None)
     if not used or getattr(backend, "engine_id", None) != "elevenlabs" or client is None:
         return Prepared(Pronunciation(used))
+    if client in _without_dictionaries:
+        return Prepared(Pronunciation(used), [], NO_DICTIONARIES)
     state = state or SyncState()
     locators: list[PronunciationDictionaryLocator] = []
     uploaded: list[str] = []
     try:
-        account = account_key(client)
-        for dictionary in used:
-            locator, sent = upload(client, dictionary, state, account)
-            locators.append(locator)
-            if sent:
-                uploaded.append(dictionary.name)
+        # One sync at a time: the window's counter, Play and Export may ask together, and two
+        # uploads of one new version would make two remote dictionaries.
+        with _one_at_a_time:
+            account = account_key(client)
+            stale = getattr(backend, "stale_copies", None)
+            for dictionary in used:
+                locator, sent = upload(client, dictionary, state, account)
+                if stale is not None:  # so a 404 on it at synthesis uploads it again
+                    stale.handed_out(locator, dictionary, state, account)
+                locators.append(locator)
+                if sent:
+                    uploaded.append(dictionary.name)
     except e.NetworkError as error:
         return Prepared(Pronunciation(used), uploaded, f"the dictionaries could not be uploaded ({error.cause})")
     except e.ApiError as error:
         if not lacks_dictionaries(error):
             raise
-        return Prepared(Pronunciation(used), uploaded,
-                        "this server has no pronunciation dictionaries, so the studio applies the rules itself")
+        _without_dictionaries.add(client)
+        return Prepared(Pronunciation(used), uploaded, NO_DICTIONARIES)
     return Prepared(Pronunciation(used, tuple(locators)), uploaded)

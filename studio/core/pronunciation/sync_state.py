@@ -44,7 +44,14 @@ class SyncState:
             path = default_state_dir() / FILE_NAME
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._accounts: dict[str, dict[str, dict]] = self._read()
+        #: Read on first use, so a window can make one on the GUI thread without touching the disk.
+        self._loaded: dict[str, dict[str, dict]] | None = None
+
+    @property
+    def _accounts(self) -> dict[str, dict[str, dict]]:
+        if self._loaded is None:
+            self._loaded = self._read()
+        return self._loaded
 
     def _read(self) -> dict[str, dict[str, dict]]:
         try:

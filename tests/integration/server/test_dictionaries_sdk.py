@@ -74,6 +74,22 @@ def test_create_from_a_real_pls_file(client: ElevenLabs) -> None:
     assert parse_pls(_download(client, made.id, made.version_id)).rules == parse_pls(REAL_PLS.read_bytes()).rules
 
 
+def test_add_from_file_reads_forms_as_the_alignment_route_does(server: LocalServer) -> None:
+    """One form parser for every upload route (studio.server.multipart): a URL-encoded form with
+    no file is read (an empty dictionary), and of a field sent twice the first counts."""
+    import httpx
+
+    with httpx.Client(base_url=server.base_url, headers={"xi-api-key": "any-key"}, timeout=30) as http:
+        plain = http.post("/v1/pronunciation-dictionaries/add-from-file", data={"name": "No file yet"})
+        assert plain.status_code == 200, plain.text
+        assert plain.json()["name"] == "No file yet" and plain.json()["version_rules_num"] == 0
+        twice = http.post("/v1/pronunciation-dictionaries/add-from-file",
+                          files=[("name", (None, b"First")), ("name", (None, b"Second")),
+                                 ("file", ("lexicon.pls", REAL_PLS.read_bytes(), "application/pls+xml"))])
+        assert twice.status_code == 200, twice.text
+        assert twice.json()["name"] == "First" and twice.json()["version_rules_num"] == 7
+
+
 def test_list_pages_with_a_cursor(client: ElevenLabs) -> None:
     for n in range(5):
         client.pronunciation_dictionaries.create_from_rules(

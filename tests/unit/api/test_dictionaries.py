@@ -73,6 +73,23 @@ def test_405_on_upload_falls_back_to_our_side(tmp_path) -> None:  # type: ignore
     assert not prepared.pronunciation.applied_by_server and prepared.fallback_reason
 
 
+def test_a_server_without_dictionaries_is_asked_once_per_client(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The window's counter syncs at every edit: a server known to lack them is not asked again."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if request.url.path == "/v1/user":
+            return httpx.Response(200, json={"user_id": "u1"})
+        return httpx.Response(404, json={"detail": "Not Found"})
+
+    backend = _Backend(_client(handler))
+    for _ in range(3):
+        prepared = prepare(backend, [NAMES], SyncState(tmp_path / "s.json"))
+        assert not prepared.pronunciation.applied_by_server and "applies the rules itself" in (prepared.fallback_reason or "")
+    assert [p for p in sent if p.endswith("/add-from-rules")] == ["/v1/pronunciation-dictionaries/add-from-rules"]
+
+
 def test_a_refused_key_is_raised_not_hidden(tmp_path) -> None:  # type: ignore[no-untyped-def]
     client = _client(lambda r: httpx.Response(401, json={"detail": {"status": "invalid_api_key", "message": "no"}}))
     with pytest.raises(e.AuthenticationError):
