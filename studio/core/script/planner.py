@@ -222,7 +222,7 @@ def plan_render(
         block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
                                      draft.take_id, draft.variant, draft.missing_audio, draft.recording))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
-                      stitching, tuple(planner.warnings), tuple(planner.problems))
+                      stitching, tuple(planner.warnings), tuple(planner.problems), tuple(script.chapters()))
 
 
 def _with_block(spec: RequestSpec, block_id: str) -> RequestSpec:
