@@ -83,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dictionary", type=Path, action="append", default=[], metavar="FILE",
                         help="a pronunciation dictionary: a W3C .pls lexicon or a 'word = alias' .txt file; "
                              "repeat for more (at most 3 with the project's own, applied in order)")
-    from studio.commands.book_script import add_book_arguments
+    from studio.commands._book_script import add_book_arguments
 
     add_book_arguments(parser)  # --chapter-rule, --keep-front-matter (books as scripts)
 
@@ -257,7 +257,7 @@ def _read(path: Path, args: argparse.Namespace) -> tuple[str, Project | None, An
         project = load_project(path)
         return project.script, project, None
     if kind == BOOK:
-        from studio.commands.book_script import read_book_script
+        from studio.commands._book_script import read_book_script
 
         document = read_book_script(path, args)
         return document.text, None, document

@@ -18,6 +18,16 @@ from studio.core.segmenter import Segment
 __all__ = ["ChapterSpan", "Plan", "flatten"]
 
 
+@dataclass(frozen=True)
+class ChapterSpan:
+    """A chapter and its segments ``first_segment`` … ``end_segment - 1`` in a :class:`Plan`
+    (``first_segment == end_segment``: a chapter with nothing to speak)."""
+
+    chapter: Chapter
+    first_segment: int
+    end_segment: int
+
+
 @dataclass
 class Plan:
     """A :class:`RenderPlan` flattened into segments (one per part) for a run."""
@@ -48,16 +58,6 @@ class Plan:
                 k += 1
             spans.append(ChapterSpan(chapter, first, k))
         return spans
-
-
-@dataclass(frozen=True)
-class ChapterSpan:
-    """A chapter and its segments ``first_segment`` … ``end_segment - 1`` in a :class:`Plan`
-    (``first_segment == end_segment``: a chapter with nothing to speak)."""
-
-    chapter: Chapter
-    first_segment: int
-    end_segment: int
 
     @property
     def characters_total(self) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.book_import.front_matter import front_matter_kind
-from studio.core.book_import.model import BookChapter, BookImportError, ImportedBook
+from studio.core.book_import.model import BookChapter, ImportedBook
 from studio.core.script.document import paragraphs as script_paragraphs
 from studio.core.script_io import read_script  # the one UTF-8 reading rule (BOM, bad bytes)
 
@@ -72,7 +72,6 @@ def chapters_from_paragraphs(paragraphs: Sequence[str], rule: ChapterRule | None
 
 
 def import_text(path: Path, rule: ChapterRule | None = None) -> ImportedBook:
-    chapters = chapters_from_paragraphs(script_paragraphs(read_script(path)), rule)
-    if not chapters:
-        raise BookImportError(f"“{path.name}” is empty", "Check that it is the right file.")
-    return ImportedBook(path, "text", tuple(chapters))
+    # An empty text is an empty book (no chapters), not an error: the render plan says
+    # "The script is empty" as it does for any empty script, and the preview does too.
+    return ImportedBook(path, "text", tuple(chapters_from_paragraphs(script_paragraphs(read_script(path)), rule)))

@@ -10,7 +10,7 @@ import pytest
 from studio.core.book_import import CHAPTER_RULES, ChapterRule, ImportedBook, import_book
 from studio.core.book_import.pdf import PDF_NOTE
 from studio.core.script import Script
-from tests.fixtures.books import write_docx, write_epub
+from tests.fixtures.books import write_docx, write_epub, write_pdf
 from tests.unit.core.script.prose import paragraphs
 
 PROSE = paragraphs(14)
@@ -96,35 +96,9 @@ def test_plain_text_keeps_the_paragraph_rule_and_finds_chapters_by_the_rule(tmp_
     assert set(CHAPTER_RULES) >= {"chapter", "hash", "chapter-or-hash", "none"}
 
 
-def _pdf_with_text(path: Path, pages: list[list[str]]) -> Path:
-    """A minimal PDF with a real text layer (Helvetica, one line per Tj)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
-    kids = []
-    font = 3 + 2 * len(pages)
-    for k, lines in enumerate(pages):
-        stream = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * k} 0 R "
-                       f"/Resources << /Font << /F1 {font} 0 R >> >> >>")
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
-        kids.append(f"{3 + 2 * k} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
-    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    body = b"%PDF-1.4\n"
-    offsets = []
-    for n, obj in enumerate(objects, 1):
-        offsets.append(len(body))
-        body += f"{n} 0 obj\n{obj}\nendobj\n".encode("latin-1")
-    xref = len(body)
-    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    body += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(body)
-    return path
-
-
 def test_pdf_text_is_best_effort_with_a_note(tmp_path: Path) -> None:
     long = "The keeper climbed the spiral stairs before the storm arrived and the"
-    path = _pdf_with_text(tmp_path / "book.pdf", [
+    path = write_pdf(tmp_path / "book.pdf", [
         ["Chapter 1", "", long, "lamp was lit at last.", "", "2"],
         [long, "boats came home.", "Chapter 2", "", "Morning came."],
     ])
