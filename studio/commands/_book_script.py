@@ -15,6 +15,7 @@ from pathlib import Path
 
 from studio.core.book_import import CHAPTER_RULES, DEFAULT_CHAPTER_RULE, import_book
 from studio.core.script import Script
+from studio.core.script_io import read_script
 
 __all__ = ["add_book_arguments", "read_book_script"]
 
@@ -27,8 +28,10 @@ def add_book_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also narrate the copyright page, contents, dedication and the like (skipped by default)")
 
 
-def read_book_script(path: Path, args: argparse.Namespace) -> Script:
-    """The book at ``path`` as a chaptered Script (notes and what was skipped go to stderr)."""
+def read_book_script(path: Path, args: argparse.Namespace) -> tuple[Script, str]:
+    """The book at ``path`` as a chaptered Script, and the text its offsets refer to (notes and
+    what was skipped go to stderr). For a plain-text file whose paragraphs came through as
+    written that is the file's own text, so timings point into the file as before."""
     book = import_book(path, chapter_rule=getattr(args, "chapter_rule", DEFAULT_CHAPTER_RULE))
     skip = frozenset() if getattr(args, "keep_front_matter", False) else book.default_skip()
     for note in book.notes:
@@ -39,4 +42,8 @@ def read_book_script(path: Path, args: argparse.Namespace) -> Script:
     script = book.to_script(skip)
     kept = len(book.chapters) - len(skip)
     print(f"{path.name}: {kept} chapter{'s' if kept != 1 else ''}, {len(script)} paragraphs.", file=sys.stderr)
-    return script
+    if book.format == "text" and not skip:
+        raw = read_script(path)
+        if [b.text for b in Script.from_text(raw)] == [b.text for b in script]:
+            return script, raw
+    return script, script.text

@@ -259,8 +259,8 @@ def _read(path: Path, args: argparse.Namespace) -> tuple[str, Project | None, An
     if kind == BOOK:
         from studio.commands._book_script import read_book_script
 
-        document = read_book_script(path, args)
-        return document.text, None, document
+        document, source = read_book_script(path, args)
+        return source, None, document
     return read_script(path), None, None
 
 

@@ -68,7 +68,10 @@ def chapters_from_paragraphs(paragraphs: Sequence[str], rule: ChapterRule | None
             found.append((title, [title]))
         else:
             found[-1][1].append(paragraph)
-    return [BookChapter(title, tuple(body), front_matter_kind(title, body)) for title, body in found if body]
+    # Text before the first heading is the writer's own script, never offered to skip (a plain
+    # script that mentions a copyright is still read); titled chapters are judged as in books.
+    return [BookChapter(title, tuple(body), front_matter_kind(title, body) if title else None)
+            for title, body in found if body]
 
 
 def import_text(path: Path, rule: ChapterRule | None = None) -> ImportedBook:

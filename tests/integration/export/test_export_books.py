@@ -97,3 +97,15 @@ def test_a_bad_book_is_refused_before_anything_is_sent(server: LocalServer, tmp_
     err = capsys.readouterr().err
     assert words in err and name in err
     assert server.requests() == [] and not out.exists()
+
+
+def test_a_plain_text_script_keeps_its_own_offsets_and_is_all_read(server: LocalServer, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Copyright 2024 the writer. All rights reserved.\r\n\r\n\r\nChapter 1\r\n\r\nThe keeper climbed."
+    path = tmp_path / "script.txt"
+    path.write_bytes(text.encode("utf-8"))
+    out = tmp_path / "script.wav"
+    assert run_cli(str(path), "--out", str(out), "--subtitles", "json") == 0, capsys.readouterr().err
+    words = json.loads(out.with_suffix(".timings.json").read_text())["words"]
+    assert [w["text"] for w in words] == text.split()  # the opening is the writer's script: read, not skipped
+    assert all(text[w["script_start"]:w["script_end"]] == w["text"] for w in words)  # offsets into the file
