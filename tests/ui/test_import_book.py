@@ -46,6 +46,7 @@ def test_preview_then_import_makes_a_chaptered_unsaved_project(qtbot: Any, make_
     assert _rows(dialog) == [("(opening, untitled)", "4", False), ("Copyright", "2", False), ("Dedication", "1", False),
                              ("Chapter One", "4", True), ("Chapter Two", "4", True), ("Chapter Three", "4", True)]
     assert "keeper.epub" in dialog.summary.text() and "A. Writer" in dialog.summary.text()
+    assert not dialog.rule_row.isVisibleTo(dialog)  # an EPUB has headings: no chapter rule to choose
     assert window.script.editor.toPlainText() == OLD  # nothing changes while the preview is open
     # Untick Chapter Two with the keyboard (Space toggles the current item's tick box).
     dialog.tree.setFocus()
@@ -92,3 +93,24 @@ def test_cancel_in_the_preview_changes_nothing(qtbot: Any, make_window: Any, tmp
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.books.preview is None, timeout=5000)
     assert window.script.editor.toPlainText() == OLD and not window.project.dirty
+
+
+def test_plain_text_offers_the_chapter_rule_and_reads_again(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
+    window = _window(make_window)
+    path = tmp_path / "draft.txt"
+    path.write_text("Chapter 1\n\nThe sea.\n\n# Night\n\nThe dark.\n\nChapter 2\n\nMorning.", encoding="utf-8")
+    dialog = _open_preview(qtbot, window, path)
+    assert dialog.rule_row.isVisibleTo(dialog)
+    assert [r[0] for r in _rows(dialog)] == ["Chapter 1", "Night", "Chapter 2"]
+    dialog.rule.setFocus()
+    # Choose "nowhere (one chapter)" with the keyboard: End selects the last entry.
+    qtbot.keyClick(dialog.rule, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: [r[0] for r in _rows(dialog)] == ["(opening, untitled)"], timeout=30000)
+    qtbot.keyClick(dialog.rule, Qt.Key.Key_Home)  # back to "Chapter 1" or "# Title"
+    qtbot.waitUntil(lambda: len(_rows(dialog)) == 3, timeout=30000)
+    qtbot.keyClick(dialog.rule, Qt.Key.Key_Down)  # "Chapter 1" lines only: "# Night" stays a paragraph
+    qtbot.waitUntil(lambda: [r[0] for r in _rows(dialog)] == ["Chapter 1", "Chapter 2"], timeout=30000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.books.preview is None, timeout=5000)
+    assert [c.title for c in window.document.script.chapters()] == ["Chapter 1", "Chapter 2"]
+    assert "# Night" in window.script.editor.toPlainText()
