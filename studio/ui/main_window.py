@@ -179,6 +179,14 @@ class MainWindow(QMainWindow):
         self.render_source.cast = lambda: self.cast.controller.cast
         self.cast.status.connect(lambda text: self.status.showMessage(text, 6000))
         self.voices.model.page_loaded.connect(self.cast.panel.voices_changed)
+        # File ▸ Import Book: a manuscript or e-book becomes a chaptered script (issue 13, studio/ui/book_import.py).
+        from studio.ui.book_import import BookImportController
+
+        self.books = BookImportController(
+            self, pool, self.script.message,
+            lambda script: self.project.adopt(self._snapshot().with_document(script)),
+            directory=lambda: str(Path(self.project.path).parent) if self.project.path else self._project_dir(),
+        )
         self.project = ProjectController(
             pool, self._snapshot, self._apply_project, recovery, preferences,
             autosave_seconds=preferences.autosave_seconds, parent=self,
@@ -241,6 +249,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export Audio…", self.open_export, QKeySequence("Ctrl+E"))
         self.import_recording_action = self._action(file_menu, "&Import Recording…", self.recordings.choose_and_import)
+        self.import_book_action = self._action(  # unsaved work is saved or discarded first: the book replaces it
+            file_menu, "Import &Book…", lambda: self._after_unsaved_changes(self.books.choose_and_import))
         file_menu.addSeparator()
         self.account_action = self._action(file_menu, "&Account…", self.open_account, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
