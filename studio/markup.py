@@ -45,6 +45,8 @@ __all__ = [
     "break_tag",
     "tag_spans",
     "find_markup",
+    "speaker_name",
+    "speaker_prefix",
     "v3_pause_tag",
 ]
 
@@ -136,6 +138,34 @@ def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
             found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
         found.sort(key=lambda m: m.start)
     return found
+
+
+#: ``NAME: line`` at a paragraph's start (issue 11): a name of one to three words (letters,
+#: digits, ``'`` ``.`` ``-``; starting with a letter; at most 32 characters), a colon, a space,
+#: then the line. Kept narrow on purpose: ``10:30``, ``http://`` and ``Note:`` at a line's end
+#: are not speakers; a project where ``Note: …`` is prose turns the convention off.
+_SPEAKER_PREFIX = re.compile(r"(?P<name>[^\W\d_][\w'.\-]*(?: [^\W\d_][\w'.\-]*){0,2}):[ \t]+(?=\S)")
+_SPEAKER_NAME_CHARS = 32
+
+
+def speaker_prefix(text: str) -> Markup | None:
+    """The ``NAME: `` prefix that starts ``text`` (kind ``"speaker"``), or None.
+
+    The one grammar of the speaker convention: the cast parser takes the name from it and
+    :class:`~studio.core.script.spoken.SpokenText` leaves its span out of what is sent (never
+    spoken, never lit, never a subtitle). The name is ``text[m.start:m.end].split(":")[0]``;
+    :func:`speaker_name` gives it.
+    """
+    match = _SPEAKER_PREFIX.match(text)
+    if match is None or len(match["name"]) > _SPEAKER_NAME_CHARS:
+        return None
+    return Markup(0, match.end(), "speaker", 0.0)
+
+
+def speaker_name(text: str) -> str | None:
+    """The speaker named by the prefix of ``text`` (``"ALICE: Hi"`` → ``"ALICE"``), or None."""
+    found = speaker_prefix(text)
+    return text[: found.end].split(":", 1)[0] if found is not None else None
 
 
 def tag_spans(text: str) -> list[tuple[int, int]]:

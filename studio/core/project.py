@@ -19,6 +19,9 @@ paragraph's takes. Audio never goes in the file: takes name cache entries.
 ``"minor"`` counts additions within version 2 that an older studio may ignore: minor 1 adds
 ``pronunciation`` (:class:`~studio.core.pronunciation.ProjectPronunciation`: the project's own
 rules and the paths of attached shared dictionaries). A file without it opens as before.
+Minor 2 adds ``cast`` (:class:`~studio.core.cast.Cast`: speakers, their voices, and whether
+``NAME: line`` sets the speaker); without it the project has the default cast (the narrator
+with the project's voice, the convention on). Each block's ``speaker`` is in ``blocks``.
 
 The file never holds the API key (the key lives only in the OS keyring): :class:`Project`
 has no field for it and unknown keys in a file are dropped on load.
@@ -41,6 +44,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from studio.api.models import VoiceSettings
+from studio.core.cast import Cast, apply_speaker_prefixes
 from studio.core.files import write_atomically
 from studio.core.pronunciation.attached import ProjectPronunciation
 from studio.core.script.document import Script
@@ -50,8 +54,8 @@ from studio.errors import StudioError
 PROJECT_FORMAT = "narration-studio-project"
 PROJECT_VERSION = 2
 #: Additions within version 2 that older readers may safely ignore (they drop unknown keys):
-#: 1 = ``pronunciation`` (the project's rules and attached dictionaries).
-PROJECT_MINOR_VERSION = 1
+#: 1 = ``pronunciation`` (the project's rules and attached dictionaries); 2 = ``cast``.
+PROJECT_MINOR_VERSION = 2
 PROJECT_SUFFIX = ".narration"
 APP_DIR_NAME = "narration-studio"
 
@@ -83,6 +87,8 @@ class Project(BaseModel):
     blocks: list[dict[str, Any]] | None = None
     #: The project's own pronunciation rules and attached shared dictionaries (minor version 1).
     pronunciation: ProjectPronunciation | None = None
+    #: Speakers and their voices (minor version 2); None: the default cast. Read :attr:`the_cast`.
+    cast: Cast | None = None
 
     @field_validator("blocks")
     @classmethod
@@ -95,10 +101,19 @@ class Project(BaseModel):
         """The script document (fresh objects each call): the saved blocks, following
         ``script`` where the text has changed since."""
         if self.blocks is None:
-            return Script.from_text(self.script)
+            document = Script.from_text(self.script)
+            apply_speaker_prefixes(document, self.the_cast)
+            return document
         document = script_from_json(self.blocks)
-        document.reconcile(self.script)
+        result = document.reconcile(self.script)
+        # Saved blocks keep their saved speaker; paragraphs new since (text edited outside) are read.
+        apply_speaker_prefixes(document, self.the_cast, only={*result.added, *result.edited})
         return document
+
+    @property
+    def the_cast(self) -> Cast:
+        """The project's cast (the default one when the file has none)."""
+        return self.cast if self.cast is not None else Cast()
 
     def with_document(self, document: Script, text: str | None = None) -> Project:
         """A copy holding ``document``'s blocks, and ``text`` (default: the document's) as the script."""
@@ -146,7 +161,9 @@ def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
         # Version 1 had only the text: its paragraphs become blocks (fresh ids, no takes yet).
         script = body.get("script")
         text = script if isinstance(script, str) else ""
-        body = {**body, "blocks": blocks_to_json(Script.from_text(text))}
+        document = Script.from_text(text)
+        apply_speaker_prefixes(document)  # opened as plain text: the convention (on by default) reads speakers
+        body = {**body, "blocks": blocks_to_json(document)}
     return body
 
 

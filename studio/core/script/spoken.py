@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from studio.markup import Markup, blank, find_markup, v3_pause_tag
+from studio.markup import speaker_prefix as find_speaker_prefix
 from studio.text_rules import is_speakable
 
 if TYPE_CHECKING:
@@ -111,19 +112,28 @@ class SpokenText:
         script: str,
         capabilities: Capabilities | None = None,
         rewrites: Iterable[Rewrite] = (),
+        *,
+        speaker_prefix: bool = False,
     ) -> SpokenText:
         """The request text of ``script`` for ``capabilities``' model (None: break tags sent as
         written). Raises :class:`~studio.markup.MarkupError` for a malformed or too long pause.
+
+        ``speaker_prefix``: ``script`` starts a paragraph under the ``NAME: line`` convention
+        (issue 11), so a ``NAME: `` prefix there is markup sent as nothing (never spoken, lit
+        or subtitled), like a pause for a model that takes none.
 
         Rewrites that overlap a tag or an earlier rewrite, or fall outside ``script``, are
         skipped (the first one at a place wins, as in ElevenLabs' dictionaries).
         """
         rewrites = tuple(rewrites)
         v3_tags = capabilities.audio_tags if capabilities is not None else False
-        if not rewrites and "<" not in script and not (v3_tags and "[" in script):
+        prefix = find_speaker_prefix(script) if speaker_prefix else None
+        if not rewrites and prefix is None and "<" not in script and not (v3_tags and "[" in script):
             return cls.plain(script)  # the common case, planned for every paragraph: no search
         pause_style = capabilities.pause_style if capabilities is not None else "break"
         markup = find_markup(script, v3_tags=v3_tags)
+        if prefix is not None:
+            markup = [prefix, *(m for m in markup if m.start >= prefix.end)]
         # A tag is never rewritten, nor a word with a tag in it: the pause must survive.
         rewrite_list = [r for r in rewrites if not any(r.start < m.end and m.start < r.end for m in markup)]
         if not markup and not rewrite_list:
@@ -153,7 +163,7 @@ class SpokenText:
                 continue  # an empty match replaces nothing
             emit(script[position:start], position, start, _COPY)
             if isinstance(event, Markup):
-                sent = _pause_as(event, script, pause_style)
+                sent = _pause_as(event, script, pause_style) if event.is_pause else ""
                 if sent:
                     pauses.append(Pause(event.seconds, length, length + len(sent), event.start, event.end))
                 emit(sent, event.start, event.end, _MARKUP)
