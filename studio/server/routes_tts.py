@@ -76,7 +76,7 @@ class Speech:
             self._first = await _first_piece(self.stream)
         except Exception as error:
             self.end(refund=True)
-            raise _engine_failed(error) from error
+            raise engine_failed(error) from error
         self.headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
@@ -98,7 +98,7 @@ class Speech:
             self.state.usage.refund(self.cost)
 
 
-def _engine_failed(error: Exception) -> ApiHTTPError:
+def engine_failed(error: Exception) -> ApiHTTPError:
     """The 500 for a request whose speech could not start (its credits are given back)."""
     why = f" ({error.cause})" if isinstance(error, StudioError) else ""
     return ApiHTTPError(500, "something_went_wrong",
@@ -108,6 +108,26 @@ def _engine_failed(error: Exception) -> ApiHTTPError:
 async def _first_piece(stream: EngineStream) -> AudioPiece | None:
     piece = await run_in_threadpool(stream.next_piece)
     return piece if isinstance(piece, AudioPiece) else None
+
+
+def admit(state: ServerState, model: dict[str, Any], cost: int) -> dict[str, str]:
+    """Concurrency (429) then quota (401) for a speech request of ``cost`` credits; charges it
+    and returns the response headers. The caller must ``usage.end()`` (and refund on failure)."""
+    factor = 2 if model["concurrency_group"] == "turbo" else 1
+    active = state.usage.begin(factor)  # a refused request (429) is not charged
+    try:
+        state.usage.charge(cost)
+    except ApiHTTPError:
+        state.usage.end()
+        raise
+    return {
+        "request-id": _new_id(),
+        "history-item-id": _new_id(),
+        "character-cost": str(cost),
+        "current-concurrent-requests": str(active),
+        "maximum-concurrent-requests": str(state.usage.max_concurrent * factor),
+        "access-control-expose-headers": EXPOSED,
+    }
 
 
 async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str) -> tuple[Speech, OutputFormat]:
@@ -132,22 +152,7 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            f"maximum for {body.model_id} is {limit}. Please split your text into "
                            "smaller requests.")
     cost = character_cost(model, body.text)
-    factor = 2 if model["concurrency_group"] == "turbo" else 1
-    active = state.usage.begin(factor)  # a refused request (429) is not charged
-    try:
-        state.usage.charge(cost)
-    except ApiHTTPError:
-        state.usage.end()
-        raise
-    group_max = state.usage.max_concurrent * factor
-    headers = {
-        "request-id": _new_id(),
-        "history-item-id": _new_id(),
-        "character-cost": str(cost),
-        "current-concurrent-requests": str(active),
-        "maximum-concurrent-requests": str(group_max),
-        "access-control-expose-headers": EXPOSED,
-    }
+    headers = admit(state, model, cost)
     settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
     try:
         stream = await open_stream(state.engine_provider, entry.engine_voice_id, spoken.text,
@@ -158,7 +163,7 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     except Exception as error:  # any engine failure: refund and count the request as ended
         state.usage.end()
         state.usage.refund(cost)
-        raise _engine_failed(error) from error
+        raise engine_failed(error) from error
     speech = Speech(state, stream, cost, headers)
     await speech.prime(started)
     await hold_first_byte(request)
@@ -199,7 +204,7 @@ def _chunk_object(piece: AudioPiece, index: int, faults: list[FaultSpec]) -> dic
     return obj
 
 
-def _json_line(obj: dict[str, Any]) -> bytes:
+def json_line(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
@@ -209,11 +214,11 @@ async def _ndjson(speech: Speech, faults: list[FaultSpec]) -> AsyncIterator[byte
     async for piece in speech.pieces():
         if malformed is not None and index == malformed.at_chunk:
             yield b'{"audio_base64":"UklGR","alignment":{"characters":["H",\n'
-        yield _json_line(_chunk_object(piece, index, faults))
+        yield json_line(_chunk_object(piece, index, faults))
         index += 1
 
 
-def _merge(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
+def merge_alignments(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
     parts = [getattr(p, key) for p in pieces if getattr(p, key) is not None]
     if not parts:
         return None
@@ -252,8 +257,8 @@ async def with_timestamps(request: Request, voice_id: str, body: TextToSpeechBod
     speech, _fmt = await _accept(request, voice_id, body, output_format)
     pieces = [piece async for piece in speech.pieces()]
     faults = request_faults(request)
-    whole = AudioPiece(b"".join(p.audio for p in pieces), _merge(pieces, "alignment"),
-                       _merge(pieces, "normalized_alignment"), 0.0)
+    whole = AudioPiece(b"".join(p.audio for p in pieces), merge_alignments(pieces, "alignment"),
+                       merge_alignments(pieces, "normalized_alignment"), 0.0)
     payload = _chunk_object(whole, 0, [f for f in faults if f.kind in ("invalid_base64", "unequal_alignment")])
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if any(f.kind == "malformed_line" for f in faults):
