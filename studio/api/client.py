@@ -37,6 +37,7 @@ from studio import __version__
 from studio.api import errors as e
 from studio.api import ndjson
 from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
+from studio.api.dialogue_client import DialogueMixin
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.forced_alignment import ForcedAlignmentMixin
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
@@ -127,7 +128,7 @@ def _socket_waker(response: httpx.Response) -> Callable[[], None]:
     return wake
 
 
-class ElevenLabsClient(ForcedAlignmentMixin):
+class ElevenLabsClient(ForcedAlignmentMixin, DialogueMixin):
     """A connection to an ElevenLabs-compatible server. Thread-safe; one per app."""
 
     def __init__(

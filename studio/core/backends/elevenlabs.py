@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 import weakref
 
-from studio.api.client import ElevenLabsClient
+from studio.api.client import Cancellable, ElevenLabsClient
+from studio.api.dialogue import DialogueRequest
+from studio.api.dialogue_client import DialogueResult
 from studio.api.errors import ApiError
 from studio.api.models import Model, Subscription, Voice, VoiceSettings
 from studio.api.pages import VoicePage
@@ -96,6 +98,11 @@ class ElevenLabsBackend:
         with self._lock:
             self._streams.add(stream)
         return stream
+
+    def dialogue_with_timestamps(self, request: DialogueRequest, output_format: str,
+                                 cancel: Cancellable | None = None) -> DialogueResult:
+        """Text to Dialogue: several voices in one request (:mod:`studio.core.dialogue`)."""
+        return self.client.dialogue_with_timestamps(request, output_format, cancel=cancel)
 
     def convert(self, request: TextToSpeechRequest) -> SpeechResult:
         return self.client.convert(request)
