@@ -27,18 +27,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studio.api.errors import ApiError, VoiceNotFoundError
 from studio.api.dialogue import MAX_DIALOGUE_VOICES, DialogueChunk, DialogueInput, DialogueRequest
 from studio.api.models import CharacterAlignment
 from studio.core.alignment_map import map_alignment_to_text
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.script.plan import BlockStatus, RenderPlan
+from studio.errors import StudioError
 
 if TYPE_CHECKING:
     from studio.api.dialogue_client import DialogueResult
     from studio.cancel import CancelToken
     from studio.core.run_plan import Plan
 
-__all__ = ["DialogueLine", "DialogueRun", "dialogue_runs", "prerender_dialogue", "split_dialogue"]
+__all__ = ["DialogueLine", "DialogueRun", "check_voices", "dialogue_runs", "prerender_dialogue", "split_dialogue"]
 
 
 class DialogueBackend(Protocol):
@@ -202,13 +204,44 @@ def split_dialogue(run: DialogueRun, result: DialogueResult, sample_rate: int,
     return speeches
 
 
+def _paragraphs(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:3])
+    more = f" and {len(numbers) - 3} more" if len(numbers) > 3 else ""
+    return f"Paragraph{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def check_voices(render: RenderPlan, backend: object) -> None:
+    """Before any speech is requested: every voice a multi-voice plan will speak with is still
+    in the account (``GET /v1/voices/{id}``, which costs nothing). Raises a StudioError naming
+    the paragraphs and what to do. A one-voice plan is not checked (its voice is the chosen one)."""
+    needed: dict[str, list[int]] = {}
+    for spec in render.requests:
+        needed.setdefault(spec.settings.voice_id, []).append(spec.block_index + 1)
+    get_voice = getattr(backend, "get_voice", None)
+    if len(needed) < 2 or get_voice is None:
+        return
+    for voice_id, numbers in needed.items():
+        try:
+            get_voice(voice_id)
+        except VoiceNotFoundError:
+            raise StudioError(
+                f"{_paragraphs(sorted(set(numbers)))}: the voice {voice_id} is no longer in your account",
+                "Choose another voice for that speaker in the Cast panel, then play or export again; "
+                "nothing was generated or charged, and the paragraphs already made are kept.",
+            ) from None
+
+
 def prerender_dialogue(plan: Plan, backend: object, cache: SpeechCache | None,
                        cancel: CancelToken | None = None) -> int:
-    """Make every dialogue run of ``plan.render`` and cache each paragraph under its own key;
-    marks those segments cached in ``plan``. Returns the number of dialogue requests sent."""
+    """Check the voices (:func:`check_voices`), then make every dialogue run of ``plan.render``
+    and cache each paragraph under its own key; marks those segments cached in ``plan``.
+    Returns the number of dialogue requests sent."""
     render = plan.render
+    if render is None:
+        return 0
+    check_voices(render, backend)
     sender = getattr(backend, "dialogue_with_timestamps", None)
-    if render is None or cache is None or sender is None:
+    if cache is None or sender is None:
         return 0
     sent = 0
     for run in dialogue_runs(render):
@@ -216,7 +249,12 @@ def prerender_dialogue(plan: Plan, backend: object, cache: SpeechCache | None,
             break
         if all(line.key in cache for line in run.lines):
             continue
-        result = sender(run.request(render), render.settings.output_format, cancel)
+        try:
+            result = sender(run.request(render), render.settings.output_format, cancel)
+        except ApiError as error:
+            numbers = [line.block_index + 1 for line in run.lines]
+            raise ApiError(f"{_paragraphs(numbers)} (one dialogue request): {error.cause}", error.remedy,
+                           status_code=error.status_code, api_status=error.api_status) from error
         sent += 1
         for line, speech in zip(run.lines, split_dialogue(run, result, plan.sample_rate,
                                                           render.credits_per_character), strict=True):

@@ -25,6 +25,8 @@ from studio.core.cache import SpeechCache
 from studio.core.render import BlockAudio, render
 from studio.core.script import Capabilities, RenderSettings, Script, plan_render, render_output_format
 from studio.core.script.plan import RenderPlan, spoken_key
+from studio.errors import StudioError
+from studio.markup import MarkupError
 from studio.server.catalog import generate_voices
 from tests.fixtures.local_server import LocalServer, run_server
 
@@ -127,3 +129,41 @@ def test_more_than_ten_voices_split_between_paragraphs(
     # 12 voices: 10 in the first request, the other 2 in a second; no paragraph cut in two.
     assert _routes(server) == ["dialogue_stream_with_timestamps"] * 2
     assert all(a.new_take for a in delivered) and len(delivered) == 12
+
+
+# -- bad input (point 7): a message naming the paragraph, before anything is spent ------------
+
+
+def test_a_voice_gone_from_the_account_is_named_before_any_speech(
+    server: LocalServer, backend: ElevenLabsBackend, tmp_path: Path
+) -> None:
+    cache = SpeechCache(tmp_path / "cache")
+    script, plan = _plan(backend, LINES, [JOE, VOICES[1], JOE], DIALOGUE_MODEL, cache)
+    render(plan, script, backend, cache=cache)  # made once: these must never be paid again
+    lines = [*LINES, "Then who lit the lamp?"]
+    script, plan = _plan(backend, lines, [JOE, VOICES[1], JOE, "voice-deleted-yesterday"], DIALOGUE_MODEL, cache)
+    server.clear_requests()
+    with pytest.raises(StudioError) as caught:
+        render(plan, script, backend, cache=cache)
+    assert caught.value.cause.startswith("Paragraph 4: the voice voice-deleted-yesterday is no longer")
+    assert "Cast panel" in caught.value.remedy
+    assert _routes(server) == []  # nothing spent
+    # Fixed: only the new paragraph is made; the first three come from the cache (not paid again).
+    script, plan = _plan(backend, lines, [JOE, VOICES[1], JOE, VOICES[2]], DIALOGUE_MODEL, cache)
+    server.clear_requests()
+    render(plan, script, backend, cache=cache)
+    assert _routes(server) == ["tts_stream_with_timestamps"]  # one paragraph alone: plain TTS
+
+
+def test_an_unknown_tag_is_refused_naming_the_paragraph_and_nothing_is_sent(
+    server: LocalServer, backend: ElevenLabsBackend, tmp_path: Path
+) -> None:
+    cache = SpeechCache(tmp_path / "cache")
+    lines = [LINES[0], "[mumbles] At the lighthouse.", LINES[2]]
+    script, plan = _plan(backend, lines, [JOE, VOICES[1], JOE], DIALOGUE_MODEL, cache)
+    server.clear_requests()
+    with pytest.raises(MarkupError) as caught:
+        render(plan, script, backend, cache=cache)
+    assert caught.value.cause.startswith("Paragraph 2: The audio tag [mumbles]")
+    assert "Insert ▸ Audio Tag" in caught.value.remedy
+    assert _routes(server) == []
