@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from studio.api.errors import MalformedResponseError
 from studio.api.models import SpeechChunk
-from studio.api.ndjson import chunk_from_object
+from studio.api.ndjson import chunk_from_object, line_objects
 
 __all__ = ["MAX_DIALOGUE_VOICES", "DialogueChunk", "DialogueInput", "DialogueRequest", "VoiceSegment",
            "parse_dialogue_lines", "parse_dialogue_object"]
@@ -92,13 +92,5 @@ def parse_dialogue_object(content: bytes) -> DialogueChunk:
 
 def parse_dialogue_lines(lines: Iterable[str]) -> Iterator[DialogueChunk]:
     """Chunks from NDJSON lines; blank lines skipped, a bad line raises (never a silent hole)."""
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise MalformedResponseError(f"Line {number} of the dialogue stream is not valid JSON", _REMEDY) from None
-        where = f"line {number}"
+    for data, where in line_objects(lines, "dialogue stream"):
         yield DialogueChunk(chunk_from_object(data, where), _segments(data, where))

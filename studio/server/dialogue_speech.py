@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from studio.api.models import VoiceSettings
+from studio.cancel import CancelToken
 from studio.core.script.spoken import Rewrite, SpokenText
 from studio.server.encoders import Encoder, make_encoder
 from studio.server.formats import OutputFormat
@@ -72,13 +73,15 @@ class DialogueStream:
         # Each input's engine stream hands over raw PCM at the output rate; one encoder here.
         self._pcm = OutputFormat("pcm", fmt.sample_rate)
         self._current: EngineStream | None = None
-        self._cancelled = False
+        #: Cancelled when the client goes away: stops the input being spoken and the rest.
+        self.cancel = CancelToken()
 
     async def _open(self, turn: Turn) -> EngineStream:
         stream = await open_stream(self.engine_provider, turn.engine_voice_id, turn.spoken.text,
                                    self.settings, self.seed, self._pcm, v3_tags=self.v3_tags)
         if not turn.spoken.is_plain:
             stream.remap = InputAlignment(turn.spoken, turn.rewritten)
+        self.cancel.on_cancel(stream.cancel.cancel)
         return stream
 
     async def first_stream(self) -> None:
@@ -90,7 +93,7 @@ class DialogueStream:
         characters_done = 0
         try:
             for position, turn in enumerate(self.turns):
-                if self._cancelled:
+                if self.cancel.cancelled:
                     return
                 stream = self._current if position == 0 and self._current is not None else await self._open(turn)
                 self._current = stream
@@ -103,7 +106,7 @@ class DialogueStream:
             if tail:
                 yield DialoguePiece(tail, None, None)
         finally:
-            self.cancel()
+            self.cancel.cancel()
 
     def _piece(self, piece: AudioPiece, turn: Turn, offset: float, characters_done: int) -> DialoguePiece:
         encoded = self._encoder.feed(np.frombuffer(piece.audio, dtype="<i2"))
@@ -119,11 +122,6 @@ class DialogueStream:
                 "dialogue_input_index": turn.index,
             })
         return DialoguePiece(encoded, alignment, _shifted(piece.normalized_alignment, offset), segments)
-
-    def cancel(self) -> None:
-        self._cancelled = True
-        if self._current is not None:
-            self._current.cancel.cancel()
 
 
 def merge_segments(pieces: list[DialoguePiece]) -> list[dict[str, Any]]:

@@ -36,38 +36,22 @@ from studio.server.errors import ApiHTTPError, voice_not_found
 from studio.server.formats import DEFAULT_FORMAT, ConvertFormat, StreamFormat, parse_format
 from studio.server.models_data import character_cost, get_model, request_limit
 from studio.server.pronounce import dictionaries_for, spoken_text
-from studio.server.routes_tts import admit, engine_failed, json_line, merge_alignments
+from studio.server.routes_tts import Speech, admit, engine_failed, json_line, merge_alignments
 from studio.server.schemas import DialogueBody
-from studio.server.state import ServerState, api_guard, get_state, hold_first_byte, request_faults
+from studio.server.state import api_guard, get_state, hold_first_byte, request_faults
 
 router = APIRouter(dependencies=[Depends(api_guard)])
 
 
-class DialogueSpeech:
-    """One accepted dialogue request: its stream, headers, and the bookkeeping to undo."""
+class DialogueSpeech(Speech):
+    """One accepted dialogue request (its stream's ``cancel`` stops the input being spoken)."""
 
-    def __init__(self, state: ServerState, stream: DialogueStream, cost: int, headers: dict[str, str]) -> None:
-        self.state = state
-        self.stream = stream
-        self.cost = cost
-        self.headers = headers
-        self._ended = False
-
-    async def pieces(self) -> AsyncIterator[DialoguePiece]:
+    async def pieces(self) -> AsyncIterator[DialoguePiece]:  # type: ignore[override]
         try:
             async for piece in self.stream.pieces():
                 yield piece
         finally:
             self.end()
-
-    def end(self, refund: bool = False) -> None:
-        if self._ended:
-            return
-        self._ended = True
-        self.stream.cancel()
-        self.state.usage.end()
-        if refund:
-            self.state.usage.refund(self.cost)
 
 
 def _check_model(model_id: str) -> dict[str, Any]:
@@ -122,7 +106,7 @@ async def _accept(request: Request, body: DialogueBody, output_format: str) -> D
         raise engine_failed(error) from error
     headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
     await hold_first_byte(request)
-    return DialogueSpeech(state, stream, cost, headers)
+    return DialogueSpeech(state, stream, cost, headers)  # type: ignore[arg-type]
 
 
 def _chunk_object(piece: DialoguePiece) -> dict[str, Any]:

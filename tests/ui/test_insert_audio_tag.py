@@ -13,24 +13,14 @@ from PySide6.QtGui import QTextCursor
 from studio.core.script.spoken import SpokenText
 from studio.ui.audio_tag_insert import PALETTE
 from tests.fixtures.local_server import LocalServer, run_server
-from tests.ui.conftest import activate, wait_for_engine, wait_for_voices
+from tests.ui.conftest import activate
+from tests.ui.test_export_plan import connect
 
 
 @pytest.fixture(scope="module")
 def account() -> Iterator[LocalServer]:
     with run_server(tier="creator") as server:
         yield server
-
-
-def _connect(qtbot: Any, window: Any, server: LocalServer, model_id: str) -> None:
-    window.session.start("elevenlabs", server.base_url, api_key="sk_any")
-    wait_for_engine(qtbot, window, "elevenlabs")
-    qtbot.waitUntil(lambda: window.settings_panel.model.isEnabled(), timeout=10000)
-    wait_for_voices(qtbot, window)
-    qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
-    combo = window.settings_panel.model
-    combo.setCurrentIndex(combo.findData(model_id))
-    assert window.settings.state().model_id == model_id
 
 
 def test_the_palette_lists_the_documented_tags() -> None:
@@ -42,7 +32,7 @@ def test_tags_insert_at_the_cursor_for_v3_and_are_disabled_with_a_reason_elsewhe
     qtbot: Any, make_window: Any, account: LocalServer
 ) -> None:
     window = make_window()
-    _connect(qtbot, window, account, "eleven_v3")
+    connect(qtbot, window, account, "eleven_v3")
     activate(qtbot, window)
     palette = window.audio_tags
     palette.menu.aboutToShow.emit()  # what opening the menu does
