@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.commands._cast_options import add_cast_arguments, cast_from_args, document_for
 from studio.core.script.capabilities import DEFAULT_MODEL_ID
 from studio.errors import StudioError
 
@@ -82,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dictionary", type=Path, action="append", default=[], metavar="FILE",
                         help="a pronunciation dictionary: a W3C .pls lexicon or a 'word = alias' .txt file; "
                              "repeat for more (at most 3 with the project's own, applied in order)")
+    add_cast_arguments(parser)
 
 
 def _voice_settings(args: argparse.Namespace, base: VoiceSettings | None = None) -> VoiceSettings | None:
@@ -287,7 +289,7 @@ def _inputs(args: argparse.Namespace, backend: SynthesisBackend, project: Projec
     return render_inputs(
         backend, voice_id=voice_id, model_id=model_id, voice_settings=_spoken_settings(backend, model_id, settings, given),
         seed=seed, language_code=language, model=model, tier=subscription.tier if subscription is not None else None,
-        stitching="request_ids" if args.stitching == "request-ids" else "text",
+        stitching="request_ids" if args.stitching == "request-ids" else "text", cast=cast_from_args(args, project),
     )
 
 
@@ -297,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.exporter import ExportOptions, RunTuning, check_export, export_plan
     from studio.core.pronunciation import resolve
     from studio.core.pronunciation.render import for_render
-    from studio.core.script import Script, plan_render
+    from studio.core.script import plan_render
 
     text, project = _read(args.script)
     formats = tuple(dict.fromkeys(f.strip().lower() for f in args.subtitles.split(",") if f.strip()))
@@ -319,12 +321,13 @@ def run(args: argparse.Namespace) -> int:
         quality=args.quality,
         overwrite=args.overwrite,
         pause_ms=args.pause_ms,
+        srt_speaker_names=args.srt_speaker_names,
     )
     check_export(options)  # refuse before any engine starts or any credit is spent
     if args.concurrency is not None and args.concurrency < 1:
         raise StudioError("--concurrency must be 1 or more", "Give a whole number such as 4.")
     given = _voice_settings(args)  # checks the values before anything is sent
-    document = project.document() if project is not None else Script.from_text(text)
+    document = document_for(text, project, cast_from_args(args, project))  # also checks --cast first
     # Read and check every dictionary (bad file, bad rule, a fourth one) before any engine starts.
     dictionaries = resolve(project.pronunciation if project is not None else None, tuple(args.dictionary))
 

@@ -6,7 +6,7 @@ import argparse
 import json
 
 NAME = "voices"
-HELP = "list the ElevenLabs voices you can use"
+HELP = "list the ElevenLabs voices you can use (--offline: the voices on this computer)"
 
 _LABELS = ("gender", "age", "accent", "use_case")
 
@@ -22,9 +22,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="voices per page, 1 to 100 (the first page may hold more)")
     parser.add_argument("--all", action="store_true", help="fetch every page, not just the first")
     parser.add_argument("--json", action="store_true", help="print a JSON array of voice objects")
+    parser.add_argument("--offline", action="store_true",
+                        help="list the offline voices instead (no account, no network): Joe, the voices "
+                             "derived from it, and any Piper voice in your voices folder")
+
+
+def _offline(args: argparse.Namespace) -> int:
+    from studio.commands._api_common import table
+    from studio.offline.voices import discover_voices
+
+    voices, problems = discover_voices()
+    for problem in problems:
+        print(f"Note: {problem}")
+    if args.json:
+        print(json.dumps([v.to_api_dict() for v in voices], indent=2, ensure_ascii=False))
+        return 0
+    rows = [[v.name, v.voice_id, v.description if v.derived_from else ", ".join(v.labels().values())]
+            for v in voices]
+    print(table(["NAME", "VOICE ID", "ABOUT"], rows))
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.offline:
+        return _offline(args)
     from studio.api.pages import iter_all_voices, unique_voices
     from studio.api.requests import VoiceSearch
     from studio.commands._api_common import client_from_environment, table

@@ -19,7 +19,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from studio.core.segmenter import Segment
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
 from studio.core.subtitles import CueRules, build_cues
 from studio.core.subtitles.checks import CueFix, apply_fixes
+from studio.core.subtitles.speakers import label_cues
 from studio.core.subtitles import write as write_subtitles
 from studio.core.timeline import Timeline
 
@@ -65,6 +66,10 @@ class ExportOptions:
     #: the person chose before exporting (replayed on the cues this export builds).
     subtitle_rules: CueRules = CueRules()
     cue_fixes: tuple[CueFix, ...] = ()
+    #: Paragraph i's speaker (None: the narrator) for the subtitles; :func:`export_plan` fills it
+    #: from a plan with a cast. ``srt_speaker_names``: ``NAME:`` before a new speaker's SRT cue.
+    speakers: tuple[str | None, ...] = ()
+    srt_speaker_names: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,7 +305,8 @@ def timeline_cues(timeline: Timeline, options: ExportOptions) -> list:  # type: 
     """The cues an export writes: built with the options' rules, then the chosen fixes applied."""
     rate, rules = timeline.sample_rate, options.subtitle_rules
     cues = build_cues(timeline.words(), rate, rules, audio_samples=timeline.total_samples)
-    return apply_fixes(cues, options.cue_fixes, rules, rate, audio_ms=timeline.total_samples * 1000 // rate)
+    cues = apply_fixes(cues, options.cue_fixes, rules, rate, audio_ms=timeline.total_samples * 1000 // rate)
+    return label_cues(cues, options.speakers)
 
 
 def export_plan(
@@ -329,6 +335,8 @@ def export_plan(
     """
     check_export(options)
     plan.require_speech()
+    if plan.settings.cast is not None and not options.speakers:
+        options = replace(options, speakers=tuple(b.speaker for b in plan.blocks))
     generator = generator_for_plan(plan, backend, cache=cache, on_progress=on_progress, concurrency=tuning.concurrency,
                                    max_attempts=tuning.max_attempts, max_backoff_seconds=tuning.max_backoff_seconds)
     flat = generator.plan_from(plan, source if source is not None and heard_as_written(plan, source) else None)
@@ -391,7 +399,8 @@ def _stage_text(final: Path, fmt: str, timeline: Timeline, cues: list, options: 
     try:
         return stage_beside(
             final,
-            lambda handle: write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist),
+            lambda handle: write_subtitles(fmt, handle, timeline, cues, title=options.title, artist=options.artist,
+                                           srt_speakers=options.srt_speaker_names),
             encoding="utf-8",
         )
     except OSError as error:

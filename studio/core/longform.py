@@ -49,6 +49,7 @@ from studio.core.timeline import SegmentCollector
 from studio.errors import StudioError
 
 if TYPE_CHECKING:
+    from studio.core.cast import Cast
     from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
     from studio.api.streaming import ResponseInfo
     from studio.core.backend import SynthesisBackend
@@ -94,6 +95,8 @@ class LongformSettings:
     rewriter: Rewriter | None = None
     #: Dictionaries the service applies (see RenderSettings.pronunciation_locators).
     pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = ()
+    #: Who says which paragraph (see RenderSettings.cast).
+    cast: Cast | None = None
 
     def render_settings(self) -> RenderSettings:
         """The part of these settings that decides what is spoken (and so the cache keys)."""

@@ -24,6 +24,7 @@ from studio.core.script.capabilities import DEFAULT_MODEL_ID as _DEFAULT_MODEL_I
 if TYPE_CHECKING:
     from studio.api.models import Model, VoiceSettings
     from studio.core.backend import SynthesisBackend
+    from studio.core.cast import Cast
     from studio.cancel import CancelToken
     from studio.core.pronunciation.context import Pronunciation
 
@@ -64,11 +65,13 @@ def render_inputs(
     stitching: Literal["text", "request_ids"] = "text",
     native_rate: int | None = None,
     pronunciation: Pronunciation | None = None,
+    cast: Cast | None = None,
 ) -> RenderInputs:
     """The inputs for speaking with ``backend``; ``model`` (or ``models`` to pick it from) and
     ``tier`` decide the per-request limit and the price (see :class:`Capabilities`).
     ``pronunciation`` (:func:`studio.core.pronunciation.sync.prepare`) becomes the settings'
-    rewriter for this model and the locators every request carries."""
+    rewriter for this model and the locators every request carries. ``cast`` (None: one voice)
+    gives each speaker's paragraphs their voice; ``voice_id`` is then the narrator's."""
     engine_id = str(getattr(backend, "engine_id", "unknown"))
     model_id = model_id or DEFAULT_MODEL_ID
     if model is None and models:
@@ -81,6 +84,7 @@ def render_inputs(
         output_format=render_output_format(engine_id, native_rate),
         language_code=language_code,
         stitching=stitching,
+        cast=cast,
     )
     inputs = RenderInputs(backend, settings, Capabilities(engine_id, model_id, model, tier))
     return with_pronunciation(inputs, pronunciation) if pronunciation is not None else inputs
@@ -133,7 +137,7 @@ def ready_inputs(inputs: RenderInputs, token: CancelToken | None = None) -> Rend
     return render_inputs(
         backend, voice_id=settings.voice_id, model_id=model_id, voice_settings=voice_settings,
         seed=settings.seed, language_code=settings.language_code, models=models, tier=tier,
-        stitching=settings.stitching, pronunciation=_for_engine(inputs.pronunciation, backend),
+        stitching=settings.stitching, pronunciation=_for_engine(inputs.pronunciation, backend), cast=settings.cast,
     )
 
 

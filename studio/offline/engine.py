@@ -34,6 +34,7 @@ import numpy as np
 from studio.api.models import CharacterAlignment, SpeechChunk, VoiceSettings
 from studio.cancel import CancelToken
 from studio.offline import alignment as align
+from studio.offline.derived import shift_pitch
 from studio.offline.errors import EmptyTextError, OfflineEngineError
 from studio.offline.espeak_events import word_events
 from studio.offline.model import LoadedModel, load_model, run_model
@@ -117,13 +118,8 @@ class OfflineEngine:
         with self._load_lock:
             if self._model is not None:
                 return
-            from piper import PiperVoice
-
             started = time.perf_counter()
-            model = load_model(self.voice.onnx_path, self.voice.config_path)
-            phonemizer = PiperVoice(session=model.session, config=model.config)  # type: ignore[arg-type]
-            self._phonemizer = phonemizer
-            self._model = model
+            self._model, self._phonemizer = _shared_model(self.voice)
             # Warm up espeak and onnxruntime so the first real sentence is fast.
             for _chunk in self._stream_checked("Ready.", None, 0, None):
                 pass
@@ -143,9 +139,11 @@ class OfflineEngine:
                 speed = min(max(settings.speed, SPEED_RANGE[0]), SPEED_RANGE[1])
             if settings.stability is not None:
                 stability = min(max(settings.stability, 0.0), 1.0)
-        noise_factor = 1.5 - stability
+        noise_factor = (1.5 - stability) * self.voice.noise
+        voice = self.voice
         return SynthesisParams(
-            length_scale=config.length_scale / speed,
+            # A derived voice speaks pitch × slower, then its audio is shortened back (derived.py).
+            length_scale=config.length_scale / speed / voice.tempo * voice.pitch,
             noise_scale=config.noise_scale * noise_factor,
             noise_w=config.noise_w_scale * noise_factor,
         )
@@ -287,6 +285,7 @@ class OfflineEngine:
             if unregister is not None:
                 unregister()
 
+        audio = shift_pitch(audio, self.voice.pitch)  # a derived voice's pitch (none: unchanged)
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
         if peak > 1e-8:
             audio = audio * (PEAK / peak)
@@ -352,6 +351,20 @@ class OfflineEngine:
 
 _engines: dict[str, OfflineEngine] = {}
 _engines_lock = threading.Lock()
+#: Loaded models by file: the voices derived from Joe run Joe's model, loaded once.
+_models: dict[tuple[str, str], tuple[LoadedModel, object]] = {}
+_models_lock = threading.Lock()
+
+
+def _shared_model(voice: OfflineVoice) -> tuple[LoadedModel, object]:
+    from piper import PiperVoice
+
+    files = (str(voice.onnx_path), str(voice.config_path))
+    with _models_lock:
+        if files not in _models:
+            model = load_model(voice.onnx_path, voice.config_path)
+            _models[files] = (model, PiperVoice(session=model.session, config=model.config))  # type: ignore[arg-type]
+        return _models[files]
 
 
 def find_voice(voice_id: str | None) -> OfflineVoice:

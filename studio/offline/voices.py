@@ -53,6 +53,12 @@ class OfflineVoice:
     sample_rate: int
     espeak_voice: str
     bundled: bool = False
+    #: How a voice derived from another is run (:mod:`studio.offline.derived`); 1.0: as recorded.
+    pitch: float = 1.0
+    tempo: float = 1.0
+    noise: float = 1.0
+    #: The voice id it is derived from (None: a voice of its own).
+    derived_from: str | None = None
 
     @property
     def preview_url(self) -> str:
@@ -65,6 +71,8 @@ class OfflineVoice:
         if self.gender:
             labels["gender"] = self.gender
         labels["use_case"] = "narration"
+        if self.derived_from:
+            labels["descriptive"] = "derived"
         return labels
 
     def to_api_dict(self) -> dict[str, Any]:
@@ -111,16 +119,19 @@ def bundled_voice() -> OfflineVoice:
 
 
 def discover_voices(voices_dir: Path | None = None) -> tuple[list[OfflineVoice], list[str]]:
-    """The bundled voice plus every valid voice in ``voices_dir``.
+    """The bundled voice, the voices derived from it, and every valid voice in ``voices_dir``.
 
     Returns ``(voices, problems)``: each problem is a sentence naming a skipped file and why.
     """
+    from studio.offline.derived import derived_voices
+
     voices = [bundled_voice()]
+    derived = derived_voices(voices[0])  # listed last: the bundled voice and the user's own come first
     problems: list[str] = []
     folder = voices_dir if voices_dir is not None else user_voices_dir()
     if not folder.is_dir():
-        return voices, problems
-    seen = {voices[0].voice_id}
+        return voices + derived, problems
+    seen = {v.voice_id for v in (*voices, *derived)}
     for onnx_path in sorted(folder.glob("*.onnx")):
         try:
             config_path = _config_for(onnx_path)
@@ -138,7 +149,7 @@ def discover_voices(voices_dir: Path | None = None) -> tuple[list[OfflineVoice],
             continue
         seen.add(voice.voice_id)
         voices.append(voice)
-    return voices, problems
+    return voices + derived, problems
 
 
 class _VoiceFileProblem(Exception):

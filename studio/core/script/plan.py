@@ -45,18 +45,19 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from studio.api.models import VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.script.capabilities import ELEVENLABS_RENDER_FORMAT, Capabilities
-from studio.core.script.document import Take, TakePart, new_id
+from studio.core.script.document import Block, Take, TakePart, new_id
 from studio.core.script.spoken import Rewrite, SpokenText
 from studio.errors import StudioError
 from studio.markup import MarkupError, blank, tag_spans
 
 if TYPE_CHECKING:
+    from studio.core.cast import Cast
     from studio.api.requests import PronunciationDictionaryLocator, TextToSpeechRequest
 
 __all__ = ["BlockPlan", "BlockStatus", "NothingToSpeakError", "PartPlan", "RenderPlan", "RenderSettings",
@@ -96,6 +97,31 @@ class RenderSettings:
     #: rewrites that matched are, through ``rewriter``): a new dictionary version re-voices
     #: only the parts whose matched rules changed (:mod:`studio.core.pronunciation.context`).
     pronunciation_locators: tuple[PronunciationDictionaryLocator, ...] = field(default=(), compare=False)
+    #: Who says which paragraph (issue 11). None: one voice for all, and ``NAME:`` is text.
+    #: With a cast, ``voice_id``/``voice_settings`` above are the narrator's unless the cast
+    #: gives the narrator a voice, and each block is spoken with :meth:`for_block`.
+    cast: Cast | None = None
+
+    def for_block(self, block: Block) -> RenderSettings:
+        """The settings ``block`` is spoken with: its speaker's voice and voice settings (each
+        falling back to these settings' when the speaker has none yet). Without a cast: self."""
+        if self.cast is None:
+            return self
+        member, narrator = self.cast.voice_for(block), self.cast.narrator
+        # A speaker with no voice yet is heard in the narrator's (the cast's, else the project's).
+        voice_id = member.voice_id or narrator.voice_id or self.voice_id
+        settings = member.voice_settings if member.has_voice else None
+        return self.with_voice(voice_id, settings or narrator.voice_settings or self.voice_settings)
+
+    def with_voice(self, voice_id: str, voice_settings: VoiceSettings | None) -> RenderSettings:
+        if voice_id == self.voice_id and voice_settings == self.voice_settings:
+            return self
+        return replace(self, voice_id=voice_id, voice_settings=voice_settings)
+
+    @property
+    def speaker_prefix(self) -> bool:
+        """Whether a paragraph's ``NAME: `` prefix is markup (left unsent) rather than text."""
+        return self.cast is not None and self.cast.speaker_prefix
 
 
 class BlockStatus(str, enum.Enum):
@@ -156,6 +182,13 @@ class BlockPlan:
     #: Its take is the narrator's own recording (``Take.recording``): like a locked take, its
     #: audio is never generated, even if it leaves the cache after planning.
     recording: bool = False
+    #: Who says it (None: the narrator) and the settings its requests and take use (None:
+    #: the plan's; differs per speaker with a cast, :meth:`RenderSettings.for_block`).
+    speaker: str | None = None
+    settings: RenderSettings | None = None
+
+    def settings_in(self, plan: RenderPlan) -> RenderSettings:
+        return self.settings if self.settings is not None else plan.settings
 
     @property
     def never_generated(self) -> bool:
@@ -294,8 +327,9 @@ class RenderPlan:
         if part.key is None:
             raise ValueError("nothing to speak in this part")
         block = self.blocks[part.block_index]
-        previous_text, next_text = request_context(self.text, part.script_start, part.script_end, self.settings.context_chars)
-        return RequestSpec(-1, part.key, part.text, self.settings, (block.block_id,), part.block_index, part.index,
+        previous_text, next_text = request_context(self.text, part.script_start, part.script_end,
+                                                   self.settings.context_chars)
+        return RequestSpec(-1, part.key, part.text, block.settings_in(self), (block.block_id,), part.block_index, part.index,
                            previous_text, next_text, credits=len(part.text) * self.credits_per_character)
 
     def take_from(self, block_id: str, speeches: Sequence[CachedSpeech | None]) -> Take:
@@ -314,7 +348,7 @@ class RenderPlan:
                 raise ValueError("every spoken part needs its audio")
             parts.append(TakePart(part.key, part.start, part.end, speech.request_id, speech.created_unix,
                                   speech.character_cost))
-        s = self.settings
+        s = block.settings_in(self)
         return Take(
             id=new_id(),
             text=block.text,

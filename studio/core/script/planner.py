@@ -6,9 +6,11 @@ deciding. Pure computation plus ``key in cache``.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Collection, Container
 from dataclasses import dataclass, replace
+from typing import Any
 
 from studio.core.script.capabilities import MAX_REQUEST_IDS, REQUEST_ID_MAX_AGE, Capabilities
 from studio.core.script.document import Block, Script, Take, new_id
@@ -46,6 +48,8 @@ class _Draft:
     variant: str | None = None
     missing_audio: bool = False
     recording: bool = False
+    #: What it is spoken with (its speaker's voice: :meth:`RenderSettings.for_block`).
+    settings: RenderSettings | None = None
 
 
 class _Planner:
@@ -58,13 +62,39 @@ class _Planner:
         self.material = settings_material(settings)
         self.warnings: list[str] = []
         self.problems: list[MarkupError] = []
+        #: Per voice (id and settings): the block settings and their key material, made once.
+        self._voices: dict[tuple[str, str], tuple[RenderSettings, dict[str, Any]]] = {}
+        self._voiceless: set[str] = set()
 
-    def spoken(self, text: str, rewrites: list[Rewrite], index: int | None = None) -> SpokenText:
+    def voice(self, index: int, block: Block) -> tuple[RenderSettings, dict[str, Any]]:
+        """The settings ``block`` is spoken with and their key material (its speaker's voice)."""
+        settings = self.settings.for_block(block)
+        if settings is self.settings:
+            pair = (settings, self.material)
+        else:
+            material = settings_material(settings)
+            pair = self._voices.setdefault((settings.voice_id, json.dumps(material, sort_keys=True)),
+                                           (settings, material))
+        cast = self.settings.cast
+        if cast is not None and block.speaker and not cast.voice_for(block).has_voice:
+            name = cast.voice_for(block).name
+            if name not in self._voiceless:
+                self._voiceless.add(name)
+                self.warnings.append(
+                    f"Paragraph {index + 1}: {name} has no voice yet, so the narrator's voice says their lines. "
+                    f"Choose a voice for {name} in the Cast panel (or export with --cast \"{name}=VOICE_ID\")."
+                )
+        return pair
+
+    def spoken(self, text: str, rewrites: list[Rewrite], index: int | None = None, *,
+               first: bool = False) -> SpokenText:
         """What is sent for ``text`` (a block's, or a part's with its rewrites shifted to it).
         A tag that cannot be sent is recorded (``index``: the paragraph) and the text planned
         as written, so counting still works and every run refuses before spending."""
         try:
-            return SpokenText.build(text, self.capabilities, rewrites)
+            # Only a paragraph's first part can start with its NAME: prefix.
+            return SpokenText.build(text, self.capabilities, rewrites,
+                                    speaker_prefix=first and self.settings.speaker_prefix)
         except MarkupError as error:
             if index is not None:
                 self.problems.append(MarkupError(f"Paragraph {index + 1}: {error.cause}", error.remedy,
@@ -78,15 +108,15 @@ class _Planner:
     def contains(self, key: str) -> bool:
         return self.cache is not None and key in self.cache
 
-    def key(self, spoken: SpokenText, variant: str | None = None) -> str:
-        return spoken_key(spoken, self.settings, self.engine, variant, self.material)
+    def key(self, spoken: SpokenText, voice: tuple[RenderSettings, dict[str, Any]], variant: str | None = None) -> str:
+        return spoken_key(spoken, voice[0], self.engine, variant, voice[1])
 
     def take_parts(self, take: Take, available: bool) -> list[_Part]:
         # The take's audio says its own text: map its timings back through that text's spoken form.
         rewrites = self.rewrites(take.text)
         parts: list[_Part] = []
         for p in take.parts:
-            spoken = self.spoken(take.text[p.start : p.end], _shifted(rewrites, p.start, p.end))
+            spoken = self.spoken(take.text[p.start : p.end], _shifted(rewrites, p.start, p.end), first=p.start == 0)
             parts.append((p.start, p.end, spoken.text, p.cache_key if available else None, available,
                           p.request_id, p.created_unix, spoken))
         return parts
@@ -96,57 +126,61 @@ class _Planner:
                 and all(self.contains(k) for k in take.cache_keys))
 
     def kept(self, block: Block, take: Take, status: BlockStatus, key: str | None, gone: str,
-             recording: bool = False) -> _Draft:
+             recording: bool = False, settings: RenderSettings | None = None) -> _Draft:
         """A take used as it is (locked, or a recording): silent, with the warning ``gone``, when
         its audio left the cache, but never planned again."""
         available = self.usable(take)
         if not available:
             self.warnings.append(gone)
         return _Draft(block, status, take.text, self.take_parts(take, available), key,
-                      take_id=take.id, missing_audio=not available, recording=recording)
+                      take_id=take.id, missing_audio=not available, recording=recording, settings=settings)
 
     def draft(self, index: int, block: Block, regenerate: bool) -> _Draft:
         chosen = block.chosen_take
+        voice = self.voice(index, block)
         if block.locked and chosen is not None:
             return self.kept(block, chosen, BlockStatus.LOCKED, None,
                              f"Paragraph {index + 1} is locked, but its chosen take is no longer in the speech cache; "
-                             "it stays silent until you unlock it to make it again.")
+                             "it stays silent until you unlock it to make it again.", settings=voice[0])
         segments = split_script(block.text, self.limit)
         rewrites = self.rewrites(block.text)
-        whole = self.spoken(block.text, rewrites, index)
+        whole = self.spoken(block.text, rewrites, index, first=True)
         if not whole.speakable:
             # Nothing to send; a pause tag alone (between chapters) is still silence to make.
             parts = [(s.start, s.end, s.text, None, False, None, 0.0,
-                      self.spoken(s.text, []) if whole.pauses else None) for s in segments]
-            return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None)
-        key = self.key(whole)
+                      self.spoken(s.text, [], first=s.start == 0) if whole.pauses else None) for s in segments]
+            return _Draft(block, BlockStatus.NOTHING_TO_SPEAK, block.text, parts, None, settings=voice[0])
+        key = self.key(whole, voice)
         if chosen is not None and chosen.is_recording and chosen.text == block.text and not regenerate:
             # The narrator's own recording of these words: current whatever voice is chosen,
             # and never replaced by generated speech behind their back (not even when its
             # audio left the cache: then it is silent and says so, like a locked take).
             return self.kept(block, chosen, BlockStatus.TAKE, key,
                              f"Paragraph {index + 1}'s recording ({chosen.recording}) is no longer in the speech "
-                             "cache; it stays silent until you import the recording again.", recording=True)
+                             "cache; it stays silent until you import the recording again.", recording=True,
+                             settings=voice[0])
         variant = new_id() if regenerate and not block.locked else None
         if variant is None:
             candidates = [chosen, *reversed([t for t in block.takes if t is not chosen])]
             for take in candidates:
                 if take is not None and self.usable(take, key):
-                    return _Draft(block, BlockStatus.TAKE, take.text, self.take_parts(take, True), key, take_id=take.id)
+                    return _Draft(block, BlockStatus.TAKE, take.text, self.take_parts(take, True), key, take_id=take.id,
+                                  settings=voice[0])
         parts = []
         for s in segments:
-            spoken = whole if s.text == block.text else self.spoken(s.text, _shifted(rewrites, s.start, s.end))
+            spoken = whole if s.text == block.text else self.spoken(s.text, _shifted(rewrites, s.start, s.end),
+                                                                    first=s.start == 0)
             if not spoken.speakable:
                 part_key = None
             elif variant is None and spoken is whole:
                 part_key = key  # a block in one part: its key is the part's
             else:
-                part_key = self.key(spoken, variant)
+                part_key = self.key(spoken, voice, variant)
             parts.append((s.start, s.end, spoken.text, part_key, part_key is not None and self.contains(part_key), None,
                           0.0, spoken))
         all_cached = all(p[4] for p in parts if p[3] is not None)
         status = BlockStatus.CACHED if all_cached else BlockStatus.NEEDS_GENERATION
-        return _Draft(block, status, block.text, parts, key, variant=variant)
+        return _Draft(block, status, block.text, parts, key, variant=variant, settings=voice[0])
 
 
 def _shifted(rewrites: list[Rewrite], start: int, end: int) -> list[Rewrite]:
@@ -212,7 +246,7 @@ def plan_render(
                     if stitching:
                         previous_ids = _neighbour_ids(drafts, flat, position_in_flat, -1)
                         next_ids = _neighbour_ids(drafts, flat, position_in_flat, +1)
-                    specs.append(RequestSpec(request, key, part_text, settings, (draft.block.id,), b, p,
+                    specs.append(RequestSpec(request, key, part_text, draft.settings or settings, (draft.block.id,), b, p,
                                              previous_text, next_text, previous_ids, next_ids,
                                              credits=len(part_text) * rate))
             parts.append(PartPlan(b, p, start, end, starts[b] + start, starts[b] + end, part_text, key, cached,
@@ -220,7 +254,8 @@ def plan_render(
                                   else None))
             position_in_flat += 1
         block_plans.append(BlockPlan(draft.block.id, b, draft.status, draft.text, tuple(parts), draft.spoken_key,
-                                     draft.take_id, draft.variant, draft.missing_audio, draft.recording))
+                                     draft.take_id, draft.variant, draft.missing_audio, draft.recording,
+                                     draft.block.speaker, None if draft.settings is settings else draft.settings))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
                       stitching, tuple(planner.warnings), tuple(planner.problems))
 

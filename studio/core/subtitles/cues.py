@@ -45,6 +45,8 @@ class Cue:
     speech_end_ms: int = 0
     #: Each word's spoken start in ms (karaoke and LRC).
     word_starts_ms: list[int] = field(default_factory=list)
+    #: Who says it (None: the narrator); see :mod:`studio.core.subtitles.speakers`.
+    speaker: str | None = None
 
     @property
     def text(self) -> str:

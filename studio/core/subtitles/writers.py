@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from studio.core.subtitles.cues import Cue
+from studio.core.subtitles.speakers import srt_labels, vtt_voice
 from studio.core.timeline import Timeline
 
 #: Subtitle format name → file suffix (karaoke WebVTT gets its own so it sits beside the plain one).
@@ -42,11 +43,13 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_srt(cues: list[Cue]) -> str:
+def to_srt(cues: list[Cue], *, speaker_names: bool = False) -> str:
+    """SRT; ``speaker_names``: ``NAME:`` before the first line of each new speaker's cue."""
     blocks = []
-    for number, cue in enumerate(cues, start=1):
+    labels = srt_labels(cues) if speaker_names else [None] * len(cues)
+    for number, (cue, label) in enumerate(zip(cues, labels, strict=True), start=1):
         # A blank line ends an SRT block: a cue line must never be empty.
-        text = "\n".join(line for line in cue.lines if line.strip()) or "…"
+        text = (label or "") + ("\n".join(line for line in cue.lines if line.strip()) or "…")
         blocks.append(f"{number}\n{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}\n{text}\n")
     return "\n".join(blocks)
 
@@ -54,7 +57,7 @@ def to_srt(cues: list[Cue]) -> str:
 def to_vtt(cues: list[Cue]) -> str:
     parts = ["WEBVTT\n"]
     for cue in cues:
-        text = "\n".join(_vtt_escape(line) for line in cue.lines if line.strip()) or "…"
+        text = vtt_voice(cue) + ("\n".join(_vtt_escape(line) for line in cue.lines if line.strip()) or "…")
         parts.append(f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}\n{text}\n")
     return "\n".join(parts)
 
@@ -81,7 +84,7 @@ def to_karaoke_vtt(cues: list[Cue]) -> str:
                     pieces.append(_vtt_escape(token))
                 word_index += 1
             tagged_lines.append(" ".join(pieces))
-        text = "\n".join(line for line in tagged_lines if line) or "…"
+        text = vtt_voice(cue) + ("\n".join(line for line in tagged_lines if line) or "…")
         parts.append(f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}\n{text}\n")
     return "\n".join(parts)
 
@@ -117,6 +120,13 @@ def write_json(handle: TextIO, timeline: Timeline, cues: list[Cue] | None = None
     """
     rate = timeline.sample_rate
     dumps = json.dumps
+    # Paragraph → speaker, from the cues (each cue is one paragraph's): only when someone is named.
+    speakers = {c.paragraph_index: c.speaker for c in cues or () if c.speaker}
+
+    def spoken_by(row: dict[str, Any], paragraph: int) -> dict[str, Any]:
+        if speakers:
+            row["speaker"] = speakers.get(paragraph)
+        return row
 
     def rows(name: str, items: Iterable[dict[str, Any]], last: bool = False) -> None:
         handle.write(f' "{name}": [')
@@ -148,7 +158,7 @@ def write_json(handle: TextIO, timeline: Timeline, cues: list[Cue] | None = None
         for p in timeline.placements
     ))
     rows("words", (
-        {
+        spoken_by({
             "text": w.text,
             "start": w.start_sample / rate,
             "end": w.end_sample / rate,
@@ -157,7 +167,7 @@ def write_json(handle: TextIO, timeline: Timeline, cues: list[Cue] | None = None
             "script_start": w.script_start,
             "script_end": w.script_end,
             "paragraph": w.paragraph_index,
-        }
+        }, w.paragraph_index)
         for w in timeline.words()
     ))
     rows("characters", (
@@ -172,7 +182,8 @@ def write_json(handle: TextIO, timeline: Timeline, cues: list[Cue] | None = None
         for c in timeline.chars
     ), last=cues is None)
     if cues is not None:
-        rows("cues", ({"start": c.start_ms / 1000, "end": c.end_ms / 1000, "text": c.text} for c in cues), last=True)
+        rows("cues", (spoken_by({"start": c.start_ms / 1000, "end": c.end_ms / 1000, "text": c.text}, c.paragraph_index)
+                      for c in cues), last=True)
     handle.write("}\n")
 
 
@@ -183,20 +194,22 @@ def to_json(timeline: Timeline, cues: list[Cue] | None = None) -> str:
 
 
 def write(
-    fmt: str, handle: TextIO, timeline: Timeline, cues: list[Cue], *, title: str | None = None, artist: str | None = None
+    fmt: str, handle: TextIO, timeline: Timeline, cues: list[Cue], *, title: str | None = None, artist: str | None = None,
+    srt_speakers: bool = False,
 ) -> None:
     """Write subtitle format ``fmt`` to ``handle`` (JSON streams; the others are small)."""
     if fmt == "json":
         write_json(handle, timeline, cues)
     else:
-        handle.write(render(fmt, timeline, cues, title=title, artist=artist))
+        handle.write(render(fmt, timeline, cues, title=title, artist=artist, srt_speakers=srt_speakers))
 
 
 def render(
-    fmt: str, timeline: Timeline, cues: list[Cue], *, title: str | None = None, artist: str | None = None
+    fmt: str, timeline: Timeline, cues: list[Cue], *, title: str | None = None, artist: str | None = None,
+    srt_speakers: bool = False,
 ) -> str:
     renderers: dict[str, Callable[[], str]] = {
-        "srt": lambda: to_srt(cues),
+        "srt": lambda: to_srt(cues, speaker_names=srt_speakers),
         "vtt": lambda: to_vtt(cues),
         "karaoke": lambda: to_karaoke_vtt(cues),
         "lrc": lambda: to_lrc(cues, title=title, artist=artist, length_ms=timeline.total_samples * 1000 // timeline.sample_rate),

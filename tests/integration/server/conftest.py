@@ -7,9 +7,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from studio.offline.derived import DERIVED
 from tests.fixtures.local_server import LocalServer
 
 OFFLINE_VOICE = "offline-en_US-joe-medium"
+#: Joe and the voices derived from it (studio.offline.derived): every server offers them.
+OFFLINE_VOICES = 1 + len(DERIVED)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.integration.server.conftest import OFFLINE_VOICES
+
 REPO = Path(__file__).parents[3]
 SAMPLE_CATALOG = REPO / "tests" / "data" / "server" / "voices_catalog_sample.json"
 
@@ -56,7 +58,7 @@ def test_serve_with_key_and_catalog() -> None:
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
         assert response.status_code == 200
-        assert response.json()["total_count"] == 26  # the offline voice + 25 from the catalog
+        assert response.json()["total_count"] == 25 + OFFLINE_VOICES  # the offline voices + 25 from the catalog
         assert httpx.get(f"{base}/v1/models").status_code == 401
         assert httpx.post(f"{base}/_test/faults", json={"kind": "disconnect"}).status_code == 404  # no --faults
     finally:

@@ -24,7 +24,7 @@ from tests.integration.server.audio_checks import (
     decode,
     pcm_samples,
 )
-from tests.integration.server.conftest import OFFLINE_VOICE
+from tests.integration.server.conftest import OFFLINE_VOICE, OFFLINE_VOICES
 
 TEXT = "Snow settled on the rooftops. Somewhere a dog barked twice, then the town was still."
 CATALOG_SIZE = 230
@@ -61,10 +61,10 @@ def _request(**overrides: object) -> TextToSpeechRequest:
 def test_voices_page_through_all_pages(client: ElevenLabsClient, server: LocalServer) -> None:
     server.clear_requests()
     first = client.search_voices(VoiceSearch(page_size=50, include_total_count=True))
-    assert first.total_count == CATALOG_SIZE + 1 and len(first.voices) == 50
+    assert first.total_count == CATALOG_SIZE + OFFLINE_VOICES and len(first.voices) == 50
     voices = list(client.iter_voices(VoiceSearch(page_size=50)))
     ids = [voice.voice_id for voice in voices]
-    assert len(ids) == len(set(ids)) == CATALOG_SIZE + 1
+    assert len(ids) == len(set(ids)) == CATALOG_SIZE + OFFLINE_VOICES
     assert len(server.requests("voices_search")) == 1 + 5  # first page alone, then 5 pages
     women = list(client.iter_voices(VoiceSearch(page_size=20, gender="female", sort="name")))
     assert women and all(v.labels.get("gender") == "female" for v in women)

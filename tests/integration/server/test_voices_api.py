@@ -13,7 +13,7 @@ import pytest
 from studio.server.catalog import CatalogError, generate_voices, load_catalog_file
 from tests.fixtures.local_server import LocalServer, run_server
 from tests.integration.server.audio_checks import assert_speech, decode
-from tests.integration.server.conftest import OFFLINE_VOICE
+from tests.integration.server.conftest import OFFLINE_VOICE, OFFLINE_VOICES
 
 CATALOG = generate_voices(250, seed=3)
 SAMPLE_CATALOG = Path(__file__).parents[2] / "data" / "server" / "voices_catalog_sample.json"
@@ -47,10 +47,10 @@ def _all_pages(api: httpx.Client, **params: object) -> list[dict]:
 
 def test_pages_cover_every_voice_once(api: httpx.Client) -> None:
     first = api.get("/v2/voices", params={"page_size": 100}).json()
-    assert len(first["voices"]) == 100 and first["has_more"] and first["total_count"] == 251
+    assert len(first["voices"]) == 100 and first["has_more"] and first["total_count"] == 250 + OFFLINE_VOICES
     voices = _all_pages(api, page_size=100)
     ids = [v["voice_id"] for v in voices]
-    assert len(ids) == len(set(ids)) == 251
+    assert len(ids) == len(set(ids)) == 250 + OFFLINE_VOICES
     assert ids[0] == OFFLINE_VOICE  # offline voices come first in catalog order
 
 
@@ -109,7 +109,7 @@ def test_filters(api: httpx.Client) -> None:
     community = _all_pages(api, voice_type="community", page_size=100)
     assert community and all(v["sharing"] and not v["is_owner"] for v in community)
     non_default = _all_pages(api, voice_type="non-default", page_size=100)
-    assert len(non_default) + len(defaults) == 251
+    assert len(non_default) + len(defaults) == 250 + OFFLINE_VOICES
     langs = _all_pages(api, language=["de", "fr"], page_size=100)
     assert langs and {v["labels"]["language"] for v in langs} == {"de", "fr"}
     cases = _all_pages(api, use_cases=["news"], gender="female", page_size=100)
@@ -152,7 +152,7 @@ def test_single_voice_settings_and_defaults(api: httpx.Client) -> None:
     assert missing.status_code == 404
     assert missing.json()["detail"]["status"] == "voice_not_found"
     assert api.get("/v1/voices/unknown-voice-id/settings").status_code == 404
-    assert len(api.get("/v1/voices").json()["voices"]) == 251
+    assert len(api.get("/v1/voices").json()["voices"]) == 250 + OFFLINE_VOICES
 
 
 def test_with_settings_false_is_honoured(api: httpx.Client) -> None:
@@ -178,7 +178,7 @@ def test_catalog_file_is_loaded(tmp_path: Path) -> None:
     assert len(voices) == 25
     with run_server(catalog=SAMPLE_CATALOG, faults=False) as running:
         body = httpx.get(f"{running.base_url}/v2/voices", params={"page_size": 100}).json()
-        assert body["total_count"] == 26
+        assert body["total_count"] == 25 + OFFLINE_VOICES
         # Fault control endpoints do not exist unless enabled.
         assert httpx.post(f"{running.base_url}/_test/faults", json={"kind": "disconnect"}).status_code == 404
 

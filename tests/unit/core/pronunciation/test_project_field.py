@@ -25,7 +25,7 @@ def test_project_round_trip_keeps_rules_and_shared_paths(tmp_path: Path) -> None
     project = Project(script="Mr Nguyen.", pronunciation=_pronunciation((pls,)))
     saved = save_project(tmp_path / "p.narration", project)
     document = json.loads(saved.read_text(encoding="utf-8"))
-    assert document["version"] == PROJECT_VERSION == 2 and document["minor"] == 1
+    assert document["version"] == PROJECT_VERSION == 2 and document["minor"] >= 1  # 2 added the cast
     assert document["pronunciation"]["rules"][0] == {
         "string_to_replace": "Nguyen", "type": "alias", "alias": "win",
         "case_sensitive": True, "word_boundaries": True}
