@@ -211,14 +211,16 @@ def _paragraphs(numbers: Sequence[int]) -> str:
 
 
 def check_voices(render: RenderPlan, backend: object) -> None:
-    """Before any speech is requested: every voice a multi-voice plan will speak with is still
-    in the account (``GET /v1/voices/{id}``, which costs nothing). Raises a StudioError naming
-    the paragraphs and what to do. A one-voice plan is not checked (its voice is the chosen one)."""
+    """Before any speech is requested: every cast voice the plan will speak with is still in
+    the account (``GET /v1/voices/{id}``, which costs nothing). Raises a StudioError naming the
+    paragraphs and what to do. The plan's own voice (the one chosen in the window or on the
+    command line) is not checked, so a one-voice script sends nothing extra."""
     needed: dict[str, list[int]] = {}
     for spec in render.requests:
-        needed.setdefault(spec.settings.voice_id, []).append(spec.block_index + 1)
+        if spec.settings.voice_id != render.settings.voice_id:
+            needed.setdefault(spec.settings.voice_id, []).append(spec.block_index + 1)
     get_voice = getattr(backend, "get_voice", None)
-    if len(needed) < 2 or get_voice is None:
+    if not needed or get_voice is None:
         return
     for voice_id, numbers in needed.items():
         try:

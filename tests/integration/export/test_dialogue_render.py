@@ -6,15 +6,13 @@ between paragraphs otherwise); each paragraph gets its own take, its own cached 
 its own key and its own alignment, exactly as for single-voice speech. Other models: one
 text-to-speech request per paragraph. Requests are counted at the local server.
 
-The per-speaker plan is made here by re-keying a plan's blocks with each speaker's voice
-(:func:`_per_speaker`), the shape the cast's planner gives (a block's requests carry its
-speaker's settings), so this test does not depend on how the cast is stored.
+The plan is the cast's per-speaker plan (``RenderSettings.cast``): each block's requests
+carry its speaker's voice and are keyed with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,8 @@ from studio.core.backends.elevenlabs import ElevenLabsBackend
 from studio.core.cache import SpeechCache
 from studio.core.render import BlockAudio, render
 from studio.core.script import Capabilities, RenderSettings, Script, plan_render, render_output_format
-from studio.core.script.plan import RenderPlan, spoken_key
+from studio.core.cast import Cast, CastMember
+from studio.core.script.plan import RenderPlan
 from studio.errors import StudioError
 from studio.markup import MarkupError
 from studio.server.catalog import generate_voices
@@ -55,29 +54,18 @@ def _routes(server: LocalServer) -> list[str]:
     return [r["route"] for r in server.requests() if r["route"].startswith(("tts_", "dialogue_"))]
 
 
-def _per_speaker(plan: RenderPlan, voices: list[str]) -> RenderPlan:
-    """``plan`` with block ``i`` spoken (and keyed) with ``voices[i]``."""
-    specs = list(plan.requests)
-    blocks = []
-    for block, voice in zip(plan.blocks, voices, strict=True):
-        settings = replace(plan.settings, voice_id=voice)
-        parts = []
-        for part in block.parts:
-            key = spoken_key(part.spoken or part.text, settings, plan.engine_id) if part.key else None
-            parts.append(replace(part, key=key))
-            if part.request is not None:
-                specs[part.request] = replace(specs[part.request], key=key, settings=settings)
-        blocks.append(replace(block, parts=tuple(parts), spoken_key=parts[0].key))
-    return replace(plan, blocks=tuple(blocks), requests=tuple(specs))
-
-
 def _plan(backend: ElevenLabsBackend, lines: list[str], voices: list[str], model_id: str,
           cache: SpeechCache) -> tuple[Script, RenderPlan]:
+    """``lines`` with line ``i`` said by a speaker whose cast voice is ``voices[i]`` (the cast's plan)."""
     script = Script.from_text("\n\n".join(lines))
+    names = {voice: f"Speaker {n}" for n, voice in enumerate(dict.fromkeys(voices))}
+    for block, voice in zip(script.blocks, voices, strict=True):
+        block.speaker = names[voice]
+    cast = Cast(members=tuple(CastMember(name, voice) for voice, name in names.items()))
     caps = Capabilities.from_account(backend.engine_id, model_id, backend.list_models(), backend.get_subscription())
-    settings = RenderSettings(voice_id=voices[0], model_id=model_id, seed=3,
-                              output_format=render_output_format(backend.engine_id))
-    return script, _per_speaker(plan_render(script, settings, caps, cache), voices)
+    settings = RenderSettings(voice_id=JOE, model_id=model_id, seed=3,
+                              output_format=render_output_format(backend.engine_id), cast=cast)
+    return script, plan_render(script, settings, caps, cache)
 
 
 def test_a_run_of_speakers_is_one_dialogue_request_and_each_paragraph_its_own_take(
