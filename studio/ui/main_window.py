@@ -36,6 +36,7 @@ from studio.ui.engine_session import EngineSession, EngineStarted
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
+from studio.ui.audio_tag_insert import AudioTagPalette
 from studio.ui.pause_insert import PauseInserter
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
@@ -278,6 +279,8 @@ class MainWindow(QMainWindow):
         insert = bar.addMenu("&Insert")
         self.pauses = PauseInserter(editor, self)
         self.insert_pause_action = self._action(insert, "&Pause…", self.pauses.ask, QKeySequence("Ctrl+Shift+B"))
+        self.audio_tags = AudioTagPalette(editor, insert, self.render_source.capabilities, self)
+        self.settings.model_changed.connect(lambda _m: self.audio_tags.refresh())
 
         voice = bar.addMenu("&Voice")
         self.search_action = self._action(voice, "&Search Voices", self.browser.focus_search, QKeySequence("Ctrl+K"))
