@@ -27,17 +27,18 @@ Qt-free, no network: the caller passes the items (``client.iter_history(...)``: 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from studio.api.models import HistoryItem
 from studio.api.requests import HistoryQuery
 from studio.core.script import BlockStatus, Capabilities, RenderPlan, RenderSettings, Script, plan_render
 from studio.core.script.document import paragraphs
-from studio.core.script.plan import settings_material
+from studio.core.script.plan import settings_material, spoken_key
 from studio.cancel import CancelToken
 
-__all__ = ["FoundBlock", "HistoryMatch", "RemainingBlock", "history_query_for", "history_text", "match_history"]
+__all__ = ["FoundBlock", "HistoryMatch", "RemainingBlock", "history_query_for", "history_text", "item_in_cache",
+           "match_history"]
 
 
 def history_text(item: HistoryItem) -> str | None:
@@ -51,6 +52,19 @@ def history_text(item: HistoryItem) -> str | None:
 def history_query_for(settings: RenderSettings, page_size: int = 1000) -> HistoryQuery:
     """The history query that scans only what can match: the render's voice, newest first."""
     return HistoryQuery(voice_id=settings.voice_id, page_size=page_size, sort_direction="desc")
+
+
+def item_in_cache(item: HistoryItem, settings: RenderSettings, engine_id: str, cache: Container[str]) -> bool:
+    """Whether the studio already has this item's audio: its text said by its voice and model,
+    with the render's other settings, is in the speech cache (the history panel's mark).
+
+    A paragraph the plan splits is keyed part by part, so for those this says False even when
+    every part is cached; one lookup per row is what a list can afford."""
+    text = history_text(item)
+    if text is None or not item.voice_id or not item.model_id:
+        return False
+    own = replace(settings, voice_id=item.voice_id, model_id=item.model_id)
+    return spoken_key(text, own, engine_id) in cache
 
 
 def _usable(item: HistoryItem, settings: RenderSettings) -> bool:

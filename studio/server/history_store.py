@@ -28,7 +28,7 @@ from typing import Any
 __all__ = ["HistoryFilter", "HistoryRecord", "HistoryRecorder", "HistoryStore", "UnknownCursor"]
 
 DEFAULT_MAX_ITEMS = 500
-DEFAULT_MAX_BYTES = 128 * 1024 * 1024
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _TOMBSTONES = 1000
 
 

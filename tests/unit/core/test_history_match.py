@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from studio.api.models import DialogueLine, HistoryItem, Model, ModelRates, VoiceSettings
-from studio.core.history_match import history_text, match_history
+from studio.core.history_match import history_text, item_in_cache, match_history
 from studio.core.script import Capabilities, RenderSettings, Script, plan_render
 
 VOICE = "voice-1"
@@ -97,3 +97,12 @@ def test_other_settings_are_found_but_flagged() -> None:
 @pytest.mark.parametrize("state", ["deleted", "processing"])
 def test_items_not_created_are_skipped(state: str) -> None:
     assert match_history(Script.from_text(FIRST), SETTINGS, CAPS, [item(FIRST, 1, state=state)]).found == []
+
+
+def test_item_in_cache_marks_what_the_studio_already_has() -> None:
+    from studio.core.script.plan import spoken_key
+
+    have = {spoken_key(FIRST, SETTINGS, "elevenlabs")}
+    assert item_in_cache(item(FIRST + "\n"), SETTINGS, "elevenlabs", have)
+    assert not item_in_cache(item(SECOND), SETTINGS, "elevenlabs", have)
+    assert not item_in_cache(item(FIRST, voice="other"), SETTINGS, "elevenlabs", have)
