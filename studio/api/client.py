@@ -38,7 +38,7 @@ from studio.api import ndjson
 from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
-from studio.api.downloads import socket_waker
+from studio.api.downloads import read_and_close, socket_waker
 from studio.api.history_calls import HistoryLibraryCalls
 from studio.api.history_calls import segment as _segment
 from studio.api.models import (
@@ -216,12 +216,7 @@ class ElevenLabsClient(HistoryLibraryCalls):
                         method, path, response.status_code, response.headers.get("request-id"),
                     )
                     return response
-                try:
-                    content = response.read()
-                except httpx.TransportError:
-                    content = b""
-                finally:
-                    response.close()
+                content = read_and_close(response)
                 error = error_from_response(
                     response.status_code, response.headers, content, has_key=self.has_api_key, voice_id=voice_id
                 )

@@ -26,7 +26,7 @@ from studio.api import errors as e
 from studio.api.error_mapping import error_from_transport
 from studio.cancel import Cancelled
 
-__all__ = ["DownloadStream", "socket_waker"]
+__all__ = ["DownloadStream", "read_and_close", "socket_waker"]
 
 _FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
@@ -45,6 +45,17 @@ def socket_waker(response: httpx.Response) -> Callable[[], None]:
             pass  # already closed
 
     return wake
+
+
+def read_and_close(response: httpx.Response) -> bytes:
+    """The rest of a (small) body, or b"" if it breaks off; the response is closed either way.
+    For answers whose status already said what happened (an error, a deletion)."""
+    try:
+        return response.read()
+    except httpx.TransportError:
+        return b""
+    finally:
+        response.close()
 
 
 class DownloadStream:

@@ -35,7 +35,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from studio.api import errors as e
-from studio.api.downloads import DownloadStream
+from studio.api.downloads import DownloadStream, read_and_close
 from studio.api.error_mapping import for_history, for_shared_voice
 from studio.api.models import HistoryItem, HistoryPage
 from studio.api.requests import HistoryQuery, _Request
@@ -173,12 +173,7 @@ class HistoryLibraryCalls:
         path = f"/v1/history/{segment(history_item_id, 'history_item_id')}"
         with _refined(lambda error: for_history(error, HISTORY_WRITE, history_item_id)):
             response = self._send("DELETE", path)
-        try:
-            response.read()  # drained so the connection can be reused
-        except httpx.TransportError:
-            pass  # the 2xx status already said the item is gone
-        finally:
-            response.close()
+        read_and_close(response)  # drained so the connection can be reused; the 2xx said it is gone
 
     # --- the shared voice library -------------------------------------------------------------
 
@@ -207,12 +202,7 @@ class HistoryLibraryCalls:
         path = f"/v1/voices/add/{segment(public_user_id, 'public_user_id')}/{segment(voice_id, 'voice_id')}"
         with _refined(lambda error: for_shared_voice(error, voice_id, new_name)):
             response = self._send("POST", path, json=body.to_body(), tts=True)
-        try:
-            content = response.read()
-        except httpx.TransportError:
-            content = b""
-        finally:
-            response.close()
+        content = read_and_close(response)
         try:
             data = json.loads(content) if content else {"voice_id": voice_id}
         except ValueError:

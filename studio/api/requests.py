@@ -73,6 +73,20 @@ def _refusal(error: PydanticValidationError,
     return InvalidRequestError(cause, "Change it and try again. Nothing was sent.", field=".".join(loc) or field)
 
 
+def query_pairs(request: BaseModel) -> list[tuple[str, str]]:
+    """Query pairs of the set fields; lists become repeated keys (``voice_ids=a&voice_ids=b``),
+    the OpenAPI default the spec's array parameters keep; booleans are ``true``/``false``."""
+    params: list[tuple[str, str]] = []
+    for name, value in request.model_dump(exclude_none=True).items():
+        if isinstance(value, (list, tuple)):
+            params.extend((name, str(item)) for item in value)
+        elif isinstance(value, bool):
+            params.append((name, "true" if value else "false"))
+        else:
+            params.append((name, str(value)))
+    return params
+
+
 class _Request(BaseModel):
     """A request that refuses bad values with an InvalidRequestError, never a pydantic error."""
 
@@ -120,16 +134,7 @@ class VoiceSearch(_Request):
     high_quality: bool | None = None
 
     def to_params(self) -> list[tuple[str, str]]:
-        """Query pairs; lists become repeated keys (``voice_ids=a&voice_ids=b``)."""
-        params: list[tuple[str, str]] = []
-        for name, value in self.model_dump(exclude_none=True).items():
-            if isinstance(value, (list, tuple)):
-                params.extend((name, str(item)) for item in value)
-            elif isinstance(value, bool):
-                params.append((name, "true" if value else "false"))
-            else:
-                params.append((name, str(value)))
-        return params
+        return query_pairs(self)
 
     def with_token(self, token: str | None) -> VoiceSearch:
         return self.model_copy(update={"next_page_token": token})

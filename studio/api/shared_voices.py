@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator
 
 from studio.api.models import ApiModel
-from studio.api.requests import _Request
+from studio.api.requests import _Request, query_pairs
 
 __all__ = ["AddedVoice", "LibraryVoice", "LibraryVoicesResponse", "SharedVoicePage", "SharedVoiceQuery",
            "iter_shared_voices", "LIBRARY_CATEGORIES", "LIBRARY_SORTS"]
@@ -69,15 +69,7 @@ class SharedVoiceQuery(_Request):
         return None if isinstance(value, str) and not value.strip() else value
 
     def to_params(self) -> list[tuple[str, str]]:
-        params: list[tuple[str, str]] = []
-        for name, value in self.model_dump(exclude_none=True).items():
-            if isinstance(value, (list, tuple)):
-                params.extend((name, str(item)) for item in value)
-            elif isinstance(value, bool):
-                params.append((name, "true" if value else "false"))
-            else:
-                params.append((name, str(value)))
-        return params
+        return query_pairs(self)
 
     def at_page(self, page: int) -> SharedVoiceQuery:
         return self.model_copy(update={"page": page})
