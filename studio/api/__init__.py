@@ -3,7 +3,8 @@
 Import the names from here; the modules behind them each do one job:
 ``models`` (response types), ``requests`` (validated request types), ``formats``,
 ``errors`` + ``error_mapping``, ``retry``, ``ndjson`` + ``streaming``, ``pages``,
-``auth`` (key and address) and ``client``.
+``auth`` (key and address), ``client``, ``history_calls`` (history and shared-library calls,
+mixed into the client), ``downloads`` (streamed downloads) and ``shared_voices``.
 """
 
 from studio.api.auth import (
@@ -18,6 +19,8 @@ from studio.api.client import ElevenLabsClient, RequestCancelledError
 from studio.api.errors import (
     ApiError,
     AuthenticationError,
+    DownloadInterruptedError,
+    HistoryItemNotFoundError,
     InvalidRequestError,
     MalformedResponseError,
     MissingApiKeyError,
@@ -26,13 +29,18 @@ from studio.api.errors import (
     QuotaExceededError,
     RateLimitError,
     ServerError,
+    SharedVoiceUnavailableError,
     StreamInterruptedError,
     ValidationError,
     VoiceNotFoundError,
 )
+from studio.api.downloads import DownloadStream
+from studio.api.history_calls import HistoryDownloadRequest
 from studio.api.formats import OUTPUT_FORMATS_CONVERT, OUTPUT_FORMATS_STREAM, OutputFormat, parse_output_format
 from studio.api.models import (
     CharacterAlignment,
+    DialogueLine,
+    HistoryAlignments,
     HistoryItem,
     HistoryPage,
     Model,
@@ -45,24 +53,33 @@ from studio.api.models import (
 from studio.api.pages import VoicePage, iter_all_voices
 from studio.api.requests import HistoryQuery, PronunciationDictionaryLocator, TextToSpeechRequest, VoiceSearch
 from studio.api.retry import RetryPolicy
+from studio.api.shared_voices import AddedVoice, LibraryVoice, SharedVoicePage, SharedVoiceQuery
 from studio.api.streaming import ResponseInfo, SpeechResult, SpeechStream
 
 __all__ = [
-    "DEFAULT_BASE_URL",
-    "OUTPUT_FORMATS_CONVERT",
-    "OUTPUT_FORMATS_STREAM",
+    "AddedVoice",
     "ApiError",
     "AuthenticationError",
     "CharacterAlignment",
+    "DEFAULT_BASE_URL",
+    "DialogueLine",
+    "DownloadInterruptedError",
+    "DownloadStream",
     "ElevenLabsClient",
+    "HistoryAlignments",
+    "HistoryDownloadRequest",
     "HistoryItem",
+    "HistoryItemNotFoundError",
     "HistoryPage",
     "HistoryQuery",
     "InvalidRequestError",
+    "LibraryVoice",
     "MalformedResponseError",
     "MissingApiKeyError",
     "Model",
     "NetworkError",
+    "OUTPUT_FORMATS_CONVERT",
+    "OUTPUT_FORMATS_STREAM",
     "OutputFormat",
     "PermissionDeniedError",
     "PronunciationDictionaryLocator",
@@ -72,6 +89,9 @@ __all__ = [
     "ResponseInfo",
     "RetryPolicy",
     "ServerError",
+    "SharedVoicePage",
+    "SharedVoiceQuery",
+    "SharedVoiceUnavailableError",
     "SpeechChunk",
     "SpeechResult",
     "SpeechStream",
@@ -80,8 +100,8 @@ __all__ = [
     "TextToSpeechRequest",
     "ValidationError",
     "Voice",
-    "VoicePage",
     "VoiceNotFoundError",
+    "VoicePage",
     "VoiceSearch",
     "VoiceSettings",
     "VoicesPage",

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel
@@ -39,9 +38,10 @@ from studio.api import ndjson
 from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
+from studio.api.downloads import read_and_close, socket_waker
+from studio.api.history_calls import HistoryLibraryCalls
+from studio.api.history_calls import segment as _segment
 from studio.api.models import (
-    HistoryItem,
-    HistoryPage,
     Model,
     SpeechChunk,
     Subscription,
@@ -51,7 +51,7 @@ from studio.api.models import (
     lenient_voice_settings,
 )
 from studio.api.pages import VoicePage, iter_all_voices
-from studio.api.requests import HistoryQuery, TextToSpeechRequest, VoiceSearch
+from studio.api.requests import TextToSpeechRequest, VoiceSearch
 from studio.api.retry import RetryPolicy
 from studio.api.streaming import AlignmentClock, ResponseInfo, SpeechResult, SpeechStream, whole_samples
 from studio.logsafe import register_secret
@@ -110,24 +110,10 @@ def _never_reached_server(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in str(exc)
 
 
-def _socket_waker(response: httpx.Response) -> Callable[[], None]:
-    """A function that wakes a thread blocked reading ``response`` (shuts the socket down)."""
-    stream = response.extensions.get("network_stream")
+class ElevenLabsClient(HistoryLibraryCalls):
+    """A connection to an ElevenLabs-compatible server. Thread-safe; one per app.
 
-    def wake() -> None:
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if sock is None:
-            return
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed
-
-    return wake
-
-
-class ElevenLabsClient:
-    """A connection to an ElevenLabs-compatible server. Thread-safe; one per app."""
+    History and shared-library calls come from :class:`~studio.api.history_calls.HistoryLibraryCalls`."""
 
     def __init__(
         self,
@@ -230,12 +216,7 @@ class ElevenLabsClient:
                         method, path, response.status_code, response.headers.get("request-id"),
                     )
                     return response
-                try:
-                    content = response.read()
-                except httpx.TransportError:
-                    content = b""
-                finally:
-                    response.close()
+                content = read_and_close(response)
                 error = error_from_response(
                     response.status_code, response.headers, content, has_key=self.has_api_key, voice_id=voice_id
                 )
@@ -330,7 +311,7 @@ class ElevenLabsClient:
     def get_default_voice_settings(self) -> VoiceSettings:
         return lenient_voice_settings(self._get_json("/v1/voices/settings/default") or {}) or VoiceSettings()
 
-    # --- models, account, history --------------------------------------------------------
+    # --- models, account -------------------------------------------------------------------
 
     def list_models(self) -> list[Model]:
         """Every model the server lists (filter on ``can_do_text_to_speech`` for TTS)."""
@@ -349,40 +330,6 @@ class ElevenLabsClient:
         """``GET /v1/user`` as a plain dict (the studio only shows a few fields)."""
         data = self._get_json("/v1/user")
         return data if isinstance(data, dict) else {}
-
-    def list_history(self, query: HistoryQuery | None = None) -> HistoryPage:
-        query = (query or HistoryQuery()).check()
-        return self._parse(HistoryPage, self._get_json("/v1/history", params=query.to_params()), "history")
-
-    def iter_history(self, query: HistoryQuery | None = None) -> Iterator[HistoryItem]:
-        query = query or HistoryQuery()
-        seen: set[str] = set()
-        while True:
-            page = self.list_history(query)
-            for item in page.history:
-                if item.history_item_id not in seen:
-                    seen.add(item.history_item_id)
-                    yield item
-            last = page.last_history_item_id
-            if not page.has_more or not last or last == query.start_after_history_item_id:
-                return
-            query = query.model_copy(update={"start_after_history_item_id": last})
-
-    def get_history_item(self, history_item_id: str) -> HistoryItem:
-        path = f"/v1/history/{_segment(history_item_id, 'history_item_id')}"
-        return self._parse(HistoryItem, self._get_json(path), "history item")
-
-    def get_history_audio(self, history_item_id: str) -> bytes:
-        return self._get_bytes(f"/v1/history/{_segment(history_item_id, 'history_item_id')}/audio")
-
-    def delete_history_item(self, history_item_id: str) -> None:
-        response = self._send("DELETE", f"/v1/history/{_segment(history_item_id, 'history_item_id')}")
-        try:
-            response.read()  # drained so the connection can be reused
-        except httpx.TransportError:
-            pass  # the 2xx status already said the item is gone
-        finally:
-            response.close()
 
     def download(self, url: str, *, max_redirects: int = 5) -> bytes:
         """Fetch a public file (a voice preview). The key goes only to our own server."""
@@ -504,7 +451,7 @@ class ElevenLabsClient:
         if fmt.is_pcm:
             chunks = whole_samples(chunks)
         stream = SpeechStream(self._guarded(response, chunks, keep_received), ResponseInfo.from_headers(response.headers),
-                              on_close=_socket_waker(response))
+                              on_close=socket_waker(response))
         if cancel is not None:
             cancel.on_cancel(stream.close)
         return stream
@@ -527,10 +474,3 @@ class ElevenLabsClient:
             raise self._interrupted(exc, received, got) from None
         finally:
             response.close()
-
-
-def _segment(value: str, field: str) -> str:
-    """A path segment, refused if empty and escaped so an id cannot change the path."""
-    if not value or not value.strip():
-        raise e.InvalidRequestError(f"{field.replace('_', ' ').capitalize()} is empty", "Choose one first.", field=field)
-    return quote(value, safe="")

@@ -104,6 +104,35 @@ def _said(message: str | None) -> str:
 
 _PERMISSION = re.compile(r"permission[s]?\s+['\"]?([a-z_]+)", re.IGNORECASE)
 
+#: Scoped-key permissions as the key settings on elevenlabs.io name them (area: access).
+#: The real answer names the scope: 401 ``missing_permissions`` "The API key you used is
+#: missing the permission speech_history_read to execute this operation."
+PERMISSION_LABELS = {
+    "speech_history_read": "History: Read",
+    "speech_history_write": "History: Write",
+    "voices_read": "Voices: Read",
+    "voices_write": "Voices: Write",
+    "user_read": "User: Read",
+    "models_read": "Models: Read",
+    "text_to_speech": "Text to Speech",
+}
+
+
+def permission_denied(permission: str | None, **kw: Any) -> e.PermissionDeniedError:
+    """The error for a key that lacks ``permission`` (None: the server did not say which)."""
+    label = PERMISSION_LABELS.get(permission or "")
+    if permission:
+        what = f"the '{permission}' permission" + (f" ({label})" if label else "")
+    else:
+        what = "a permission this needs"
+    where = f"set {label.replace(': ', ' to ')}" if label else "give it that permission"
+    return e.PermissionDeniedError(
+        f"Your API key does not have {what}",
+        f"On elevenlabs.io, edit the key (or create a new one) and {where}, then paste it in Account.",
+        permission=permission,
+        **kw,
+    )
+
 
 def error_from_response(
     status_code: int,
@@ -128,14 +157,7 @@ def error_from_response(
         status_code == 401 and message and "permission" in message.lower()
     ):
         found = _PERMISSION.search(message or "")
-        permission = found.group(1) if found else None
-        what = f"the '{permission}' permission" if permission else "a permission this needs"
-        return e.PermissionDeniedError(
-            f"Your API key does not have {what}",
-            "Create a key with that permission on elevenlabs.io and paste it in Account.",
-            permission=permission,
-            **kw,
-        )
+        return permission_denied(found.group(1) if found else None, **kw)
     if status in ("invalid_api_key", "needs_authorization", "unauthorized") or status_code == 401:
         if not has_key:
             return e.MissingApiKeyError(
@@ -214,6 +236,69 @@ def error_from_response(
         "Check the text and settings, then try again.",
         **kw,
     )
+
+
+# --- refining an error by what was asked --------------------------------------------------
+# error_from_response knows the answer; these know the question (which item, which voice),
+# so "not found" can say *what* is gone instead of blaming the server address.
+
+
+def _kw(error: e.ApiError) -> dict[str, Any]:
+    return {"status_code": error.status_code, "api_status": error.api_status, "server_message": error.server_message}
+
+
+def _route_missing(error: e.ApiError) -> bool:
+    """A 404 for the address itself (a server without the endpoint), not for an item."""
+    return error.status_code == 404 and error.api_status is None and (error.server_message or "").strip() == "Not Found"
+
+
+def for_history(error: e.ApiError, permission: str, history_item_id: str | None = None,
+                what: str = "history item") -> e.ApiError:
+    """Refine the error of a history call: name the permission the call needs, and which item is gone."""
+    if isinstance(error, e.PermissionDeniedError) and error.permission is None:
+        return permission_denied(permission, **_kw(error))
+    if error.status_code == 404 and history_item_id is not None and not _route_missing(error):
+        several = what.endswith("items")
+        cause = (f"Some of the {what} ({history_item_id}) are no longer in your history" if several
+                 else f"The {what} '{history_item_id}' is no longer in your history")
+        return e.HistoryItemNotFoundError(
+            cause + _said(error.server_message),
+            "It was deleted, here or on elevenlabs.io. Refresh the history list; nothing else was changed.",
+            history_item_id=history_item_id,
+            **_kw(error),
+        )
+    if error.status_code == 400 and type(error) is e.ApiError:
+        return e.ApiError(
+            "The history items could not be downloaded" + _said(error.server_message),
+            "Refresh the history list and choose items that are still there, then try again.",
+            **_kw(error),
+        )
+    return error
+
+
+def for_shared_voice(error: e.ApiError, voice_id: str, name: str | None = None) -> e.ApiError:
+    """Refine the error of adding a library voice: gone from the library, or no free voice slot."""
+    if isinstance(error, e.PermissionDeniedError) and error.permission is None:
+        return permission_denied("voices_write", **_kw(error))
+    if (error.api_status or "").lower() == "voice_limit_reached":
+        return e.SharedVoiceUnavailableError(
+            "All the voice slots of your plan are in use" + _said(error.server_message),
+            "Remove a voice you no longer need from My Voices, or upgrade your plan, then add it again.",
+            voice_id=voice_id,
+            **_kw(error),
+        )
+    refused = error.status_code in (400, 404, 409) and not isinstance(
+        error, (e.QuotaExceededError, e.AuthenticationError, e.ValidationError, e.TextTooLongError))
+    if refused and not _route_missing(error):
+        named = f"'{name}'" if name else f"'{voice_id}'"
+        return e.SharedVoiceUnavailableError(
+            f"The library voice {named} can no longer be added" + _said(error.server_message),
+            "Its owner may have removed it from the library or stopped sharing it. Pick another voice "
+            "in the library; nothing was added.",
+            voice_id=voice_id,
+            **_kw(error),
+        )
+    return error
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -109,6 +109,22 @@ class NotFoundError(ApiError):
     """The address does not exist on the server (usually a wrong server address)."""
 
 
+class HistoryItemNotFoundError(NotFoundError):
+    """A history item (or its audio) is gone: deleted, or never on this account."""
+
+    def __init__(self, cause: str, remedy: str = "", *, history_item_id: str | None = None, **kw: object) -> None:
+        super().__init__(cause, remedy, **kw)  # type: ignore[arg-type]
+        self.history_item_id = history_item_id
+
+
+class SharedVoiceUnavailableError(ApiError):
+    """A voice of the shared library cannot be added (removed, no longer shared, or no free slot)."""
+
+    def __init__(self, cause: str, remedy: str = "", *, voice_id: str | None = None, **kw: object) -> None:
+        super().__init__(cause, remedy, **kw)  # type: ignore[arg-type]
+        self.voice_id = voice_id
+
+
 class ServerError(ApiError):
     """The service failed on its side (HTTP 5xx)."""
 
@@ -176,6 +192,17 @@ class StreamInterruptedError(ApiError):
         if self._received_bytes is not None:
             return self._received_bytes
         return sum(len(chunk.audio) for chunk in self.received_chunks)
+
+
+class DownloadInterruptedError(ApiError):
+    """A download (history audio, a ZIP) stopped part way. Downloading costs no credits, so
+    fetching it again is always safe; ``received_bytes`` says how much had arrived."""
+
+    retryable = True
+
+    def __init__(self, cause: str, remedy: str = "", *, received_bytes: int = 0, **kw: object) -> None:
+        super().__init__(cause, remedy, **kw)  # type: ignore[arg-type]
+        self.received_bytes = received_bytes
 
 
 class InvalidRequestError(ApiError):

@@ -206,7 +206,24 @@ class Subscription(ApiModel):
         return max(0, self.character_limit - self.character_count)
 
 
+class HistoryAlignments(ApiModel):
+    """``alignments`` of a history item: the text as written and as spoken."""
+
+    alignment: CharacterAlignment | None = None
+    normalized_alignment: CharacterAlignment | None = None
+
+
+class DialogueLine(ApiModel):
+    """One line of a dialogue generation (then the item's own ``text``/``voice_id`` are empty)."""
+
+    text: str = ""
+    voice_id: str | None = None
+    voice_name: str | None = None
+
+
 class HistoryItem(ApiModel):
+    """One generation in the account's history (``SpeechHistoryItemResponseModel``)."""
+
     history_item_id: str
     request_id: str | None = None
     voice_id: str | None = None
@@ -222,6 +239,23 @@ class HistoryItem(ApiModel):
     settings: dict[str, Any] | None = None
     source: str | None = None
     output_format: str | None = None
+    share_link_id: str | None = None
+    alignments: HistoryAlignments | None = None
+    dialogue: list[DialogueLine] | None = None
+
+    @property
+    def characters(self) -> int | None:
+        """Credits the generation used (the change of the account's character count)."""
+        if self.character_count_change_from is None or self.character_count_change_to is None:
+            return None
+        return self.character_count_change_to - self.character_count_change_from
+
+    @property
+    def spoken_text(self) -> str:
+        """The text that was spoken (a dialogue's lines joined by newlines)."""
+        if self.text:
+            return self.text
+        return "\n".join(line.text for line in self.dialogue or ())
 
 
 class HistoryPage(ApiModel):

@@ -9,7 +9,7 @@ Request objects are immutable; the client re-checks them just before sending
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -50,12 +50,16 @@ _FIELD_LIMITS: dict[str, tuple[str, str]] = {
 }
 
 
-def _refusal(error: PydanticValidationError) -> InvalidRequestError:
-    """Turn pydantic's first complaint into a sentence that names the field and its range."""
+def _refusal(error: PydanticValidationError,
+             limits: dict[str, tuple[str, str]] | None = None) -> InvalidRequestError:
+    """Turn pydantic's first complaint into a sentence that names the field and its range.
+
+    ``limits`` overrides :data:`_FIELD_LIMITS` for a request whose field of the same name
+    has another range (a history page holds up to 1000 items, a voice page 100)."""
     first = error.errors()[0]
     loc = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
     field = loc[-1] if loc else "value"
-    label, allowed = _FIELD_LIMITS.get(field, (field.replace("_", " ").capitalize(), ""))
+    label, allowed = {**_FIELD_LIMITS, **(limits or {})}.get(field, (field.replace("_", " ").capitalize(), ""))
     given = first.get("input")
     shown = repr(given) if isinstance(given, (str, int, float, bool)) or given is None else ""
     if isinstance(given, str) and len(given) > 40:
@@ -69,23 +73,39 @@ def _refusal(error: PydanticValidationError) -> InvalidRequestError:
     return InvalidRequestError(cause, "Change it and try again. Nothing was sent.", field=".".join(loc) or field)
 
 
+def query_pairs(request: BaseModel) -> list[tuple[str, str]]:
+    """Query pairs of the set fields; lists become repeated keys (``voice_ids=a&voice_ids=b``),
+    the OpenAPI default the spec's array parameters keep; booleans are ``true``/``false``."""
+    params: list[tuple[str, str]] = []
+    for name, value in request.model_dump(exclude_none=True).items():
+        if isinstance(value, (list, tuple)):
+            params.extend((name, str(item)) for item in value)
+        elif isinstance(value, bool):
+            params.append((name, "true" if value else "false"))
+        else:
+            params.append((name, str(value)))
+    return params
+
+
 class _Request(BaseModel):
     """A request that refuses bad values with an InvalidRequestError, never a pydantic error."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    #: This request's own field ranges, where they differ from :data:`_FIELD_LIMITS`.
+    _limits: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except PydanticValidationError as error:
-            raise _refusal(error) from None
+            raise _refusal(error, type(self)._limits) from None
 
     def check(self) -> Self:
         """A freshly validated copy (``model_copy(update=...)`` skips validation)."""
         try:
             return type(self).model_validate(self.model_dump(warnings=False))
         except PydanticValidationError as error:
-            raise _refusal(error) from None
+            raise _refusal(error, type(self)._limits) from None
 
 
 class VoiceSearch(_Request):
@@ -114,16 +134,7 @@ class VoiceSearch(_Request):
     high_quality: bool | None = None
 
     def to_params(self) -> list[tuple[str, str]]:
-        """Query pairs; lists become repeated keys (``voice_ids=a&voice_ids=b``)."""
-        params: list[tuple[str, str]] = []
-        for name, value in self.model_dump(exclude_none=True).items():
-            if isinstance(value, (list, tuple)):
-                params.extend((name, str(item)) for item in value)
-            elif isinstance(value, bool):
-                params.append((name, "true" if value else "false"))
-            else:
-                params.append((name, str(value)))
-        return params
+        return query_pairs(self)
 
     def with_token(self, token: str | None) -> VoiceSearch:
         return self.model_copy(update={"next_page_token": token})
@@ -131,6 +142,8 @@ class VoiceSearch(_Request):
 
 class HistoryQuery(_Request):
     """Query parameters of ``GET /v1/history``."""
+
+    _limits: ClassVar[dict[str, tuple[str, str]]] = {"page_size": _FIELD_LIMITS["history_page_size"]}
 
     page_size: int = Field(default=100, ge=1, le=1000)
     start_after_history_item_id: str | None = None

@@ -5,7 +5,10 @@ real loopback TCP against real synthesized speech, with no account and no networ
 built by :func:`studio.server.app.create_app`; each module here has one job:
 
 - ``config``: the settings of one server (key, catalog, limits, fault injection on/off).
-- ``routes_voices`` / ``routes_account`` / ``routes_tts`` / ``routes_faults``: the endpoints.
+- ``routes_voices`` / ``routes_account`` / ``routes_tts`` / ``routes_history`` /
+  ``routes_library`` / ``routes_faults``: the endpoints.
+- ``history_store`` (+ ``history_audio``): every generation, bounded, with cursor paging;
+  ``shared_library``: a handful of library voices, spoken by the offline voice.
 - ``catalog``: voice metadata (the offline voices plus an optional catalog file) and a
   generator of realistic synthetic catalogs; ``voice_query``: /v2/voices search and paging.
 - ``models_data``: the /v1/models list; ``usage``: the character accounting.

@@ -16,6 +16,8 @@ from studio.server.config import ServerConfig
 from studio.server.delivery import install_log_filter
 from studio.server.errors import ApiHTTPError, api_error_handler
 from studio.server.faults import FaultInjector
+from studio.server.history_store import HistoryStore
+from studio.server.shared_library import SharedLibrary
 from studio.server.state import ServerState
 from studio.server.usage import Usage
 from studio.server.voice_query import PageTokens
@@ -50,6 +52,8 @@ def build_state(config: ServerConfig) -> ServerState:
         faults=FaultInjector(),
         tokens=PageTokens(config.token_secret or secrets.token_bytes(32)),
         engine_provider=config.engine_provider or _default_engine_provider,
+        history=HistoryStore(config.history_max_items, config.history_max_bytes),
+        library=SharedLibrary(default_voice, config.voice_limit),
     )
 
 
@@ -79,9 +83,11 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.studio = state
     app.add_exception_handler(ApiHTTPError, api_error_handler)
 
-    from studio.server import routes_account, routes_faults, routes_tts, routes_voices
+    from studio.server import routes_account, routes_faults, routes_history, routes_library, routes_tts, routes_voices
 
+    app.include_router(routes_library.router)  # before routes_voices: /v1/voices/add/... is not a voice id
     app.include_router(routes_voices.router)
+    app.include_router(routes_history.router)
     app.include_router(routes_account.router)
     app.include_router(routes_tts.router)
     if config.faults_enabled:

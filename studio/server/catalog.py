@@ -14,6 +14,7 @@ import json
 import random
 import string
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,20 @@ class VoiceCatalog:
     def __init__(self, entries: list[CatalogEntry]) -> None:
         self.entries = entries
         self._by_id = {entry.voice_id: entry for entry in entries}
+        self._adding = threading.Lock()
 
     def get(self, voice_id: str) -> CatalogEntry | None:
         return self._by_id.get(voice_id)
+
+    def add(self, entry: CatalogEntry) -> None:
+        """Add a voice (one added from the library), or replace the one with its id.
+
+        A new list, not an append: a search running meanwhile keeps the list it started with."""
+        with self._adding:
+            entries = [e for e in self.entries if e.voice_id != entry.voice_id]
+            entries.append(entry)
+            self._by_id = {**self._by_id, entry.voice_id: entry}
+            self.entries = entries
 
     def __len__(self) -> int:
         return len(self.entries)

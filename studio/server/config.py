@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.server.history_store import DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS
+
 #: What the studio and the SDK are told the plan is. "creator" is a paid tier, so the
 #: subscribed-user character limits of /v1/models apply to every request.
 DEFAULT_TIER = "creator"
@@ -42,4 +44,9 @@ class ServerConfig:
     engine_provider: Callable[[str | None], Any] | None = None
     #: Secret for signing page tokens; random per server unless given (tokens do not outlive it).
     token_secret: bytes | None = None
+    #: The speech history keeps at most this many generations and this much audio (oldest go).
+    history_max_items: int = DEFAULT_MAX_ITEMS
+    history_max_bytes: int = DEFAULT_MAX_BYTES
+    #: Voice slots of the plan: adding a library voice past this is 400 ``voice_limit_reached``.
+    voice_limit: int = 30
     extra: dict[str, Any] = field(default_factory=dict)

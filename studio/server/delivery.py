@@ -45,9 +45,11 @@ def install_log_filter() -> None:
 
 
 async def deliver(pieces: AsyncIterator[bytes], faults: list[FaultSpec]) -> AsyncIterator[bytes]:
-    """Pass body pieces through, dripping them slowly or cutting the connection if asked."""
+    """Pass body pieces through, dripping them slowly, cutting the connection or ending the
+    body early (``truncate``: cleanly, as a whole response) if asked."""
     slow = next((f for f in faults if f.kind == "slow"), None)
     cut = next((f for f in faults if f.kind == "disconnect"), None)
+    short = next((f for f in faults if f.kind == "truncate"), None)
     sent = 0
     first = True
     async for piece in pieces:
@@ -60,6 +62,10 @@ async def deliver(pieces: AsyncIterator[bytes], faults: list[FaultSpec]) -> Asyn
             if slow and not first:
                 await asyncio.sleep(slow.chunk_delay)
             first = False
+            if short is not None and sent + len(part) >= short.after_bytes:
+                if short.after_bytes > sent:
+                    yield part[: short.after_bytes - sent]
+                return
             if cut is not None and sent + len(part) >= cut.after_bytes:
                 head = part[: cut.after_bytes - sent]
                 if head:
@@ -78,7 +84,7 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
 
 
 def _transport_faults(request: Request) -> list[FaultSpec]:
-    return [f for f in request_faults(request) if f.kind in ("slow", "disconnect")]
+    return [f for f in request_faults(request) if f.kind in ("slow", "disconnect", "truncate")]
 
 
 def json_response(request: Request, payload: Any, status_code: int = 200,

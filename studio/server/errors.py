@@ -13,7 +13,13 @@ HTTP   status                            when
 400    ``invalid_model``                 ``model_id`` unknown or cannot do text to speech
 401    ``invalid_api_key``               ``--api-key`` set and ``xi-api-key`` missing/wrong
 401    ``quota_exceeded``                the account's character limit would be exceeded
-404    ``voice_not_found``               unknown ``voice_id``
+401    ``missing_permissions``           injected fault (a key without the scope it names)
+400    ``invalid_start_after_...``       unknown ``start_after_history_item_id``
+400    ``voice_limit_reached``           adding a library voice with no voice slot free
+400    (``{error, message}``, no detail) a bad ``POST /v1/history/download`` (the spec's shape)
+404    ``voice_not_found``               unknown ``voice_id`` (also: not in the voice library)
+404    ``history_item_not_found``        unknown history item
+404    ``history_item_audio_not_found``  an item whose audio is gone
 422    (FastAPI list body)               bad field values, null in voice_settings, text
                                          with nothing to speak (type ``text_empty``:
                                          ``studio.text_rules.is_speakable``),

@@ -6,18 +6,24 @@ use of every pending spec that matches it, so a delay and a disconnect can hit t
 request. ``DELETE /_test/faults`` clears them; ``GET /_test/requests`` lists the API requests
 served (route names), so a test can prove that a client did not send a second request.
 
-Endpoints: ``"tts"`` (the four text-to-speech routes, the default), ``"*"`` (any API route),
+Endpoints: ``"tts"`` (the four text-to-speech routes, the default), ``"history"`` (the five
+history routes), ``"library"`` (the shared voice library's two), ``"*"`` (any API route),
 or one route name: ``tts_convert``, ``tts_stream``, ``tts_with_timestamps``,
 ``tts_stream_with_timestamps``, ``voices_search``, ``voices_list``, ``voice_get``,
 ``voice_settings``, ``voice_settings_default``, ``voice_preview``, ``models_list``,
-``subscription``, ``user``.
+``subscription``, ``user``, ``history_list``, ``history_get``, ``history_audio``,
+``history_delete``, ``history_download``, ``shared_voices``, ``shared_voice_add``.
 
 Kinds:
 
 - ``rate_limit``: 429 with ``Retry-After: retry_after``; ``status`` is
   ``too_many_concurrent_requests`` (default) or ``system_busy``.
 - ``server_error``: ``http_status`` (500 default, any 5xx) ``something_went_wrong``.
+- ``missing_permission``: 401 ``missing_permissions`` naming ``permission`` (default
+  ``speech_history_read``) in the real API's words, as a key without that scope gets.
 - ``disconnect``: the connection closes after ``after_bytes`` bytes of the response body.
+- ``truncate``: the body ENDS CLEANLY after ``after_bytes`` bytes (a complete chunked
+  response that is simply short, as from a proxy that gave up): only the content can tell.
 - ``slow``: the body is cut into ``chunk_bytes`` pieces (default: as produced) with
   ``chunk_delay`` seconds between pieces.
 - ``delay``: ``delay`` seconds before the response starts (before the first byte). On the
@@ -38,10 +44,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FaultKind = Literal[
-    "rate_limit", "server_error", "disconnect", "slow", "delay", "malformed_line",
-    "invalid_base64", "unequal_alignment", "relative_times",
+    "rate_limit", "server_error", "missing_permission", "disconnect", "truncate", "slow", "delay",
+    "malformed_line", "invalid_base64", "unequal_alignment", "relative_times",
 ]
-STATUS_KINDS = ("rate_limit", "server_error")
+#: Kinds answered with an error status before the route runs.
+STATUS_KINDS = ("rate_limit", "server_error", "missing_permission")
+#: Endpoint groups a spec may name instead of one route (route names start with the prefix).
+ENDPOINT_GROUPS = {"tts": "tts_", "history": "history_", "library": "shared_voice"}
+
+
+def permission_message(permission: str) -> str:
+    """The real API's words for a scoped key without ``permission`` (a captured answer)."""
+    return f"The API key you used is missing the permission {permission} to execute this operation."
 NDJSON_KINDS = ("malformed_line", "invalid_base64", "unequal_alignment", "relative_times")
 
 
@@ -59,12 +73,13 @@ class FaultSpec(BaseModel):
     chunk_bytes: int | None = Field(default=None, ge=1)
     delay: float = Field(default=0.5, ge=0.0, le=120.0)
     at_chunk: int = Field(default=0, ge=0)
+    permission: str = Field(default="speech_history_read", pattern=r"^[a-z_]{1,60}$")
 
     def matches(self, route_name: str) -> bool:
         if self.endpoint == "*":
             return True
-        if self.endpoint == "tts":
-            return route_name.startswith("tts_")
+        if self.endpoint in ENDPOINT_GROUPS:
+            return route_name.startswith(ENDPOINT_GROUPS[self.endpoint])
         return self.endpoint == route_name
 
 

@@ -11,6 +11,10 @@ Checks, in order: key (401) → body/query (422) → voice (404 ``voice_not_foun
 (429 ``too_many_concurrent_requests``, only with ``ServerConfig.concurrency_limit``) → quota (401
 ``quota_exceeded``). Credits are spent when synthesis starts and refunded if the engine fails
 before any audio was made.
+
+Every generation that is sent to its end is recorded in the server's history
+(:mod:`studio.server.history_store`) under the id of its ``history-item-id`` header, unless
+the request says ``enable_logging=false`` (zero retention, as on the real API).
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ from starlette.concurrency import run_in_threadpool
 from studio.errors import StudioError
 from studio.server.delivery import bytes_response, deliver
 from studio.server.errors import ApiHTTPError, voice_not_found
+from studio.server.catalog import CatalogEntry
 from studio.server.faults import FaultSpec
+from studio.server.history_audio import content_type_of
+from studio.server.history_store import HistoryRecorder
 from studio.server.formats import (
     DEFAULT_FORMAT,
     ConvertFormat,
@@ -40,6 +47,8 @@ from studio.server.formats import (
     parse_format,
 )
 from studio.server.models_data import character_cost, get_model, request_limit
+from studio.server.routes_history import history_item
+from studio.server.routes_voices import DEFAULT_SETTINGS
 from studio.server.schemas import TextToSpeechBody
 from studio.server.state import ServerState, api_guard, get_state, hold_first_byte, request_faults
 from studio.server.synthesis import AudioPiece, EngineStream, open_stream
@@ -58,11 +67,13 @@ def _new_id() -> str:
 class Speech:
     """One accepted TTS request: its stream, headers, and the bookkeeping to undo on failure."""
 
-    def __init__(self, state: ServerState, stream: EngineStream, cost: int, headers: dict[str, str]) -> None:
+    def __init__(self, state: ServerState, stream: EngineStream, cost: int, headers: dict[str, str],
+                 recorder: HistoryRecorder | None = None) -> None:
         self.state = state
         self.stream = stream
         self.cost = cost
         self.headers = headers
+        self.recorder = recorder
         self._first: AudioPiece | None = None
         self._ended = False
 
@@ -76,13 +87,23 @@ class Speech:
         self.headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
+        finished = False
         try:
             if self._first is not None:
+                self._record(self._first)
                 yield self._first
             async for piece in self.stream.pieces():
+                self._record(piece)
                 yield piece
+            finished = True  # a client that left stops this generator at a yield instead
         finally:
             self.end()
+        if finished and self.recorder is not None:
+            self.recorder.finish()  # only a generation sent to its end is in the history
+
+    def _record(self, piece: AudioPiece) -> None:
+        if self.recorder is not None:
+            self.recorder.feed(piece.audio, piece.alignment, piece.normalized_alignment)
 
     def end(self, refund: bool = False) -> None:
         if self._ended:
@@ -106,7 +127,21 @@ async def _first_piece(stream: EngineStream) -> AudioPiece | None:
     return piece if isinstance(piece, AudioPiece) else None
 
 
-async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str) -> tuple[Speech, OutputFormat]:
+def _recorder(state: ServerState, entry: CatalogEntry, body: TextToSpeechBody, output_format: str,
+              headers: dict[str, str], cost: int) -> HistoryRecorder:
+    voice = entry.voice
+    settings = {**DEFAULT_SETTINGS, **(voice.get("settings") or {})}
+    if body.voice_settings is not None:
+        settings.update({name: getattr(body.voice_settings, name) for name in body.voice_settings.model_fields_set})
+    item = history_item(history_item_id=headers["history-item-id"], request_id=headers["request-id"], voice=voice,
+                        model_id=body.model_id, text=body.text, settings=settings, cost=cost,
+                        count_after=state.usage.character_count, output_format=output_format,
+                        content_type=content_type_of(output_format))
+    return HistoryRecorder(state.history, item)
+
+
+async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str,
+                  enable_logging: bool = True) -> tuple[Speech, OutputFormat]:
     state = get_state(request)
     started = time.perf_counter()
     entry = state.catalog.get(voice_id)
@@ -149,7 +184,8 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
         state.usage.end()
         state.usage.refund(cost)
         raise _engine_failed(error) from error
-    speech = Speech(state, stream, cost, headers)
+    recorder = _recorder(state, entry, body, output_format, headers, cost) if enable_logging else None
+    speech = Speech(state, stream, cost, headers, recorder)
     await speech.prime(started)
     await hold_first_byte(request)
     return speech, fmt
@@ -211,9 +247,10 @@ def _merge(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
             for name in ("characters", "character_start_times_seconds", "character_end_times_seconds")}
 
 
-async def _audio_response(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str) -> Response:
+async def _audio_response(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str,
+                          enable_logging: bool) -> Response:
     """Audio bytes as they are made (convert and stream answer alike)."""
-    speech, fmt = await _accept(request, voice_id, body, output_format)
+    speech, fmt = await _accept(request, voice_id, body, output_format, enable_logging)
     return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
                              media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
 
@@ -223,7 +260,7 @@ async def convert(request: Request, voice_id: str, body: TextToSpeechBody,
                   output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
                   enable_logging: bool = True,
                   optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    return await _audio_response(request, voice_id, body, output_format)
+    return await _audio_response(request, voice_id, body, output_format, enable_logging)
 
 
 @router.post("/v1/text-to-speech/{voice_id}/stream", name="tts_stream")
@@ -231,7 +268,7 @@ async def stream(request: Request, voice_id: str, body: TextToSpeechBody,
                  output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
                  enable_logging: bool = True,
                  optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    return await _audio_response(request, voice_id, body, output_format)
+    return await _audio_response(request, voice_id, body, output_format, enable_logging)
 
 
 @router.post("/v1/text-to-speech/{voice_id}/with-timestamps", name="tts_with_timestamps")
@@ -239,7 +276,7 @@ async def with_timestamps(request: Request, voice_id: str, body: TextToSpeechBod
                           output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
                           enable_logging: bool = True,
                           optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    speech, _fmt = await _accept(request, voice_id, body, output_format)
+    speech, _fmt = await _accept(request, voice_id, body, output_format, enable_logging)
     pieces = [piece async for piece in speech.pieces()]
     faults = request_faults(request)
     whole = AudioPiece(b"".join(p.audio for p in pieces), _merge(pieces, "alignment"),
@@ -257,7 +294,7 @@ async def stream_with_timestamps(request: Request, voice_id: str, body: TextToSp
                                  output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
                                  enable_logging: bool = True,
                                  optimize_streaming_latency: int | None = Query(default=None, ge=0, le=4)) -> Response:
-    speech, _fmt = await _accept(request, voice_id, body, output_format)
+    speech, _fmt = await _accept(request, voice_id, body, output_format, enable_logging)
     faults = request_faults(request)
     return StreamingResponse(deliver(_ndjson(speech, faults), faults),
                              media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))

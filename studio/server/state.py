@@ -16,7 +16,9 @@ from fastapi import Header, Request
 from studio.server.catalog import VoiceCatalog
 from studio.server.config import ServerConfig
 from studio.server.errors import MESSAGES, ApiHTTPError, invalid_api_key
-from studio.server.faults import FaultInjector, FaultSpec
+from studio.server.faults import STATUS_KINDS, FaultInjector, FaultSpec, permission_message
+from studio.server.history_store import HistoryStore
+from studio.server.shared_library import SharedLibrary
 from studio.server.usage import Usage
 from studio.server.voice_query import PageTokens
 
@@ -29,6 +31,8 @@ class ServerState:
     faults: FaultInjector
     tokens: PageTokens
     engine_provider: Callable[[str | None], Any]
+    history: HistoryStore = field(default_factory=HistoryStore)
+    library: SharedLibrary = field(default_factory=SharedLibrary)
     previews: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
     previews_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -88,4 +92,6 @@ async def api_guard(request: Request, xi_api_key: str | None = Header(default=No
             raise ApiHTTPError(429, fault.status, message, headers={"Retry-After": str(fault.retry_after)})
         if fault.kind == "server_error":
             raise ApiHTTPError(fault.http_status, "something_went_wrong", MESSAGES["something_went_wrong"])
-    request.state.faults = [f for f in faults if f.kind not in ("delay", "rate_limit", "server_error")]
+        if fault.kind == "missing_permission":
+            raise ApiHTTPError(401, "missing_permissions", permission_message(fault.permission))
+    request.state.faults = [f for f in faults if f.kind not in STATUS_KINDS and f.kind != "delay"]

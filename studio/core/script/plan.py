@@ -279,6 +279,22 @@ class RenderPlan:
                 raise ValueError("every spoken part needs its audio")
             parts.append(TakePart(part.key, part.start, part.end, speech.request_id, speech.created_unix,
                                   speech.character_cost))
+        return self._take(block, parts)
+
+    def take_of_whole(self, block_id: str, speech: CachedSpeech) -> Take:
+        """The new take of a block whose whole text was spoken in ONE request (a history item
+        made elsewhere), though the plan would split it: one part, keyed by the block's
+        :attr:`BlockPlan.spoken_key` (the caller stores ``speech`` under that key). The plan
+        uses such a take like any other: it is current while the block says the same."""
+        block = self._by_id[block_id]
+        if block.spoken_key is None:
+            raise ValueError("a block with nothing to speak makes no take")
+        part = TakePart(block.spoken_key, 0, len(block.text), speech.request_id, speech.created_unix,
+                        speech.character_cost)
+        return self._take(block, [part])
+
+    def _take(self, block: BlockPlan, parts: list[TakePart]) -> Take:
+        assert block.spoken_key is not None
         s = self.settings
         return Take(
             id=new_id(),

@@ -161,6 +161,7 @@ ERROR_SAMPLES = {
     "error_429_system_busy_2025.json": e.RateLimitError,
     "error_429_too_many_concurrent_requests_message_2023.json": e.RateLimitError,
     "error_500_something_went_wrong_2024.json": e.ServerError,
+    "error_401_missing_permissions_2026.json": e.PermissionDeniedError,
 }
 
 
