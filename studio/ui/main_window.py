@@ -35,6 +35,7 @@ from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
+from studio.ui.history_dock import attach_history
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
 from studio.ui.render_source import NotReadyError, RenderSource
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
         self._prefs_timer.setInterval(400)
         self._prefs_timer.timeout.connect(self._store_preferences)
 
+        # History (issue 14): a dock with its own controller.
+        self.history_dock, self.history = attach_history(self)
+
         self._wire()
         self._build_menus()
         self._attach_player()
@@ -253,6 +257,15 @@ class MainWindow(QMainWindow):
         self.timing_qa_action = self._action(play, "Check &Timing…", self.open_timing_qa, QKeySequence("Ctrl+Shift+T"))
 
         bar.addMenu(self.takes.menu)
+
+        view = bar.addMenu("&View")
+        self.history_action = self.history_dock.toggleViewAction()
+        self.history_action.setText("&History")
+        self.history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        view.addAction(self.history_action)
+        self.addAction(self.history_action)
+        tools = bar.addMenu("&Tools")
+        self.rebuild_action = self._action(tools, "&Rebuild from History…", self.open_rebuild)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
@@ -641,6 +654,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         show_shortcuts_help(self)
 
+    def open_rebuild(self) -> None:
+        from studio.ui.history_rebuild import RebuildDialog
+
+        RebuildDialog(self.history, self).open()
+
     def show_about(self) -> None:
         from studio.ui.about_dialog import AboutDialog
 
@@ -658,12 +676,16 @@ class MainWindow(QMainWindow):
             value = state.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 splitter.restoreState(value)
+        docks = state.value("window/state")  # the History dock: shown or not, and where
+        if isinstance(docks, QByteArray) and not docks.isEmpty():
+            self.restoreState(docks)
 
     def save_ui_state(self) -> None:
         state = self._ui_state
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/mainSplitter", self.splitter.saveState())
         state.setValue("window/leftSplitter", self.left.saveState())
+        state.setValue("window/state", self.saveState())
         state.sync()
 
     def _restore_preferences(self) -> None:
@@ -713,4 +735,5 @@ class MainWindow(QMainWindow):
         self._prefs_timer.stop()
         self.project.shutdown()
         self.voices.shutdown()
+        self.history.cancel_all()
         self.player.shutdown()
