@@ -1,4 +1,4 @@
-"""Composes the History panel into the window: a dock, its controller, and when it loads.
+"""Composes the History panel and the voice library into the window: their controllers, and when they load.
 
 Kept out of :mod:`studio.ui.main_window` so the window only adds a dock and two menu
 entries. The dock has an object name, so ``QMainWindow.saveState`` remembers whether it is
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from studio.ui.history_controller import HistoryController
 from studio.ui.history_panel import HistoryPanel
+from studio.ui.library_controller import LibraryController
 
 if TYPE_CHECKING:
     from studio.api.client import ElevenLabsClient
@@ -53,3 +54,16 @@ def attach_history(window: MainWindow) -> tuple[QDockWidget, HistoryController]:
     window.session.started.connect(lambda *_: (fill_choices(), controller.engine_changed()))
     controller.status.connect(lambda text: window.status.showMessage(text, 6000))
     return dock, controller
+
+
+def attach_library(window: MainWindow) -> LibraryController:
+    """The Library tab's controller; it loads when the tab is opened, and a voice added there is
+    in My voices at once (the voice browser searches again)."""
+    tabs = window.voice_tabs
+    controller = LibraryController(tabs.library, window.pool, backend=lambda: window.session.backend,
+                                   client=lambda: account_client(window.session.backend), parent=window)
+    tabs.currentChanged.connect(lambda index: controller.set_shown(tabs.widget(index) is tabs.library))
+    window.session.started.connect(lambda *_: controller.engine_changed())
+    controller.voice_added.connect(lambda _voice, _voice_id: window.voices.refresh())
+    controller.status.connect(lambda text: window.status.showMessage(text, 6000))
+    return controller

@@ -35,7 +35,8 @@ from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
-from studio.ui.history_dock import attach_history
+from studio.ui.history_dock import attach_history, attach_library
+from studio.ui.library_panel import VoiceTabs
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
 from studio.ui.render_source import NotReadyError, RenderSource
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
 
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
-        self.left.addWidget(self.browser)
+        self.voice_tabs = VoiceTabs(self.browser)  # "My voices" | "Library" (issue 14)
+        self.left.addWidget(self.voice_tabs)
         details_scroll = side_scroll(self.details)  # a long description scrolls rather than being cut
         self.left.addWidget(details_scroll)
         self.left.setStretchFactor(0, 3)
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
 
         # History (issue 14): a dock with its own controller.
         self.history_dock, self.history = attach_history(self)
+        self.library = attach_library(self)
 
         self._wire()
         self._build_menus()
@@ -736,4 +739,5 @@ class MainWindow(QMainWindow):
         self.project.shutdown()
         self.voices.shutdown()
         self.history.cancel_all()
+        self.library.shutdown()
         self.player.shutdown()
