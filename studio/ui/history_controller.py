@@ -19,11 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from studio.api.requests import HistoryQuery
 from studio.cancel import CancelToken
+from studio.ui.account_list import AccountListController
 from studio.ui.history_model import HistoryListModel, HistoryRoles, first_history_page
 from studio.ui.history_panel import HistoryPanel, date_after
 from studio.ui.worker import Worker, WorkerPool
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 300
 PAGE_SIZE = 30
 
 #: Asks where to save: (parent, caption, suggested path, filter) → a path, or "" for Cancel.
@@ -68,7 +68,7 @@ def delete_question(count: int) -> str:
             "projects keep their audio.")
 
 
-class HistoryController(QObject):
+class HistoryController(AccountListController):
     #: A short line for the status bar.
     status = Signal(str)
     #: Takes were added from history (how many paragraphs got one).
@@ -85,27 +85,20 @@ class HistoryController(QObject):
         document: ScriptDocumentController,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        self.model = HistoryListModel(pool)
+        super().__init__(panel, self.model, client, parent)
+        self.model.setParent(self)
         self.panel = panel
         self.pool = pool
-        self._client = client
         self._render_inputs = render_inputs
         self._cache = cache
         self._document = document
-        self.model = HistoryListModel(pool, self)
         self.ask_save_path: AskSavePath = _ask_save_path
         self.confirm: Confirm = _confirm
         self._player: PreviewPlayer | None = None
-        self._shown = False
-        self._loaded_for: object | None = None  # the client the list was loaded with
         self._jobs: set[Worker] = set()
 
-        panel.list.setModel(self.model)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh)
-        panel.search.textChanged.connect(lambda _text: self._debounce.start())
+        panel.search.textChanged.connect(lambda _text: self.typed())
         panel.search.returnPressed.connect(self.refresh)
         for combo in (panel.voice, panel.model, panel.date):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -113,7 +106,6 @@ class HistoryController(QObject):
         panel.list.doubleClicked.connect(lambda _index: self.play())
         self.model.total_count_changed.connect(self._show_total)
         self.model.page_loaded.connect(self._on_page_loaded)
-        self.model.load_failed.connect(lambda error: panel.message.show_error(error, retry=self.model.retry))
         self.model.rowsRemoved.connect(lambda *_: self._update_actions())
         panel.play_button.clicked.connect(self.play)
         panel.download_button.clicked.connect(self.download)
@@ -121,26 +113,6 @@ class HistoryController(QObject):
         panel.take_button.clicked.connect(self.add_as_take)
 
     # -- state -------------------------------------------------------------------------------
-    @property
-    def connected(self) -> bool:
-        return self._client() is not None
-
-    def set_shown(self, shown: bool) -> None:
-        """The dock was shown or hidden: load on first show (and after the engine changed)."""
-        self._shown = shown
-        if shown:
-            self.engine_changed()
-
-    def engine_changed(self) -> None:
-        client = self._client()
-        self.panel.set_connected(client is not None)
-        if client is None:
-            self._loaded_for = None
-            self.model.set_query(None)
-            return
-        if self._shown and client is not self._loaded_for:
-            self.refresh()
-
     def set_filter_choices(self, voices: list[tuple[str, str]], models: list[tuple[str, str]]) -> None:
         self.panel.set_choices(self.panel.voice, "Any voice", voices)
         self.panel.set_choices(self.panel.model, "Any model", models)
@@ -151,15 +123,9 @@ class HistoryController(QObject):
                             voice_id=panel.voice.currentData(), model_id=panel.model.currentData(),
                             date_after_unix=date_after(panel.date.currentData()))
 
-    def refresh(self) -> None:
-        self._debounce.stop()
-        client = self._client()
-        if client is None or not self._shown:
-            return
-        self._loaded_for = client
-        self.panel.message.dismiss()
+    def first_page(self, client: ElevenLabsClient) -> Callable[[], Any]:
         query, in_cache = self.query(), self._cache_check()
-        self.model.set_query(lambda: first_history_page(client.list_history, query, in_cache))
+        return lambda: first_history_page(client.list_history, query, in_cache)
 
     def selected_items(self) -> list[HistoryItem]:
         rows = sorted(i.row() for i in self.panel.list.selectionModel().selectedIndexes())

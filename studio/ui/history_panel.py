@@ -7,22 +7,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QProgressBar, QPushButton, QWidget
 
-from studio.ui.inline_message import InlineMessage
+from studio.ui.account_list import AccountListPanel
+from studio.ui.voice_browser import labelled_combo
 
 #: Date filter choices: label → how many days back (None: any time).
 DATES: tuple[tuple[str, int | None], ...] = (
@@ -40,36 +28,25 @@ def date_after(days: int | None, now: float | None = None) -> int | None:
     return int((now if now is not None else time.time()) - days * 86400)
 
 
-class HistoryPanel(QWidget):
+class HistoryPanel(AccountListPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("History", OFFLINE_TEXT, parent)
         self.setObjectName("historyPanel")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search history")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search history")
-        self.voice = self._combo("Voice filter", [("Any voice", None)])
-        self.model = self._combo("Model filter", [("Any model", None)])
-        self.date = self._combo("Date filter", list(DATES))
+        self.voice = labelled_combo("Voice filter", [("Any voice", None)])
+        self.model = labelled_combo("Model filter", [("Any model", None)])
+        self.date = labelled_combo("Date filter", DATES)
         filters = QGridLayout()
         filters.addWidget(self.search, 0, 0, 1, 3)
         filters.addWidget(self.voice, 1, 0)
         filters.addWidget(self.model, 1, 1)
         filters.addWidget(self.date, 1, 2)
 
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName("History items")
-        self.list = QListView()
-        self.list.setAccessibleName("History")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setUniformItemSizes(True)  # rows are all two lines: no measuring of every row
         self.list.setWordWrap(False)
-        self.empty = QLabel(OFFLINE_TEXT)
-        self.empty.setObjectName("historyEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setAccessibleName("History empty")
-        self.empty.hide()
 
         self.play_button = self._button("&Play", "Play the chosen history item")
         self.download_button = self._button("&Download…", "Download the chosen items (several: one ZIP)")
@@ -82,29 +59,13 @@ class HistoryPanel(QWidget):
         self.progress.setAccessibleName("History progress")
         self.progress.setTextVisible(True)
         self.progress.hide()
-        self.message = InlineMessage()
-        self.message.setAccessibleName("History message")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(filters)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.message)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.progress)
-        layout.addLayout(actions)
-        self.set_connected(False)
+        self.arrange(filters, self.progress, actions)
 
     def set_connected(self, connected: bool) -> None:
-        """Offline: the helpful empty state instead of a list that can never fill."""
-        self.empty.setText(EMPTY_TEXT if connected else OFFLINE_TEXT)
-        self.list.setVisible(connected)
-        self.empty.setVisible(not connected)
+        super().set_connected(connected)
         for widget in (self.search, self.voice, self.model, self.date):
             widget.setEnabled(connected)
-        if not connected:
-            self.count_label.setText("")
+        if not connected and hasattr(self, "play_button"):
             self.set_actions_enabled(0)
 
     def show_empty(self, empty: bool) -> None:
@@ -140,15 +101,6 @@ class HistoryPanel(QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(text)
         self.progress.show()
-
-    @staticmethod
-    def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setAccessibleName(name)
-        combo.setToolTip(name)
-        for text, value in items:
-            combo.addItem(text, value)
-        return combo
 
     @staticmethod
     def _button(text: str, tip: str) -> QPushButton:

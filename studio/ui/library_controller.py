@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, Signal
 
 from studio.cancel import CancelToken
+from studio.ui.account_list import AccountListController
 from studio.ui.library_model import LibraryListModel
 from studio.ui.library_panel import LibraryPanel
 from studio.ui.voice_list_model import VoiceRoles
@@ -26,42 +27,33 @@ if TYPE_CHECKING:
     from studio.api.shared_voices import AddedVoice, LibraryVoice
     from studio.core.backend import SynthesisBackend
 
-SEARCH_DELAY_MS = 300
 PAGE_SIZE = 30
 
 
-class LibraryController(QObject):
+class LibraryController(AccountListController):
     #: A library voice was added: (the library voice, its id in My voices).
     voice_added = Signal(object, str)
     status = Signal(str)
 
     def __init__(self, panel: LibraryPanel, pool: WorkerPool, *, backend: Callable[[], SynthesisBackend | None],
                  client: Callable[[], ElevenLabsClient | None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        self.model = LibraryListModel(pool)
+        super().__init__(panel, self.model, client, parent)
+        self.model.setParent(self)
         self.panel = panel
         self.pool = pool
         self._backend = backend
-        self._client = client
-        self.model = LibraryListModel(pool, parent=self)
         self.preview = VoicePreviewPlayer(pool, self)
-        self._shown = False
-        self._loaded_for: object | None = None
         self._current: LibraryVoice | None = None
         self._adding: Worker | None = None
-        panel.list.setModel(self.model)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh)
         for edit in (panel.search, panel.accent):
-            edit.textChanged.connect(lambda _t: self._debounce.start())
+            edit.textChanged.connect(lambda _t: self.typed())
             edit.returnPressed.connect(self.refresh)
         for combo in (panel.language, panel.gender, panel.age, panel.use_case, panel.category, panel.sort):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         panel.list.selectionModel().currentChanged.connect(self._on_current)
         self.model.total_count_changed.connect(
             lambda total: panel.count_label.setText("" if total is None else f"{total:,} voice{'s' if total != 1 else ''}"))
-        self.model.load_failed.connect(lambda error: panel.message.show_error(error, retry=self.model.retry))
         panel.preview_button.clicked.connect(self._toggle_preview)
         panel.add_button.clicked.connect(self.add_current)
         self.preview.playing_changed.connect(lambda on: panel.preview_button.setText("Stop" if on else "Preview"))
@@ -72,37 +64,19 @@ class LibraryController(QObject):
         return self._current
 
     def set_shown(self, shown: bool) -> None:
-        self._shown = shown
-        if shown:
-            self.engine_changed()
-        else:
+        if not shown:
             self.preview.stop()
-
-    def engine_changed(self) -> None:
-        client = self._client()
-        self.panel.set_connected(client is not None)
-        if client is None:
-            self._loaded_for = None
-            self.model.set_query(None)
-            return
-        if self._shown and client is not self._loaded_for:
-            self.refresh()
+        super().set_shown(shown)
 
     def query(self) -> Any:
         from studio.api.shared_voices import SharedVoiceQuery
 
         return SharedVoiceQuery(page_size=PAGE_SIZE, **self.panel.filters())
 
-    def refresh(self) -> None:
-        self._debounce.stop()
-        client = self._client()
-        if client is None or not self._shown:
-            return
-        self._loaded_for = client
-        self.panel.message.dismiss()
+    def first_page(self, client: ElevenLabsClient) -> Callable[[], Any]:
         self._set_current(None)
         query = self.query()
-        self.model.set_query(lambda: client.search_shared_voices(query))
+        return lambda: client.search_shared_voices(query)
 
     def add_current(self) -> None:
         voice, client = self._current, self._client()

@@ -9,20 +9,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.api.shared_voices import LIBRARY_CATEGORIES, LIBRARY_SORTS
-from studio.ui.inline_message import InlineMessage
+from studio.ui.account_list import AccountListPanel
+from studio.ui.voice_browser import labelled_combo as _combo
 from studio.ui.voice_delegate import VoiceDelegate
 
 GENDERS = (("Any gender", None), ("Female", "female"), ("Male", "male"), ("Neutral", "neutral"))
@@ -40,18 +38,9 @@ OFFLINE_TEXT = ("The voice library is ElevenLabs' shared library. Connect your a
                 "to browse it and add voices to My voices.")
 
 
-def _combo(name: str, items: tuple[tuple[str, str | None], ...]) -> QComboBox:
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.setToolTip(name)
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
-
-
-class LibraryPanel(QWidget):
+class LibraryPanel(AccountListPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Library voices", OFFLINE_TEXT, parent)
         self.setObjectName("libraryPanel")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search the voice library")
@@ -72,19 +61,9 @@ class LibraryPanel(QWidget):
         for index, widget in enumerate((self.language, self.accent, self.gender, self.age, self.use_case,
                                         self.category, self.sort)):
             grid.addWidget(widget, 1 + index // 2, index % 2)
-        self.count_label = QLabel("")
-        self.count_label.setAccessibleName("Number of library voices")
-        self.message = InlineMessage(self)
-        self.message.setAccessibleName("Library message")
-        self.list = QListView()
-        self.list.setAccessibleName("Library voices")
         self.list.setItemDelegate(VoiceDelegate(self.list))
-        self.list.setUniformItemSizes(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.empty = QLabel(OFFLINE_TEXT)
-        self.empty.setWordWrap(True)
-        self.empty.setAccessibleName("Library empty")
         self.details = QLabel("Pick a voice to read about it, hear it and add it to My voices.")
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Library voice details")
@@ -95,23 +74,11 @@ class LibraryPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.add_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.message)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.details)
-        layout.addLayout(buttons)
-        self.set_connected(False)
-        self.set_voice_chosen(False)
+        self.arrange(grid, self.details, buttons)
 
     def set_connected(self, connected: bool) -> None:
-        self.list.setVisible(connected)
-        self.empty.setVisible(not connected)
-        if not connected:
-            self.count_label.setText("")
+        super().set_connected(connected)
+        if not connected and hasattr(self, "add_button"):
             self.set_voice_chosen(False)
 
     def set_voice_chosen(self, chosen: bool) -> None:

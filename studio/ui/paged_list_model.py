@@ -76,6 +76,7 @@ class PagedListModel(QAbstractListModel, Generic[T]):
         self._error: BaseException | None = None
         self._pending_fetch: PageFetch | None = None
         self._worker: Worker | None = None
+        self._launched: dict[QObject, int] = {}  # a running fetch's signals -> its generation
         # True while a page is being merged: views (and qtmodeltester) call canFetchMore from
         # inside row signals, and must not start another fetch half-way through this one.
         self._merging = False
@@ -231,17 +232,33 @@ class PagedListModel(QAbstractListModel, Generic[T]):
 
     def _launch(self, fetch: PageFetch) -> None:
         self._pending_fetch = fetch
-        generation = self._generation
         self.loading_changed.emit(True)
 
         def work(token: CancelToken) -> Any:
             return fetch()
 
         worker = Worker(work)
-        worker.signals.finished.connect(lambda page, g=generation: self._on_page(g, page))
-        worker.signals.errored.connect(lambda error, g=generation: self._on_error(g, error))
+        # Bound methods, not lambdas: Qt drops the connection when this model is deleted, so a
+        # page that arrives after its window closed calls nothing. The sender says which fetch
+        # (which generation) answered.
+        self._launched[worker.signals] = self._generation
+        worker.signals.finished.connect(self._page_arrived)
+        worker.signals.errored.connect(self._fetch_failed)
         self._worker = worker
         self._pool.start(worker)
+
+    def _answered(self) -> int | None:
+        return self._launched.pop(self.sender(), None)
+
+    def _page_arrived(self, page: Any) -> None:
+        generation = self._answered()
+        if generation is not None:
+            self._on_page(generation, page)
+
+    def _fetch_failed(self, error: BaseException) -> None:
+        generation = self._answered()
+        if generation is not None:
+            self._on_error(generation, error)
 
     def _on_page(self, generation: int, page: Any) -> None:
         if generation != self._generation:

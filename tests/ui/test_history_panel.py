@@ -66,6 +66,7 @@ def window(qtbot, make_window, server, monkeypatch) -> Any:
     wait_for_engine(qtbot, window, "elevenlabs")
     wait_for_voices(qtbot, window)
     qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.settings.current_model() is not None, timeout=10000)  # the models came
     return window
 
 
@@ -141,6 +142,7 @@ def test_view_history_lists_newest_first_paged_as_it_scrolls(qtbot, window, serv
 
 def test_search_filters_with_one_request_per_pause(qtbot, window, server) -> None:
     panel = open_history(qtbot, window)
+    load_all(qtbot, panel, window.history.model)  # the view fetches no more on its own
     server.clear_requests()
     panel.search.setFocus()
     qtbot.keyClicks(panel.search, "third")
@@ -266,13 +268,15 @@ def test_a_zip_cut_short_leaves_nothing_behind(qtbot, window, server, tmp_path: 
     panel = open_history(qtbot, window)
     click_row(qtbot, panel, 0)
     qtbot.keyClick(panel.list, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # and the next one
-    out = tmp_path / "bells.zip"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    out = folder / "bells.zip"
     window.history.ask_save_path = lambda *_a: str(out)
     server.inject({"endpoint": "history_download", "kind": "truncate", "after_bytes": 200, "count": 1})
     qtbot.mouseClick(panel.download_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.message.isVisible(), timeout=15000)
     assert "cut short" in panel.message.text
-    assert list(tmp_path.iterdir()) == []  # no partial file
+    assert list(folder.iterdir()) == []  # no partial file
 
 
 # -- 3. rebuild from history ----------------------------------------------------------------------
