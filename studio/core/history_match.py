@@ -32,7 +32,7 @@ from typing import Any
 
 from studio.api.models import HistoryItem
 from studio.api.requests import HistoryQuery
-from studio.core.script import BlockStatus, Capabilities, RenderPlan, RenderSettings, Script, plan_render
+from studio.core.script import Capabilities, RenderPlan, RenderSettings, Script, plan_render
 from studio.core.script.document import paragraphs
 from studio.core.script.plan import settings_material, spoken_key
 from studio.cancel import CancelToken
@@ -192,8 +192,7 @@ def _report(match: HistoryMatch, by_part: dict[tuple[int, int], HistoryItem],
     found_blocks: set[int] = set()
     for block in plan.blocks:
         if not block.needs_generation:
-            if block.status is not BlockStatus.NEEDS_GENERATION:
-                match.ready.append(block.block_id)
+            match.ready.append(block.block_id)
             continue
         needed = [p for p in block.parts if p.request is not None]
         spoken = [p for p in block.parts if p.key is not None]

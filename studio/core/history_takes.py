@@ -98,7 +98,11 @@ def _take_for(plan: RenderPlan, found: FoundBlock, fetch_audio: FetchAudio, cach
         if part.key is None:
             speeches.append(None)
         elif part.request is None:
-            speeches.append(cache.get(part.key))  # made before (another paragraph, an earlier run)
+            made = cache.get(part.key)  # made before (another paragraph, an earlier run)
+            if made is None:
+                raise StudioError(f"Part of paragraph {block.index + 1} left the speech cache meanwhile",
+                                  "Rebuild from history again; nothing was spent.")
+            speeches.append(made)
         else:
             speech = fetched(next(items), part.text)
             cache.put(part.key, speech)
