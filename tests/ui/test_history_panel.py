@@ -25,7 +25,7 @@ from studio.api.requests import HistoryQuery
 from studio.ui.history_model import HistoryListModel, HistoryRoles, first_history_page
 from studio.ui.worker import WorkerPool
 from tests.fixtures.local_server import LocalServer, run_server
-from tests.ui.conftest import wait_for_engine, wait_for_voices
+from tests.ui.conftest import fetch_all, wait_for_engine, wait_for_voices
 
 VOICE = "offline-en_US-joe-medium"
 MODEL = "offline"  # the model the studio picks on this server: the items are what it would have made
@@ -116,10 +116,7 @@ def test_history_model_passes_qtmodeltester_while_paging(qtbot, qtmodeltester, s
         model = HistoryListModel(pool)
         model.set_query(lambda: first_history_page(client.list_history, HistoryQuery(page_size=2), lambda _i: False))
         qtmodeltester.check(model)
-        qtbot.waitUntil(lambda: not model.is_loading, timeout=10000)
-        while model.canFetchMore(QModelIndex()):
-            model.fetchMore(QModelIndex())
-            qtbot.waitUntil(lambda: not model.is_loading, timeout=10000)
+        fetch_all(qtbot, model)
         qtmodeltester.check(model)
         assert [model.index(r).data(HistoryRoles.ITEM).text for r in range(model.rowCount())] == list(reversed(TEXTS))
     assert pool.shutdown(5000)
@@ -151,6 +148,29 @@ def test_search_filters_with_one_request_per_pause(qtbot, window, server) -> Non
     assert [i.text for i in model.items] == ["The third bell rang out."]
     qtbot.wait(400)
     assert len(server.requests("history_list")) == 1
+
+
+def test_voice_model_and_date_filters(qtbot, window, server) -> None:
+    from studio.ui.history_panel import date_after
+
+    with httpx.Client(base_url=server.base_url, timeout=60) as http:  # one item made with another model
+        http.post(f"/v1/text-to-speech/{VOICE}", json={"text": "Another model's bell.",
+                                                       "model_id": "eleven_multilingual_v2"}).raise_for_status()
+    panel = open_history(qtbot, window)
+    model = window.history.model
+    load_all(qtbot, panel, model)
+    assert len(model.items) == 6
+    assert panel.model.findData(MODEL) >= 0 and panel.voice.findData(VOICE) >= 0  # filled from the engine
+    panel.model.setCurrentIndex(panel.model.findData(MODEL))
+    qtbot.waitUntil(lambda: not model.is_loading and len(model.items) > 0, timeout=10000)
+    load_all(qtbot, panel, model)
+    assert {i.model_id for i in model.items} == {MODEL} and len(model.items) == 5
+    panel.voice.setCurrentIndex(panel.voice.findData(VOICE))
+    panel.date.setCurrentIndex(panel.date.findText("Today"))
+    qtbot.waitUntil(lambda: not model.is_loading and len(model.items) > 0, timeout=10000)
+    load_all(qtbot, panel, model)
+    assert len(model.items) == 5 and window.history.query().date_after_unix is not None
+    assert date_after(7, now=1_000_000) == 1_000_000 - 7 * 86400 and date_after(None) is None
 
 
 def test_the_history_dock_is_remembered_with_the_layout(qtbot, make_window, window) -> None:

@@ -16,7 +16,7 @@ from studio.api.shared_voices import SharedVoiceQuery
 from studio.ui.library_model import LibraryListModel
 from studio.ui.worker import WorkerPool
 from tests.fixtures.local_server import LocalServer, run_server
-from tests.ui.conftest import wait_for_engine, wait_for_voices
+from tests.ui.conftest import fetch_all, wait_for_engine, wait_for_voices
 
 KEY = "sk_library_ui_key"
 LIBRARY_SIZE = 6  # the server's shared library
@@ -67,10 +67,7 @@ def test_library_model_passes_qtmodeltester_while_paging(qtbot, qtmodeltester, l
         model = LibraryListModel(pool)
         model.set_query(lambda: client.search_shared_voices(SharedVoiceQuery(page_size=2)))
         qtmodeltester.check(model)
-        qtbot.waitUntil(lambda: not model.is_loading, timeout=10000)
-        while model.canFetchMore(QModelIndex()):
-            model.fetchMore(QModelIndex())
-            qtbot.waitUntil(lambda: not model.is_loading, timeout=10000)
+        fetch_all(qtbot, model)
         qtmodeltester.check(model)
         assert model.rowCount() == LIBRARY_SIZE
     assert pool.shutdown(5000)
