@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studio.api.requests import HistoryQuery
 from studio.cancel import CancelToken
 from studio.ui.account_list import AccountListController
-from studio.ui.history_model import HistoryListModel, HistoryRoles, first_history_page
+from studio.ui.history_model import HistoryListModel, first_history_page
 from studio.ui.history_panel import HistoryPanel, date_after
 from studio.ui.worker import Worker, WorkerPool
 
