@@ -100,6 +100,8 @@ class VoiceTabs(QTabWidget):
         super().__init__(parent)
         self.setObjectName("voiceTabs")
         self.setDocumentMode(True)
+        self.setAccessibleName("Voice lists")
+        self.tabBar().setAccessibleName("My voices or the voice library")
         self.library = LibraryPanel()
         self.addTab(mine, "&My Voices")
         self.addTab(self.library, "&Library")
