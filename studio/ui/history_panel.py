@@ -14,7 +14,7 @@ from studio.ui.voice_browser import labelled_combo
 
 #: Date filter choices: label → how many days back (None: any time).
 DATES: tuple[tuple[str, int | None], ...] = (
-    ("Any time", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 365 days", 365),
+    ("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 365 days", 365),
 )
 OFFLINE_TEXT = ("History is kept by an ElevenLabs account, and the offline voice keeps none. "
                 "Connect your account (File ▸ Account…) to see, play and reuse everything you have generated.")

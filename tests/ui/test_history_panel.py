@@ -166,7 +166,7 @@ def test_voice_model_and_date_filters(qtbot, window, server) -> None:
     load_all(qtbot, panel, model)
     assert {i.model_id for i in model.items} == {MODEL} and len(model.items) == 5
     panel.voice.setCurrentIndex(panel.voice.findData(VOICE))
-    panel.date.setCurrentIndex(panel.date.findText("Today"))
+    panel.date.setCurrentIndex(panel.date.findText("Last 24 hours"))
     qtbot.waitUntil(lambda: not model.is_loading and len(model.items) > 0, timeout=10000)
     load_all(qtbot, panel, model)
     assert len(model.items) == 5 and window.history.query().date_after_unix is not None
