@@ -39,6 +39,8 @@ from studio.ui.inline_message import InlineMessage, Tone
 from studio.ui.audio_tag_insert import AudioTagPalette
 from studio.ui.pause_insert import PauseInserter
 from studio.ui.playback_keys import PLAY_PAUSE_KEY, PlaybackKeys
+from studio.ui.history_dock import attach_history, attach_library
+from studio.ui.library_panel import VoiceTabs
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
 from studio.ui.pronunciation_view import PronunciationView
@@ -120,7 +122,8 @@ class MainWindow(QMainWindow):
 
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
-        self.left.addWidget(self.browser)
+        self.voice_tabs = VoiceTabs(self.browser)  # "My voices" | "Library" (issue 14)
+        self.left.addWidget(self.voice_tabs)
         details_scroll = side_scroll(self.details)  # a long description scrolls rather than being cut
         self.left.addWidget(details_scroll)
         self.left.setStretchFactor(0, 3)
@@ -201,6 +204,10 @@ class MainWindow(QMainWindow):
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)
         self._prefs_timer.timeout.connect(self._store_preferences)
+
+        # History (issue 14): a dock with its own controller.
+        self.history_dock, self.history = attach_history(self)
+        self.library = attach_library(self)
 
         self._wire()
         self._build_menus()
@@ -304,11 +311,17 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("Vie&w")  # Alt+V is the Voice menu
         view.addAction(self.cast.toggle_action)
+        self.history_action = self.history_dock.toggleViewAction()
+        self.history_action.setText("&History")
+        self.history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        view.addAction(self.history_action)
+        self.addAction(self.history_action)
 
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Pronunciation…", self.pronunciation.open_editor, QKeySequence("Ctrl+Shift+D"))
         self._action(tools, "Pronounce &Word As…", self.pronunciation.pronounce_word_at_cursor,
                      QKeySequence("Ctrl+Shift+W"))
+        self.rebuild_action = self._action(tools, "&Rebuild from History…", self.open_rebuild)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
@@ -719,6 +732,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         show_shortcuts_help(self)
 
+    def open_rebuild(self) -> None:
+        from studio.ui.history_rebuild import RebuildDialog
+
+        RebuildDialog(self.history, self).open()
+
     def show_about(self) -> None:
         from studio.ui.about_dialog import AboutDialog
 
@@ -736,12 +754,16 @@ class MainWindow(QMainWindow):
             value = state.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 splitter.restoreState(value)
+        docks = state.value("window/state")  # the History dock: shown or not, and where
+        if isinstance(docks, QByteArray) and not docks.isEmpty():
+            self.restoreState(docks)
 
     def save_ui_state(self) -> None:
         state = self._ui_state
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/mainSplitter", self.splitter.saveState())
         state.setValue("window/leftSplitter", self.left.saveState())
+        state.setValue("window/state", self.saveState())
         state.sync()
 
     def _restore_preferences(self) -> None:
@@ -795,4 +817,6 @@ class MainWindow(QMainWindow):
         self.voices.shutdown()
         self.recordings.cancel()
         self.listen.stop()
+        self.history.cancel_all()
+        self.library.shutdown()
         self.player.shutdown()
