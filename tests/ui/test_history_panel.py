@@ -66,6 +66,13 @@ def window(qtbot, make_window, server, monkeypatch) -> Any:
     wait_for_engine(qtbot, window, "elevenlabs")
     wait_for_voices(qtbot, window)
     qtbot.waitUntil(lambda: window.voices.current_voice is not None, timeout=5000)
+    # The voice the history was made with (the list also holds the voices derived from it).
+    model = window.voices.model
+    row = model.row_of(VOICE)
+    assert row >= 0
+    rect = window.browser.list.visualRect(model.index(row))
+    qtbot.mouseClick(window.browser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.voices.current_voice.voice_id == VOICE
     qtbot.waitUntil(lambda: window.settings.current_model() is not None, timeout=10000)  # the models came
     return window
 
