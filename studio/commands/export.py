@@ -247,7 +247,7 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _read(path: Path, args: argparse.Namespace) -> tuple[str, Project | None, Any]:
+def _read(path: Path, args: argparse.Namespace | None = None) -> tuple[str, Project | None, Any]:
     """The script's text, the project it belongs to when SCRIPT is one, and the document when
     SCRIPT is a book (imported with its chapters); refusing every other kind of file that is not
     a script, before anything starts or is spent."""
