@@ -40,7 +40,7 @@ from studio.ui.shortcuts_help import show_shortcuts_help
 from studio.ui.script_counter import ScriptCounter
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.script_editor import ScriptEditor
-from studio.ui.settings_controller import SettingsController, SettingsState
+from studio.ui.settings_controller import SettingsController
 from studio.ui.settings_panel import SettingsPanel
 from studio.ui.status_bar import StudioStatusBar
 from studio.ui.takes_view import TakesView
@@ -311,13 +311,7 @@ class MainWindow(QMainWindow):
         prefs = self.preferences
         if prefs.voice_id:
             self.engine.set_voice(Voice(voice_id=prefs.voice_id, name=prefs.voice_name or prefs.voice_id))
-        self.settings.apply_state(SettingsState(
-            model_id=prefs.model_id,
-            language_code=prefs.language_code,
-            output_format=prefs.output_format,
-            seed=prefs.seed,
-            voice_settings=prefs.voice_settings or self.settings.state().voice_settings,
-        ))
+        self.settings.apply_saved(prefs)
         self.script.set_zoom(prefs.editor_zoom)
         self.project.mark_clean()  # restoring preferences is not an edit
 

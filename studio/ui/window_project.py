@@ -19,7 +19,6 @@ from studio.core.project import PROJECT_SUFFIX, Project, Recovery
 from studio.ui.inline_message import Tone
 from studio.ui.project_controller import CloseAnswer
 from studio.ui.project_dialogs import ask_project_open_path, ask_project_save_path, ask_unsaved_changes, suggested_name
-from studio.ui.settings_controller import SettingsState
 
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
@@ -64,13 +63,7 @@ class WindowProject:
             w.engine.set_voice(voice)
             if w.session.backend is not None:
                 w.engine.confirm_voice(w.session.backend, project.voice_id)
-        w.settings.apply_state(SettingsState(
-            model_id=project.model_id,
-            language_code=project.language_code,
-            output_format=project.output_format,
-            seed=project.seed,
-            voice_settings=project.voice_settings or w.settings.state().voice_settings,
-        ))
+        w.settings.apply_saved(project)
 
     # == File menu ===============================================================================
     def new(self) -> None:
