@@ -54,15 +54,49 @@ from studio.ui.window_project import WindowProject
 from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu, QSplitter
+
     from studio.core.cache import SpeechCache
     from studio.ui.account_dialog import AccountChoice
+    from studio.ui.pause_insert import PauseInserter
     from studio.ui.player_controller import PlayerController
     from studio.ui.transport_bar import TransportBar
+    from studio.ui.undo_actions import UndoSteps
+    from studio.ui.window_layout import WindowMinimum
 
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    # Set by window_layout.compose_central and window_menus.build_menus; tests and the F1 help read them.
+    left: QSplitter
+    splitter: QSplitter
+    transport_slot: QWidget
+    window_minimum: WindowMinimum
+    recent_menu: QMenu
+    undo_steps: UndoSteps
+    pauses: PauseInserter
+    new_action: QAction
+    open_action: QAction
+    save_action: QAction
+    save_as_action: QAction
+    export_action: QAction
+    import_recording_action: QAction
+    account_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    find_action: QAction
+    insert_pause_action: QAction
+    search_action: QAction
+    play_action: QAction
+    play_selection_action: QAction
+    play_cursor_action: QAction
+    pause_action: QAction
+    stop_action: QAction
+    timing_qa_action: QAction
+
     def __init__(
         self,
         *,
