@@ -7,8 +7,9 @@ the recovery store, the UI-state QSettings and the speech cache — and passes e
 only what it needs. Logic lives in the controllers; this module composes them and wires
 their signals, and remembers the last voice, model and settings. Its parts live beside it:
 window_layout (panels, splitters, geometry), window_menus (the menu bar, one function per
-menu), window_engine (engine, account usage, the voice on screen), window_project (what a
-project holds of the window; New, Open, Save) and window_dialogs (Export, Check Timing, Account).
+menu), window_player (transport, player, Space, listen check), window_engine (engine,
+account usage, the voice on screen), window_project (what a project holds of the window;
+New, Open, Save) and window_dialogs (Export, Check Timing, Account).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from studio.ui.engine_session import EngineSession
 from studio.ui.focus import FocusKeeper
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage
-from studio.ui.playback_keys import PlaybackKeys
 from studio.ui.project_controller import CloseAnswer, ProjectController
 from studio.ui.pronunciation_view import PronunciationView
 from studio.ui.render_source import NotReadyError, RenderSource  # noqa: F401 - NotReadyError: tests import it here
@@ -50,6 +50,7 @@ from studio.ui.voice_details import VoiceDetails
 from studio.ui.window_engine import WindowEngine
 from studio.ui.window_layout import compose_central, restore_layout, save_layout
 from studio.ui.window_menus import build_menus
+from studio.ui.window_player import attach_listen_check, attach_player
 from studio.ui.window_project import WindowProject
 from studio.ui.worker import WorkerPool
 
@@ -59,7 +60,9 @@ if TYPE_CHECKING:
 
     from studio.core.cache import SpeechCache
     from studio.ui.account_dialog import AccountChoice
+    from studio.ui.listen_controller import ListenController
     from studio.ui.pause_insert import PauseInserter
+    from studio.ui.playback_keys import PlaybackKeys
     from studio.ui.player_controller import PlayerController
     from studio.ui.transport_bar import TransportBar
     from studio.ui.undo_actions import UndoSteps
@@ -96,6 +99,9 @@ class MainWindow(QMainWindow):
     pause_action: QAction
     stop_action: QAction
     timing_qa_action: QAction
+    # Set by window_player.
+    playback_keys: PlaybackKeys
+    listen: ListenController
 
     def __init__(
         self,
@@ -191,8 +197,8 @@ class MainWindow(QMainWindow):
 
         self._wire()
         build_menus(self)
-        self._attach_player()
-        self._attach_listen_check()
+        attach_player(self)  # after the menus: see window_player
+        attach_listen_check(self)
         self.focus_keeper = FocusKeeper(self, self.script.editor)
         self._restore_ui_state()
         self._restore_preferences()
@@ -215,39 +221,6 @@ class MainWindow(QMainWindow):
         self.project.recent_changed.connect(self._prefs_timer.start)
         self.project.recovery_found.connect(self.files.offer_recovery)
         self.project.close_approved.connect(self.close)
-
-    def _attach_player(self) -> None:
-        """Put the transport bar in its slot and connect the player to the script editor."""
-        from studio.ui.player_controller import PlayerController
-        from studio.ui.transport_bar import TransportBar
-
-        self.transport = TransportBar()
-        self.transport.setObjectName("transportBar")
-        self.transport_slot.layout().addWidget(self.transport)
-        self.player = PlayerController(self.script.editor, self.transport, self.pool, self.render_source.current,
-                                       self.document, self._cache, self)
-        self.player.take_made.connect(self.document.add_take)  # takes made by Play join the document
-        self.player.error.connect(lambda error: self.script.message.show_error(error, retry=self._play))
-        self.player.status.connect(lambda text: self.status.showMessage(text, 4000) if text else None)
-        # Installed after UndoSteps, so its filter sees Space first (filters run newest first).
-        self.playback_keys = PlaybackKeys(self, self.script.editor, lambda: self.player.is_active, self._toggle_pause)
-
-    def _attach_listen_check(self) -> None:
-        """Hear each new take in the background and underline what differs from the script."""
-        from studio.ui.listen_controller import ListenController
-
-        def remember(on: bool) -> None:
-            self.preferences.listen_check = on
-            self._prefs_timer.start()
-
-        self.listen = ListenController(
-            self.script.editor, self.document, self.takes.positions, self.player.highlighter.set_other_selections,
-            self.pool, self._cache, player=lambda: self.player, enabled=self.preferences.listen_check,
-            on_enabled_changed=remember, parent=self,
-        )
-        self.listen.add_to(self.takes.menu)
-        self.player.take_made.connect(self.listen.on_take)  # after the document kept the take
-        self.listen.status.connect(lambda text: self.status.showMessage(text, 6000))
 
     # == what to speak ===========================================================================
     def _play(self) -> None:
