@@ -314,3 +314,28 @@ def measure(base: str, *, first_sound_runs_n: int = 12, narration_paragraphs: in
         "sync_audio_s": round(sync["audio_s"], 1),
         "sync_paints": sync["paints"],
     }
+
+
+def main() -> None:
+    """Only the three sink figures (bench/player.py runs them among the rest): one JSON line."""
+    import argparse
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false")
+    from player import sound_server, speech_server
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=12, help="plays of distinct sentences for first sound")
+    parser.add_argument("--paragraphs", type=int, default=4, help="paragraphs (about 15 s each) for the highlight")
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]  # the machine is shared: context for the numbers
+    with sound_server() as sound, speech_server() as base:
+        import studio.playback  # noqa: F401 - applies the PySide emit() workaround
+
+        out = measure(base, first_sound_runs_n=args.runs, narration_paragraphs=args.paragraphs)
+    print(json.dumps({**out, "sound": sound, "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}))
+
+
+if __name__ == "__main__":
+    main()

@@ -19,10 +19,12 @@ Decisions:
   with ``<break`` is malformed and refused with a message naming the tag (never sent, never
   read aloud as "less-than break"). A pause must be longer than 0 and at most
   :data:`MAX_PAUSE_SECONDS`.
-* Bracketed tags are v3 markup only when the caller says so (``v3_tags=True``: the model is
-  v3, or a server speaking for v3). Elsewhere ``[sic]`` and ``[1]`` stay ordinary text.
-  Only the three pause tags are understood now; other audio tags (``[whispers]``) are for
-  later (issue 11) and would be another :class:`Markup` kind found here.
+* Bracketed tags: the three pause tags and the documented audio tags (:data:`AUDIO_TAGS`,
+  kind ``"audio_tag"``, issue 11) are markup when the caller asks (``v3_tags=True``: the
+  model is v3, or a server speaking for v3; ``audio_tags=True``: the render plan, which
+  removes them for every other model). ``[sic]`` and ``[1]`` stay ordinary text for other
+  models; going to v3 (``refuse_unknown_tags``) a bracketed word that is not a documented tag is refused with
+  a message (:func:`find_markup`), since v3 would act it out instead of reading it.
 * v3's pause tags have no documented length; :data:`V3_PAUSE_SECONDS` is what the offline
   engine and the local server make of them, and :func:`v3_pause_tag` picks the nearest one
   for a break tag sent to v3.
@@ -36,12 +38,14 @@ from dataclasses import dataclass
 from studio.errors import StudioError
 
 __all__ = [
+    "AUDIO_TAGS",
     "MAX_PAUSE_SECONDS",
     "MIN_PAUSE_SECONDS",
     "V3_PAUSE_SECONDS",
     "Markup",
     "MarkupError",
     "blank",
+    "audio_tag_name",
     "break_tag",
     "tag_spans",
     "find_markup",
@@ -63,6 +67,19 @@ _BREAK = re.compile(
     re.IGNORECASE,
 )
 _V3_PAUSE = re.compile(r"\[(?P<name>short pause|long pause|pause)\]", re.IGNORECASE)
+#: Eleven v3's documented audio tags besides the pause tags (docs@3557f0b
+#: fern/docs/pages/best-practices/prompting/eleven-v3.mdx: voice-related, sound effects and
+#: "unique and special" tags; ``[strong X accent]`` takes any accent word, see
+#: :data:`_ACCENT_TAG`). What Insert ▸ Audio Tag offers, in this order.
+AUDIO_TAGS: tuple[str, ...] = (
+    "whispers", "laughs", "laughs harder", "starts laughing", "wheezing", "sighs", "exhales",
+    "sarcastic", "curious", "excited", "crying", "snorts", "mischievously", "shouts", "sings",
+    "gunshot", "applause", "clapping", "explosion", "swallows", "gulps", "woo", "strong French accent",
+)
+_ACCENT_TAG = re.compile(r"strong [^\W\d_][\w\-]* accent", re.IGNORECASE)
+#: A bracketed run of words: what v3 would take as a tag (``[1]``, ``[12:30]`` are not).
+_BRACKET_WORDS = re.compile(r"\[(?P<name>[^\W\d_][^\W\d]*(?:[ \-][^\W\d_][^\W\d]*){0,3})\]")
+_KNOWN_TAGS = frozenset(t.lower() for t in AUDIO_TAGS if not t.startswith("strong "))
 #: How far a malformed tag is quoted in a message (to its ``>``, else this many characters).
 _QUOTE_CHARS = 40
 
@@ -90,6 +107,11 @@ class Markup:
     def is_pause(self) -> bool:
         return self.kind in ("break", "v3_pause")
 
+    @property
+    def unspoken(self) -> bool:
+        """A tag an engine must never read aloud: a pause, or an audio tag (v3 acts it out)."""
+        return self.kind in ("break", "v3_pause", "audio_tag")
+
 
 def break_tag(seconds: float) -> str:
     """The break tag for a pause of ``seconds`` (what Insert ▸ Pause… writes): ``<break time="1.5s" />``."""
@@ -107,9 +129,18 @@ def _format_seconds(seconds: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
+def audio_tag_name(name: str) -> bool:
+    """Whether ``name`` (inside the brackets) is a documented v3 audio tag or pause tag."""
+    lowered = name.strip().lower()
+    return lowered in _KNOWN_TAGS or lowered in V3_PAUSE_SECONDS or _ACCENT_TAG.fullmatch(lowered) is not None
+
+
+def find_markup(text: str, *, v3_tags: bool = False, audio_tags: bool = False,
+                refuse_unknown_tags: bool = False) -> list[Markup]:
     """Every tag in ``text`` in order; raises :class:`MarkupError` for a malformed or too
-    long break tag (checked before anything is sent, so nothing is spent)."""
+    long break tag (checked before anything is sent, so nothing is spent), and with
+    ``refuse_unknown_tags`` (a script going to v3) for a bracketed word v3 would take as an
+    unknown tag. The local server does not refuse them: the real API does not either."""
     found: list[Markup] = []
     position = 0
     while True:
@@ -133,9 +164,20 @@ def find_markup(text: str, *, v3_tags: bool = False) -> list[Markup]:
                               tag, start.start())
         found.append(Markup(match.start(), match.end(), "break", seconds))
         position = match.end()
-    if v3_tags:
-        for match in _V3_PAUSE.finditer(text):
-            found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[match["name"].lower()]))
+    if v3_tags or audio_tags:
+        for match in _BRACKET_WORDS.finditer(text):
+            name = match["name"].lower()
+            if name in V3_PAUSE_SECONDS:
+                found.append(Markup(match.start(), match.end(), "v3_pause", V3_PAUSE_SECONDS[name]))
+            elif audio_tag_name(name):
+                found.append(Markup(match.start(), match.end(), "audio_tag", 0.0))
+            elif refuse_unknown_tags:
+                raise MarkupError(
+                    f"The audio tag {match.group(0)} is not one Eleven v3 documents",
+                    "Pick a tag from Insert ▸ Audio Tag, or remove the square brackets if the "
+                    "words are meant to be read.",
+                    match.group(0), match.start(),
+                )
         found.sort(key=lambda m: m.start)
     return found
 

@@ -36,6 +36,7 @@ from studio import __version__
 from studio.api import errors as e
 from studio.api import ndjson
 from studio.api.auth import DEFAULT_BASE_URL, _checked_url, check_key_transport, load_api_key, resolve_base_url
+from studio.api.dialogue_client import DialogueMixin
 from studio.api.error_mapping import error_from_response, error_from_transport
 from studio.api.forced_alignment import ForcedAlignmentMixin
 from studio.api.formats import OUTPUT_FORMATS_STREAM, parse_output_format
@@ -111,7 +112,7 @@ def _never_reached_server(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in str(exc)
 
 
-class ElevenLabsClient(HistoryLibraryCalls, ForcedAlignmentMixin):
+class ElevenLabsClient(HistoryLibraryCalls, ForcedAlignmentMixin, DialogueMixin):
     """A connection to an ElevenLabs-compatible server. Thread-safe; one per app.
 
     History and shared-library calls come from :class:`~studio.api.history_calls.HistoryLibraryCalls`."""

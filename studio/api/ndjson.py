@@ -68,8 +68,9 @@ def parse_object(content: bytes) -> SpeechChunk:
     return chunk_from_object(data, "response")
 
 
-def parse_lines(lines: Iterable[str]) -> Iterator[SpeechChunk]:
-    """Chunks from NDJSON lines; blank lines skipped, bad lines raise."""
+def line_objects(lines: Iterable[str], what: str = "speech stream") -> Iterator[tuple[Any, str]]:
+    """Each NDJSON line's JSON value and where it is ("line N"); blank lines skipped, a line
+    that is not JSON raises (the TTS and the dialogue streams alike)."""
     for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text:
@@ -77,7 +78,11 @@ def parse_lines(lines: Iterable[str]) -> Iterator[SpeechChunk]:
         try:
             data = json.loads(text)
         except ValueError:
-            raise MalformedResponseError(
-                f"Line {number} of the speech stream is not valid JSON", _REMEDY
-            ) from None
-        yield chunk_from_object(data, f"line {number}")
+            raise MalformedResponseError(f"Line {number} of the {what} is not valid JSON", _REMEDY) from None
+        yield data, f"line {number}"
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[SpeechChunk]:
+    """Chunks from NDJSON lines; blank lines skipped, bad lines raise."""
+    for data, where in line_objects(lines):
+        yield chunk_from_object(data, where)

@@ -50,14 +50,15 @@ def cast_from_args(args: argparse.Namespace, project: Project | None) -> Cast:
                           "(list voices with: narration-studio voices). Nothing was sent.") from None
 
 
-def document_for(text: str, project: Project | None, cast: Cast) -> Script:
+def document_for(text: str, project: Project | None, cast: Cast, book: Script | None = None) -> Script:
     """The script document as the studio opens it: a project's blocks (their speakers as saved),
-    or the text's paragraphs with speakers read from ``NAME:`` prefixes (when ``cast`` reads them)."""
+    or the text's (or an imported ``book``'s) paragraphs with speakers read from ``NAME:``
+    prefixes (when ``cast`` reads them)."""
     from studio.core.cast import apply_speaker_prefixes
     from studio.core.script import Script
 
     if project is not None:
         return project.document()
-    document = Script.from_text(text)
+    document = book if book is not None else Script.from_text(text)
     apply_speaker_prefixes(document, cast)
     return document

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     formats = [f.strip() for f in args.subtitles.split(",") if f.strip()]
     subtitle_files(args.out, formats)  # an unknown format is refused before any work
-    text, _project = _read(args.script)
+    text, _project, _book = _read(args.script)
     script = Script.from_text(text)
     aligner = _aligner(args.offline)
     print(f"Timing {args.recording.name} with {aligner.name}…", file=sys.stderr)

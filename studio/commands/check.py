@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.offline import recognizer
 
     recognizer.require()  # before decoding anything: the remedy comes at once
-    text, _project = _read(args.script)
+    text, _project, _book = _read(args.script)
     audio = Path(args.audio)
     if not audio.is_file():
         raise RecordingError(f"The recording “{audio}” does not exist", "Check the file name and try again.")

@@ -44,7 +44,8 @@ DEFAULT_ELEVENLABS_MODEL = DEFAULT_MODEL_ID  # the capability table's (no model 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("script", type=Path, metavar="SCRIPT",
-                        help="the script: a UTF-8 text file, or a .narration project saved by the studio, "
+                        help="the script: a UTF-8 text file (chapters by --chapter-rule), a book (.epub, .docx, "
+                             ".md, .html, .pdf; headings become chapters), or a .narration project saved by the studio, "
                              "rendered as the studio would (its engine, voice, model, settings, seed, language "
                              "and each paragraph's chosen or locked take); the options below override the "
                              "project's values")
@@ -84,6 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a pronunciation dictionary: a W3C .pls lexicon or a 'word = alias' .txt file; "
                              "repeat for more (at most 3 with the project's own, applied in order)")
     add_cast_arguments(parser)
+    from studio.commands._book_script import add_book_arguments
+
+    add_book_arguments(parser)  # --chapter-rule, --keep-front-matter (books as scripts)
 
 
 def _voice_settings(args: argparse.Namespace, base: VoiceSettings | None = None) -> VoiceSettings | None:
@@ -243,16 +247,23 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _read(path: Path) -> tuple[str, Project | None]:
-    """The script's text, and the project it belongs to when SCRIPT is one (refusing every other
-    kind of file that is not a plain-text script, before anything starts or is spent)."""
+def _read(path: Path, args: argparse.Namespace | None = None) -> tuple[str, Project | None, Any]:
+    """The script's text, the project it belongs to when SCRIPT is one, and the document when
+    SCRIPT is a book (imported with its chapters); refusing every other kind of file that is not
+    a script, before anything starts or is spent."""
     from studio.core.project import load_project
-    from studio.core.script_io import read_script, script_file_kind
+    from studio.core.script_io import BOOK, read_script, script_file_kind
 
-    if script_file_kind(path, accept={"project"}) == "project":
+    kind = script_file_kind(path, accept={"project", BOOK})
+    if kind == "project":
         project = load_project(path)
-        return project.script, project
-    return read_script(path), None
+        return project.script, project, None
+    if kind == BOOK:
+        from studio.commands._book_script import read_book_script
+
+        document, source = read_book_script(path, args)
+        return source, None, document
+    return read_script(path), None, None
 
 
 def _subscription(backend: SynthesisBackend) -> Subscription | None:
@@ -301,7 +312,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.pronunciation.render import for_render
     from studio.core.script import plan_render
 
-    text, project = _read(args.script)
+    text, project, book = _read(args.script, args)
     formats = tuple(dict.fromkeys(f.strip().lower() for f in args.subtitles.split(",") if f.strip()))
     if args.pause_ms < 0:
         raise StudioError("--pause-ms cannot be negative", "Give 0 or more milliseconds.")
@@ -327,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise StudioError("--concurrency must be 1 or more", "Give a whole number such as 4.")
     given = _voice_settings(args)  # checks the values before anything is sent
-    document = document_for(text, project, cast_from_args(args, project))  # also checks --cast first
+    document = document_for(text, project, cast_from_args(args, project), book)  # also checks --cast first
     # Read and check every dictionary (bad file, bad rule, a fourth one) before any engine starts.
     dictionaries = resolve(project.pronunciation if project is not None else None, tuple(args.dictionary))
 

@@ -293,7 +293,13 @@ class LongformGenerator:
         cancel: CancelToken | None = None,
     ) -> GenerationResult:
         """Deliver every segment to ``consumer`` in script order (None for unspeakable ones)."""
-        return _Run(self, plan, consumer, cancel or CancelToken()).execute()
+        cancel = cancel or CancelToken()
+        # Runs of speakers first, one dialogue request each, cached per paragraph: the run
+        # below then finds those paragraphs cached (studio.core.dialogue).
+        from studio.core.dialogue import prerender_dialogue
+
+        prerender_dialogue(plan, self.backend, self.cache, cancel)
+        return _Run(self, plan, consumer, cancel).execute()
 
 
 class _Run:

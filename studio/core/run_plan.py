@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from studio.core.script.chapters import Chapter
 from studio.core.script.document import paragraph_spans
 from studio.core.script.plan import PartPlan, RenderPlan
 from studio.core.segmenter import Segment
 
-__all__ = ["Plan", "flatten"]
+__all__ = ["ChapterSpan", "Plan", "flatten"]
+
+
+@dataclass(frozen=True)
+class ChapterSpan:
+    """A chapter and its segments ``first_segment`` … ``end_segment - 1`` in a :class:`Plan`
+    (``first_segment == end_segment``: a chapter with nothing to speak)."""
+
+    chapter: Chapter
+    first_segment: int
+    end_segment: int
 
 
 @dataclass
@@ -33,6 +44,20 @@ class Plan:
     parts: list[PartPlan] = field(default_factory=list)
     #: Segments that must never be generated (a locked block's take): delivered as they are.
     keep: frozenset[int] = frozenset()
+
+    def chapter_spans(self) -> list[ChapterSpan]:
+        """Which segments each chapter of the render plan covers (an export cuts per chapter
+        at ``segments[span.first_segment:span.end_segment]``); empty without a render plan."""
+        if self.render is None:
+            return []
+        spans: list[ChapterSpan] = []
+        k = 0
+        for chapter in self.render.chapters:
+            first = k
+            while k < len(self.segments) and self.segments[k].paragraph_index <= chapter.last_block:
+                k += 1
+            spans.append(ChapterSpan(chapter, first, k))
+        return spans
 
     @property
     def characters_total(self) -> int:

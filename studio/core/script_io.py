@@ -7,8 +7,13 @@ rule for every caller (the ``export`` command, and any window that opens a scrip
 
 Each kind of file that is not a script is refused with its own remedy (:data:`REFUSED_KINDS`).
 A caller that can handle a kind itself passes it in ``accept`` and gets the kind back: the
-``export`` command passes ``{"project"}`` (:func:`script_file_kind`), since it renders
-``.narration`` projects with their own settings and takes.
+``export`` command passes ``{"project", "book"}`` (:func:`script_file_kind`), since it renders
+``.narration`` projects with their own settings and takes, and imports books.
+
+**Books** (kind ``"book"``, :data:`BOOK_SUFFIXES`): a caller that accepts them (it imports
+them with :func:`studio.core.book_import.import_book`) gets ``"book"`` for an EPUB, DOCX or PDF
+by its suffix (the importer checks the content and says what is wrong with a broken one), and
+for Markdown, HTML or plain text whose content is text. Other callers see these files as before.
 """
 
 from __future__ import annotations
@@ -26,6 +31,12 @@ class ScriptError(StudioError):
 
 
 TEXT = "text"
+BOOK = "book"
+#: Suffix → the book format that imports it (:mod:`studio.core.book_import`, one module each).
+BOOK_SUFFIXES: dict[str, str] = {
+    ".epub": "epub", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+    ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".txt": "text", ".text": "text",
+}
 #: How many leading bytes are looked at to tell what a file is.
 HEAD_BYTES = 8192
 
@@ -111,9 +122,13 @@ def check_script_file(path: Path | str, head: bytes, *, accept: Collection[str] 
             f"The script “{path.name}” is saved as UTF-16 text, not UTF-8",
             "Open it in a text editor and save it with the encoding UTF-8, then try again.",
         )
-    found = _SUFFIXES.get(path.suffix.lower()) or _by_content(head)
+    suffix = path.suffix.lower()
+    book = BOOK in accept and suffix in BOOK_SUFFIXES
+    if book and suffix in _SUFFIXES:
+        return BOOK  # .epub, .docx, .pdf: the importer reads (and judges) the content itself
+    found = _SUFFIXES.get(suffix) or _by_content(head)
     if found is None:
-        return TEXT
+        return BOOK if book else TEXT
     kind, what = found
     if kind in accept:
         return kind

@@ -42,11 +42,12 @@ class Derivation:
 
 
 #: Pitches ≥ 15 % apart from Joe's and from each other (Joe's median is about 95 Hz), so the
-#: four are heard as four people. Names are short, so a Cast panel fits them.
+#: four are heard as four people. Each name starts with Joe's, so the list shows Joe himself
+#: first (a new user's default voice stays the recorded one) and says where they come from.
 DERIVED: tuple[Derivation, ...] = (
-    Derivation("higher", "Jo", "higher and a little quicker", pitch=1.35, tempo=1.06, noise=1.1),
-    Derivation("highest", "Jody", "much higher and lighter", pitch=1.75, tempo=1.0, noise=0.9),
-    Derivation("lower", "Joseph", "lower and slower", pitch=0.72, tempo=0.92, noise=0.8),
+    Derivation("higher", "Higher", "higher and a little quicker", pitch=1.35, tempo=1.06, noise=1.1),
+    Derivation("highest", "Highest", "much higher and lighter", pitch=1.75, tempo=1.0, noise=0.9),
+    Derivation("lower", "Lower", "lower and slower", pitch=0.72, tempo=0.92, noise=0.8),
 )
 
 
@@ -58,7 +59,7 @@ def derived_voices(base: OfflineVoice) -> list[OfflineVoice]:
         voices.append(replace(
             base,
             voice_id=f"{base.voice_id}-{d.suffix}",
-            name=f"{d.name} (offline, derived from {short}: {d.suffix})",
+            name=f"{short} {d.name} (offline, derived from {short})",
             gender=None,  # a shifted voice is not a recording of anyone
             description=(f"{short}'s offline voice made {d.how} (pitch × {d.pitch:g}, tempo × {d.tempo:g}) "
                          f"so a cast can have several voices with no account. Derived from {short}, "

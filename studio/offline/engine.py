@@ -165,7 +165,8 @@ class OfflineEngine:
         """
         if not isinstance(text, str):
             raise EmptyTextError()
-        markup = [m for m in find_markup(text, v3_tags=v3_tags) if m.is_pause]
+        # Audio tags are made as 0 s "pauses": never read aloud, still in the alignment.
+        markup = [m for m in find_markup(text, v3_tags=v3_tags) if m.unspoken]
         if not is_speakable(blank(text, [(m.start, m.end) for m in markup])):
             raise EmptyTextError()
         if seed is not None and not (0 <= int(seed) <= 4_294_967_295):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from studio.errors import StudioError
 from studio.playback.pcm_buffer import BYTES_PER_FRAME, PcmBuffer
 from studio.playback.heard_clock import HeardClock
 from studio.playback.pulse_latency import LatencyProbe, PulseClient
-from studio.playback.sink_feed import SinkFeed
+from studio.playback.sink_feed import SinkFeed, warm_resampler
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,10 @@ class PcmPlayer(QObject):
     received_changed = Signal(float)
     #: The input is complete and everything in it has been heard.
     finished = Signal()
+    #: Emitted from the worker's thread when audio is pushed into the take (queued to feed_now):
+    #: the sink is fed straight from the push, not after the worker has also parsed the
+    #: chunk's timings and its event has crossed to the GUI thread.
+    _arrived = Signal()
 
     FEED_INTERVAL_MS = 10
     SINK_BUFFER_MS = 150
@@ -138,14 +143,19 @@ class PcmPlayer(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(self.FEED_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
+        self._arrived.connect(self.feed_now, Qt.ConnectionType.QueuedConnection)
+        # numpy's first-call costs off the GUI thread, before the first Play needs them.
+        threading.Thread(target=warm_resampler, name="warm-resampler", daemon=True).start()
 
     # -- session -------------------------------------------------------------------------
 
     def load(self, sample_rate: int, source: PcmBuffer | None = None, pcm: bytes = b"") -> None:
         """Start a new session: ``source`` is the take still streaming in, or else ``pcm`` is all there is."""
         self._close_sink()
+        self._take.on_data = None  # the previous take no longer wakes this player
         self._sample_rate = sample_rate
         self._take = source if source is not None else PcmBuffer.of(pcm)
+        self._take.on_data = self._wake
         self._received = self._take.size
         self._input_complete = source is None
         self._cursor = 0
@@ -249,6 +259,7 @@ class PcmPlayer(QObject):
         return self._state
 
     def shutdown(self) -> None:
+        self._take.on_data = None
         self._timer.stop()
         self._probe.stop()
         self._close_sink()
@@ -274,6 +285,13 @@ class PcmPlayer(QObject):
 
     # -- feeding -------------------------------------------------------------------------
 
+    def _wake(self) -> None:
+        """From the pushing thread: feed the sink as soon as the GUI thread is free."""
+        try:
+            self._arrived.emit()
+        except RuntimeError:  # the player is gone (its C++ side deleted): nobody to feed
+            pass
+
     @Slot()
     def feed_now(self) -> None:
         """Hand newly arrived audio to the sink at once (called when a chunk arrives)."""
@@ -296,15 +314,25 @@ class PcmPlayer(QObject):
         free = self._sink.bytesFree()
         free -= free % BYTES_PER_FRAME
         feed = self._feed
-        if free > 0 and feed is not None:
+        # Twice: a run's first offer is short (SinkFeed.FIRST_MS, so it sounds sooner), and
+        # the rest of the room is filled straight after it.
+        for _ in range(2):
+            if free <= 0 or feed is None:
+                break
             data = feed.next_bytes(free, self._input_complete)
-            if data:
-                written = max(0, self._io.write(data))
-                feed.unwritten(data[written:])
-                if written > 0:
-                    if self.first_write_at is None:
-                        self.first_write_at = time.monotonic()
-                    self._written += written
+            if not data:
+                break
+            written = max(0, self._io.write(data))
+            feed.unwritten(data[written:])
+            if written > 0:
+                if self.first_write_at is None:
+                    self.first_write_at = time.monotonic()
+                self._written += written
+            if written < len(data):
+                break
+            free = self._sink.bytesFree()
+            free -= free % BYTES_PER_FRAME
+        if feed is not None:
             if feed.cursor != self._cursor:
                 self._cursor = feed.cursor
                 take.mark_played(self._cursor)  # room for the worker to add what comes next

@@ -21,6 +21,10 @@ class SinkFeed:
     """One run of the sink: from take byte ``cursor`` on, at ``sink_rate``."""
 
     SLICE_BYTES = 1024
+    #: The first offer of a run is this short: resampling a whole sink buffer (150 ms) before
+    #: the first byte goes out delayed the first sound by 1-2.5 ms (more on the first call of
+    #: a process); the player offers the rest straight after (see PcmPlayer._tick).
+    FIRST_MS = 10
 
     def __init__(self, take: PcmBuffer, take_rate: int, sink_rate: int, cursor: int) -> None:
         self.take = take
@@ -31,9 +35,18 @@ class SinkFeed:
         self._resampler = None if take_rate == sink_rate else Resampler(take_rate, sink_rate)
         self._pending = b""  # resampled audio the sink has not taken yet
         self._flushed = False
+        self._handed = 0  # bytes the sink has taken in this run (offered minus handed back)
 
     def next_bytes(self, free: int, input_complete: bool) -> bytes:
         """Up to ``free`` bytes (whole frames) for the sink; hand back what it did not take with :meth:`unwritten`."""
+        if not self._handed:
+            first = self.sink_rate * BYTES_PER_FRAME * self.FIRST_MS // 1000
+            free = min(free, first - first % BYTES_PER_FRAME)
+        data = self._next(free, input_complete)
+        self._handed += len(data)
+        return data
+
+    def _next(self, free: int, input_complete: bool) -> bytes:
         if self._resampler is None:
             data = self.take.read(self.cursor, free)
             self.cursor += len(data)
@@ -57,6 +70,7 @@ class SinkFeed:
         """The sink took less than offered: these bytes (the end of the offer) come first next time."""
         if not data:
             return
+        self._handed -= len(data)
         if self._resampler is None:
             self.cursor -= len(data)
         else:
@@ -67,3 +81,9 @@ class SinkFeed:
         if not input_complete or self.cursor < self.take.size or self._pending:
             return False
         return self._resampler is None or self._flushed
+
+
+def warm_resampler(take_rate: int = 24000, sink_rate: int = 48000) -> None:
+    """Run the resampler once, so the first sound does not pay numpy's first-call costs
+    (a few ms, measured on the first play of a process). Meant for a background thread."""
+    Resampler(take_rate, sink_rate).push(bytes(SinkFeed.SLICE_BYTES))

@@ -90,14 +90,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.studio = state
     app.add_exception_handler(ApiHTTPError, api_error_handler)
 
-    from studio.server import (routes_account, routes_alignment, routes_dictionaries, routes_faults, routes_history,
-                               routes_library, routes_tts, routes_voices)
+    from studio.server import (routes_account, routes_alignment, routes_dialogue, routes_dictionaries, routes_faults,
+                               routes_history, routes_library, routes_tts, routes_voices)
 
     app.include_router(routes_library.router)  # before routes_voices: /v1/voices/add/... is not a voice id
     app.include_router(routes_voices.router)
     app.include_router(routes_history.router)
     app.include_router(routes_account.router)
     app.include_router(routes_tts.router)
+    app.include_router(routes_dialogue.router)
     if config.dictionaries_enabled:
         app.include_router(routes_dictionaries.router)
     app.include_router(routes_alignment.router)

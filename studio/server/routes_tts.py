@@ -88,7 +88,7 @@ class Speech:
             self._first = await _first_piece(self.stream)
         except Exception as error:
             self.end(refund=True)
-            raise _engine_failed(error) from error
+            raise engine_failed(error) from error
         self.headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
@@ -120,7 +120,7 @@ class Speech:
             self.state.usage.refund(self.cost)
 
 
-def _engine_failed(error: Exception) -> ApiHTTPError:
+def engine_failed(error: Exception) -> ApiHTTPError:
     """The 500 for a request whose speech could not start (its credits are given back)."""
     why = f" ({error.cause})" if isinstance(error, StudioError) else ""
     return ApiHTTPError(500, "something_went_wrong",
@@ -143,6 +143,26 @@ def _recorder(state: ServerState, entry: CatalogEntry, body: TextToSpeechBody, o
                         count_after=state.usage.character_count, output_format=output_format,
                         content_type=content_type_of(output_format))
     return HistoryRecorder(state.history, item)
+
+
+def admit(state: ServerState, model: dict[str, Any], cost: int) -> dict[str, str]:
+    """Concurrency (429) then quota (401) for a speech request of ``cost`` credits; charges it
+    and returns the response headers. The caller must ``usage.end()`` (and refund on failure)."""
+    factor = 2 if model["concurrency_group"] == "turbo" else 1
+    active = state.usage.begin(factor)  # a refused request (429) is not charged
+    try:
+        state.usage.charge(cost)
+    except ApiHTTPError:
+        state.usage.end()
+        raise
+    return {
+        "request-id": _new_id(),
+        "history-item-id": _new_id(),
+        "character-cost": str(cost),
+        "current-concurrent-requests": str(active),
+        "maximum-concurrent-requests": str(state.usage.max_concurrent * factor),
+        "access-control-expose-headers": EXPOSED,
+    }
 
 
 async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, output_format: str,
@@ -168,22 +188,7 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
                            f"maximum for {body.model_id} is {limit}. Please split your text into "
                            "smaller requests.")
     cost = character_cost(model, body.text)
-    factor = 2 if model["concurrency_group"] == "turbo" else 1
-    active = state.usage.begin(factor)  # a refused request (429) is not charged
-    try:
-        state.usage.charge(cost)
-    except ApiHTTPError:
-        state.usage.end()
-        raise
-    group_max = state.usage.max_concurrent * factor
-    headers = {
-        "request-id": _new_id(),
-        "history-item-id": _new_id(),
-        "character-cost": str(cost),
-        "current-concurrent-requests": str(active),
-        "maximum-concurrent-requests": str(group_max),
-        "access-control-expose-headers": EXPOSED,
-    }
+    headers = admit(state, model, cost)
     settings = body.voice_settings.to_settings() if body.voice_settings is not None else None
     sent = spoken.text
     for fault in request_faults(request):
@@ -199,7 +204,7 @@ async def _accept(request: Request, voice_id: str, body: TextToSpeechBody, outpu
     except Exception as error:  # any engine failure: refund and count the request as ended
         state.usage.end()
         state.usage.refund(cost)
-        raise _engine_failed(error) from error
+        raise engine_failed(error) from error
     recorder = _recorder(state, entry, body, output_format, headers, cost) if enable_logging else None
     speech = Speech(state, stream, cost, headers, recorder)
     await speech.prime(started)
@@ -251,7 +256,7 @@ def _chunk_object(piece: AudioPiece, index: int, faults: list[FaultSpec]) -> dic
     return obj
 
 
-def _json_line(obj: dict[str, Any]) -> bytes:
+def json_line(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
@@ -261,11 +266,11 @@ async def _ndjson(speech: Speech, faults: list[FaultSpec]) -> AsyncIterator[byte
     async for piece in speech.pieces():
         if malformed is not None and index == malformed.at_chunk:
             yield b'{"audio_base64":"UklGR","alignment":{"characters":["H",\n'
-        yield _json_line(_chunk_object(piece, index, faults))
+        yield json_line(_chunk_object(piece, index, faults))
         index += 1
 
 
-def _merge(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
+def merge_alignments(pieces: list[AudioPiece], key: str) -> dict[str, list[Any]] | None:
     parts = [getattr(p, key) for p in pieces if getattr(p, key) is not None]
     if not parts:
         return None
@@ -305,8 +310,8 @@ async def with_timestamps(request: Request, voice_id: str, body: TextToSpeechBod
     speech, _fmt = await _accept(request, voice_id, body, output_format, enable_logging)
     pieces = [piece async for piece in speech.pieces()]
     faults = request_faults(request)
-    whole = AudioPiece(b"".join(p.audio for p in pieces), _merge(pieces, "alignment"),
-                       _merge(pieces, "normalized_alignment"), 0.0)
+    whole = AudioPiece(b"".join(p.audio for p in pieces), merge_alignments(pieces, "alignment"),
+                       merge_alignments(pieces, "normalized_alignment"), 0.0)
     payload = _chunk_object(whole, 0, [f for f in faults if f.kind in ("invalid_base64", "unequal_alignment")])
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if any(f.kind == "malformed_line" for f in faults):

@@ -72,3 +72,49 @@ class TextToSpeechBody(BaseModel):
                 "digit or a currency sign); it was empty or only spaces, punctuation or symbols",
             )
         return value
+
+
+#: Text to Dialogue's model default (spec: ``Body_Text_to_dialogue_*.model_id`` default
+#: "eleven_v3"): the first model the capability table documents as taking dialogue.
+def _dialogue_default_model() -> str:
+    from studio.core.script.capabilities import DOCUMENTED
+
+    return next(model_id for model_id, facts in DOCUMENTED.items() if facts.dialogue)
+
+
+class DialogueInput(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+    voice_id: str
+
+    _text_not_empty = field_validator("text")(TextToSpeechBody._text_not_empty.__func__)  # type: ignore[attr-defined]
+
+
+class DialogueSettings(BaseModel):
+    """``ModelSettingsResponseModel``: the one voice knob of a dialogue request."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stability: float | None = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class DialogueBody(BaseModel):
+    """The same 7 fields on all four dialogue endpoints (ENDPOINTS-NARRATION.md §1.1)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    inputs: list[DialogueInput]
+    model_id: str = Field(default_factory=_dialogue_default_model)
+    language_code: str | None = None
+    settings: DialogueSettings | None = None
+    pronunciation_dictionary_locators: list[DictionaryLocator] | None = Field(default=None, max_length=3)
+    seed: int | None = Field(default=None, ge=0, le=4_294_967_295)
+    apply_text_normalization: Literal["auto", "on", "off"] = "auto"
+
+    @field_validator("inputs")
+    @classmethod
+    def _some_inputs(cls, value: list[DialogueInput]) -> list[DialogueInput]:
+        if not value:
+            raise PydanticCustomError("inputs_empty", "At least one dialogue input (text and voice_id) is required")
+        return value

@@ -31,6 +31,7 @@ from studio.core.pronunciation.sync_state import SyncState
 from studio.ui import window_dialogs
 from studio.ui.engine_session import EngineSession
 from studio.ui.focus import FocusKeeper
+from studio.ui.history_dock import attach_history, attach_library
 from studio.ui.icons import app_icon
 from studio.ui.inline_message import InlineMessage
 from studio.ui.project_controller import CloseAnswer, ProjectController
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
 
     from studio.core.cache import SpeechCache
     from studio.ui.account_dialog import AccountChoice
+    from studio.ui.audio_tag_insert import AudioTagPalette
+    from studio.ui.library_panel import VoiceTabs
     from studio.ui.listen_controller import ListenController
     from studio.ui.pause_insert import PauseInserter
     from studio.ui.playback_keys import PlaybackKeys
@@ -86,12 +89,17 @@ class MainWindow(QMainWindow):
     save_as_action: QAction
     export_action: QAction
     import_recording_action: QAction
+    import_book_action: QAction
     account_action: QAction
     quit_action: QAction
     undo_action: QAction
     redo_action: QAction
     find_action: QAction
     insert_pause_action: QAction
+    audio_tags: AudioTagPalette
+    history_action: QAction
+    rebuild_action: QAction
+    voice_tabs: VoiceTabs
     search_action: QAction
     play_action: QAction
     play_selection_action: QAction
@@ -180,6 +188,14 @@ class MainWindow(QMainWindow):
         self.render_source.cast = lambda: self.cast.controller.cast
         self.cast.status.connect(lambda text: self.status.showMessage(text, 6000))
         self.voices.model.page_loaded.connect(self.cast.panel.voices_changed)
+        # File ▸ Import Book: a manuscript or e-book becomes a chaptered script (issue 13, studio/ui/book_import.py).
+        from studio.ui.book_import import BookImportController
+
+        self.books = BookImportController(
+            self, pool, self.script.message,
+            lambda script: self.project.adopt(self.files.snapshot().with_document(script)),
+            directory=lambda: str(Path(self.project.path).parent) if self.project.path else self.files.project_dir(),
+        )
         self.files = WindowProject(self)  # what a project holds of the window; New, Open, Save
         self.project = ProjectController(
             pool, self.files.snapshot, self.files.apply, recovery, preferences,
@@ -194,6 +210,10 @@ class MainWindow(QMainWindow):
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(400)
         self._prefs_timer.timeout.connect(self._store_preferences)
+
+        # History (issue 14): a dock with its own controller.
+        self.history_dock, self.history = attach_history(self)
+        self.library = attach_library(self)
 
         self._wire()
         build_menus(self)
@@ -302,6 +322,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         show_shortcuts_help(self)
 
+    def open_rebuild(self) -> None:
+        from studio.ui.history_rebuild import RebuildDialog
+
+        RebuildDialog(self.history, self).open()
+
     def show_about(self) -> None:
         from studio.ui.about_dialog import AboutDialog
 
@@ -359,4 +384,6 @@ class MainWindow(QMainWindow):
         self.voices.shutdown()
         self.recordings.cancel()
         self.listen.stop()
+        self.history.cancel_all()
+        self.library.shutdown()
         self.player.shutdown()

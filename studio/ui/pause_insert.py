@@ -28,18 +28,24 @@ from PySide6.QtWidgets import (
 
 from studio.markup import MAX_PAUSE_SECONDS, MIN_PAUSE_SECONDS, break_tag
 
-__all__ = ["DEFAULT_PAUSE_SECONDS", "PauseDialog", "PauseInserter", "insert_pause"]
+__all__ = ["DEFAULT_PAUSE_SECONDS", "PauseDialog", "PauseInserter", "insert_pause", "insert_tag"]
 
 DEFAULT_PAUSE_SECONDS = 1.5
 
 
 def insert_pause(editor: QPlainTextEdit, seconds: float) -> None:
     """Write a pause of ``seconds`` at the cursor (replacing a selection), as one undo step."""
+    insert_tag(editor, break_tag(seconds))
+
+
+def insert_tag(editor: QPlainTextEdit, tag: str) -> None:
+    """Write ``tag`` (markup: a pause, an audio tag) at the cursor as one undo step, with a
+    space either side where it would touch a word."""
     cursor = editor.textCursor()
     document = editor.document()
     before = document.characterAt(cursor.selectionStart() - 1) if cursor.selectionStart() > 0 else ""
     after = document.characterAt(cursor.selectionEnd())
-    text = break_tag(seconds)
+    text = tag
     if before and not before.isspace() and before != "\u2029":
         text = " " + text
     if after and not after.isspace() and after not in ("\u2029", "\x00"):

@@ -123,6 +123,13 @@ class ProjectController(QObject):
         self._replace(Project(), None)
         self._discard_recovery()
 
+    def adopt(self, project: Project) -> None:
+        """Start a new, unsaved project holding ``project`` (an imported book): like New, but
+        with work in it, so it is autosaved and asked about on close until saved."""
+        self._replace(project, None)
+        self._discard_recovery()
+        self.mark_changed()
+
     def open(self, path: str) -> None:
         self.status.emit(f"Opening {Path(path).name}…")
         # In the disk queue too: opening a file just saved reads what that save wrote.

@@ -40,7 +40,8 @@ SORTS: tuple[tuple[str, str], ...] = (("Name", "name"), ("Date added", "created_
 DIRECTIONS: tuple[tuple[str, str], ...] = (("Ascending", "asc"), ("Descending", "desc"))
 
 
-def _combo(name: str, items: tuple[tuple[str, str | None], ...]) -> QComboBox:
+def labelled_combo(name: str, items: tuple[tuple[str, object], ...] | list[tuple[str, object]]) -> QComboBox:
+    """A combo box named for screen readers and tooltips, with (label, value) items."""
     combo = QComboBox()
     combo.setAccessibleName(name)
     combo.setToolTip(name)
@@ -63,10 +64,10 @@ class VoiceBrowser(QWidget):
         self.favourites_only.setToolTip("Show only favourite voices")
         self.favourites_only.setAccessibleName("Show only favourite voices")
 
-        self.category = _combo("Voice category", CATEGORIES)
-        self.voice_type = _combo("Voice type", VOICE_TYPES)
-        self.sort = _combo("Sort voices by", SORTS)  # type: ignore[arg-type]
-        self.direction = _combo("Sort direction", DIRECTIONS)  # type: ignore[arg-type]
+        self.category = labelled_combo("Voice category", CATEGORIES)
+        self.voice_type = labelled_combo("Voice type", VOICE_TYPES)
+        self.sort = labelled_combo("Sort voices by", SORTS)  # type: ignore[arg-type]
+        self.direction = labelled_combo("Sort direction", DIRECTIONS)  # type: ignore[arg-type]
 
         self.count_label = QLabel("")
         self.count_label.setAccessibleName("Number of voices")

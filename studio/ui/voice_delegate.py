@@ -39,7 +39,7 @@ class VoiceDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         kind = index.data(VoiceRoles.KIND)
-        if kind != int(RowKind.VOICE):
+        if kind != int(RowKind.ITEM):
             colour = _ERROR if kind == int(RowKind.ERROR) and not selected else option.palette.color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )

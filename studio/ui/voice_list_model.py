@@ -1,45 +1,29 @@
-"""A list model over pages of voices, fetched one page at a time off the GUI thread.
+"""The voice list: pages of voices, fetched as the view scrolls (:mod:`studio.ui.paged_list_model`).
 
-The view asks ``canFetchMore``/``fetchMore`` as it scrolls (DESIGN.md §3); ``fetchMore``
-starts a worker for ``page.next_page()`` and shows a placeholder row ("Loading voices…")
-until the page arrives. A failed fetch turns the placeholder into an error row whose text
-is the narrator-facing message; :meth:`retry` tries the same fetch again.
-
-Each new query (:meth:`set_query`) bumps a generation counter; answers that arrive for an
-older generation are dropped, so a slow reply to "ge" never overwrites the list for "george".
-Voices are de-duplicated by ``voice_id`` across pages (page 0 may repeat default voices).
+The paging, the placeholder row ("Loading voices…"), the error row with Retry and the
+generations that drop stale answers are :class:`~studio.ui.paged_list_model.PagedListModel`'s;
+this model says how a voice is shown (name, chips, favourite) and dedupes by ``voice_id``
+(page 0 may repeat default voices).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
-from studio.cancel import CancelToken
-from studio.ui.inline_message import describe_error
-from studio.ui.worker import Worker, WorkerPool
+from studio.ui.paged_list_model import KIND_ROLE, Index, PagedListModel, RowKind
+from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
     from studio.api.models import Voice
-    from studio.api.pages import VoicePage
 
-log = logging.getLogger(__name__)
-
-Index = QModelIndex | QPersistentModelIndex
-PageFetch = Callable[[], "VoicePage"]
+__all__ = ["CHIP_LABELS", "Index", "RowKind", "VoiceListModel", "VoiceRoles", "voice_chips"]
 
 #: Labels shown as chips, in this order (the API's label keys).
 CHIP_LABELS = ("accent", "age", "gender", "use_case")
-
-
-class RowKind(IntEnum):
-    VOICE = 0
-    LOADING = 1
-    ERROR = 2
 
 
 class VoiceRoles(IntEnum):
@@ -47,7 +31,7 @@ class VoiceRoles(IntEnum):
     VOICE_ID = Qt.ItemDataRole.UserRole + 2
     CHIPS = Qt.ItemDataRole.UserRole + 3
     FAVOURITE = Qt.ItemDataRole.UserRole + 4
-    KIND = Qt.ItemDataRole.UserRole + 5
+    KIND = KIND_ROLE
     CATEGORY = Qt.ItemDataRole.UserRole + 6
 
 
@@ -62,15 +46,8 @@ def voice_chips(voice: Any) -> list[str]:
     return chips
 
 
-class VoiceListModel(QAbstractListModel):
-    #: The total number of voices for the current query (None when the engine does not say).
-    total_count_changed = Signal(object)
-    #: A fetch failed; carries the exception (already shown in the error row).
-    load_failed = Signal(object)
-    #: A page was added (or the first page of a query arrived).
-    page_loaded = Signal()
-    #: Loading started (True) or stopped (False).
-    loading_changed = Signal(bool)
+class VoiceListModel(PagedListModel["Voice"]):
+    loading_text = "Loading voices…"
 
     def __init__(
         self,
@@ -78,87 +55,33 @@ class VoiceListModel(QAbstractListModel):
         is_favourite: Callable[[str], bool] = lambda _voice_id: False,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._pool = pool
+        super().__init__(pool, parent)
         self._is_favourite = is_favourite
-        self._voices: list[Voice] = []
-        self._ids: set[str] = set()
-        self._page: VoicePage | None = None
-        self._generation = 0
-        self._loading = False
-        self._error: BaseException | None = None
-        self._pending_fetch: PageFetch | None = None
-        self._worker: Worker | None = None
-        # True while a page is being merged: views (and qtmodeltester) call canFetchMore from
-        # inside row signals, and must not start another fetch half-way through this one.
-        self._merging = False
-        self.total_count: int | None = None
-
-    # -- queries ---------------------------------------------------------------------------
-    def set_query(self, fetch_first: PageFetch | None) -> None:
-        """Start over with a new query; ``None`` just empties the list."""
-        self._generation += 1
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker = None
-        self.beginResetModel()
-        self._voices, self._ids = [], set()
-        self._page = None
-        self._error = None
-        self._loading = False
-        self.endResetModel()
-        self._set_total(None)
-        if fetch_first is not None:
-            self._start(fetch_first)
-
-    def retry(self) -> None:
-        """Run the fetch that failed again."""
-        if self._error is None or self._pending_fetch is None:
-            return
-        self._error = None
-        self._loading = True
-        row = len(self._voices)
-        self.dataChanged.emit(self.index(row), self.index(row))
-        self._launch(self._pending_fetch)
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    @property
-    def error(self) -> BaseException | None:
-        return self._error
 
     @property
     def voices(self) -> list[Voice]:
-        return list(self._voices)
+        return self.items
 
     def voice_at(self, row: int) -> Voice | None:
-        return self._voices[row] if 0 <= row < len(self._voices) else None
+        return self.item_at(row)
 
     def row_of(self, voice_id: str) -> int:
-        for row, voice in enumerate(self._voices):
-            if voice.voice_id == voice_id:
-                return row
-        return -1
+        return self.row_of_key(voice_id)
 
     def refresh_favourites(self) -> None:
-        if self._voices:
-            self.dataChanged.emit(self.index(0), self.index(len(self._voices) - 1), [VoiceRoles.FAVOURITE])
+        self.refresh_rows([VoiceRoles.FAVOURITE])
 
-    # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        if parent.isValid():
-            return 0
-        return len(self._voices) + (1 if self._has_placeholder() else 0)
+    def roleNames(self) -> dict[int, bytes]:
+        names = dict(super().roleNames())
+        names.update({int(r): r.name.lower().encode() for r in VoiceRoles})
+        return names
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount():
-            return None
-        row = index.row()
-        if row >= len(self._voices):
-            return self._placeholder_data(role)
-        voice = self._voices[row]
+    # -- PagedListModel ----------------------------------------------------------------------
+    def item_key(self, item: Voice) -> Hashable:
+        return item.voice_id
+
+    def item_data(self, item: Voice, row: int, role: int) -> Any:
+        voice = item
         if role == Qt.ItemDataRole.DisplayRole:
             return voice.name or voice.voice_id
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -175,134 +98,13 @@ class VoiceListModel(QAbstractListModel):
             return voice_chips(voice)
         if role == VoiceRoles.FAVOURITE:
             return self._is_favourite(voice.voice_id)
-        if role == VoiceRoles.KIND:
-            return int(RowKind.VOICE)
         if role == VoiceRoles.CATEGORY:
             return getattr(voice, "category", None)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.row() >= len(self._voices):
-            return Qt.ItemFlag.ItemIsEnabled  # the placeholder cannot be selected
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def roleNames(self) -> dict[int, bytes]:
-        names = dict(super().roleNames())
-        names.update({int(r): r.name.lower().encode() for r in VoiceRoles})
-        return names
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._merging or self._loading or self._error is not None or self._page is None:
-            return False
-        return bool(self._page.has_next_page())
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        page = self._page
-        assert page is not None
-        self._start(page.next_page)
-
-    # -- internals ---------------------------------------------------------------------------
-    def _has_placeholder(self) -> bool:
-        return self._loading or self._error is not None
-
-    def _placeholder_data(self, role: int) -> Any:
-        kind = RowKind.ERROR if self._error is not None else RowKind.LOADING
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            if kind is RowKind.ERROR:
-                return describe_error(self._error)  # type: ignore[arg-type]
-            return "Loading voices…"
-        if role == VoiceRoles.KIND:
-            return int(kind)
+    def placeholder_extra(self, role: int) -> Any:
         if role == VoiceRoles.CHIPS:
             return []
         if role == VoiceRoles.FAVOURITE:
             return False
         return None
-
-    def _start(self, fetch: PageFetch) -> None:
-        row = len(self._voices)
-        self._merging = True
-        try:
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._loading = True
-            self._error = None
-            self.endInsertRows()
-        finally:
-            self._merging = False
-        self._launch(fetch)
-
-    def _launch(self, fetch: PageFetch) -> None:
-        self._pending_fetch = fetch
-        generation = self._generation
-        self.loading_changed.emit(True)
-
-        def work(token: CancelToken) -> VoicePage:
-            return fetch()
-
-        worker = Worker(work)
-        worker.signals.finished.connect(lambda page, g=generation: self._on_page(g, page))
-        worker.signals.errored.connect(lambda error, g=generation: self._on_error(g, error))
-        self._worker = worker
-        self._pool.start(worker)
-
-    def _on_page(self, generation: int, page: VoicePage) -> None:
-        if generation != self._generation:
-            log.debug("dropping a stale voice page (generation %s, now %s)", generation, self._generation)
-            return
-        self._worker = None
-        self._merging = True
-        try:
-            self._remove_placeholder()
-            self._pending_fetch = None
-            self._page = page
-            fresh = []
-            for voice in page.voices:
-                if voice.voice_id not in self._ids:
-                    self._ids.add(voice.voice_id)
-                    fresh.append(voice)
-            if fresh:
-                start = len(self._voices)
-                self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-                self._voices.extend(fresh)
-                self.endInsertRows()
-        finally:
-            self._merging = False
-        total = getattr(page, "total_count", None)
-        if total is not None:
-            self._set_total(int(total))
-        elif not page.has_next_page():
-            self._set_total(len(self._voices))
-        self.loading_changed.emit(False)
-        self.page_loaded.emit()
-        if not fresh and page.has_next_page():
-            # A page of repeats adds no rows, so the view would not ask again: go on at once.
-            self.fetchMore()
-
-    def _on_error(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._worker = None
-        self._loading = False
-        self._error = error
-        row = len(self._voices)
-        self.dataChanged.emit(self.index(row), self.index(row))
-        self.loading_changed.emit(False)
-        self.load_failed.emit(error)
-
-    def _remove_placeholder(self) -> None:
-        if not self._has_placeholder():
-            return
-        row = len(self._voices)
-        self.beginRemoveRows(QModelIndex(), row, row)
-        self._loading = False
-        self._error = None
-        self.endRemoveRows()
-
-    def _set_total(self, total: int | None) -> None:
-        if total != self.total_count:
-            self.total_count = total
-            self.total_count_changed.emit(total)

@@ -99,7 +99,10 @@ def compose_central(window: MainWindow) -> None:
     and ``window.window_minimum``."""
     window.left = QSplitter(Qt.Orientation.Vertical)
     window.left.setObjectName("leftSplitter")
-    window.left.addWidget(window.browser)
+    from studio.ui.library_panel import VoiceTabs
+
+    window.voice_tabs = VoiceTabs(window.browser)  # "My voices" | "Library" (issue 14)
+    window.left.addWidget(window.voice_tabs)
     details_scroll = side_scroll(window.details)  # a long description scrolls rather than being cut
     window.left.addWidget(details_scroll)
     window.left.setStretchFactor(0, 3)
@@ -143,10 +146,14 @@ def restore_layout(window: MainWindow, state: QSettings) -> None:
         value = state.value(key)
         if isinstance(value, QByteArray) and not value.isEmpty():
             splitter.restoreState(value)
+    docks = state.value("window/state")  # the History dock: shown or not, and where
+    if isinstance(docks, QByteArray) and not docks.isEmpty():
+        window.restoreState(docks)
 
 
 def save_layout(window: MainWindow, state: QSettings) -> None:
     state.setValue("window/geometry", window.saveGeometry())
     state.setValue("window/mainSplitter", window.splitter.saveState())
     state.setValue("window/leftSplitter", window.left.saveState())
+    state.setValue("window/state", window.saveState())
     state.sync()

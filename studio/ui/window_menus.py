@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from studio.ui.audio_tag_insert import AudioTagPalette
 from studio.ui.pause_insert import PauseInserter
 from studio.ui.playback_keys import PLAY_PAUSE_KEY
 from studio.ui.undo_actions import UndoSteps
@@ -61,6 +62,8 @@ def _file_menu(w: MainWindow, bar: QMenuBar) -> None:
     menu.addSeparator()
     w.export_action = add_action(w, menu, "&Export Audio…", w.open_export, QKeySequence("Ctrl+E"))
     w.import_recording_action = add_action(w, menu, "&Import Recording…", w.recordings.choose_and_import)
+    w.import_book_action = add_action(  # unsaved work is saved or discarded first: the book replaces it
+        w, menu, "Import &Book…", lambda: w.files.after_unsaved_changes(w.books.choose_and_import))
     menu.addSeparator()
     w.account_action = add_action(w, menu, "&Account…", w.open_account, QKeySequence("Ctrl+,"))
     menu.addSeparator()
@@ -92,6 +95,8 @@ def _insert_menu(w: MainWindow, bar: QMenuBar) -> None:
     menu = bar.addMenu("&Insert")
     w.pauses = PauseInserter(w.script.editor, w)
     w.insert_pause_action = add_action(w, menu, "&Pause…", w.pauses.ask, QKeySequence("Ctrl+Shift+B"))
+    w.audio_tags = AudioTagPalette(w.script.editor, menu, w.render_source.capabilities, w)
+    w.settings.model_changed.connect(lambda _m: w.audio_tags.refresh())
 
 
 def _voice_menu(w: MainWindow, bar: QMenuBar) -> None:
@@ -121,12 +126,18 @@ def _playback_menu(w: MainWindow, bar: QMenuBar) -> None:
 def _view_menu(w: MainWindow, bar: QMenuBar) -> None:
     menu = bar.addMenu("Vie&w")  # Alt+V is the Voice menu
     menu.addAction(w.cast.toggle_action)
+    w.history_action = w.history_dock.toggleViewAction()
+    w.history_action.setText("&History")
+    w.history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+    menu.addAction(w.history_action)
+    w.addAction(w.history_action)
 
 
 def _tools_menu(w: MainWindow, bar: QMenuBar) -> None:
     menu = bar.addMenu("&Tools")
     add_action(w, menu, "&Pronunciation…", w.pronunciation.open_editor, QKeySequence("Ctrl+Shift+D"))
     add_action(w, menu, "Pronounce &Word As…", w.pronunciation.pronounce_word_at_cursor, QKeySequence("Ctrl+Shift+W"))
+    w.rebuild_action = add_action(w, menu, "&Rebuild from History…", w.open_rebuild)
 
 
 def _help_menu(w: MainWindow, bar: QMenuBar) -> None:

@@ -75,3 +75,13 @@ def activate(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     window.script.editor.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.script.editor, timeout=5000)
+
+
+def fetch_all(qtbot: Any, model: Any, timeout: int = 10000) -> None:
+    """Page a paged list model to its end, one fetchMore at a time (as a view would)."""
+    from PySide6.QtCore import QModelIndex
+
+    qtbot.waitUntil(lambda: not model.is_loading, timeout=timeout)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.is_loading, timeout=timeout)

@@ -256,7 +256,8 @@ def test_a_voice_given_to_a_speaker_remakes_only_their_unlocked_paragraphs_and_t
         kinds = [gutter.mark(i).kind for i in range(6)]
         assert kinds == [MarkKind.CURRENT, MarkKind.STALE, MarkKind.CURRENT, MarkKind.STALE, MarkKind.CURRENT,
                          MarkKind.CURRENT], kinds
-        assert summary(gutter.mark(1), 1) == "Paragraph 2: take 1 of 1, needs generating (its speaker's voice changed)"
+        assert summary(gutter.mark(1), 1).startswith(
+        "Paragraph 2: take 1 of 1, needs generating (its speaker's voice changed)")  # a listen-check may follow
         wait_counted(qtbot, window)
         assert window.counter.stats.requests == 2
 

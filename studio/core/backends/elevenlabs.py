@@ -13,7 +13,9 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
-from studio.api.client import ElevenLabsClient
+from studio.api.client import Cancellable, ElevenLabsClient
+from studio.api.dialogue import DialogueRequest
+from studio.api.dialogue_client import DialogueResult
 from studio.api.errors import ApiError
 from studio.core.pronunciation.stale import StaleCopies
 from studio.api.models import Model, Subscription, Voice, VoiceSettings
@@ -115,6 +117,11 @@ class ElevenLabsBackend:
         with self._lock:
             self._streams.add(stream)
         return stream
+
+    def dialogue_with_timestamps(self, request: DialogueRequest, output_format: str,
+                                 cancel: Cancellable | None = None) -> DialogueResult:
+        """Text to Dialogue: several voices in one request (:mod:`studio.core.dialogue`)."""
+        return self.client.dialogue_with_timestamps(request, output_format, cancel=cancel)
 
     def convert(self, request: TextToSpeechRequest) -> SpeechResult:
         return self._send(self.client.convert, request)

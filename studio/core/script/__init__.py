@@ -2,6 +2,8 @@
 
 * :mod:`.document` — :class:`Script` (ordered :class:`Block` paragraphs with stable ids, lock,
   chosen take) and :class:`Take`; ``Script.reconcile(text)`` follows edits of the plain text.
+* :mod:`.chapters` — chapters above paragraphs: a block with ``chapter`` (a title) set starts
+  one; ``Script.chapters()`` and rename/split/merge/move; ``RenderPlan.chapters``.
 * :mod:`.capabilities` — what the model and account allow (per-request limit by tier,
   stitching, credits) and :func:`render_output_format`, the one format every path renders in.
 * :mod:`.plan` / :mod:`.planner` — :func:`plan_render`: the ONE place that segments, keys the cache and counts
@@ -24,6 +26,7 @@ Qt-free.
 """
 
 from studio.core.script.capabilities import Capabilities, render_output_format
+from studio.core.script.chapters import Chapter, ChapterError
 from studio.core.script.document import Block, IncompleteTakeError, ReconcileResult, Script, Take, TakePart
 from studio.core.script.plan import (
     BlockPlan,
@@ -42,6 +45,8 @@ __all__ = [
     "BlockPlan",
     "BlockStatus",
     "Capabilities",
+    "Chapter",
+    "ChapterError",
     "IncompleteTakeError",
     "NothingToSpeakError",
     "PartPlan",

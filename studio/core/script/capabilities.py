@@ -29,6 +29,10 @@ and the account's tier from ``GET /v1/user/subscription``). Where the API is sil
 * **Phoneme rules**: "only compatible with Eleven Flash v2, Eleven Turbo v2 and Eleven English
   v1" (docs controls.mdx): ``eleven_flash_v2``, ``eleven_turbo_v2``, ``eleven_monolingual_v1``.
 * **Audio tags** (``[whispers]``, ``[pause]``): eleven_v3 only (docs eleven-v3.mdx).
+* **Text to Dialogue** (:attr:`Capabilities.dialogue`): a boolean the model's /v1/models entry
+  carries (``can_do_text_to_dialogue``; the spec has no such field today, so the entry decides
+  only when a server sends one), else the docs: "creates natural sounding expressive dialogue
+  from text using the Eleven v3 model" (text-to-dialogue.mdx), so the v3 family only.
 * **Style / speaker boost**: ``Model.can_use_style`` / ``can_use_speaker_boost``.
 * **Languages**: ``Model.languages``. **language_code**: the v2.5 and v3 models take it;
   "not supported for multilingual_v2 models" (spec), nor by the v1 models.
@@ -90,6 +94,8 @@ class ModelFacts:
     phoneme_rules: bool = False
     audio_tags: bool = False
     language_code: bool = False
+    #: POST /v1/text-to-dialogue takes it (docs: v3 only).
+    dialogue: bool = False
     #: The row also covers dated or derived ids (``eleven_v3_preview``, ``eleven_v3_conversational``).
     family: bool = False
 
@@ -98,7 +104,8 @@ class ModelFacts:
 #: on pauses and phonemes). A model not in it gets :data:`UNKNOWN_MODEL`: break tags (every
 #: model but v3 takes them), stitching, no phoneme rules, no audio tags, no language_code.
 DOCUMENTED: dict[str, ModelFacts] = {
-    "eleven_v3": ModelFacts(stitching=False, pause_style="pause_tag", audio_tags=True, language_code=True, family=True),
+    "eleven_v3": ModelFacts(stitching=False, pause_style="pause_tag", audio_tags=True, language_code=True,
+                            dialogue=True, family=True),
     "eleven_multilingual_v2": ModelFacts(),
     "eleven_multilingual_v1": ModelFacts(),
     "eleven_flash_v2_5": ModelFacts(language_code=True),
@@ -227,6 +234,16 @@ class Capabilities:
     def audio_tags(self) -> bool:
         """The model reads bracketed audio tags (``[whispers]``, ``[pause]``): v3."""
         return self.facts.audio_tags
+
+    @property
+    def dialogue(self) -> bool:
+        """Runs of speakers may go in one ``/v1/text-to-dialogue`` request (see the module notes)."""
+        if not self.charges:
+            return False
+        explicit = getattr(self.model, "can_do_text_to_dialogue", None) if self.model is not None else None
+        if isinstance(explicit, bool):
+            return explicit
+        return self.facts.dialogue
 
     @property
     def phoneme_rules(self) -> bool:

@@ -19,8 +19,9 @@ Narration is made paragraph by paragraph, so the paragraph is the unit of the wh
   the :class:`~studio.core.cache.SpeechCache` (content-addressed: the take keeps the cache key
   of each part, never PCM). A take is only made from streams that ended by themselves: a
   take with ``complete=False`` is refused by :meth:`Block.add_take`.
-* **Room to grow.** ``Block.chapter`` and ``Block.speaker`` are carried through edits and
-  saves but not used yet (chapters and speakers arrive in later issues).
+* **Chapters** (:mod:`studio.core.script.chapters`): a block whose ``chapter`` (a title) is
+  set starts a chapter; :meth:`Script.chapters` lists them, and rename/split/merge/move are
+  methods here. ``Block.speaker`` is carried through edits and saves but not used yet.
 
 Plain Python, no Qt, no I/O. Not thread-safe: mutate a Script from one thread (the GUI
 thread, or a CLI's main thread) and hand workers the immutable :class:`RenderPlan` built from it.
@@ -36,6 +37,8 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from studio.core.listen_check.result import ListenCheck
+from studio.core.script import chapters as _chapters
+from studio.core.script.chapters import Chapter
 from studio.core.segmenter import split_script
 
 __all__ = ["Block", "IncompleteTakeError", "ReconcileResult", "Script", "Take", "TakePart", "new_id",
@@ -135,7 +138,8 @@ class Block:
     locked: bool = False
     chosen_take_id: str | None = None
     takes: list[Take] = field(default_factory=list)
-    #: Reserved for chapters (a later issue): carried through edits and saves, unused.
+    #: The title of the chapter this block starts (None: it continues the chapter before it);
+    #: see :mod:`studio.core.script.chapters`.
     chapter: str | None = None
     #: Reserved for speakers (issue 11): carried through edits and saves, unused.
     speaker: str | None = None
@@ -239,6 +243,26 @@ class Script:
 
     def add_take(self, block_id: str, take: Take, *, choose: bool = True) -> Take:
         return self.block(block_id).add_take(take, choose=choose)
+
+    # -- chapters (the rule and the operations live in studio.core.script.chapters) ---------
+
+    def chapters(self) -> list[Chapter]:
+        return _chapters.chapters(self)
+
+    def chapter_of(self, block_index: int) -> Chapter:
+        return _chapters.chapter_of(self, block_index)
+
+    def rename_chapter(self, chapter_id: str, title: str) -> Chapter:
+        return _chapters.rename_chapter(self, chapter_id, title)
+
+    def split_chapter(self, block_id: str, title: str) -> Chapter:
+        return _chapters.split_chapter(self, block_id, title)
+
+    def merge_chapter(self, chapter_id: str) -> Chapter:
+        return _chapters.merge_chapter(self, chapter_id)
+
+    def move_chapter(self, chapter_id: str, to: int) -> list[Chapter]:
+        return _chapters.move_chapter(self, chapter_id, to)
 
     # -- edits ----------------------------------------------------------------------------
 

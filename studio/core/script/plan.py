@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from studio.api.models import VoiceSettings
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.core.script.capabilities import ELEVENLABS_RENDER_FORMAT, Capabilities
+from studio.core.script.chapters import Chapter
 from studio.core.script.document import Block, Take, TakePart, new_id
 from studio.core.script.spoken import Rewrite, SpokenText
 from studio.errors import StudioError
@@ -260,6 +261,9 @@ class RenderPlan:
     #: Tags that cannot be sent (a malformed pause, one over 3 s), one per paragraph that has
     #: one: every run refuses before any request (:meth:`check_markup`); the counter still counts.
     problems: tuple[MarkupError, ...] = ()
+    #: The script's chapters (:meth:`Script.chapters`): which block range each covers, so an
+    #: export can cut per chapter (``blocks[c.first_block:c.last_block + 1]``).
+    chapters: tuple[Chapter, ...] = ()
     _by_id: dict[str, BlockPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -297,6 +301,10 @@ class RenderPlan:
 
     def block(self, block_id: str) -> BlockPlan:
         return self._by_id[block_id]
+
+    def chapter_blocks(self, chapter: Chapter) -> tuple[BlockPlan, ...]:
+        """The planned blocks of ``chapter`` (one of :attr:`chapters`)."""
+        return self.blocks[chapter.first_block:chapter.last_block + 1]
 
     def status(self, block_id: str) -> BlockStatus:
         return self._by_id[block_id].status

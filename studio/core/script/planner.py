@@ -258,7 +258,7 @@ def plan_render(
                                      speaker=draft.block.speaker,
                                      settings=None if draft.settings is settings else draft.settings))
     return RenderPlan(settings, capabilities, text, tuple(block_plans), tuple(specs), planner.limit, rate,
-                      stitching, tuple(planner.warnings), tuple(planner.problems))
+                      stitching, tuple(planner.warnings), tuple(planner.problems), tuple(script.chapters()))
 
 
 def _with_block(spec: RequestSpec, block_id: str) -> RequestSpec:

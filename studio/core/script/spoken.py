@@ -26,8 +26,10 @@ The request text is made of pieces, each a stretch of the script:
 With no markup and no rewrite the request text IS the script text and :attr:`signature` is
 empty, so cache keys of plain text are what they always were.
 
-No Qt, no I/O. Later kinds (v3 audio tags such as ``[whispers]``, removed for other models:
-issue 11) are another ``markup`` piece with another replacement; nothing else changes.
+No Qt, no I/O. v3 audio tags (``[whispers]``, issue 11) are ``markup`` pieces too: sent as
+written to a model whose capabilities take audio tags (listed in :attr:`SpokenText.audio_tags`,
+so they are neither words nor lit), sent as nothing to every other model and the offline
+engine. v3's pause tags go to other models as the break tag of their length.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studio.markup import Markup, blank, find_markup, v3_pause_tag
+from studio.markup import Markup, blank, break_tag, find_markup, v3_pause_tag
 from studio.markup import speaker_prefix as find_speaker_prefix
 from studio.text_rules import is_speakable
 
@@ -94,6 +96,8 @@ class SpokenText:
     signature: str = ""
     #: Ids of the rules that matched, in script order (a rule may match more than once).
     rule_ids: tuple[str, ...] = ()
+    #: Where v3 audio tags sit in :attr:`text` (``[whispers]``): sent, never read, never lit.
+    audio_tags: tuple[tuple[int, int], ...] = ()
     _pieces: tuple[_Piece, ...] = field(default=(), repr=False, compare=False)
     _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
     #: Script spans said by a replacement, in order.
@@ -128,10 +132,12 @@ class SpokenText:
         rewrites = tuple(rewrites)
         v3_tags = capabilities.audio_tags if capabilities is not None else False
         prefix = find_speaker_prefix(script) if speaker_prefix else None
-        if not rewrites and prefix is None and "<" not in script and not (v3_tags and "[" in script):
+        if not rewrites and prefix is None and "<" not in script and "[" not in script:
             return cls.plain(script)  # the common case, planned for every paragraph: no search
         pause_style = capabilities.pause_style if capabilities is not None else "break"
-        markup = find_markup(script, v3_tags=v3_tags)
+        # Audio tags are found for every model: sent to v3 as written, removed for the rest
+        # (issue 11); an unknown bracketed word is refused only for v3, which would act it out.
+        markup = find_markup(script, v3_tags=v3_tags, audio_tags=True, refuse_unknown_tags=v3_tags)
         if prefix is not None:
             markup = [prefix, *(m for m in markup if m.start >= prefix.end)]
         # A tag is never rewritten, nor a word with a tag in it: the pause must survive.
@@ -144,6 +150,7 @@ class SpokenText:
         out: list[str] = []
         pieces: list[_Piece] = []
         pauses: list[Pause] = []
+        tags: list[tuple[int, int]] = []  # audio tags sent (v3), in the request text
         applied: list[tuple[str, str]] = []
         length = 0  # of the request text so far
         position = 0  # in the script
@@ -163,8 +170,14 @@ class SpokenText:
                 continue  # an empty match replaces nothing
             emit(script[position:start], position, start, _COPY)
             if isinstance(event, Markup):
-                sent = _pause_as(event, script, pause_style) if event.is_pause else ""
-                if sent:
+                if event.is_pause:
+                    sent = _pause_as(event, script, pause_style)
+                elif event.kind == "audio_tag" and v3_tags:
+                    sent = script[event.start : event.end]  # v3 acts it out; never lit
+                    tags.append((length, length + len(sent)))
+                else:
+                    sent = ""  # a speaker prefix, or an audio tag for a model that takes none
+                if sent and event.is_pause:
                     pauses.append(Pause(event.seconds, length, length + len(sent), event.start, event.end))
                 emit(sent, event.start, event.end, _MARKUP)
             else:
@@ -174,7 +187,7 @@ class SpokenText:
         emit(script[position:], position, len(script), _COPY)
         signature = _signature(applied)
         return cls(
-            "".join(out), script, tuple(pauses), signature, tuple(r for r, _ in applied),
+            "".join(out), script, tuple(pauses), signature, tuple(r for r, _ in applied), tuple(tags),
             _pieces=tuple(pieces), _starts=tuple(p.start for p in pieces),
             _rewrites=tuple((p.script_start, p.script_end) for p in pieces if p.kind == _REWRITE),
         )
@@ -184,7 +197,7 @@ class SpokenText:
     @property
     def is_plain(self) -> bool:
         """Sent exactly as written, nothing to skip: offsets are the same in both texts."""
-        return self.text == self.script and not self.pauses and not self.signature
+        return self.text == self.script and not self.pauses and not self.signature and not self.audio_tags
 
     @property
     def speakable(self) -> bool:
@@ -198,7 +211,7 @@ class SpokenText:
 
     def words(self) -> str:
         """The request text with every tag blanked (same length): what is read aloud."""
-        return blank(self.text, [(p.start, p.end) for p in self.pauses])
+        return blank(self.text, [(p.start, p.end) for p in self.pauses] + list(self.audio_tags))
 
     def _piece_at(self, index: int) -> _Piece | None:
         if not self._pieces:
@@ -272,7 +285,11 @@ def _within(piece: _Piece, index: int) -> int:
 def _pause_as(markup: Markup, script: str, style: str) -> str:
     """How a pause tag is sent: as written (break tags honoured), as v3's tag, or not at all."""
     if markup.kind == "v3_pause":
-        return script[markup.start : markup.end]  # only found for v3, which takes it as written
+        if style == "pause_tag":
+            return script[markup.start : markup.end]  # v3 takes it as written
+        # Any other model: the pause the narrator meant, as its break tag (the offline engine
+        # makes that silence too), never the words "pause".
+        return break_tag(markup.seconds) if style == "break" else ""
     if style == "break":
         return script[markup.start : markup.end]
     if style == "pause_tag":

@@ -60,3 +60,15 @@ def test_v3_pause_tags_only_when_asked(engine: OfflineEngine) -> None:
 def test_a_too_long_pause_is_refused_before_any_synthesis(engine: OfflineEngine) -> None:
     with pytest.raises(MarkupError, match="longer than 3 seconds"):
         engine.stream('Too <break time="3.5s" /> long.')
+
+
+def test_v3_audio_tags_are_never_read_aloud(engine: OfflineEngine) -> None:
+    """The local server speaks v3 requests: ``[whispers]`` keeps its place in the alignment but
+    is not said (the spoken text has none of it) and adds no audio."""
+    chunks = list(engine.stream("[whispers] Keep it down.", seed=1, v3_tags=True))
+    spoken = "".join("".join(c.normalized_alignment.characters) for c in chunks if c.normalized_alignment)
+    assert "whispers" not in spoken and "Keep" in spoken
+    chars = "".join(ch for c in chunks if c.alignment for ch in c.alignment.characters)
+    assert chars.startswith("[whispers]")
+    plain = b"".join(c.audio for c in engine.stream("Keep it down.", seed=1))
+    assert abs(len(b"".join(c.audio for c in chunks)) - len(plain)) < len(plain) // 10

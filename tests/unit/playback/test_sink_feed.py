@@ -56,3 +56,20 @@ def test_a_take_still_streaming_in_is_not_done_and_is_not_flushed_early() -> Non
         rest += feed.next_bytes(100_000, input_complete=True)
     # 0.2 s of input is 0.2 s of output: nothing lost where the pushes met, nothing added.
     assert len(first) + len(rest) == int(0.2 * 48000) * 2
+
+
+def test_a_run_s_first_offer_is_short_and_the_next_fills_the_room() -> None:
+    # The first bytes of a run go out before a whole sink buffer is resampled: they sound sooner.
+    for sink_rate in (48000, 24000):
+        feed = SinkFeed(PcmBuffer.of(_take(1.0)), 24000, sink_rate, 0)
+        first = feed.next_bytes(14400, False)
+        assert 0 < len(first) <= sink_rate * 2 * SinkFeed.FIRST_MS // 1000
+        assert len(feed.next_bytes(14400, False)) == 14400
+
+
+def test_a_refused_first_offer_is_still_short_the_next_time() -> None:
+    feed = SinkFeed(PcmBuffer.of(_take(1.0)), 24000, 48000, 0)
+    first = feed.next_bytes(14400, False)
+    feed.unwritten(first)  # the sink took nothing
+    again = feed.next_bytes(14400, False)
+    assert again.startswith(first) and len(again) <= 48000 * 2 * SinkFeed.FIRST_MS // 1000

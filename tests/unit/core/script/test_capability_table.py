@@ -96,12 +96,13 @@ def test_the_default_model_is_the_api_requests_own() -> None:
 # -- the grep guard ------------------------------------------------------------------------------
 
 #: Where model ids may be written: the table, and the local server's catalogue data (what it
-#: serves as /v1/models and its voices' fine-tuning states). The API request schema carries the
+#: serves as /v1/models, its voices' fine-tuning states and its shared library's languages). The API request schema carries the
 #: spec's own default for ``model_id`` (checked equal to the table's above).
 ALLOWED = {
     "studio/core/script/capabilities.py",
     "studio/server/models_data.py",
     "studio/server/catalog.py",
+    "studio/server/shared_library.py",
     "studio/api/requests.py",
 }
 MODEL_ID = re.compile(r"\beleven_[a-z0-9_]+|^_?v\d(?:_\d)?$|v2_5|_v3\b")
