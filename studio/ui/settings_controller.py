@@ -24,6 +24,8 @@ from studio.ui.worker import Worker, WorkerPool
 if TYPE_CHECKING:
     from studio.api.models import Model, Voice
     from studio.core.backend import SynthesisBackend
+    from studio.core.preferences import Preferences
+    from studio.core.project import Project
 
 TIER_ORDER = ("free", "starter", "creator", "pro", "scale", "business", "enterprise")
 QUALITY_CHOICES: tuple[tuple[str, str], ...] = (
@@ -189,6 +191,16 @@ class SettingsController(QObject):
             seed=self.seed(),
             voice_settings=self._all_settings(),
         )
+
+    def apply_saved(self, saved: Project | Preferences) -> None:
+        """Show the settings a project or the preferences kept (none kept: the current voice settings)."""
+        self.apply_state(SettingsState(
+            model_id=saved.model_id,
+            language_code=saved.language_code,
+            output_format=saved.output_format,
+            seed=saved.seed,
+            voice_settings=saved.voice_settings or self.state().voice_settings,
+        ))
 
     def apply_state(self, state: SettingsState) -> None:
         """Show ``state`` (from preferences or a project). A model not loaded yet is selected later."""

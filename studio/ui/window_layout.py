@@ -11,12 +11,20 @@ Qt computes a main window's minimum from its layout, which misses two things her
 :class:`WindowMinimum` keeps the side panels as wide as their content needs and the window's
 minimum size at the layout's minimum plus the banner's wrapped height at that width. It
 follows every change of layout (a banner shown or hidden, a list refilled).
+
+compose_central lays out the window's panels; restore_layout and save_layout keep its
+geometry and splitters between sessions.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow
 
 
 def side_scroll(panel: QWidget) -> QScrollArea:
@@ -82,3 +90,70 @@ class WindowMinimum(QObject):
             width = layout_minimum.width() - (margins.left() + margins.right() if margins else 0)
             extra = max(0, banner.heightForWidth(width) - banner.minimumSizeHint().height())
         return QSize(layout_minimum.width(), layout_minimum.height() + extra)
+
+
+# == the window's central area ===================================================================
+def compose_central(window: MainWindow) -> None:
+    """Voice browser and details (left), script (centre), settings (right), banner above, the
+    transport bar's slot below. Sets ``window.left``, ``window.splitter``, ``window.transport_slot``
+    and ``window.window_minimum``."""
+    window.left = QSplitter(Qt.Orientation.Vertical)
+    window.left.setObjectName("leftSplitter")
+    from studio.ui.library_panel import VoiceTabs
+
+    window.voice_tabs = VoiceTabs(window.browser)  # "My voices" | "Library" (issue 14)
+    window.left.addWidget(window.voice_tabs)
+    details_scroll = side_scroll(window.details)  # a long description scrolls rather than being cut
+    window.left.addWidget(details_scroll)
+    window.left.setStretchFactor(0, 3)
+    window.left.setStretchFactor(1, 1)
+    window.left.setChildrenCollapsible(False)
+    window.left.setSizes([460, 240])
+    settings_scroll = side_scroll(window.settings_panel)
+    window.splitter = QSplitter(Qt.Orientation.Horizontal)
+    window.splitter.setObjectName("mainSplitter")
+    window.splitter.addWidget(window.left)
+    window.splitter.addWidget(window.script)
+    window.splitter.addWidget(settings_scroll)
+    window.splitter.setStretchFactor(0, 2)
+    window.splitter.setStretchFactor(1, 4)
+    window.splitter.setStretchFactor(2, 2)
+    window.splitter.setChildrenCollapsible(False)
+    window.splitter.setSizes([300, 560, 300])
+
+    central = QWidget()
+    window._central_layout = QVBoxLayout(central)
+    window._central_layout.setContentsMargins(4, 4, 4, 0)
+    window._central_layout.addWidget(window.banner)
+    window._central_layout.addWidget(window.splitter, 1)
+    window.transport_slot = QWidget()
+    window.transport_slot.setObjectName("transportSlot")
+    QVBoxLayout(window.transport_slot).setContentsMargins(0, 0, 0, 0)
+    window._central_layout.addWidget(window.transport_slot)
+    window.setCentralWidget(central)
+    # The window's minimum: side panels as wide as their lists' text, room for a wrapped banner.
+    window.window_minimum = WindowMinimum(window, window.banner, [settings_scroll, details_scroll])
+
+
+def restore_layout(window: MainWindow, state: QSettings) -> None:
+    """The window's geometry and splitters as the narrator left them (first run: a default size)."""
+    geometry = state.value("window/geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(1280, 800)
+    for splitter, key in ((window.splitter, "window/mainSplitter"), (window.left, "window/leftSplitter")):
+        value = state.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            splitter.restoreState(value)
+    docks = state.value("window/state")  # the History dock: shown or not, and where
+    if isinstance(docks, QByteArray) and not docks.isEmpty():
+        window.restoreState(docks)
+
+
+def save_layout(window: MainWindow, state: QSettings) -> None:
+    state.setValue("window/geometry", window.saveGeometry())
+    state.setValue("window/mainSplitter", window.splitter.saveState())
+    state.setValue("window/leftSplitter", window.left.saveState())
+    state.setValue("window/state", window.saveState())
+    state.sync()
