@@ -6,7 +6,10 @@
   and a flag covering a whole sentence says so.
 * Some heard as something else: **misread** (the tooltip shows what was heard).
 * Heard words with no script word: **repeated** when they say again the script words just
-  before (or just after) them, otherwise **inserted** (marked on the word they follow).
+  before (or just after) them, otherwise **inserted** (marked on the word they follow) —
+  unless they sit right beside a misread word: then they are part of what was heard for it
+  (one word misread as two, "seven" heard as "said them", is one misread, not a misread and
+  an insertion marked on the innocent word before it).
 
 Score = script words heard as written / (script words + extra words heard).
 """
@@ -94,8 +97,8 @@ class _Classifier:
 
     def run(self, spans: Sequence[tuple[int, int]]) -> list[ListenCheck]:
         word_state = self._word_states()
-        flags = self._skips(word_state) + self._misreads(word_state)
-        extras = self._extras()
+        extras, folded = self._extras(word_state)
+        flags = self._skips(word_state) + self._misreads(word_state, folded)
         flags += [flag for flag, _n in extras]
         flags.sort(key=lambda f: (f.start, f.time_start))
         checks = []
@@ -178,12 +181,13 @@ class _Classifier:
             k = j + 1
         return flags
 
-    def _misreads(self, states: list[str]) -> list[ListenFlag]:
+    def _misreads(self, states: list[str], folded: dict[int, list[int]]) -> list[ListenFlag]:
         flags = []
         for word, state in zip(self.words, states, strict=True):
             if state != "misread":
                 continue
-            heard = self._heard_for(word.index)
+            own = [h for i in self._tokens_of_word(word.index) for h in self.paired[i]]
+            heard = [self.heard[h] for h in sorted({*own, *folded.get(word.index, [])})]
             if heard:
                 start, end = heard[0].start, heard[-1].end
             else:
@@ -196,9 +200,11 @@ class _Classifier:
 
     # -- heard words with no script word -------------------------------------------------------------
 
-    def _extras(self) -> list[tuple[ListenFlag, int]]:
-        """Flags for heard words with no script word, each with how many words it holds."""
+    def _extras(self, states: list[str]) -> tuple[list[tuple[ListenFlag, int]], dict[int, list[int]]]:
+        """Flags for heard words with no script word, each with how many words it holds; and
+        the runs folded into a misread word beside them (script word index → heard indices)."""
         flags: list[tuple[ListenFlag, int]] = []
+        folded: dict[int, list[int]] = {}
         next_token = 0
         run: list[int] = []
         for step in [*self.steps, Step("end", (), ())]:
@@ -207,12 +213,22 @@ class _Classifier:
                 continue
             if run:
                 flag = self._extra_flag(run, next_token)
-                if flag is not None:
+                beside = self._misread_beside(next_token, states)
+                if flag is not None and flag.kind == "inserted" and beside is not None:
+                    folded.setdefault(beside, []).extend(run)
+                elif flag is not None:
                     flags.append((flag, len(run)))
                 run = []
             if step.s:
                 next_token = step.s[-1] + 1
-        return flags
+        return flags, folded
+
+    def _misread_beside(self, position: int, states: list[str]) -> int | None:
+        """The misread script word just after or just before the gap at token ``position``."""
+        for token in (position, position - 1):
+            if 0 <= token < len(self.token_word) and states[self.token_word[token]] == "misread":
+                return self.token_word[token]
+        return None
 
     def _extra_flag(self, run: list[int], position: int) -> ListenFlag | None:
         said = [self.heard[h].text for h in run]

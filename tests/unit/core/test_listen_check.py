@@ -126,3 +126,15 @@ def test_a_check_is_saved_with_its_take_and_kept_when_the_same_audio_comes_back(
     # A file from before the listen-check reads as "not heard yet".
     del saved[0]["takes"][0]["listen_check"]
     assert script_from_json(saved).blocks[0].takes[0].listen_check is None
+
+
+def test_one_word_misread_as_two_is_one_misread_not_an_insertion_on_the_word_before() -> None:
+    # The recogniser heard "seven" as "said them": both heard words belong to the misread word;
+    # nothing is marked on "only", which was said right.
+    text = "By dawn only twelve lamps still burned in the village."
+    check = check_text(text, heard("by dawn only said them lamps still burned in the village"))
+    assert kinds(check) == [("misread", "twelve", "said them")]
+    assert text[check.flags[0].start : check.flags[0].end] == "twelve"
+    # An insertion away from any misread word is still an insertion.
+    check = check_text(text, heard("by dawn only twelve banana bread lamps still burned in seven village"))
+    assert ("inserted", "", "banana bread") in kinds(check)
