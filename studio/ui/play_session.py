@@ -71,6 +71,9 @@ class PlaySession:
     _started: list[HeardBlock] = field(default_factory=list, repr=False)
     _starts: list[float] = field(default_factory=list, repr=False)
     _part: tuple[int, int] | None = field(default=None, repr=False)
+    #: (characters the timings covered, track seconds received) as of the last progress
+    #: event: a pair from one moment of the worker, for the length estimate.
+    _timed: tuple[int, float] = field(default=(0, 0.0), repr=False)
 
     @classmethod
     def of(cls, text: str, spans: list[tuple[int, int]], script: Script, indices: list[int], inputs: RenderInputs,
@@ -122,6 +125,10 @@ class PlaySession:
         self._starts.append(event.at_seconds)
 
     def add_progress(self, event: StreamProgress) -> None:
+        self._add_timings(event)
+        self._timed = (self.covered_chars(), event.received_seconds)
+
+    def _add_timings(self, event: StreamProgress) -> None:
         block = self._by_index.get(event.block_index)
         if event.piece is None or block is None or not block.matches_text:
             return
@@ -171,8 +178,15 @@ class PlaySession:
         return block.chars_before + reached
 
     def estimated_total(self, received: float) -> float:
-        """Seconds the whole Play will last, estimated from how far the timings reached."""
-        covered = self.covered_chars()
+        """Seconds the whole Play will last, estimated from how far the timings reached.
+
+        Seconds per character come from one progress event (its timings and the audio the
+        worker had pushed with them), never from ``received``: the player sees a chunk's
+        audio in the take before that chunk's event reaches the GUI thread, and the live
+        count over the older timings made the estimate jump (twice the length after the
+        second chunk). ``received`` only bounds it from below.
+        """
+        covered, seconds = self._timed
         if covered <= 0:
             return received
-        return max(received, received * self.total_chars / covered)
+        return max(received, seconds * self.total_chars / covered)

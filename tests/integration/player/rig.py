@@ -8,6 +8,7 @@ Shared by tests/ui/test_player*.py and tests/integration/player/. ``samples`` re
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,8 @@ class Rig:
     #: (highlighted text index, audio clock now, document text under the highlight, audio clock
     #: the highlight was chosen for)
     samples: list[tuple[int | None, float, str, float]] = field(default_factory=list)
+    #: time.monotonic() of each sample (a gap: the GUI thread did not run, see unlit_while_drawing)
+    sample_times: list[float] = field(default_factory=list)
     sampler: QTimer | None = None
     window: QWidget | None = None
 
@@ -70,6 +73,7 @@ class Rig:
                 shown = cursor.selectedText()
             self.samples.append((self.controller.highlighted_index, self.controller.player.played_seconds(), shown,
                                  self.controller.highlight_clock))
+            self.sample_times.append(time.monotonic())
 
         timer.timeout.connect(sample)
         timer.start()
@@ -129,6 +133,47 @@ def rigs(qtbot):
             rig.sampler.stop()
         rig.controller.shutdown()
         assert rig.pool.shutdown(5000), "a playback thread outlived its window"
+
+
+def _timed_samples(rig: Rig) -> list[tuple[tuple[int | None, float, str, float], float]]:
+    """Each sample with its time (a test may have cleared ``samples`` alone: the newest times)."""
+    times = rig.sample_times[len(rig.sample_times) - len(rig.samples):]
+    return list(zip(rig.samples, times, strict=True))
+
+
+def unlit_while_drawing(rig: Rig, unlit: set[int], char_seconds: float) -> set[int]:
+    """Of the characters ``unlit`` (timed ``i × char_seconds`` on), those that sounded while
+    the GUI thread was drawing: some sample's clock fell on them (or between two samples
+    close enough in time that a refresh had to come between).
+
+    A character may go unlit only while the GUI thread did not run at all: on a machine whose
+    other processes hold every core it waited 150-200 ms for a CPU (measured with
+    /proc/thread-self/schedstat: all of the gap in the run queue, 0 ms of this process's CPU),
+    the sound went on, and nothing can be drawn then. Such a character sounds entirely
+    between two consecutive samples that are as far apart in wall time as in the audio.
+    """
+    # Samples come every 5 ms and refreshes every 10 ms: a gap under a character's length
+    # (less the refresh period) holds a refresh.
+    slack = 0.01
+    pairs = _timed_samples(rig)
+    explained = set()
+    for (a, at), (b, bt) in zip(pairs, pairs[1:]):
+        clock_a, clock_b = a[1], b[1]
+        if bt - at < char_seconds - slack:
+            continue
+        for index in unlit:
+            start, end = index * char_seconds, (index + 1) * char_seconds
+            if clock_a <= start + slack and clock_b >= end - slack:
+                explained.add(index)
+    return unlit - explained
+
+
+def assert_clock_never_jumps(rig: Rig, margin: float = 0.02) -> None:
+    """Between two samples the audio clock advanced no more than the time that passed: the
+    sound moves at its own pace, so a clock that jumps ahead would skip what was playing."""
+    pairs = _timed_samples(rig)
+    for (a, at), (b, bt) in zip(pairs, pairs[1:]):
+        assert b[1] - a[1] <= bt - at + margin, ("the clock jumped", a[1], b[1], bt - at)
 
 
 def assert_follows_audio(rig: Rig, text: str) -> None:
