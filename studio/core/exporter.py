@@ -31,6 +31,7 @@ from studio.core.cache import CachedSpeech, SpeechCache
 from studio.cancel import CancelToken
 from studio.core.files import stage_beside
 from studio.core.longform import GenerationResult, LongformGenerator, Plan, Progress
+from studio.core.readalong import check_readalong, export_readalong, is_readalong
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
 from studio.core.render import BlockAudio, TakeRecorder, generator_for_plan
 from studio.core.script.document import Script, Take, paragraphs
@@ -70,6 +71,11 @@ class ExportOptions:
     #: from a plan with a cast. ``srt_speaker_names``: ``NAME:`` before a new speaker's SRT cue.
     speakers: tuple[str | None, ...] = ()
     srt_speaker_names: bool = False
+    #: A read-along EPUB's (``.epub`` destination) book metadata and overlay granularity
+    #: ("sentence" or "word"): see :mod:`studio.core.readalong`.
+    author: str | None = None
+    narrator: str | None = None
+    overlay_granularity: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,9 @@ def check_export(options: ExportOptions) -> None:
         )
     if options.pause_ms < 0:
         raise ExportError("The pause between paragraphs cannot be negative", "Give 0 or more milliseconds.")
+    if is_readalong(options.destination):
+        check_readalong(options)
+        return
     check_destination(options.destination, overwrite=options.overwrite)
     for fmt in options.subtitle_formats:
         path = subtitle_path(options.destination, fmt)
@@ -223,6 +232,8 @@ def export_script(
     stage = on_stage or (lambda _text: None)
     check_export(options)
     plan = plan or generator.plan(script)
+    if is_readalong(options.destination):  # the same run, cut per chapter into an EPUB
+        return export_readalong(generator, plan, options, cancel=cancel, stage=stage, tap=tap)
     rate = plan.sample_rate
     pause_samples = options.pause_ms * rate // 1000
     writer = AudioFileWriter(
