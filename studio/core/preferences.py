@@ -32,7 +32,7 @@ MAX_RECENT_PROJECTS = 10
 Engine = Literal["offline", "elevenlabs"]
 #: The export dialog's audio formats, qualities and subtitle files (studio.core.audio_export and
 #: studio.core.subtitles define what they mean; a test checks that the lists agree).
-ExportFormat = Literal["wav", "flac", "ogg", "mp3"]
+ExportFormat = Literal["wav", "flac", "ogg", "mp3", "epub"]
 ExportQuality = Literal["low", "medium", "high", "best"]
 SubtitleFormat = Literal["srt", "vtt", "karaoke", "lrc", "json"]
 

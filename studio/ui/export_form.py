@@ -36,7 +36,11 @@ AUDIO_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("flac", "FLAC (lossless, smaller)", ".flac"),
     ("ogg", "OGG Vorbis", ".ogg"),
     ("mp3", "MP3", ".mp3"),
+    ("epub", "Read-along EPUB (.epub)", ".epub"),
 )
+#: Formats that are a book, not an audio file: no subtitle files or loudness beside them
+#: (studio.core.readalong), but a narrator and the highlight's granularity.
+BOOK_FORMATS = frozenset({"epub"})
 SUFFIX_TO_FORMAT = {suffix: key for key, _label, suffix in AUDIO_FORMATS}
 
 #: What the exporter's quality presets mean for each format (studio.core.audio_export).
@@ -60,6 +64,7 @@ QUALITY_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
         ("high", "High quality"),
         ("best", "Best quality, largest file"),
     ),
+    "epub": (("high", "Text with sentence highlighting, MP3 audio inside"),),
 }
 
 LOUDNESS_CHOICES: tuple[tuple[float | None, str], ...] = (
@@ -156,6 +161,12 @@ class ExportForm(QWidget):
         self.artist_edit.setAccessibleName("Artist tag")
         self.artist_edit.setPlaceholderText("Optional")
 
+        self.narrator_edit = QLineEdit()
+        self.narrator_edit.setAccessibleName("Narrator")
+        self.narrator_edit.setPlaceholderText("Optional (read-along EPUB)")
+        self.word_box = QCheckBox("Highlight word by word (instead of sentence by sentence)")
+        self.word_box.setAccessibleName("Highlight word by word")
+
         self.pause_spin = QSpinBox()
         self.pause_spin.setAccessibleName("Pause between paragraphs")
         self.pause_spin.setRange(0, 5000)
@@ -172,6 +183,8 @@ class ExportForm(QWidget):
         form.addRow("&Loudness:", self.loudness_combo)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Artist:", self.artist_edit)
+        form.addRow("&Narrator:", self.narrator_edit)
+        form.addRow("", self.word_box)
         form.addRow("&Pause between paragraphs:", self.pause_spin)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -179,7 +192,7 @@ class ExportForm(QWidget):
                 label.widget().setAccessibleName(label.widget().text().replace("&", "").rstrip(":"))
 
         self.subtitle_boxes: dict[str, QCheckBox] = {}
-        subtitles = QGroupBox("Subtitles and timings (saved beside the audio)")
+        self.subtitles_group = subtitles = QGroupBox("Subtitles and timings (saved beside the audio)")
         subtitles.setAccessibleName("Subtitles and timings")
         grid = QGridLayout(subtitles)
         for i, (key, label) in enumerate(SUBTITLE_CHOICES):
@@ -206,6 +219,7 @@ class ExportForm(QWidget):
         self.loudness_combo.setCurrentIndex(max(0, self.loudness_combo.findData(choices.loudness_lufs)))
         for key, box in self.subtitle_boxes.items():
             box.setChecked(key in choices.subtitles)
+        self._enable_for(self.audio_format)
 
     def choices(self) -> ExportChoices:
         """What is chosen now, to remember for the next export."""
@@ -229,6 +243,15 @@ class ExportForm(QWidget):
         self.quality_combo.setCurrentIndex(index if index >= 0 else self.quality_combo.count() - 1)
         self.quality_combo.blockSignals(False)
         self.quality_combo.setEnabled(len(QUALITY_CHOICES[fmt]) > 1)  # WAV has one
+        self._enable_for(fmt)
+
+    def _enable_for(self, fmt: str) -> None:
+        """A read-along EPUB has its timings inside: no subtitle files, no loudness (yet)."""
+        book = fmt in BOOK_FORMATS
+        self.subtitles_group.setEnabled(not book)
+        self.loudness_combo.setEnabled(not book)
+        self.narrator_edit.setEnabled(book)
+        self.word_box.setEnabled(book)
 
     # == the form ===============================================================================
     @property
@@ -248,14 +271,17 @@ class ExportForm(QWidget):
         destination = self.destination
         if destination is None:
             return None
+        book = self.audio_format in BOOK_FORMATS
         return ExportOptions(
             destination=destination if destination.is_absolute() else Path.home() / destination,
-            subtitle_formats=tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
-            loudness_target=self.loudness_combo.currentData(),
+            subtitle_formats=() if book else tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
+            loudness_target=None if book else self.loudness_combo.currentData(),
             title=self.title_edit.text().strip() or None,
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
             pause_ms=self.pause_spin.value(),
+            narrator=(self.narrator_edit.text().strip() or None) if book else None,
+            overlay_granularity="word" if book and self.word_box.isChecked() else "sentence",
         )
 
     def browse(self) -> None:
