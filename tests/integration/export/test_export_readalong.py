@@ -152,3 +152,55 @@ def test_subtitles_or_loudness_with_an_epub_are_refused_before_anything_is_sent(
     assert run_cli(str(source), str(tmp_path / "a.epub"), "--loudness", "-16") == 1
     assert "Turn loudness off" in capsys.readouterr().err
     assert tts_requests(server) == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["keeper.md"]
+
+
+def test_a_full_disk_leaves_nothing_and_keeps_the_speech(server: LocalServer, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from .conftest import tiny_disk
+
+    source = _book(tmp_path)
+    with tiny_disk(tmp_path / "small", "48k") as folder:
+        code = run_cli(str(source), str(folder / "keeper.epub"))
+        err = capsys.readouterr().err
+        assert code == 1, err
+        assert "not enough room" in err and "Free some disk space" in err
+        assert list(folder.iterdir()) == []  # no EPUB, no chapter audio, no work folder
+    server.clear_requests()
+    assert run_cli(str(source), str(tmp_path / "keeper.epub")) == 0
+    assert tts_requests(server) == 0  # every paragraph made before the failure was kept
+
+
+def test_a_cancel_mid_way_leaves_no_epub(tmp_path: Path) -> None:
+    """Through the exporter the dialog runs (offline Piper voice): cancelled after the first
+    paragraph, nothing is left at the destination or beside it."""
+    from studio.cancel import Cancelled, CancelToken
+    from studio.core.backends.offline import OfflineBackend
+    from studio.core.cache import SpeechCache
+    from studio.core.exporter import ExportOptions, export_plan
+    from studio.core.render_inputs import render_inputs
+    from studio.core.script import Script, plan_render
+    from studio.offline.voices import bundled_voice
+
+    text = "\n\n".join(ONE + TWO)
+    script = Script.from_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    backend = OfflineBackend()
+    try:
+        inputs = render_inputs(backend, voice_id=bundled_voice().voice_id, model_id="offline_piper")
+        cache = SpeechCache(tmp_path / "cache")
+        plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
+        token = CancelToken()
+        blocks: list[object] = []
+
+        def on_block(audio: object) -> None:
+            blocks.append(audio)
+            token.cancel()
+
+        with pytest.raises(Cancelled):
+            export_plan(plan, backend, ExportOptions(destination=out / "book.epub"), source=text,
+                        cache=cache, on_block=on_block, cancel=token)
+    finally:
+        backend.close()
+    assert 1 <= len(blocks) < len(ONE + TWO)  # it was under way, and stopped before the end
+    assert list(out.iterdir()) == []  # no EPUB, no chapter audio, no work folder
