@@ -77,13 +77,18 @@ def _libsndfile_detail(handle: object) -> str:
 def check_destination(path: Path, *, overwrite: bool) -> None:
     """Refuse early (before any credits are spent) if the file cannot be written."""
     format_for(path)
+    check_writable(path, overwrite=overwrite, endings=".wav, .flac, .ogg or .mp3")
+
+
+def check_writable(path: Path, *, overwrite: bool, endings: str) -> None:
+    """Refuse a file that cannot be made at ``path`` (``endings``: the names it may have, for the remedy)."""
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(
             f"The folder “{folder}” does not exist", "Create it first or choose another place to save."
         )
     if path.is_dir():
-        raise ExportError(f"“{path}” is a folder", "Give a file name ending in .wav, .flac, .ogg or .mp3.")
+        raise ExportError(f"“{path}” is a folder", f"Give a file name ending in {endings}.")
     if path.exists() and not overwrite:
         raise ExportError(
             f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite)."

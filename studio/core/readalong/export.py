@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from studio.cancel import CancelToken
-from studio.core.audio_export import ExportError, write_error
+from studio.core.audio_export import ExportError, check_writable, write_error
 from studio.core.files import stage_beside
 from studio.core.readalong.encode import Mp3Encoder
 from studio.core.readalong.epub import write_epub
@@ -61,24 +61,14 @@ def check_readalong(options: ExportOptions) -> None:
     if options.overlay_granularity not in GRANULARITIES:
         raise ExportError(f"Unknown read-along granularity “{options.overlay_granularity}”",
                           "Use sentence or word.")
-    destination, folder = options.destination, options.destination.parent
-    if not folder.is_dir():
-        raise ExportError(f"The folder “{folder}” does not exist", "Create it first or choose another place to save.")
-    if destination.is_dir():
-        raise ExportError(f"“{destination}” is a folder", "Give a file name ending in .epub.")
-    if destination.exists() and not options.overwrite:
-        raise ExportError(f"“{destination.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
-    if not os.access(folder, os.W_OK):
-        raise write_error(folder, PermissionError(13, "Permission denied"))
+    check_writable(options.destination, overwrite=options.overwrite, endings=SUFFIX)
 
 
 class _ChapterAudio:
-    """The segment consumer: routes the assembler's samples into the current chapter's MP3."""
+    """The assembler's sink: its samples go into the current chapter's MP3 (opened at the first sample)."""
 
-    def __init__(self, plan: Plan, workdir: Path, first_chapter: list[int]) -> None:
+    def __init__(self, plan: Plan, workdir: Path) -> None:
         self.plan, self.workdir = plan, workdir
-        #: segment index → chapter index
-        self.chapter_of = first_chapter
         self.current = -1
         self.starts: list[int] = []
         self.encoder: Mp3Encoder | None = None
@@ -172,7 +162,7 @@ def export_readalong(
     except OSError as error:
         raise write_error(folder, error) from error
     staged: Path | None = None
-    audio = _ChapterAudio(plan, workdir, chapter_of)
+    audio = _ChapterAudio(plan, workdir)
     try:
         assembler = Assembler(plan, options.pause_ms * plan.sample_rate // 1000, audio.write)
 
