@@ -24,19 +24,20 @@ def test_read_along_epub_is_offered_and_exported(qtbot: Any, make_dialog: Callab
     form = dialog.form
     labels = [form.format_combo.itemText(i) for i in range(form.format_combo.count())]
     assert "Read-along EPUB (.epub)" in labels
-    assert not form.narrator_edit.isEnabled() and form.subtitles_group.isEnabled()
+    assert not form.word_box.isVisibleTo(dialog) and form.subtitles_group.isEnabled()
 
     # Pick it from the list with the keyboard, as a person would.
     form.format_combo.setFocus()
     while form.format_combo.currentText() != "Read-along EPUB (.epub)":
         qtbot.keyClick(form.format_combo, Qt.Key.Key_Down)
     assert dialog.destination == tmp_path / "out" / "keeper.epub"
-    # Its timings are inside: no subtitle files, no loudness; a narrator and word highlighting instead.
+    # Its timings are inside: no subtitle files, no loudness; the book's tags and word highlighting instead.
     assert not form.subtitles_group.isEnabled() and not form.loudness_combo.isEnabled()
-    assert form.narrator_edit.isEnabled() and form.word_box.isEnabled()
+    assert form.tags_box.isVisibleTo(dialog) and form.word_box.isVisibleTo(dialog)
     form.subtitle_boxes["srt"].setChecked(True)  # ticked on first use; not written beside an EPUB
     qtbot.keyClicks(form.title_edit, "The Keeper")
-    qtbot.keyClicks(form.narrator_edit, "Joe")
+    qtbot.keyClicks(form.tags_box.author_edit, "A. Writer")
+    qtbot.keyClicks(form.tags_box.narrator_edit, "Joe")
 
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, dialog, timeout=120000)
@@ -47,6 +48,7 @@ def test_read_along_epub_is_offered_and_exported(qtbot: Any, make_dialog: Callab
 
     book = read_book(tmp_path / "out" / "keeper.epub")
     assert book.nav_titles == ["The Keeper"] and book.metadata["media:narrator"] == ["Joe"]
+    assert book.metadata["creator"] == ["A. Writer"]
     (chapter,) = book.chapters
     assert len(chapter.pars) == len(chapter.sentences) == 3 and {p.text for p in chapter.pars} <= chapter.ids
     assert chapter.pars[0].begin == 0.0 and abs(chapter.pars[-1].end - chapter.audio_samples / chapter.audio_rate) < 0.002

@@ -3,8 +3,7 @@ reading system highlights each sentence (or word) while the audio plays.
 
 * :mod:`.timing` — chapters, sentences and words with their clips, from the export's timeline;
 * :mod:`.package` — the XHTML, SMIL, nav and OPF text;
-* :mod:`.epub` — the zip container;
-* :mod:`.encode` — PCM chunks to an MP3 file;
+* :mod:`.epub` — the zip container (the chapter MP3s come from :mod:`studio.core.audiobook.encoder`);
 * :mod:`.export` — the export run for a ``.epub`` destination (called by the exporter).
 """
 

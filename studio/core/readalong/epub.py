@@ -51,6 +51,8 @@ def write_epub(handle: IO[Any], chapters: list[ReadAlongChapter], audio: dict[in
         text("OEBPS/content.opf", package_opf(chapters, info, rate))
         text("OEBPS/nav.xhtml", nav_xhtml(labels, info))
         text("OEBPS/style.css", STYLE)
+        if info.cover is not None:
+            book.writestr(f"OEBPS/{info.cover_name}", info.cover[0], compress_type=zipfile.ZIP_STORED)
         for i, chapter in enumerate(chapters):
             name = chapter_name(i)
             text(f"OEBPS/{name}.xhtml", chapter_xhtml(chapter, i, labels[i], info.language))

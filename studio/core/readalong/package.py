@@ -38,6 +38,14 @@ class BookInfo:
     modified: str  # dcterms:modified, CCYY-MM-DDThh:mm:ssZ
     author: str | None = None
     narrator: str | None = None
+    year: str | None = None
+    description: str | None = None
+    #: (image bytes, "image/jpeg" or "image/png"), checked by studio.core.audiobook.cover.
+    cover: tuple[bytes, str] | None = None
+
+    @property
+    def cover_name(self) -> str:
+        return "cover.png" if self.cover is not None and self.cover[1] == "image/png" else "cover.jpg"
 
 
 def chapter_name(index: int) -> str:
@@ -149,6 +157,10 @@ def package_opf(chapters: list[ReadAlongChapter], info: BookInfo, rate: int) -> 
         meta.append(f'<dc:creator id="author">{escape(info.author)}</dc:creator>')
     if info.narrator:
         meta.append(f'<meta property="media:narrator">{escape(info.narrator)}</meta>')
+    if info.year:
+        meta.append(f"<dc:date>{escape(info.year)}</dc:date>")
+    if info.description:
+        meta.append(f"<dc:description>{escape(info.description)}</dc:description>")
     total_ms = 0
     for i in voiced:
         ms = round(chapters[i].samples * 1000 / rate)
@@ -158,6 +170,8 @@ def package_opf(chapters: list[ReadAlongChapter], info: BookInfo, rate: int) -> 
     meta.append(f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>')
     items = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
              '<item id="css" href="style.css" media-type="text/css"/>']
+    if info.cover is not None:
+        items.append(f'<item id="cover" href="{info.cover_name}" media-type="{info.cover[1]}" properties="cover-image"/>')
     spine = []
     for i in range(len(chapters)):
         name, n = chapter_name(i), f"{i + 1:03d}"

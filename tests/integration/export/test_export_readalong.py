@@ -119,9 +119,18 @@ def test_word_granularity_nests_a_par_per_word_in_each_sentence(server: LocalSer
                     reason="EPUBCheck is not installed (Debian: apt-get install epubcheck; packaging/setup.sh --test)")
 @pytest.mark.parametrize("granularity", ["sentence", "word"])
 def test_epubcheck_finds_no_error_or_warning(server: LocalServer, tmp_path: Path, granularity: str) -> None:
+    from tests.fixtures.images import write_image
+
     out = tmp_path / "checked.epub"
     extra = ["--readalong-words"] if granularity == "word" else []
-    assert run_cli(str(_book(tmp_path)), str(out), "--author", "A. Writer", "--narrator", "Joe", *extra) == 0
+    cover = write_image(tmp_path / "cover.jpg", "mjpeg")
+    assert run_cli(str(_book(tmp_path)), str(out), "--author", "A. Writer", "--narrator", "Joe", "--cover", str(cover),
+                   "--year", "2025", "--description", "A keeper & his lamp.", *extra) == 0
+    book = read_book(out)
+    assert book.metadata["date"] == ["2025"] and book.metadata["description"] == ["A keeper & his lamp."]
+    with zipfile.ZipFile(out) as z:
+        assert z.read("OEBPS/cover.jpg") == cover.read_bytes()
+        assert b'properties="cover-image"' in z.read("OEBPS/content.opf")
     result = epubcheck(out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No errors or warnings detected" in result.stdout + result.stderr
@@ -144,13 +153,16 @@ def test_a_failure_mid_way_leaves_no_epub_and_resume_requests_only_the_rest(
     assert read_book(out).nav_titles == ["Chapter One", "Chapter Two"]
 
 
-def test_subtitles_or_loudness_with_an_epub_are_refused_before_anything_is_sent(
+def test_subtitles_loudness_or_a_bad_cover_with_an_epub_are_refused_before_anything_is_sent(
         server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _book(tmp_path)
     assert run_cli(str(source), str(tmp_path / "a.epub"), "--subtitles", "srt") == 1
     assert "Untick the subtitles" in capsys.readouterr().err
     assert run_cli(str(source), str(tmp_path / "a.epub"), "--loudness", "-16") == 1
     assert "Turn loudness off" in capsys.readouterr().err
+    assert run_cli(str(source), str(tmp_path / "a.epub"), "--cover", str(source)) == 1
+    err = capsys.readouterr().err
+    assert "keeper.md" in err and "is not a JPEG or PNG picture" in err
     assert tts_requests(server) == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["keeper.md"]
 
 
