@@ -1,7 +1,7 @@
 """Export a plan as a read-along EPUB: the exporter's run, cut into one MP3 per chapter.
 
 :func:`studio.core.exporter.export_script` hands a ``.epub`` destination here, so the export
-dialog and ``narration-studio export SCRIPT --out book.epub`` share this path with every other
+dialog and ``narration-studio export SCRIPT book.epub`` share this path with every other
 export: the same plan, the same generator (cache first: a paragraph already made is never
 requested again; what is missing is generated now, and every finished part is cached the
 moment it completes), the same :class:`~studio.core.exporter.Assembler` building the one
