@@ -39,6 +39,9 @@ if [ "$want_test" = 1 ]; then
   command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
   command -v appstreamcli >/dev/null || missing+=(appstream)
   command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
+  # EPUBCheck validates the read-along EPUBs the export writes (it runs on Java)
+  [ -e /usr/share/java/epubcheck.jar ] || missing+=(epubcheck)
+  command -v java >/dev/null || missing+=(default-jre-headless)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.commands._audiobook_options import add_audiobook_arguments, audiobook_options, output_path
 from studio.commands._cast_options import add_cast_arguments, cast_from_args, document_for
 from studio.core.script.capabilities import DEFAULT_MODEL_ID
 from studio.errors import StudioError
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from studio.core.render_inputs import RenderInputs
 
 NAME = "export"
-HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
+HELP = ("Narrate a script, book or .narration project to an audiobook (M4B, MP3, a folder per chapter), "
+        "a read-along EPUB, or WAV, FLAC, OGG, with optional subtitles.")
 
 DEFAULT_ELEVENLABS_MODEL = DEFAULT_MODEL_ID  # the capability table's (no model id is named here)
 
@@ -49,8 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "rendered as the studio would (its engine, voice, model, settings, seed, language "
                              "and each paragraph's chosen or locked take); the options below override the "
                              "project's values")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the audio file to write; .wav, .flac, .ogg or .mp3")
+    add_audiobook_arguments(parser)  # OUT (positional), --cover, --author, --narrator, --year, --description
+    parser.add_argument("--out", type=Path, metavar="FILE", help="the same as OUT")
     parser.add_argument("--voice", help="voice id (default: the bundled offline voice, or your first voice)")
     parser.add_argument("--model", help=f"model id (default: {DEFAULT_ELEVENLABS_MODEL}, or the offline model)")
     parser.add_argument("--subtitles", default="", metavar="FORMATS",
@@ -76,6 +78,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="normalise to this loudness in LUFS (EBU R128)")
     parser.add_argument("--title", help="title tag")
     parser.add_argument("--artist", help="artist tag")
+    parser.add_argument("--readalong-words", action="store_true",
+                        help="read-along EPUB: highlight word by word instead of sentence by sentence")
     parser.add_argument("--quality", default="high", choices=("low", "medium", "high", "best"),
                         help="encoder quality for MP3/OGG (compression effort for FLAC)")
     parser.add_argument("--stitching", default="text", choices=("text", "request-ids"),
@@ -324,7 +328,7 @@ def run(args: argparse.Namespace) -> int:
         raise StudioError(f"--subtitle-rules: {error}", "Use netflix-en, bbc or custom:max_line_chars=32,...") from None
     options = ExportOptions(
         subtitle_rules=rules.cue_rules(),
-        destination=args.out.expanduser().absolute(),
+        destination=output_path(args),
         subtitle_formats=formats,
         loudness_target=args.loudness,
         title=args.title,
@@ -333,6 +337,8 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         pause_ms=args.pause_ms,
         srt_speaker_names=args.srt_speaker_names,
+        **audiobook_options(args),  # type: ignore[arg-type]
+        overlay_granularity="word" if args.readalong_words else "sentence",
     )
     check_export(options)  # refuse before any engine starts or any credit is spent
     if args.concurrency is not None and args.concurrency < 1:

@@ -26,11 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from studio.core.audio import float_to_int16
-from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
+from studio.core.audio_export import ExportError, write_error
+from studio.core.audiobook.encoder import EncoderSettings
+from studio.core.audiobook.export_target import Writer, chapter_subtitles, check_target, is_chapter_folder, marking, open_writer
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.cancel import CancelToken
 from studio.core.files import stage_beside
 from studio.core.longform import GenerationResult, LongformGenerator, Plan, Progress
+from studio.core.readalong import check_readalong, export_readalong, is_readalong
 from studio.core.loudness import LoudnessMeter, PeakLimiter, block_peaks
 from studio.core.render import BlockAudio, TakeRecorder, generator_for_plan
 from studio.core.script.document import Script, Take, paragraphs
@@ -70,6 +73,18 @@ class ExportOptions:
     #: from a plan with a cast. ``srt_speaker_names``: ``NAME:`` before a new speaker's SRT cue.
     speakers: tuple[str | None, ...] = ()
     srt_speaker_names: bool = False
+    #: Audiobook tags (M4B, MP3, per-chapter files; :mod:`studio.core.audiobook`). The author
+    #: falls back to ``artist``; the cover is checked (JPEG/PNG) before anything is requested.
+    author: str | None = None
+    narrator: str | None = None
+    year: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    #: Codec, bit rate and sample rate for M4B/MP3 (an ACX preset); None: from ``quality``.
+    encoding: EncoderSettings | None = None
+    #: A read-along EPUB's (``.epub`` destination) overlay granularity, "sentence" or "word"
+    #: (:mod:`studio.core.readalong`; it uses the title, author and narrator above too).
+    overlay_granularity: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -118,8 +133,11 @@ def check_export(options: ExportOptions) -> None:
         )
     if options.pause_ms < 0:
         raise ExportError("The pause between paragraphs cannot be negative", "Give 0 or more milliseconds.")
-    check_destination(options.destination, overwrite=options.overwrite)
-    for fmt in options.subtitle_formats:
+    if is_readalong(options.destination):
+        check_readalong(options)
+        return
+    check_target(options)
+    for fmt in () if is_chapter_folder(options) else options.subtitle_formats:
         path = subtitle_path(options.destination, fmt)
         if path.exists() and not options.overwrite:
             raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
@@ -223,16 +241,11 @@ def export_script(
     stage = on_stage or (lambda _text: None)
     check_export(options)
     plan = plan or generator.plan(script)
+    if is_readalong(options.destination):  # the same run, cut per chapter into an EPUB
+        return export_readalong(generator, plan, options, cancel=cancel, stage=stage, tap=tap)
     rate = plan.sample_rate
     pause_samples = options.pause_ms * rate // 1000
-    writer = AudioFileWriter(
-        options.destination,
-        rate,
-        quality=options.quality,
-        title=options.title,
-        artist=options.artist,
-        overwrite=options.overwrite,
-    )
+    writer = open_writer(options, rate)
     spool: _Spool | None = None
     staged: list[tuple[Path, Path]] = []
     try:
@@ -243,6 +256,8 @@ def export_script(
             writer.open()
             assembler = Assembler(plan, pause_samples, writer.write)
         consumer = assembler if tap is None else _then(assembler, tap)
+        mark = marking(plan, writer, lambda: assembler.timeline, options.title)
+        consumer = consumer if mark is None else _then(mark, consumer)
         generation = generator.run(plan, consumer, cancel)
         timeline = assembler.timeline
 
@@ -257,7 +272,10 @@ def export_script(
             stage("Writing subtitles")
             cancel.raise_if_cancelled()
             cues = timeline_cues(timeline, options)
-            for fmt in options.subtitle_formats:
+            if is_chapter_folder(options):  # each chapter's subtitles beside its file, inside the folder
+                chapter_subtitles(writer, timeline, cues, options.subtitle_formats, title=options.title,  # type: ignore[arg-type]
+                                  artist=options.artist, srt_speakers=options.srt_speaker_names)
+            for fmt in () if is_chapter_folder(options) else options.subtitle_formats:
                 final = subtitle_path(options.destination, fmt)
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))
 
@@ -276,7 +294,8 @@ def export_script(
         staged = []
         result = ExportResult(
             audio_path=audio_path,
-            subtitle_paths=[subtitle_path(options.destination, f) for f in options.subtitle_formats],
+            subtitle_paths=[] if is_chapter_folder(options) else [subtitle_path(options.destination, f)
+                                                                  for f in options.subtitle_formats],
             duration_seconds=timeline.total_samples / rate,
             total_samples=timeline.total_samples,
             sample_rate=rate,
@@ -353,7 +372,7 @@ def heard_as_written(plan: RenderPlan, source: str) -> bool:
 
 
 def _normalise(
-    spool: _Spool, writer: AudioFileWriter, target: float, rate: int, cancel: CancelToken
+    spool: _Spool, writer: Writer, target: float, rate: int, cancel: CancelToken
 ) -> tuple[float, float | None]:
     """Copy the spool into the writer at ``target`` LUFS, limiting peaks; returns (before, after)."""
     measured = spool.meter.integrated_lufs()

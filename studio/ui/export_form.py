@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.audiobook.formats import encoder_settings
 from studio.core.exporter import ExportOptions
+from studio.ui.audiobook_tags import AudiobookTagsBox
+from studio.ui.worker import WorkerPool
 from studio.core.preferences import ExportChoices
 
 #: (format key, label, suffix) in the order offered.
@@ -35,8 +38,16 @@ AUDIO_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("wav", "WAV (uncompressed)", ".wav"),
     ("flac", "FLAC (lossless, smaller)", ".flac"),
     ("ogg", "OGG Vorbis", ".ogg"),
-    ("mp3", "MP3", ".mp3"),
+    ("mp3", "MP3 (tags, cover, chapter marks)", ".mp3"),
+    ("m4b", "M4B audiobook (AAC, chapter marks, cover)", ".m4b"),
+    ("chapters", "One MP3 per chapter (a folder)", ""),  # no suffix: a folder (studio.core.audiobook.formats)
+    ("epub", "Read-along EPUB (.epub)", ".epub"),
 )
+#: The formats that carry audiobook tags and a cover.
+AUDIOBOOK_FORMATS = ("mp3", "m4b", "chapters", "epub")
+#: Formats that are a book, not an audio file: no subtitle files or loudness beside them
+#: (studio.core.readalong), but the highlight's granularity.
+BOOK_FORMATS = frozenset({"epub"})
 SUFFIX_TO_FORMAT = {suffix: key for key, _label, suffix in AUDIO_FORMATS}
 
 #: What the exporter's quality presets mean for each format (studio.core.audio_export).
@@ -54,12 +65,11 @@ QUALITY_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
         ("high", "High quality"),
         ("best", "Best quality, largest file"),
     ),
-    "mp3": (
-        ("low", "Low quality, smallest file"),
-        ("medium", "Medium quality"),
-        ("high", "High quality"),
-        ("best", "Best quality, largest file"),
-    ),
+    **{fmt: tuple((q, f"{label}: {encoder_settings(kind, q).bitrate // 1000} kb/s {codec}")  # type: ignore[arg-type]
+                  for q, label in (("low", "Low"), ("medium", "Medium"), ("high", "High"), ("best", "Best")))
+       for fmt, kind, codec in (("mp3", "mp3", "MP3, constant"), ("m4b", "m4b", "AAC"),
+                                ("chapters", "folder", "MP3, constant"))},
+    "epub": (("high", "Text with sentence highlighting, MP3 audio inside"),),
 }
 
 LOUDNESS_CHOICES: tuple[tuple[float | None, str], ...] = (
@@ -86,7 +96,7 @@ def suffix_of(fmt: str) -> str:
 
 
 def choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
-    filters = ";;".join(f"{label} (*{suffix})" for _key, label, suffix in AUDIO_FORMATS)
+    filters = ";;".join(f"{label} (*{suffix})" for _key, label, suffix in AUDIO_FORMATS if suffix)
     current = next((f"{label} (*{s})" for _k, label, s in AUDIO_FORMATS if s == suggested.suffix.lower()), "")
     # We ask about replacing ourselves (the subtitle files count too).
     name, chosen_filter = QFileDialog.getSaveFileName(
@@ -109,12 +119,13 @@ class ExportForm(QWidget):
     """The settings part of the export dialog (disabled as a whole while an export runs)."""
 
     def __init__(self, directory: Path, base_name: str, choices: ExportChoices, title: str, artist: str,
-                 pause_ms: int, *, choose_file: FileChooser = choose_save_path,
+                 pause_ms: int, *, choose_file: FileChooser = choose_save_path, pool: WorkerPool | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Export settings")
         self._choose_file = choose_file
         self._preferred_quality = choices.quality
+        self.tags_box = AudiobookTagsBox(pool)
         self._build(title, artist, pause_ms)
         self.apply(choices, directory, base_name)
         self.format_combo.currentIndexChanged.connect(self._on_format_chosen)
@@ -156,6 +167,9 @@ class ExportForm(QWidget):
         self.artist_edit.setAccessibleName("Artist tag")
         self.artist_edit.setPlaceholderText("Optional")
 
+        self.word_box = QCheckBox("Highlight word by word (instead of sentence by sentence)")
+        self.word_box.setAccessibleName("Highlight word by word")
+
         self.pause_spin = QSpinBox()
         self.pause_spin.setAccessibleName("Pause between paragraphs")
         self.pause_spin.setRange(0, 5000)
@@ -172,6 +186,8 @@ class ExportForm(QWidget):
         form.addRow("&Loudness:", self.loudness_combo)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Artist:", self.artist_edit)
+        form.addRow("", self.word_box)
+        self._form = form
         form.addRow("&Pause between paragraphs:", self.pause_spin)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -179,7 +195,7 @@ class ExportForm(QWidget):
                 label.widget().setAccessibleName(label.widget().text().replace("&", "").rstrip(":"))
 
         self.subtitle_boxes: dict[str, QCheckBox] = {}
-        subtitles = QGroupBox("Subtitles and timings (saved beside the audio)")
+        self.subtitles_group = subtitles = QGroupBox("Subtitles and timings (saved beside the audio)")
         subtitles.setAccessibleName("Subtitles and timings")
         grid = QGridLayout(subtitles)
         for i, (key, label) in enumerate(SUBTITLE_CHOICES):
@@ -191,6 +207,7 @@ class ExportForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
+        layout.addWidget(self.tags_box)
         layout.addWidget(subtitles)
 
     # == choices ================================================================================
@@ -206,6 +223,9 @@ class ExportForm(QWidget):
         self.loudness_combo.setCurrentIndex(max(0, self.loudness_combo.findData(choices.loudness_lufs)))
         for key, box in self.subtitle_boxes.items():
             box.setChecked(key in choices.subtitles)
+        self.tags_box.apply(choices.audiobook_tags)
+        self._show_tags()
+        self._enable_for(self.audio_format)
 
     def choices(self) -> ExportChoices:
         """What is chosen now, to remember for the next export."""
@@ -216,6 +236,7 @@ class ExportForm(QWidget):
             subtitles=[k for k, box in self.subtitle_boxes.items() if box.isChecked()],  # type: ignore[misc]
             loudness_lufs=self.loudness_combo.currentData(),
             folder=str(destination.parent) if destination is not None and destination.is_absolute() else None,
+            audiobook_tags=self.tags_box.remembered(),
         )
 
     def _fill_quality(self, fmt: str, wanted: str | None) -> None:
@@ -229,6 +250,14 @@ class ExportForm(QWidget):
         self.quality_combo.setCurrentIndex(index if index >= 0 else self.quality_combo.count() - 1)
         self.quality_combo.blockSignals(False)
         self.quality_combo.setEnabled(len(QUALITY_CHOICES[fmt]) > 1)  # WAV has one
+        self._enable_for(fmt)
+
+    def _enable_for(self, fmt: str) -> None:
+        """A read-along EPUB has its timings inside: no subtitle files, no loudness (yet)."""
+        book = fmt in BOOK_FORMATS
+        self.subtitles_group.setEnabled(not book)
+        self.loudness_combo.setEnabled(not book)
+        self._form.setRowVisible(self.word_box, book)
 
     # == the form ===============================================================================
     @property
@@ -248,14 +277,17 @@ class ExportForm(QWidget):
         destination = self.destination
         if destination is None:
             return None
+        book = self.audio_format in BOOK_FORMATS
         return ExportOptions(
             destination=destination if destination.is_absolute() else Path.home() / destination,
-            subtitle_formats=tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
-            loudness_target=self.loudness_combo.currentData(),
+            subtitle_formats=() if book else tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
+            loudness_target=None if book else self.loudness_combo.currentData(),
             title=self.title_edit.text().strip() or None,
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
             pause_ms=self.pause_spin.value(),
+            **(self.tags_box.values() if self.audio_format in AUDIOBOOK_FORMATS else {}),  # type: ignore[arg-type]
+            overlay_granularity="word" if book and self.word_box.isChecked() else "sentence",
         )
 
     def browse(self) -> None:
@@ -264,14 +296,21 @@ class ExportForm(QWidget):
         if chosen is not None:
             self.set_destination(chosen)
 
+    def _show_tags(self) -> None:
+        """Audiobook formats show the tags box, whose Author stands in for Artist."""
+        book = self.audio_format in AUDIOBOOK_FORMATS
+        self.tags_box.setVisible(book)
+        self._form.setRowVisible(self.artist_edit, not book)
+
     def _on_format_chosen(self) -> None:
         fmt = self.audio_format
         self._fill_quality(fmt, None)
+        self._show_tags()
         destination = self.destination
         suffix = suffix_of(fmt)
         if destination is not None and destination.suffix.lower() != suffix:
-            stem = destination.name[: -len(destination.suffix)] if destination.suffix.lower() in SUFFIX_TO_FORMAT \
-                else destination.name
+            known = destination.suffix and destination.suffix.lower() in SUFFIX_TO_FORMAT
+            stem = destination.name[: -len(destination.suffix)] if known else destination.name
             self.destination_edit.setText(str(destination.with_name(stem + suffix)))
 
     def _on_destination_edited(self, text: str) -> None:
@@ -281,3 +320,4 @@ class ExportForm(QWidget):
             self.format_combo.setCurrentIndex(self.format_combo.findData(fmt))
             self.format_combo.blockSignals(False)
             self._fill_quality(fmt, None)
+            self._show_tags()

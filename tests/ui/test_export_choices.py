@@ -15,10 +15,11 @@ import srt
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from studio.core.audio_export import FORMATS as AUDIO_SUFFIXES
+from studio.core.audiobook import AUDIO_SUFFIXES, book_kind
 from studio.core.audio_export import QUALITIES
 from studio.core.preferences import ExportFormat, ExportQuality, SubtitleFormat
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
+from studio.core.readalong.export import SUFFIX as READALONG_SUFFIX
 from studio.ui.export_form import AUDIO_FORMATS, SUBTITLE_CHOICES
 from tests.ui.conftest import activate, wait_for_engine, wait_for_voices
 
@@ -134,6 +135,11 @@ def test_export_follows_the_window_remembers_its_choices_and_offers_the_result(
 def test_the_remembered_formats_are_the_ones_the_exporter_writes() -> None:
     """The preferences' lists of formats agree with the exporter's and the dialog's."""
     assert list(get_args(ExportFormat)) == [key for key, _label, _suffix in AUDIO_FORMATS]
-    assert sorted(f".{key}" for key in get_args(ExportFormat)) == sorted(AUDIO_SUFFIXES)
+    # Every file format the dialog offers is one the exporter writes, and the suffix-less one
+    # ("chapters") is the exporter's folder of one file per chapter.
+    offered = {suffix for _key, _label, suffix in AUDIO_FORMATS}
+    # The read-along EPUB (studio.core.readalong) is written by the same exporter.
+    assert offered - {""} == set(AUDIO_SUFFIXES) - {".m4a"} | {READALONG_SUFFIX}
+    assert book_kind(Path("book")) == "folder" and "" in offered
     assert list(get_args(ExportQuality)) == list(QUALITIES)
     assert list(get_args(SubtitleFormat)) == [key for key, _label in SUBTITLE_CHOICES] == list(SUBTITLE_FORMATS)
