@@ -47,6 +47,8 @@ class ScriptDocumentController(QObject):
     #: The script followed new editor text (:attr:`text` and :meth:`spans` are new), also when
     #: no block changed (blank lines added between paragraphs move the spans only).
     synced = Signal()
+    #: Another document replaced this one (a project opened, File ▸ New): its undo history is gone.
+    loaded = Signal()
 
     def __init__(self, editor: QPlainTextEdit, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +138,7 @@ class ScriptDocumentController(QObject):
         self._spans = paragraph_spans(self._text)
         # The saved blocks and the saved text may disagree (edited by hand): the text wins.
         self.script.reconcile(self._text)
+        self.loaded.emit()
         self.synced.emit()
         self.changed.emit()
 
