@@ -40,8 +40,10 @@ class _Step:
     #: The editor's undo count and text (its hash) right after the step.
     at: int
     text_after: int
-    #: A move: the step is also one text edit, undone and redone with it.
+    #: A move: the step is also one text edit, undone and redone with it; the editor's undo
+    #: count and text (its hash) before it. (The count is Qt's count of commands, not of steps.)
     text_before: int | None = None
+    at_before: int = 0
 
 
 class ChapterEdits(QObject):
@@ -113,7 +115,7 @@ class ChapterEdits(QObject):
         order.insert(to - low, order.pop(k - low))
         region = pieces[order[0]] + "".join(gap + pieces[i] for gap, i in zip(gaps, order[1:]))
         start, end = spans[chapters[low].first_block][0], spans[chapters[high].last_block][1]
-        before, text_before = self._layout(), self._text_hash()
+        before, text_before, at_before = self._layout(), self._text_hash(), self._count()
         script.move_chapter(chapter_id, to)  # the blocks in their new order, before the text follows
         after = self._layout()
         moved_at = start + sum(len(pieces[i]) + len(gaps[n]) for n, i in enumerate(order[:to - low]))
@@ -125,7 +127,7 @@ class ChapterEdits(QObject):
         cursor.insertText(region)
         cursor.endEditBlock()
         document.sync()  # the text now matches the blocks' order: every block is kept
-        self._push(_Step(before, after, self._count(), self._text_hash(), text_before))
+        self._push(_Step(before, after, self._count(), self._text_hash(), text_before, at_before))
         new_text = document.text
         at16 = utf16_positions(new_text, [moved_at])[0]
         place = self._editor.textCursor()
@@ -165,7 +167,7 @@ class ChapterEdits(QObject):
         if not self._undone:
             return False
         step = self._undone[-1]
-        at, text = (step.at - 1, step.text_before) if step.text_before is not None else (step.at, step.text_after)
+        at, text = (step.at_before, step.text_before) if step.text_before is not None else (step.at, step.text_after)
         if at != self._count() or text != self._text_hash():
             return False
         self._undone.pop()

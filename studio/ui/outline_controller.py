@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
 
+from studio.core.book_import import CHAPTER_RULES
 from studio.core.chapter_figures import ChapterFigures
 from studio.ui.chapter_edits import ChapterEdits
 from studio.ui.outline_model import TITLE, OutlineModel, OutlineRow
@@ -46,8 +47,8 @@ MERGE_KEY = QKeySequence("Ctrl+Shift+M")
 PLAY_KEY = QKeySequence("Alt+Shift+Return")
 #: How often the status bar looks which chapter is heard (a chapter lasts minutes).
 FOLLOW_INTERVAL_MS = 200
-#: A split's title when the paragraph is not a short line that could be one.
-TITLE_LINE_MAX = 80
+#: Which paragraphs are headings: the importers' "Chapter 1" rule (Chapter / Part / Book n, Prologue…).
+HEADING_RULE = CHAPTER_RULES["chapter"]
 
 
 @dataclass(frozen=True)
@@ -180,9 +181,9 @@ class OutlineController(QObject):
             self.edits.refused.emit("Write something first: a chapter starts at a paragraph")
             return
         block = self._document.script.blocks[index]
-        line = " ".join(block.text.split())
         number = sum(1 for c in self._document.script.chapters() if c.first_block < index) + 1
-        title = line if "\n" not in block.text and len(line) <= TITLE_LINE_MAX else f"Chapter {number}"
+        # A heading paragraph ("Chapter 4", "Part Two") names the chapter as an import would.
+        title = HEADING_RULE.title(block.text) or f"Chapter {number}"
         if self.edits.split(block.id, title):
             self.start_rename(block.id)
 
