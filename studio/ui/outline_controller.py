@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
 
-from studio.core.book_import import CHAPTER_RULES
 from studio.core.chapter_figures import ChapterFigures
+from studio.core.typed_headings import HEADING_RULE
 from studio.ui.chapter_edits import ChapterEdits
 from studio.ui.outline_model import TITLE, OutlineModel, OutlineRow
 from studio.ui.outline_panel import OutlinePanel
@@ -47,8 +47,6 @@ MERGE_KEY = QKeySequence("Ctrl+Shift+M")
 PLAY_KEY = QKeySequence("Alt+Shift+Return")
 #: How often the status bar looks which chapter is heard (a chapter lasts minutes).
 FOLLOW_INTERVAL_MS = 200
-#: Which paragraphs are headings: the importers' "Chapter 1" rule (Chapter / Part / Book n, Prologue…).
-HEADING_RULE = CHAPTER_RULES["chapter"]
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,32 @@ def test_the_outline_dock_is_remembered_with_the_window_layout(qtbot: Any, make_
     window.save_ui_state()
     again = make_window()
     assert again.outline.dock.isVisible()
+
+
+def test_a_heading_typed_in_the_script_makes_a_chapter(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    outline = open_outline(qtbot, window)
+    panel = outline.panel
+    assert panel.empty.isVisible()
+    editor = window.script.editor
+    editor.setFocus()
+    for n, line in enumerate(["A note first.", "Chapter 1", "The sea was calm.", "Chapter 2", "Morning came."]):
+        if n:
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.keyClicks(editor, line)
+    qtbot.waitUntil(lambda: panel.view.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: titles(window) == ["", "Chapter 1", "Chapter 2"], timeout=5000)
+    assert [outline.model.index(r, TITLE).data() for r in range(3)] == ["(Opening)", "Chapter 1", "Chapter 2"]
+    # Editing the heading renames its chapter; a title chosen in the outline stays as chosen.
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.toPlainText().index("Chapter 2") + len("Chapter 2"))
+    editor.setTextCursor(cursor)
+    qtbot.keyClicks(editor, ": Dawn")
+    qtbot.waitUntil(lambda: titles(window) == ["", "Chapter 1", "Chapter 2: Dawn"], timeout=5000)
+    assert outline.rename(window.document.script.chapters()[1].id, "The Sea")
+    cursor.setPosition(editor.toPlainText().index("Chapter 1") + len("Chapter 1"))
+    editor.setTextCursor(cursor)
+    qtbot.keyClicks(editor, "!")
+    window.document.sync()
+    assert titles(window) == ["", "The Sea", "Chapter 2: Dawn"]
