@@ -49,6 +49,7 @@ class OutlineView(QTreeView):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.header().setAccessibleName("Chapter columns")
 
     def setModel(self, model: OutlineModel) -> None:  # noqa: N802 - Qt API
         super().setModel(model)
