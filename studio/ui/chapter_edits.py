@@ -146,38 +146,28 @@ class ChapterEdits(QObject):
 
     def undo(self) -> bool:
         """Take back the latest chapter step if it is the newest thing done; False: the text's turn."""
-        if not self._done:
-            return False
-        step = self._done[-1]
-        if step.at != self._count() or step.text_after != self._text_hash():
-            return False
-        self._done.pop()
-        if step.text_before is not None:
-            self._editor.text_undo()
-            if self._text_hash() != step.text_before:  # refused (a locked paragraph kept): nothing more
-                self._done.append(step)
-                return True
-        self._apply(step.before)
-        self._undone.append(step)
-        self.changed.emit()
-        self.history_changed.emit()
-        return True
+        return self._travel(self._done, self._undone, back=True)
 
     def redo(self) -> bool:
-        if not self._undone:
+        return self._travel(self._undone, self._done, back=False)
+
+    def _travel(self, source: list[_Step], target: list[_Step], *, back: bool) -> bool:
+        if not source:
             return False
-        step = self._undone[-1]
-        at, text = (step.at_before, step.text_before) if step.text_before is not None else (step.at, step.text_after)
+        step = source[-1]
+        moves_text = step.text_before is not None
+        # Where the editor must be for this step to be the newest thing done (or undone).
+        at, text = (step.at_before, step.text_before) if moves_text and not back else (step.at, step.text_after)
         if at != self._count() or text != self._text_hash():
             return False
-        self._undone.pop()
-        if step.text_before is not None:
-            self._editor.text_redo()
-            if self._text_hash() != step.text_after:
-                self._undone.append(step)
+        source.pop()
+        if moves_text:
+            self._editor.text_undo() if back else self._editor.text_redo()
+            if self._text_hash() != (step.text_before if back else step.text_after):
+                source.append(step)  # refused (a locked paragraph kept): nothing more
                 return True
-        self._apply(step.after)
-        self._done.append(step)
+        self._apply(step.before if back else step.after)
+        target.append(step)
         self.changed.emit()
         self.history_changed.emit()
         return True

@@ -41,7 +41,7 @@ def test_the_outline_lists_chapters_and_its_model_is_sound(qtbot: Any, qtmodelte
     assert model.index(1, LENGTH).data() == "" and model.index(1, STATUS).data() == ""
     view = outline.panel.view
     assert view.isVisible() and view.visualRect(model.index(3, TITLE)).bottom() < view.viewport().height()
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)  # Qt's own QAbstractItemModelTester, watching from here on
     # Typing follows: a new paragraph in chapter 2 is counted once the script follows the editor.
     editor = window.script.editor
     editor.moveCursor(editor.textCursor().MoveOperation.End)
@@ -126,13 +126,14 @@ def test_rename_in_place_is_one_undo_step_in_order_with_typing(qtbot: Any, make_
 
 @pytest.mark.parametrize("below", [False, True])
 def test_dragging_a_chapter_moves_its_paragraphs_with_their_takes_as_one_undo_step(
-        qtbot: Any, make_window: Any, below: bool) -> None:
+        qtbot: Any, qtmodeltester: Any, make_window: Any, below: bool) -> None:
     window = make_window()
     script = chaptered(3, 2)
     for n, block in enumerate(script.blocks):  # every paragraph has a take (and one is locked)
         block.add_take(described_take(block.text, f"{n + 1:08x}"))
     script.blocks[5].locked = True
     outline = open_outline(qtbot, window, script)
+    qtmodeltester.check(outline.model)  # and it watches the move's signals
     editor = window.script.editor
     before_text = editor.toPlainText()
     before = [(b.id, b.text, b.takes[:], b.chosen_take_id, b.locked) for b in window.document.script]
