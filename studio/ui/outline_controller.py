@@ -99,7 +99,7 @@ class OutlineController(QObject):
     def refresh(self) -> None:
         rows = [OutlineRow(c, self._figures.get(c.id)) for c in self._document.script.chapters()]
         self.model.set_rows(rows)
-        self.panel._show_page()
+        self.panel.show_page()
 
     def set_stats(self, stats: PlanStats | None) -> None:
         """The counter's latest answer: its per-chapter figures (None: not planned)."""

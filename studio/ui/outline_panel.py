@@ -84,8 +84,8 @@ class OutlinePanel(QWidget):
         layout.addWidget(self.stack)
         self.view.customContextMenuRequested.connect(self._context_menu)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
-            signal.connect(self._show_page)
-        self._show_page()
+            signal.connect(self.show_page)
+        self.show_page()
         #: The menu last opened (tests read it; it deletes itself on close).
         self.menu: QMenu | None = None
 
@@ -94,7 +94,7 @@ class OutlinePanel(QWidget):
         """Something to list: at least one titled chapter (a script without titles is one untitled chapter)."""
         return any(row.chapter.title for row in self.model.rows)
 
-    def _show_page(self, *_args: object) -> None:
+    def show_page(self, *_args: object) -> None:
         self.stack.setCurrentWidget(self.view if self.has_chapters else self.empty)
 
     def current_chapter_id(self) -> str | None:

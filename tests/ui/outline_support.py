@@ -58,9 +58,9 @@ def drop_row(outline: Any, source: int, onto: int, *, below: bool = False) -> bo
     viewport = view.viewport()
     move = Qt.DropAction.MoveAction
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(point, move, data, buttons, modifiers)
+    enter = QDragEnterEvent(point.toPointF(), move, data, buttons, modifiers)
     QApplication.sendEvent(viewport, enter)
-    moving = QDragMoveEvent(point, move, data, buttons, modifiers)
+    moving = QDragMoveEvent(point.toPointF(), move, data, buttons, modifiers)
     QApplication.sendEvent(viewport, moving)
     if not moving.isAccepted():
         return False
