@@ -106,6 +106,7 @@ class SpeechCache:
         self.stats = CacheStats()
         self._lock = threading.RLock()
         self._total: int | None = None  # bytes on disk, learned lazily by one scan
+        self._seconds: dict[str, float] = {}  # key -> length of its audio (see seconds())
 
     # -- keys -----------------------------------------------------------------------------
 
@@ -210,6 +211,29 @@ class SpeechCache:
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used
         return entry
+
+    def seconds(self, key: str) -> float | None:
+        """How long entry ``key``'s audio lasts (None: not in the cache, or unreadable), from
+        its header alone: the outline sums a book's thousands of entries after every edit, so
+        it must not read (and checksum) their audio. Entries are content-addressed and never
+        change under a key, so each answer is remembered."""
+        with self._lock:
+            known = self._seconds.get(key)
+        if known is not None:
+            return known
+        try:
+            with open(self.path_for(key), "rb") as handle:
+                head = handle.read(8)
+                if head[:4] != _MAGIC or len(head) < 8:
+                    return None
+                (header_len,) = struct.unpack("<I", head[4:8])
+                header = json.loads(handle.read(header_len).decode("utf-8"))
+            seconds = int(header["pcm_bytes"]) / 2 / int(header["meta"]["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError, struct.error, UnicodeDecodeError):
+            return None
+        with self._lock:
+            self._seconds[key] = seconds
+        return seconds
 
     @staticmethod
     def _decode(blob: bytes) -> CachedSpeech | None:

@@ -215,9 +215,15 @@ class MainWindow(QMainWindow):
         self.history_dock, self.history = attach_history(self)
         self.library = attach_library(self)
 
+        # The outline (issue 13): chapters to jump to, rename, reorder; the Chapter menu. Before the
+        # menus: Edit ▸ Undo takes its chapter steps in turn with the text's (chapter_edits).
+        from studio.ui.outline_controller import attach_outline
+
+        self.outline = attach_outline(self)
         self._wire()
         build_menus(self)
         attach_player(self)  # after the menus: see window_player
+        self.outline.follow(self.player)
         attach_listen_check(self)
         self.focus_keeper = FocusKeeper(self, self.script.editor)
         self._restore_ui_state()

@@ -16,10 +16,12 @@ question is dropped, and the newest question is asked again once the running one
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.core.chapter_figures import chapter_figures
 from studio.core.render_inputs import ready_inputs
 from studio.core.script import Script, plan_render
 from studio.ui.render_source import NotReadyError
@@ -131,4 +133,5 @@ def _plan_stats(_token: object, question: int, script: Script, inputs: RenderInp
     # the counter's plan is theirs; its notes are for the runs that spend to say.
     inputs = ready_inputs(inputs, notify=False)
     plan = plan_render(script, inputs.settings, inputs.capabilities, cache)
-    return question, PlanStats.of(plan, characters)
+    # The outline's figures come from this same plan (no second planning of the script).
+    return question, replace(PlanStats.of(plan, characters), chapters=chapter_figures(plan, cache))

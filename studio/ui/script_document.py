@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from studio.core.listen_check import ListenCheck
 from studio.core.script import Block, ReconcileResult, Script, Take
 from studio.core.script.document import paragraph_spans
+from studio.core.typed_headings import follow_headings
 from studio.ui.utf16 import utf16_positions
 
 #: Reconciling a long script costs a few milliseconds: do it when typing pauses, not per key.
@@ -47,6 +48,8 @@ class ScriptDocumentController(QObject):
     #: The script followed new editor text (:attr:`text` and :meth:`spans` are new), also when
     #: no block changed (blank lines added between paragraphs move the spans only).
     synced = Signal()
+    #: Another document replaced this one (a project opened, File ▸ New): its undo history is gone.
+    loaded = Signal()
 
     def __init__(self, editor: QPlainTextEdit, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,12 +82,16 @@ class ScriptDocumentController(QObject):
         if text == self._text:
             return ReconcileResult(kept=tuple(b.id for b in self.script))
         before = {b.id: b for b in self.script}
+        old_texts = {b.id: b.text for b in self.script}
         result = self.script.reconcile(text)
+        # A heading typed or edited starts (or renames) its chapter; before _bring_back, whose
+        # returning blocks keep the marks they had.
+        marks_changed = follow_headings(self.script, result, old_texts)
         result = self._bring_back(result, before)
         self._text = text
         self._spans = paragraph_spans(text)
         self.synced.emit()
-        if result.changed:
+        if result.changed or marks_changed:
             self.changed.emit()
         return result
 
@@ -136,6 +143,7 @@ class ScriptDocumentController(QObject):
         self._spans = paragraph_spans(self._text)
         # The saved blocks and the saved text may disagree (edited by hand): the text wins.
         self.script.reconcile(self._text)
+        self.loaded.emit()
         self.synced.emit()
         self.changed.emit()
 

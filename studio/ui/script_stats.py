@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from studio.core.chapter_figures import ChapterFigures
 from studio.core.script import BlockStatus, RenderPlan
 
 __all__ = ["PlanStats", "count", "credits_text"]
@@ -42,6 +43,8 @@ class PlanStats:
     paragraphs_made: int
     #: The most characters one request carries for this model and account.
     limit: int
+    #: Per chapter (the outline's figures): filled where the cache can be read, in a worker.
+    chapters: tuple[ChapterFigures, ...] = ()
 
     @classmethod
     def of(cls, plan: RenderPlan, characters: int | None = None) -> PlanStats:

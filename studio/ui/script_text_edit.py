@@ -60,10 +60,22 @@ def _selection(cursor: QTextCursor, text: str = "") -> EditIntent:
     return EditIntent(cursor.selectionStart(), cursor.selectionEnd(), text)
 
 
+class SideHistory(Protocol):
+    """Undo steps that are not text (a chapter renamed), kept in one order with the text's:
+    Undo and Redo ask it first; it takes the step only when its own is the latest."""
+
+    def undo(self) -> bool:
+        ...
+
+    def redo(self) -> bool:
+        ...
+
+
 class ScriptTextEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit_guard: EditGuard | None = None
+        self.side_history: SideHistory | None = None
         self.extend_context_menu: Callable[[QMenu], None] | None = None
         #: The document position the context menu was opened at (the word right-clicked).
         self.context_position = 0
@@ -112,11 +124,12 @@ class ScriptTextEdit(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         guard = self.edit_guard
+        if (guard is not None or self.side_history is not None) and not self.isReadOnly() and (
+                event.matches(Key.Undo) or event.matches(Key.Redo)):
+            event.accept()
+            self.undo() if event.matches(Key.Undo) else self.redo()
+            return
         if guard is not None and not self.isReadOnly():
-            if event.matches(Key.Undo) or event.matches(Key.Redo):
-                event.accept()
-                self.undo() if event.matches(Key.Undo) else self.redo()
-                return
             intents = self.key_intents(event)
             if intents and not guard.allow(intents):
                 event.accept()  # swallowed: the text stays as it was
@@ -187,9 +200,18 @@ class ScriptTextEdit(QPlainTextEdit):
             cursor.removeSelectedText()
 
     def undo(self) -> None:
-        self._history_step(super().undo, super().redo)
+        if self.side_history is None or not self.side_history.undo():
+            self.text_undo()
 
     def redo(self) -> None:
+        if self.side_history is None or not self.side_history.redo():
+            self.text_redo()
+
+    def text_undo(self) -> None:
+        """Undo the latest text step only (the side history's own steps use this)."""
+        self._history_step(super().undo, super().redo)
+
+    def text_redo(self) -> None:
         self._history_step(super().redo, super().undo)
 
     def _history_step(self, step: Callable[[], None], take_back: Callable[[], None]) -> None:

@@ -44,12 +44,17 @@ class UndoSteps(QObject):
         document.undoCommandAdded.connect(self.sync)
         document.contentsChanged.connect(self.sync)
         editor.installEventFilter(self)
+        # Steps that are not text (chapter titles: studio.ui.chapter_edits) count too.
+        side = getattr(editor, "side_history", None)
+        if side is not None and hasattr(side, "history_changed"):
+            side.history_changed.connect(self.sync)
         self.sync()
 
     def sync(self) -> None:
         document = self._editor.document()
-        self._undo.setEnabled(document.isUndoAvailable())
-        self._redo.setEnabled(document.isRedoAvailable())
+        side = getattr(self._editor, "side_history", None)
+        self._undo.setEnabled(document.isUndoAvailable() or bool(side is not None and side.can_undo()))
+        self._redo.setEnabled(document.isRedoAvailable() or bool(side is not None and side.can_redo()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is not self._editor or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

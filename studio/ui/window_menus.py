@@ -45,6 +45,7 @@ def build_menus(window: MainWindow) -> None:
     _voice_menu(window, bar)
     _playback_menu(window, bar)
     bar.addMenu(window.takes.menu)  # Paragraph: built by TakesView
+    bar.addMenu(window.outline.menu)  # Chapter: built by the outline (studio.ui.outline_controller)
     _view_menu(window, bar)
     _tools_menu(window, bar)
     _help_menu(window, bar)
@@ -126,6 +127,8 @@ def _playback_menu(w: MainWindow, bar: QMenuBar) -> None:
 def _view_menu(w: MainWindow, bar: QMenuBar) -> None:
     menu = bar.addMenu("Vie&w")  # Alt+V is the Voice menu
     menu.addAction(w.cast.toggle_action)
+    menu.addAction(w.outline.toggle_action)
+    w.addAction(w.outline.toggle_action)
     w.history_action = w.history_dock.toggleViewAction()
     w.history_action.setText("&History")
     w.history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
