@@ -85,6 +85,14 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
+def decode_json(content: bytes, what: str) -> Any:
+    """``content`` as JSON; MalformedResponseError ("The server's {what} is not valid JSON") if not."""
+    try:
+        return json.loads(content)
+    except ValueError:
+        raise e.MalformedResponseError(f"The server's {what} is not valid JSON", e.ADDRESS_REMEDY) from None
+
+
 class _ApiKeyAuth(httpx.Auth):
     """Adds the key header, but only on requests to the configured server's origin.
 
@@ -262,14 +270,21 @@ class ElevenLabsClient(HistoryLibraryCalls, ForcedAlignmentMixin, DialogueMixin)
                 response.close()
 
     def _get_json(self, path: str, *, params: Any = None, voice_id: str | None = None) -> Any:
-        content = self._get_bytes(path, params=params, voice_id=voice_id)
+        return decode_json(self._get_bytes(path, params=params, voice_id=voice_id), f"answer to {path}")
+
+    def _request_json(self, method: str, path: str, what: str, **send: Any) -> Any:
+        """Send (see :meth:`_send`, which takes ``send``), read the whole answer, decode its JSON.
+
+        Unlike :meth:`_get_bytes`, an answer that breaks off is not asked for again: these
+        requests change something (or spend credits), so sending twice is the caller's call."""
+        response = self._send(method, path, **send)
         try:
-            return json.loads(content)
-        except ValueError:
-            raise e.MalformedResponseError(
-                f"The server's answer to {path} is not valid JSON",
-                e.ADDRESS_REMEDY,
-            ) from None
+            content = response.read()
+        except httpx.TransportError as exc:
+            raise error_from_transport(exc, self._host) from None
+        finally:
+            response.close()
+        return decode_json(content, what)
 
     @staticmethod
     def _parse(model: type[M], data: Any, what: str) -> M:
