@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from studio.api import errors as e
+from studio.api.history_calls import segment as _segment  # the one path-segment rule
 from studio.api.models import ApiModel
 
 if TYPE_CHECKING:
@@ -71,12 +72,6 @@ class DictionaryPage(ApiModel):
     pronunciation_dictionaries: list[DictionaryMetadata] = Field(default_factory=list)
     next_cursor: str | None = None
     has_more: bool = False
-
-
-def _segment(value: str, field: str) -> str:
-    from studio.api.client import _segment as segment
-
-    return segment(value, field)
 
 
 def _post_json(client: ElevenLabsClient, path: str, body: dict[str, Any]) -> Any:
