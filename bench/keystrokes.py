@@ -27,47 +27,22 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
-_home = tempfile.mkdtemp(prefix="bench-typing-")
-for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
-    os.environ[var] = os.path.join(_home, var.lower())
-os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+from window_setup import close_window, p99, private_home, type_keys  # noqa: E402 - bench/window_setup.py
+
+_home = private_home("bench-typing-")
 os.environ.pop("ELEVENLABS_API_KEY", None)
 
-from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent, QTextCursor  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from player import hour_paragraphs, sound_server  # noqa: E402 - bench/player.py's prose and sink
 from studio.core.preferences import Preferences, PreferencesStore  # noqa: E402
 from studio.core.project import RecoveryStore  # noqa: E402
-
-
-def p99(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
-
-
-def type_keys(app: QApplication, editor: QPlainTextEdit, count: int) -> list[float]:
-    times = []
-    for i in range(count):
-        letter = "abcdefghij"[i % 10]
-        key = Qt.Key(Qt.Key.Key_A.value + i % 10)
-        press = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, letter)
-        release = QKeyEvent(QEvent.Type.KeyRelease, key, Qt.KeyboardModifier.NoModifier, letter)
-        start = time.perf_counter()
-        app.sendEvent(editor, press)
-        app.sendEvent(editor, release)
-        times.append((time.perf_counter() - start) * 1000)
-        if i % 25 == 24:
-            app.processEvents()  # let timers the keys restarted run, as the event loop would
-    return times
 
 
 def wait_until(app: QApplication, predicate, timeout_s: float) -> bool:  # type: ignore[no-untyped-def]
@@ -114,7 +89,7 @@ def main() -> None:
         editor.setTextCursor(cursor)
         editor.setFocus()
         app.processEvents()
-        window_keys = type_keys(app, editor, args.keys)
+        window_keys = type_keys(app, editor, args.keys, settle_every=25)
 
         bare = QPlainTextEdit()
         bare.setPlainText(text)
@@ -125,7 +100,7 @@ def main() -> None:
         bare.setTextCursor(cursor)
         bare.setFocus()
         app.processEvents()
-        bare_keys = type_keys(app, bare, args.keys)
+        bare_keys = type_keys(app, bare, args.keys, settle_every=25)
 
         print(json.dumps({
             "script_chars": len(text),
@@ -135,10 +110,7 @@ def main() -> None:
             "bare_editor_key_ms_p50": round(statistics.median(bare_keys), 3),
             "bare_editor_key_ms_p99": round(p99(bare_keys), 3),
         }))
-        window._closing = True
-        window.close()
-        window.pool.shutdown(5000)
-        window.session.shutdown()
+        close_window(window, 5000)
 
 
 if __name__ == "__main__":

@@ -19,24 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
-_home = tempfile.mkdtemp(prefix="bench-takes-")
-for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
-    os.environ[var] = os.path.join(_home, var.lower())
-os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from window_setup import close_window, p99, private_home, type_keys  # noqa: E402 - bench/window_setup.py
 
-from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+_home = private_home("bench-takes-")
+
 
 from studio.core.preferences import PreferencesStore  # noqa: E402
 from studio.core.project import RecoveryStore  # noqa: E402
@@ -44,23 +37,6 @@ from studio.core.script import Take  # noqa: E402
 from studio.core.script.document import TakePart  # noqa: E402
 from studio.ui.app import build_main_window, create_application  # noqa: E402
 from studio.ui.script_text_edit import EditIntent  # noqa: E402
-
-
-def p99(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
-
-
-def type_keys(app: QApplication, editor, count: int) -> list[float]:  # type: ignore[no-untyped-def]
-    times = []
-    for i in range(count):
-        letter = "abcdefghij"[i % 10]
-        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A + (i % 10), Qt.KeyboardModifier.NoModifier, letter)
-        release = QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_A + (i % 10), Qt.KeyboardModifier.NoModifier, letter)
-        start = time.perf_counter()
-        app.sendEvent(editor, press)
-        app.sendEvent(editor, release)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def main() -> None:
@@ -132,10 +108,7 @@ def main() -> None:
         "gutter_paint_ms_p99": round(p99(paints), 3),
         "sync_ms": round(sync_ms, 2),
     }))
-    window._closing = True
-    window.close()
-    window.pool.shutdown(5000)
-    window.session.shutdown()
+    close_window(window, 5000)
 
 
 if __name__ == "__main__":

@@ -21,23 +21,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
-_home = tempfile.mkdtemp(prefix="bench-ui-")
-for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
-    os.environ[var] = os.path.join(_home, var.lower())
-os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from window_setup import close_window, private_home  # noqa: E402 - bench/window_setup.py
+
+_home = private_home("bench-ui-")
 
 from PySide6.QtCore import QElapsedTimer, QModelIndex, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -159,10 +155,7 @@ def main() -> int:
             wait_until(app, lambda: not window.voices._debounce.isActive() and not model.is_loading)
             searches.append((time.perf_counter() - t0) * 1000)
         search_stall = meter.worst
-        window._closing = True
-        window.close()
-        window.pool.shutdown(10000)
-        window.session.shutdown()
+        close_window(window, 10000)
 
     print(json.dumps({
         "window_shown_ms": round(shown_ms, 1),

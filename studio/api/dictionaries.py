@@ -13,14 +13,12 @@ sent as a locator.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from pydantic import Field
 
 from studio.api import errors as e
-from studio.api.error_mapping import error_from_transport
+from studio.api.history_calls import segment as _segment  # the one path-segment rule
 from studio.api.models import ApiModel
 
 if TYPE_CHECKING:
@@ -76,24 +74,8 @@ class DictionaryPage(ApiModel):
     has_more: bool = False
 
 
-def _segment(value: str, field: str) -> str:
-    from studio.api.client import _segment as segment
-
-    return segment(value, field)
-
-
 def _post_json(client: ElevenLabsClient, path: str, body: dict[str, Any]) -> Any:
-    response = client._send("POST", path, json=body)
-    try:
-        content = response.read()
-    except httpx.TransportError as exc:
-        raise error_from_transport(exc, client._host) from None
-    finally:
-        response.close()
-    try:
-        return json.loads(content)
-    except ValueError:
-        raise e.MalformedResponseError(f"The server's answer to {path} is not valid JSON", e.ADDRESS_REMEDY) from None
+    return client._request_json("POST", path, f"answer to {path}", json=body)
 
 
 def add_from_rules(client: ElevenLabsClient, name: str, rules: list[dict[str, Any]],

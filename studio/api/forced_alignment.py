@@ -15,14 +15,11 @@ A mixin, so :class:`~studio.api.client.ElevenLabsClient` gains the method withou
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import Field
 
 from studio.api import errors as e
-from studio.api.error_mapping import error_from_transport
 from studio.api.models import ApiModel, CharacterAlignment
 
 if TYPE_CHECKING:
@@ -65,9 +62,8 @@ class ForcedAlignment(ApiModel):
 class ForcedAlignmentMixin:
     """``forced_alignment``: mixed into :class:`~studio.api.client.ElevenLabsClient`."""
 
-    _send: Any
+    _request_json: Any
     _parse: Any
-    _host: str
 
     def forced_alignment(
         self, audio: bytes, filename: str, text: str, cancel: Cancellable | None = None
@@ -79,20 +75,10 @@ class ForcedAlignmentMixin:
         if not text.strip():
             raise e.InvalidRequestError("The script is empty", "Write or open the script that was read. Nothing was sent.",
                                         field="text")
-        response: httpx.Response = self._send(
-            "POST", PATH, files={"file": (filename, audio, _content_type(filename))}, data={"text": text},
-            tts=True, cancel=cancel,
+        data = self._request_json(
+            "POST", PATH, "forced alignment", files={"file": (filename, audio, _content_type(filename))},
+            data={"text": text}, tts=True, cancel=cancel,
         )
-        try:
-            content = response.read()
-        except httpx.TransportError as exc:
-            raise error_from_transport(exc, self._host) from None
-        finally:
-            response.close()
-        try:
-            data = json.loads(content)
-        except ValueError:
-            raise e.MalformedResponseError("The server's forced alignment is not valid JSON", e.ADDRESS_REMEDY) from None
         return self._parse(ForcedAlignment, data, "forced alignment")  # type: ignore[no-any-return]
 
 

@@ -25,7 +25,9 @@ PLAN_CONCURRENCY: dict[str, tuple[int, int]] = {
 UNKNOWN_PLAN = (2, 4)
 
 
-def _is_fast_model(model_id: str, concurrency_group: str | None) -> bool:
+def is_fast_model(model_id: str, concurrency_group: str | None) -> bool:
+    """Turbo and flash models: the plans allow twice as many of their requests at once (the
+    studio's one copy of that rule; the local server scales its limit and header by it too)."""
     if concurrency_group:
         return concurrency_group.lower() in ("turbo", "flash", "fast")
     return any(word in model_id for word in ("turbo", "flash"))
@@ -43,7 +45,7 @@ def _normalise_tier(tier: str | None) -> str:
 def plan_concurrency(tier: str | None, model_id: str, concurrency_group: str | None = None) -> int:
     """The documented concurrent-request limit for ``tier`` and the model's group."""
     standard, fast = PLAN_CONCURRENCY.get(_normalise_tier(tier), UNKNOWN_PLAN)
-    return fast if _is_fast_model(model_id, concurrency_group) else standard
+    return fast if is_fast_model(model_id, concurrency_group) else standard
 
 
 class ConcurrencyLimit:

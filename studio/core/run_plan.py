@@ -1,6 +1,6 @@
 """A :class:`~studio.core.script.RenderPlan` flattened into the segments a long-form run works on.
 
-:class:`studio.core.longform._Run` delivers segments in order, fetches the cached ones and
+:class:`studio.core.longform_run._Run` delivers segments in order, fetches the cached ones and
 generates the rest; it knows nothing of blocks and takes. :func:`flatten` turns every part of
 every block into one :class:`Segment` (with its cache key, whether its audio is there already,
 and whether it must never be generated because it is a locked block's take).

@@ -1,10 +1,11 @@
 """The server's speech history: every text-to-speech generation, kept in memory, bounded.
 
-Each finished generation (all four TTS routes, streamed or not; not with
-``enable_logging=false``, which is zero-retention on the real API) becomes a
+Each finished generation (the four TTS routes and the four Text-to-Dialogue routes, streamed or
+not; not with ``enable_logging=false``, which is zero-retention on the real API) becomes a
 :class:`HistoryRecord`: the item as ``GET /v1/history/{id}`` shows it
 (``SpeechHistoryItemResponseModel``: text, voice id and name, model, settings, ``date_unix``,
-character counts, request id, alignments, output format) plus its audio as it was sent.
+character counts, request id, alignments, output format; a dialogue's lines in ``dialogue``)
+plus its audio as it was sent. The voice and search filters also look into a dialogue's lines.
 A generation that did not finish (the client went away, an injected disconnect) is not
 recorded.
 
@@ -67,7 +68,9 @@ class HistoryFilter:
     descending: bool = True
 
     def matches(self, item: dict[str, Any]) -> bool:
-        if self.voice_id and item.get("voice_id") != self.voice_id:
+        lines = item.get("dialogue") or ()  # a dialogue's voices and texts are its lines'
+        if self.voice_id and item.get("voice_id") != self.voice_id \
+                and all(line.get("voice_id") != self.voice_id for line in lines):
             return False
         if self.model_id and item.get("model_id") != self.model_id:
             return False
@@ -79,7 +82,9 @@ class HistoryFilter:
         if self.source and item.get("source") != self.source:
             return False
         if self.search:
-            haystack = f"{item.get('text') or ''} {item.get('voice_name') or ''}".casefold()
+            words = [item.get("text") or "", item.get("voice_name") or ""]
+            words += [f"{line.get('text') or ''} {line.get('voice_name') or ''}" for line in lines]
+            haystack = " ".join(words).casefold()
             if self.search.casefold() not in haystack:
                 return False
         return True

@@ -13,6 +13,11 @@ with nothing to speak, settings/seed out of range, more than 3 dictionary locato
 → dictionaries (404) → total characters over the model's limit (400
 ``max_character_limit_exceeded``) → concurrency (429) → quota (401). Nothing is charged until
 every check passed; an engine failure before any audio refunds the request.
+
+A dialogue sent to its end is recorded in the server's history like text to speech (unless
+``enable_logging=false``): the spec's dialogue item, its lines in ``dialogue`` with their voices'
+names, the top-level ``text`` and ``voice_id`` empty (null here), ``source`` "TTS" (the spec's
+enum has no dialogue value; a choice), the audio as sent and the whole dialogue's alignment.
 """
 
 from __future__ import annotations
@@ -30,28 +35,40 @@ from starlette.background import BackgroundTask
 from studio.api.dialogue import MAX_DIALOGUE_VOICES
 from studio.api.models import VoiceSettings
 from studio.core.script.capabilities import Capabilities
+from studio.server.catalog import CatalogEntry
 from studio.server.delivery import bytes_response, deliver
 from studio.server.dialogue_speech import DialoguePiece, DialogueStream, Turn, merge_segments
 from studio.server.errors import ApiHTTPError, voice_not_found
+from studio.server.history_audio import content_type_of
+from studio.server.history_store import HistoryRecorder
 from studio.server.formats import DEFAULT_FORMAT, ConvertFormat, StreamFormat, parse_format
 from studio.server.models_data import character_cost, get_model, request_limit
 from studio.server.pronounce import dictionaries_for, spoken_text
+from studio.server.routes_history import dialogue_history_item
 from studio.server.routes_tts import Speech, admit, engine_failed, json_line, merge_alignments
 from studio.server.schemas import DialogueBody
-from studio.server.state import api_guard, get_state, hold_first_byte, request_faults
+from studio.server.state import ServerState, api_guard, get_state, hold_first_byte, request_faults
 
 router = APIRouter(dependencies=[Depends(api_guard)])
 
 
 class DialogueSpeech(Speech):
-    """One accepted dialogue request (its stream's ``cancel`` stops the input being spoken)."""
+    """One accepted dialogue request. :meth:`Speech.pieces` serves it as it serves speech: each
+    piece fed to the history recorder, the item recorded only when the dialogue was sent to its
+    end; the stream's ``cancel`` stops the input being spoken."""
 
-    async def pieces(self) -> AsyncIterator[DialoguePiece]:  # type: ignore[override]
-        try:
-            async for piece in self.stream.pieces():
-                yield piece
-        finally:
-            self.end()
+    stream: DialogueStream  # type: ignore[assignment]
+
+
+def _recorder(state: ServerState, body: DialogueBody, entries: list[CatalogEntry], output_format: str,
+              headers: dict[str, str], cost: int) -> HistoryRecorder:
+    settings = None if body.settings is None else body.settings.model_dump(exclude_none=True) or None
+    item = dialogue_history_item(
+        history_item_id=headers["history-item-id"], request_id=headers["request-id"],
+        lines=[(item.text, entry.voice) for item, entry in zip(body.inputs, entries, strict=True)],
+        model_id=body.model_id, settings=settings, cost=cost, count_after=state.usage.character_count,
+        output_format=output_format, content_type=content_type_of(output_format))
+    return HistoryRecorder(state.history, item)
 
 
 def _check_model(model_id: str) -> dict[str, Any]:
@@ -63,7 +80,8 @@ def _check_model(model_id: str) -> dict[str, Any]:
     return model
 
 
-async def _accept(request: Request, body: DialogueBody, output_format: str) -> DialogueSpeech:
+async def _accept(request: Request, body: DialogueBody, output_format: str,
+                  enable_logging: bool = True) -> DialogueSpeech:
     state = get_state(request)
     started = time.perf_counter()
     model = _check_model(body.model_id)
@@ -106,7 +124,9 @@ async def _accept(request: Request, body: DialogueBody, output_format: str) -> D
         raise engine_failed(error) from error
     headers["tts-latency-ms"] = str(int((time.perf_counter() - started) * 1000))
     await hold_first_byte(request)
-    return DialogueSpeech(state, stream, cost, headers)  # type: ignore[arg-type]
+    # Recorded like text to speech, unless the request asks for zero retention.
+    recorder = _recorder(state, body, entries, output_format, headers, cost) if enable_logging else None
+    return DialogueSpeech(state, stream, cost, headers, recorder)  # type: ignore[arg-type]
 
 
 def _chunk_object(piece: DialoguePiece) -> dict[str, Any]:
@@ -129,8 +149,9 @@ async def _ndjson(speech: DialogueSpeech) -> AsyncIterator[bytes]:
         yield json_line(_chunk_object(piece))
 
 
-async def _audio_response(request: Request, body: DialogueBody, output_format: str) -> Response:
-    speech = await _accept(request, body, output_format)
+async def _audio_response(request: Request, body: DialogueBody, output_format: str,
+                          enable_logging: bool) -> Response:
+    speech = await _accept(request, body, output_format, enable_logging)
     fmt = parse_format(output_format)
     return StreamingResponse(deliver(_audio_bytes(speech), request_faults(request)),
                              media_type=fmt.media_type, headers=speech.headers, background=BackgroundTask(speech.end))
@@ -140,21 +161,21 @@ async def _audio_response(request: Request, body: DialogueBody, output_format: s
 async def convert(request: Request, body: DialogueBody,
                   output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
                   enable_logging: bool = True) -> Response:
-    return await _audio_response(request, body, output_format)
+    return await _audio_response(request, body, output_format, enable_logging)
 
 
 @router.post("/v1/text-to-dialogue/stream", name="dialogue_stream")
 async def stream(request: Request, body: DialogueBody,
                  output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
                  enable_logging: bool = True) -> Response:
-    return await _audio_response(request, body, output_format)
+    return await _audio_response(request, body, output_format, enable_logging)
 
 
 @router.post("/v1/text-to-dialogue/with-timestamps", name="dialogue_with_timestamps")
 async def with_timestamps(request: Request, body: DialogueBody,
                           output_format: ConvertFormat = Query(default=DEFAULT_FORMAT),
                           enable_logging: bool = True) -> Response:
-    speech = await _accept(request, body, output_format)
+    speech = await _accept(request, body, output_format, enable_logging)
     pieces = [piece async for piece in speech.pieces()]
     whole = DialoguePiece(b"".join(p.audio for p in pieces), merge_alignments(pieces, "alignment"),
                           merge_alignments(pieces, "normalized_alignment"), merge_segments(pieces))
@@ -167,6 +188,6 @@ async def with_timestamps(request: Request, body: DialogueBody,
 async def stream_with_timestamps(request: Request, body: DialogueBody,
                                  output_format: StreamFormat = Query(default=DEFAULT_FORMAT),
                                  enable_logging: bool = True) -> Response:
-    speech = await _accept(request, body, output_format)
+    speech = await _accept(request, body, output_format, enable_logging)
     return StreamingResponse(deliver(_ndjson(speech), request_faults(request)),
                              media_type="application/json", headers=speech.headers, background=BackgroundTask(speech.end))

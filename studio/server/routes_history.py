@@ -177,3 +177,17 @@ def history_item(*, history_item_id: str, request_id: str, voice: dict[str, Any]
         "dialogue": None,
         "output_format": output_format,
     }
+
+
+def dialogue_history_item(*, history_item_id: str, request_id: str, lines: list[tuple[str, dict[str, Any]]],
+                          model_id: str, settings: dict[str, Any] | None, cost: int, count_after: int,
+                          output_format: str, content_type: str) -> dict[str, Any]:
+    """The item for a Text-to-Dialogue generation: each ``(text, voice)`` line in ``dialogue``,
+    and, as the spec says of such items, the top-level ``text`` and ``voice_id`` empty."""
+    item = history_item(history_item_id=history_item_id, request_id=request_id, voice={}, model_id=model_id,
+                        text="", settings=settings or {}, cost=cost, count_after=count_after,
+                        output_format=output_format, content_type=content_type)
+    item.update(voice_id=None, voice_name=None, voice_category=None, text=None, settings=settings,
+                dialogue=[{"text": text, "voice_id": voice.get("voice_id"), "voice_name": voice.get("name")}
+                          for text, voice in lines])
+    return item

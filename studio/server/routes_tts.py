@@ -35,6 +35,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from studio.core.concurrency import is_fast_model
 from studio.core.script.capabilities import Capabilities
 from studio.errors import StudioError
 from studio.server.delivery import bytes_response, deliver
@@ -148,7 +149,7 @@ def _recorder(state: ServerState, entry: CatalogEntry, body: TextToSpeechBody, o
 def admit(state: ServerState, model: dict[str, Any], cost: int) -> dict[str, str]:
     """Concurrency (429) then quota (401) for a speech request of ``cost`` credits; charges it
     and returns the response headers. The caller must ``usage.end()`` (and refund on failure)."""
-    factor = 2 if model["concurrency_group"] == "turbo" else 1
+    factor = 2 if is_fast_model(model["model_id"], model.get("concurrency_group")) else 1
     active = state.usage.begin(factor)  # a refused request (429) is not charged
     try:
         state.usage.charge(cost)

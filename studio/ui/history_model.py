@@ -77,12 +77,20 @@ def text_start(text: str | None, limit: int = TEXT_START) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def voice_label(item: HistoryItem) -> str:
+    """Who spoke it: the item's voice, or a dialogue's voices (each once, in order of speaking)."""
+    if item.voice_name or item.voice_id:
+        return item.voice_name or item.voice_id or ""
+    voices = dict.fromkeys(line.voice_name or line.voice_id for line in item.dialogue or ())
+    return " & ".join(v for v in voices if v) or "unknown voice"
+
+
 def row_summary(item: HistoryItem, in_studio: bool) -> str:
     """The row's second line: voice · model · date · characters · whether the studio has it."""
     when = time.strftime("%d %b %Y %H:%M", time.localtime(item.date_unix)) if item.date_unix else "date unknown"
     characters = item.characters
-    parts = [item.voice_name or item.voice_id or "unknown voice", item.model_id or "unknown model", when,
-             f"{characters:,} characters" if characters is not None else f"{len(item.text or ''):,} characters",
+    parts = [voice_label(item), item.model_id or "unknown model", when,
+             f"{characters:,} characters" if characters is not None else f"{len(item.spoken_text):,} characters",
              "in the studio" if in_studio else "not in the studio"]
     return " · ".join(parts)
 
@@ -122,12 +130,13 @@ class HistoryListModel(PagedListModel["HistoryItem"]):
 
     def item_data(self, item: HistoryItem, row: int, role: int) -> Any:
         in_studio = item.history_item_id in self._cached
+        # spoken_text: a dialogue's item has no text of its own; its lines say what was spoken.
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{text_start(item.text)}\n{row_summary(item, in_studio)}"
+            return f"{text_start(item.spoken_text)}\n{row_summary(item, in_studio)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.text or ""
+            return item.spoken_text
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{text_start(item.text)}. {row_summary(item, in_studio)}"
+            return f"{text_start(item.spoken_text)}. {row_summary(item, in_studio)}"
         if role == HistoryRoles.ITEM:
             return item
         if role == HistoryRoles.ITEM_ID:

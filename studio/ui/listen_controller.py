@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QMenu
 
 from studio.cancel import CancelToken
 from studio.core.cache import SpeechCache
@@ -33,7 +33,6 @@ from studio.core.script import Take
 from studio.errors import StudioError
 from studio.offline import recognizer
 from studio.ui.listen_marks import ListenMarks, checked_take_flags
-from studio.ui.paragraph_positions import ParagraphPositions
 from studio.ui.script_document import ScriptDocumentController
 from studio.ui.worker import Worker, WorkerPool
 
@@ -54,10 +53,8 @@ class ListenController(QObject):
 
     def __init__(
         self,
-        editor: QPlainTextEdit,
         document: ScriptDocumentController,
-        positions: ParagraphPositions,
-        show_selections: Callable[[list[QTextEdit.ExtraSelection]], None],
+        marks: ListenMarks,
         pool: WorkerPool,
         cache: SpeechCache | None,
         *,
@@ -75,7 +72,10 @@ class ListenController(QObject):
         self._queue: deque[tuple[str, Take]] = deque()
         self._running: Worker | None = None
         self._told_missing = False
-        self.marks = ListenMarks(editor, document, positions, show_selections, self)
+        # The caller builds the marks (they need the editor and where its paragraphs are); the
+        # controller only tells them when to show and to refresh.
+        self.marks = marks
+        marks.setParent(self)
 
         self.enabled_action = QAction("Listen-&Check New Takes", self)
         self.enabled_action.setCheckable(True)

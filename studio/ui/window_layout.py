@@ -146,7 +146,7 @@ def restore_layout(window: MainWindow, state: QSettings) -> None:
         value = state.value(key)
         if isinstance(value, QByteArray) and not value.isEmpty():
             splitter.restoreState(value)
-    docks = state.value("window/state")  # the History dock: shown or not, and where
+    docks = state.value("window/state")  # the docks (History, Cast; by object name): shown or not, and where
     if isinstance(docks, QByteArray) and not docks.isEmpty():
         window.restoreState(docks)
 

@@ -35,14 +35,16 @@ def attach_player(w: MainWindow) -> None:
 def attach_listen_check(w: MainWindow) -> None:
     """Hear each new take in the background and underline what differs from the script."""
     from studio.ui.listen_controller import ListenController
+    from studio.ui.listen_marks import ListenMarks
 
     def remember(on: bool) -> None:
         w.preferences.listen_check = on
         w._prefs_timer.start()
 
+    marks = ListenMarks(w.script.editor, w.document, w.takes.positions,
+                        w.player.highlighter.set_other_selections)
     w.listen = ListenController(
-        w.script.editor, w.document, w.takes.positions, w.player.highlighter.set_other_selections,
-        w.pool, w._cache, player=lambda: w.player, enabled=w.preferences.listen_check,
+        w.document, marks, w.pool, w._cache, player=lambda: w.player, enabled=w.preferences.listen_check,
         on_enabled_changed=remember, parent=w,
     )
     w.listen.add_to(w.takes.menu)

@@ -97,6 +97,8 @@ def test_response_headers(http: httpx.Client, local_server: LocalServer) -> None
     assert "request-id" in headers["access-control-expose-headers"]
     flash = _post(http, TTS, fmt="pcm_16000", model_id="eleven_flash_v2_5")
     assert flash.headers["character-cost"] == str(-(-len(TEXT) // 2))  # flash costs half
+    # ... and the plans allow twice as many at once (studio.core.concurrency.is_fast_model).
+    assert int(flash.headers["maximum-concurrent-requests"]) == 2 * int(headers["maximum-concurrent-requests"])
     other = _post(http, TTS, fmt="pcm_16000")
     assert other.headers["request-id"] != headers["request-id"]
 
