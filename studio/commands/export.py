@@ -74,6 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pause-ms", type=int, default=0, metavar="N", help="silence between paragraphs")
     parser.add_argument("--loudness", type=float, choices=(-16.0, -23.0), metavar="{-16,-23}",
                         help="normalise to this loudness in LUFS (EBU R128)")
+    parser.add_argument("--preset", choices=("acx",),
+                        help="acx: master for ACX/Audible (RMS −20 dBFS, true peak under −3 dBFS, room tone at "
+                             "head and tail, 44.1 kHz 192 kbps CBR MP3) and check the file; needs an .mp3 --out")
     parser.add_argument("--title", help="title tag")
     parser.add_argument("--artist", help="artist tag")
     parser.add_argument("--quality", default="high", choices=("low", "medium", "high", "best"),
@@ -333,6 +336,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         pause_ms=args.pause_ms,
         srt_speaker_names=args.srt_speaker_names,
+        preset=args.preset,
     )
     check_export(options)  # refuse before any engine starts or any credit is spent
     if args.concurrency is not None and args.concurrency < 1:
@@ -389,6 +393,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.loudness_result is not None:
         print(f"Loudness: {result.loudness_result:.1f} LUFS (was {result.loudness_measured:.1f}).")
+    if result.acx_report is not None:
+        print("ACX check: passes." if result.acx_report.passed else "ACX check: fails (see the notes below).")
     for warning in result.warnings:
         print(f"Note: {warning}", file=sys.stderr)
     if args.timing_qa is not None:

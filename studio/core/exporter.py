@@ -70,6 +70,8 @@ class ExportOptions:
     #: from a plan with a cast. ``srt_speaker_names``: ``NAME:`` before a new speaker's SRT cue.
     speakers: tuple[str | None, ...] = ()
     srt_speaker_names: bool = False
+    #: "acx": master and write for ACX (studio.core.acx): 44.1 kHz 192 kbps CBR MP3, checked.
+    preset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     #: Block id → the take this export made of it (exports of a RenderPlan only).
     new_takes: dict[str, Take] = field(default_factory=dict)
+    #: The ACX check of the file written with ``preset="acx"``.
+    acx_report: object | None = None
 
 
 def subtitle_path(destination: Path, fmt: str) -> Path:
@@ -118,6 +122,10 @@ def check_export(options: ExportOptions) -> None:
         )
     if options.pause_ms < 0:
         raise ExportError("The pause between paragraphs cannot be negative", "Give 0 or more milliseconds.")
+    if options.preset is not None:
+        from studio.core.acx.preset_options import check_preset
+
+        check_preset(options)
     check_destination(options.destination, overwrite=options.overwrite)
     for fmt in options.subtitle_formats:
         path = subtitle_path(options.destination, fmt)
@@ -225,18 +233,19 @@ def export_script(
     plan = plan or generator.plan(script)
     rate = plan.sample_rate
     pause_samples = options.pause_ms * rate // 1000
-    writer = AudioFileWriter(
-        options.destination,
-        rate,
-        quality=options.quality,
-        title=options.title,
-        artist=options.artist,
-        overwrite=options.overwrite,
-    )
+    acx = options.preset == "acx"
+    if acx:
+        from studio.core.acx.export import acx_writer, failures_in_words, shift_timeline, write_acx_audio
+
+        writer = acx_writer(options.destination, title=options.title, artist=options.artist,
+                            overwrite=options.overwrite)
+    else:
+        writer = AudioFileWriter(options.destination, rate, quality=options.quality, title=options.title,
+                                 artist=options.artist, overwrite=options.overwrite)
     spool: _Spool | None = None
     staged: list[tuple[Path, Path]] = []
     try:
-        if options.loudness_target is not None:
+        if options.loudness_target is not None or acx:
             spool = _Spool(options.destination.parent, rate)
             assembler = Assembler(plan, pause_samples, spool.write)
         else:
@@ -247,7 +256,12 @@ def export_script(
         timeline = assembler.timeline
 
         measured = achieved = None
-        if spool is not None:
+        if acx and spool is not None:
+            stage("Mastering for ACX")
+            mastered = write_acx_audio(b"".join(b.tobytes() for b in spool.blocks(_COPY_BLOCK)), rate, writer,
+                                       name=f"“{options.destination.name}”")
+            timeline = shift_timeline(timeline, mastered.shift_s, mastered.samples.size / writer.sample_rate)
+        elif spool is not None:
             stage("Normalising loudness")
             measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate, cancel)
             spool.remove()
@@ -285,6 +299,11 @@ def export_script(
             loudness_result=float(achieved) if achieved is not None else None,
             warnings=list(generation.warnings),
         )
+        if acx:
+            from studio.core.acx.check import check_file
+
+            result.acx_report = check_file(audio_path)
+            result.warnings.extend(failures_in_words(result.acx_report))
         if options.subtitle_formats and not timeline.chars:
             result.warnings.append("The voice engine sent no timings, so the subtitle files are empty.")
         if measured is not None and achieved is not None and abs(achieved - (options.loudness_target or 0)) > 0.5:
