@@ -125,11 +125,8 @@ class AudioFileWriter:
         title: str | None = None,
         artist: str | None = None,
         overwrite: bool = False,
-        constant_kbps: int | None = None,
     ) -> None:
         self.destination = Path(destination)
-        #: MP3 only: a constant bit rate (ACX wants 192 kbps CBR) instead of VBR by quality.
-        self.constant_kbps = constant_kbps
         self.sample_rate = sample_rate
         if quality not in QUALITIES:
             raise ExportError(f"Unknown quality “{quality}”", "Use one of: " + ", ".join(QUALITIES) + ".")
@@ -155,11 +152,7 @@ class AudioFileWriter:
         options: dict[str, object] = {}
         if fmt in ("MP3", "OGG"):
             options["compression_level"] = _LOSSY_LEVEL[self.quality]
-        if fmt == "MP3" and self.constant_kbps:
-            # libsndfile maps the level linearly onto LAME's 320…32 kbps for CBR.
-            options["bitrate_mode"] = "CONSTANT"
-            options["compression_level"] = (320 - self.constant_kbps) / (320 - 32)
-        elif fmt == "MP3":
+        if fmt == "MP3":
             options["bitrate_mode"] = "VARIABLE"
         if fmt == "FLAC":
             options["compression_level"] = _FLAC_LEVEL[self.quality]

@@ -237,7 +237,9 @@ def export_script(
     if acx:
         from studio.core.acx.export import acx_writer, failures_in_words, shift_timeline, write_acx_audio
 
-        writer = acx_writer(options.destination, title=options.title, artist=options.artist,
+        from studio.core.audiobook.tags import BookTags
+
+        writer = acx_writer(options.destination, BookTags(title=options.title, author=options.artist),
                             overwrite=options.overwrite)
     else:
         writer = AudioFileWriter(options.destination, rate, quality=options.quality, title=options.title,
@@ -258,6 +260,7 @@ def export_script(
         measured = achieved = None
         if acx and spool is not None:
             stage("Mastering for ACX")
+            writer.open()
             mastered = write_acx_audio(b"".join(b.tobytes() for b in spool.blocks(_COPY_BLOCK)), rate, writer,
                                        name=f"“{options.destination.name}”")
             timeline = shift_timeline(timeline, mastered.shift_s, mastered.samples.size / writer.sample_rate)

@@ -1,10 +1,12 @@
 """The ACX preset's files: mastered chapters written as 44.1 kHz, 192 kbps CBR MP3, then checked.
 
-:func:`write_acx_audio` is what ``export … --preset acx`` runs for one file (the exporter's
-spool in, its writer out); :func:`export_acx_chapters` is the same for a folder of one file per
-chapter, for the audiobook folder export to call. Every file written is checked again, read
-back from disk by the checker (libsndfile decodes, mutagen reads the header): a preset file
-that fails anyway is reported, never passed off as passing.
+The MP3s are written by the audiobook writers (:mod:`studio.core.audiobook`: PyAV's LAME at a
+constant bit rate, ID3v2.4 tags by mutagen, all or nothing). :func:`write_acx_audio` is what
+``export … --preset acx`` runs for one file (the exporter's spool in, the writer out);
+:func:`export_acx_chapters` makes a folder (or ZIP) of one ACX file per chapter, each mastered
+on its own (each needs its own room tone and level), for the audiobook folder export to call.
+Every file written is checked again, read back from disk by the checker (libsndfile decodes,
+mutagen reads the header): a preset file that fails anyway is reported, never passed off.
 """
 
 from __future__ import annotations
@@ -17,23 +19,26 @@ from studio.core.acx import rules
 from studio.core.acx.check import ChapterReport, check_file
 from studio.core.acx.master import Mastered, master_pcm
 from studio.core.audio import float_to_int16
-from studio.core.audio_export import AudioFileWriter
+from studio.core.audiobook.encoder import EncoderSettings
+from studio.core.audiobook.tags import BookTags
+from studio.core.audiobook.writer import BookFileWriter, ChapterFolderWriter
 from studio.core.timeline import Timeline
+
+#: What ACX takes, for the audiobook encoder.
+ACX_MP3 = EncoderSettings(codec="mp3", bitrate=rules.BITRATE_KBPS * 1000, sample_rate=rules.SAMPLE_RATE)
 
 PRESETS = ("acx",)
 
 
-def acx_writer(destination: Path, *, title: str | None = None, artist: str | None = None,
-               overwrite: bool = False) -> AudioFileWriter:
-    """The studio's MP3 writer set to what ACX takes: 44.1 kHz, 192 kbps constant bit rate."""
-    return AudioFileWriter(destination, rules.SAMPLE_RATE, title=title, artist=artist, overwrite=overwrite,
-                           constant_kbps=rules.BITRATE_KBPS)
+def acx_writer(destination: Path, tags: BookTags = BookTags(), *, overwrite: bool = False) -> BookFileWriter:
+    """The audiobook MP3 writer set to what ACX takes: 44.1 kHz, 192 kbps constant bit rate."""
+    return BookFileWriter(destination, rules.SAMPLE_RATE, "mp3", ACX_MP3, tags, overwrite=overwrite)
 
 
-def write_acx_audio(pcm: bytes, sample_rate: int, writer: AudioFileWriter, *, name: str) -> Mastered:
-    """Master ``pcm`` (s16le mono) and write it into ``writer`` (opened here, committed by the caller)."""
+def write_acx_audio(pcm: bytes, sample_rate: int, writer: BookFileWriter | ChapterFolderWriter, *,
+                    name: str) -> Mastered:
+    """Master ``pcm`` (s16le mono) and write it into ``writer`` (opened by the caller, who commits)."""
     mastered = master_pcm(pcm, sample_rate, name=name)
-    writer.open()
     writer.write(float_to_int16(mastered.samples))
     return mastered
 
@@ -60,20 +65,36 @@ def shift_timeline(timeline: Timeline, shift_s: float, duration_s: float) -> Tim
     )
 
 
-def export_acx_chapters(chapters: Iterable[tuple[str, bytes]], sample_rate: int, folder: Path, *,
-                        overwrite: bool = False, artist: str | None = None) -> list[ChapterReport]:
-    """One ACX file per chapter in ``folder``: ``(title, s16le mono PCM)`` pairs, named
-    ``01 Title.mp3``…, each mastered, written atomically and checked; returns the reports.
+def export_acx_chapters(chapters: Iterable[tuple[str, bytes]], sample_rate: int, destination: Path, *,
+                        tags: BookTags = BookTags(), overwrite: bool = False) -> list[ChapterReport]:
+    """One ACX file per chapter: ``(title, s16le mono PCM at sample_rate)`` pairs into the folder
+    (or ``.zip``) ``destination`` as ``01 Title.mp3``…, each mastered on its own, all written at
+    once or not at all; returns each file's check.
 
-    For the audiobook folder export (one file per chapter): call it with each chapter's audio.
-    A chapter over 120 minutes raises AcxMasteringError naming it before its file is written;
-    chapters already written stay.
+    A chapter over 120 minutes raises AcxMasteringError naming it, and nothing is written.
     """
-    reports = []
-    for number, (title, pcm) in enumerate(chapters, start=1):
-        safe = "".join(ch if ch.isalnum() or ch in " -_,." else "_" for ch in title).strip() or "Chapter"
-        path = Path(folder) / f"{number:02d} {safe}.mp3"
-        with acx_writer(path, title=title, artist=artist, overwrite=overwrite) as writer:
+    kind = "zip" if Path(destination).suffix.lower() == ".zip" else "folder"
+    writer = ChapterFolderWriter(Path(destination), rules.SAMPLE_RATE, kind, ACX_MP3, tags, overwrite=overwrite)
+    writer.open()
+    try:
+        for number, (title, pcm) in enumerate(chapters, start=1):
+            writer.mark(title, writer.frames_written)  # each chapter starts a file
             write_acx_audio(pcm, sample_rate, writer, name=f"Chapter {number} (“{title}”)")
-        reports.append(check_file(path))
-    return reports
+        names = writer.names()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    if kind == "folder":
+        return [check_file(Path(destination) / f"{n}.mp3") for n in names]
+    return _check_zip(Path(destination), names)
+
+
+def _check_zip(archive: Path, names: list[str]) -> list[ChapterReport]:
+    """Each MP3 in the ZIP, unpacked to a temporary folder and checked (reported by its name)."""
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(folder)
+        return [replace(check_file(Path(folder) / f"{n}.mp3"), path=Path(f"{n}.mp3")) for n in names]
