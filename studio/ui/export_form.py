@@ -149,6 +149,12 @@ class ExportForm(QWidget):
         for target, label in LOUDNESS_CHOICES:
             self.loudness_combo.addItem(label, target)
 
+        self.acx_box = QCheckBox("ACX / Audible preset")
+        self.acx_box.setAccessibleName("ACX preset")
+        self.acx_box.setToolTip("Master for ACX (Audible): RMS −20 dBFS, true peaks under −3 dBFS, room tone at the "
+                                "start and end, 44.1 kHz 192 kbps constant-bit-rate MP3; the file is checked after.")
+        self.acx_box.toggled.connect(self._on_acx_toggled)
+
         self.title_edit = QLineEdit(title)
         self.title_edit.setAccessibleName("Title tag")
         self.title_edit.setPlaceholderText("Optional")
@@ -170,6 +176,7 @@ class ExportForm(QWidget):
         form.addRow("&Format:", self.format_combo)
         form.addRow("&Quality:", self.quality_combo)
         form.addRow("&Loudness:", self.loudness_combo)
+        form.addRow("&Retailer:", self.acx_box)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Artist:", self.artist_edit)
         form.addRow("&Pause between paragraphs:", self.pause_spin)
@@ -206,6 +213,7 @@ class ExportForm(QWidget):
         self.loudness_combo.setCurrentIndex(max(0, self.loudness_combo.findData(choices.loudness_lufs)))
         for key, box in self.subtitle_boxes.items():
             box.setChecked(key in choices.subtitles)
+        self.acx_box.setChecked(choices.preset == "acx")
 
     def choices(self) -> ExportChoices:
         """What is chosen now, to remember for the next export."""
@@ -216,6 +224,7 @@ class ExportForm(QWidget):
             subtitles=[k for k, box in self.subtitle_boxes.items() if box.isChecked()],  # type: ignore[misc]
             loudness_lufs=self.loudness_combo.currentData(),
             folder=str(destination.parent) if destination is not None and destination.is_absolute() else None,
+            preset="acx" if self.acx_box.isChecked() else None,
         )
 
     def _fill_quality(self, fmt: str, wanted: str | None) -> None:
@@ -251,7 +260,8 @@ class ExportForm(QWidget):
         return ExportOptions(
             destination=destination if destination.is_absolute() else Path.home() / destination,
             subtitle_formats=tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
-            loudness_target=self.loudness_combo.currentData(),
+            loudness_target=None if self.acx_box.isChecked() else self.loudness_combo.currentData(),
+            preset="acx" if self.acx_box.isChecked() else None,
             title=self.title_edit.text().strip() or None,
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
@@ -273,6 +283,20 @@ class ExportForm(QWidget):
             stem = destination.name[: -len(destination.suffix)] if destination.suffix.lower() in SUFFIX_TO_FORMAT \
                 else destination.name
             self.destination_edit.setText(str(destination.with_name(stem + suffix)))
+
+    def _on_acx_toggled(self, on: bool) -> None:
+        """ACX takes one format (MP3 192 kbps CBR) and the preset sets its own level: those
+        controls are fixed while it is ticked."""
+        if on and self.audio_format != "mp3":
+            self.format_combo.blockSignals(True)
+            self.format_combo.setCurrentIndex(self.format_combo.findData("mp3"))
+            self.format_combo.blockSignals(False)
+            self._on_format_chosen()  # the file name follows
+        if on:
+            self.loudness_combo.setCurrentIndex(self.loudness_combo.findData(None))
+        for control in (self.format_combo, self.loudness_combo):
+            control.setEnabled(not on)
+        self.quality_combo.setEnabled(not on and len(QUALITY_CHOICES[self.audio_format]) > 1)
 
     def _on_destination_edited(self, text: str) -> None:
         fmt = SUFFIX_TO_FORMAT.get(Path(text.strip()).suffix.lower())
