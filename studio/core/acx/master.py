@@ -31,8 +31,8 @@ from studio.errors import StudioError
 
 TARGET_RMS_DBFS = -20.0
 PEAK_CEILING_DBFS = -4.0
-HEAD_S = 0.75
-TAIL_S = 2.5
+HEAD_S = rules.HEAD_TARGET_S
+TAIL_S = rules.TAIL_TARGET_S
 _TRIES = 4
 _LIMITER_BLOCK_S = 0.002
 

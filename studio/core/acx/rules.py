@@ -11,6 +11,7 @@ the limits live: the check, the mastering preset and the advice all read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 RMS_MIN_DBFS, RMS_MAX_DBFS = -23.0, -18.0
@@ -23,6 +24,8 @@ DIGITAL_SILENCE_DBFS = -90.0
 ROOM_TONE_DBFS = -70.0
 HEAD_MIN_S, HEAD_MAX_S = 0.5, 1.0
 TAIL_MIN_S, TAIL_MAX_S = 1.0, 5.0
+#: What the preset makes and the advice aims at: well inside both windows.
+HEAD_TARGET_S, TAIL_TARGET_S = 0.75, 2.5
 SAMPLE_RATE = 44100
 BITRATE_KBPS = 192
 MAX_MINUTES = 120.0
@@ -90,43 +93,43 @@ def evaluate(f: Figures) -> list[RuleResult]:
     return results
 
 
+_NOT_MEASURED = "Split the file first; then check each part."
+
+
+def _ranged(rule: str, label: str, v: float | None, low: float, high: float, shown: str,
+            too_low: Callable[[float], str], too_high: Callable[[float], str]) -> RuleResult:
+    """A figure that must lie in [low, high]: the remedy depends on which side it misses."""
+    ok = v is not None and low <= v <= high
+    advice = "" if ok else _NOT_MEASURED if v is None else too_low(v) if v < low else too_high(v)
+    return RuleResult(rule, label, shown, ok, advice)
+
+
 def _rms(f: Figures) -> RuleResult:
-    v = f.rms_dbfs
-    ok = v is not None and RMS_MIN_DBFS <= v <= RMS_MAX_DBFS
-    if ok or v is None:
-        advice = "" if ok else "Split the file first; then check each part."
-    elif v < RMS_MIN_DBFS:
-        advice = (f"Too quiet: raise the level by about {RMS_MIN_DBFS + 2 - v:.0f} dB (to around −20 dBFS RMS), "
-                  "limiting the peaks; the ACX preset does this.")
-    else:
-        advice = (f"Too loud: lower the level by about {v - RMS_MAX_DBFS + 2:.0f} dB (to around −20 dBFS RMS); "
-                  "the ACX preset does this.")
-    return RuleResult("rms", "RMS level", _db(v), ok, advice)
+    return _ranged(
+        "rms", "RMS level", f.rms_dbfs, RMS_MIN_DBFS, RMS_MAX_DBFS, _db(f.rms_dbfs),
+        lambda v: (f"Too quiet: raise the level by about {RMS_MIN_DBFS + 2 - v:.0f} dB (to around −20 dBFS RMS), "
+                   "limiting the peaks; the ACX preset does this."),
+        lambda v: (f"Too loud: lower the level by about {v - RMS_MAX_DBFS + 2:.0f} dB (to around −20 dBFS RMS); "
+                   "the ACX preset does this."))
 
 
 def _peak(f: Figures) -> RuleResult:
-    v = f.true_peak_dbfs
-    ok = v is not None and v <= TRUE_PEAK_MAX_DBFS
-    advice = "" if ok else (
-        "Split the file first; then check each part." if v is None else
-        f"Peaks reach {v:.1f} dBFS (true peak){' — the audio clips' if v >= 0 else ''}: limit them to −3.5 dBFS "
-        "or lower (a true-peak limiter; the ACX preset does this). Clipped audio should be re-recorded or "
-        "re-made, since limiting cannot undo distortion.")
-    return RuleResult("true_peak", "Peak (true peak)", _db(v), ok, advice)
+    return _ranged(
+        "true_peak", "Peak (true peak)", f.true_peak_dbfs, float("-inf"), TRUE_PEAK_MAX_DBFS, _db(f.true_peak_dbfs),
+        lambda v: "",
+        lambda v: (f"Peaks reach {v:.1f} dBFS (true peak){' — the audio clips' if v >= 0 else ''}: limit them to "
+                   "−3.5 dBFS or lower (a true-peak limiter; the ACX preset does this). Clipped audio should be "
+                   "re-recorded or re-made, since limiting cannot undo distortion."))
 
 
 def _noise(f: Figures) -> RuleResult:
-    v = f.noise_floor_dbfs
-    ok = v is not None and DIGITAL_SILENCE_DBFS <= v <= NOISE_FLOOR_MAX_DBFS
-    if ok or v is None:
-        advice = "" if ok else "Split the file first; then check each part."
-    elif v < DIGITAL_SILENCE_DBFS:
-        advice = ("The pauses are dead digital silence, which ACX says sounds unnatural: fill them with room "
-                  f"tone (the ACX preset lays a {ROOM_TONE_DBFS:g} dBFS room tone under the whole file).")
-    else:
-        advice = (f"Even the quietest half second is {v:.1f} dBFS: reduce the background noise (a quieter room, "
-                  "noise reduction, or a gate in the pauses) until the pauses sit below −60 dBFS.")
-    return RuleResult("noise_floor", "Noise floor", _db(v), ok, advice)
+    return _ranged(
+        "noise_floor", "Noise floor", f.noise_floor_dbfs, DIGITAL_SILENCE_DBFS, NOISE_FLOOR_MAX_DBFS,
+        _db(f.noise_floor_dbfs),
+        lambda v: ("The pauses are dead digital silence, which ACX says sounds unnatural: fill them with room "
+                   f"tone (the ACX preset lays a {ROOM_TONE_DBFS:g} dBFS room tone under the whole file)."),
+        lambda v: (f"Even the quietest half second is {v:.1f} dBFS: reduce the background noise (a quieter room, "
+                   "noise reduction, or a gate in the pauses) until the pauses sit below −60 dBFS."))
 
 
 def _seconds(value: float | None) -> str:
@@ -134,27 +137,22 @@ def _seconds(value: float | None) -> str:
 
 
 def _head(f: Figures) -> RuleResult:
-    v = f.head_s
-    ok = v is not None and HEAD_MIN_S <= v <= HEAD_MAX_S
-    if ok or v is None:
-        advice = "" if ok else "Split the file first; then check each part."
-    elif v < HEAD_MIN_S:
-        advice = f"Add {HEAD_MIN_S + 0.25 - v:.2f} s of room tone before the first word (0.5–1 s in all)."
-    else:
-        advice = f"Trim {v - HEAD_MAX_S + 0.25:.2f} s of the silence before the first word (0.5–1 s in all)."
-    return RuleResult("head_room_tone", "Room tone at the start", _seconds(v), ok, advice)
+    return _room_tone("head_room_tone", "Room tone at the start", f.head_s, (HEAD_MIN_S, HEAD_MAX_S),
+                      HEAD_TARGET_S, "before the first word")
 
 
 def _tail(f: Figures) -> RuleResult:
-    v = f.tail_s
-    ok = v is not None and TAIL_MIN_S <= v <= TAIL_MAX_S
-    if ok or v is None:
-        advice = "" if ok else "Split the file first; then check each part."
-    elif v < TAIL_MIN_S:
-        advice = f"Add {TAIL_MIN_S + 1 - v:.2f} s of room tone after the last word (1–5 s in all)."
-    else:
-        advice = f"Trim {v - TAIL_MAX_S + 1:.2f} s of the silence after the last word (1–5 s in all)."
-    return RuleResult("tail_room_tone", "Room tone at the end", _seconds(v), ok, advice)
+    return _room_tone("tail_room_tone", "Room tone at the end", f.tail_s, (TAIL_MIN_S, TAIL_MAX_S),
+                      TAIL_TARGET_S, "after the last word")
+
+
+def _room_tone(rule: str, label: str, v: float | None, limits: tuple[float, float], target: float,
+               where: str) -> RuleResult:
+    low, high = limits
+    span = f"({low:g}–{high:g} s in all)"
+    return _ranged(rule, label, v, low, high, _seconds(v),
+                   lambda v: f"Add {target - v:.2f} s of room tone {where} {span}.",
+                   lambda v: f"Trim {v - target:.2f} s of the silence {where} {span}.")
 
 
 def _format(f: Figures) -> RuleResult:
