@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.commands._audiobook_options import add_audiobook_arguments, audiobook_options, output_path
 from studio.commands._cast_options import add_cast_arguments, cast_from_args, document_for
 from studio.core.script.capabilities import DEFAULT_MODEL_ID
 from studio.errors import StudioError
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from studio.core.render_inputs import RenderInputs
 
 NAME = "export"
-HELP = "Narrate a script file or a .narration project to WAV, FLAC, OGG or MP3, with optional subtitles."
+HELP = ("Narrate a script, book or .narration project to an audiobook (M4B, MP3, a folder per chapter) "
+        "or WAV, FLAC, OGG, with optional subtitles.")
 
 DEFAULT_ELEVENLABS_MODEL = DEFAULT_MODEL_ID  # the capability table's (no model id is named here)
 
@@ -49,8 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "rendered as the studio would (its engine, voice, model, settings, seed, language "
                              "and each paragraph's chosen or locked take); the options below override the "
                              "project's values")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the audio file to write; .wav, .flac, .ogg or .mp3")
+    add_audiobook_arguments(parser)  # OUT (positional), --cover, --author, --narrator, --year, --description
+    parser.add_argument("--out", type=Path, metavar="FILE", help="the same as OUT")
     parser.add_argument("--voice", help="voice id (default: the bundled offline voice, or your first voice)")
     parser.add_argument("--model", help=f"model id (default: {DEFAULT_ELEVENLABS_MODEL}, or the offline model)")
     parser.add_argument("--subtitles", default="", metavar="FORMATS",
@@ -76,7 +78,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="normalise to this loudness in LUFS (EBU R128)")
     parser.add_argument("--preset", choices=("acx",),
                         help="acx: master for ACX/Audible (RMS −20 dBFS, true peak under −3 dBFS, room tone at "
-                             "head and tail, 44.1 kHz 192 kbps CBR MP3) and check the file; needs an .mp3 --out")
+                             "head and tail, 44.1 kHz 192 kbps CBR MP3) and check the files; OUT is an .mp3, or a "
+                             "folder or .zip for one file per chapter (each mastered on its own), as ACX asks")
     parser.add_argument("--title", help="title tag")
     parser.add_argument("--artist", help="artist tag")
     parser.add_argument("--quality", default="high", choices=("low", "medium", "high", "best"),
@@ -327,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
         raise StudioError(f"--subtitle-rules: {error}", "Use netflix-en, bbc or custom:max_line_chars=32,...") from None
     options = ExportOptions(
         subtitle_rules=rules.cue_rules(),
-        destination=args.out.expanduser().absolute(),
+        destination=output_path(args),
         subtitle_formats=formats,
         loudness_target=args.loudness,
         title=args.title,
@@ -337,6 +340,7 @@ def run(args: argparse.Namespace) -> int:
         pause_ms=args.pause_ms,
         srt_speaker_names=args.srt_speaker_names,
         preset=args.preset,
+        **audiobook_options(args),  # type: ignore[arg-type]
     )
     check_export(options)  # refuse before any engine starts or any credit is spent
     if args.concurrency is not None and args.concurrency < 1:
@@ -393,8 +397,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.loudness_result is not None:
         print(f"Loudness: {result.loudness_result:.1f} LUFS (was {result.loudness_measured:.1f}).")
-    if result.acx_report is not None:
-        print("ACX check: passes." if result.acx_report.passed else "ACX check: fails (see the notes below).")
+    if result.acx_reports is not None:
+        failing = sum(not r.passed for r in result.acx_reports)
+        files = len(result.acx_reports)
+        print("ACX check: passes." if not failing and files == 1 else f"ACX check: all {files} files pass."
+              if not failing else f"ACX check: {failing} of {files} file(s) fail (see the notes below).")
     for warning in result.warnings:
         print(f"Note: {warning}", file=sys.stderr)
     if args.timing_qa is not None:

@@ -1,4 +1,4 @@
-"""Write narration to WAV, FLAC, OGG (Vorbis) or MP3, incrementally and all-or-nothing.
+"""Write narration to WAV, FLAC or OGG (Vorbis), incrementally and all-or-nothing.
 
 Audio is written piece by piece (a two-hour book never sits in memory) into a temporary file
 in the destination folder, then renamed over the destination in one step; on any failure the
@@ -9,12 +9,12 @@ Tags (checked by writing and reading back with the bundled libsndfile 1.2.2):
 
 - WAV: title and artist in a RIFF LIST/INFO chunk (INAM, IART).
 - FLAC and OGG: Vorbis comments TITLE and ARTIST, full UTF-8.
-- MP3: an ID3v1 tag at the end of the file: 30 bytes per field, so longer values are cut
-  (at a character boundary); ID3v1 is nominally Latin-1, so some players garble non-ASCII.
+
+MP3 and M4B are :mod:`studio.core.audiobook`'s (PyAV encodes, mutagen tags: ID3v2.4 in full
+UTF-8 with chapter frames; libsndfile could only write a 30-byte, Latin-1 ID3v1 tag).
 
 Quality presets (``low``/``medium``/``high``/``best``) set libsndfile's compression level:
-the VBR quality for MP3 and Vorbis, the effort for FLAC (which is lossless at every level);
-WAV has none.
+the VBR quality for Vorbis, the effort for FLAC (which is lossless at every level); WAV has none.
 """
 
 from __future__ import annotations
@@ -36,13 +36,11 @@ FORMATS: dict[str, tuple[str, str]] = {
     ".wav": ("WAV", "PCM_16"),
     ".flac": ("FLAC", "PCM_16"),
     ".ogg": ("OGG", "VORBIS"),
-    ".mp3": ("MP3", "MPEG_LAYER_III"),
 }
 QUALITIES = ("low", "medium", "high", "best")
 # compression_level per quality for lossy formats (0 = best quality) and for FLAC (1 = smallest).
 _LOSSY_LEVEL = {"low": 0.7, "medium": 0.45, "high": 0.2, "best": 0.0}
 _FLAC_LEVEL = {"low": 0.0, "medium": 0.5, "high": 0.6, "best": 1.0}
-_ID3V1_FIELD_BYTES = 30
 
 
 class ExportError(StudioError):
@@ -54,14 +52,9 @@ def format_for(path: Path) -> tuple[str, str]:
     if suffix not in FORMATS:
         raise ExportError(
             f"Cannot export to “{path.name}”: the file type {suffix or '(none)'} is not supported",
-            "End the file name with .wav, .flac, .ogg or .mp3.",
+            "End the file name with .wav, .flac, .ogg, .mp3 or .m4b, or give a folder for one file per chapter.",
         )
     return FORMATS[suffix]
-
-
-def _fit_id3v1(value: str) -> str:
-    encoded = value.encode("utf-8")[:_ID3V1_FIELD_BYTES]
-    return encoded.decode("utf-8", errors="ignore")
 
 
 def _libsndfile_detail(handle: object) -> str:
@@ -83,7 +76,7 @@ def check_destination(path: Path, *, overwrite: bool) -> None:
             f"The folder “{folder}” does not exist", "Create it first or choose another place to save."
         )
     if path.is_dir():
-        raise ExportError(f"“{path}” is a folder", "Give a file name ending in .wav, .flac, .ogg or .mp3.")
+        raise ExportError(f"“{path}” is a folder", "Give a file name ending in .wav, .flac, .ogg, .mp3 or .m4b.")
     if path.exists() and not overwrite:
         raise ExportError(
             f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite)."
@@ -150,10 +143,8 @@ class AudioFileWriter:
             raise write_error(folder, error) from error
         self._tmp = Path(tmp)
         options: dict[str, object] = {}
-        if fmt in ("MP3", "OGG"):
+        if fmt == "OGG":
             options["compression_level"] = _LOSSY_LEVEL[self.quality]
-        if fmt == "MP3":
-            options["bitrate_mode"] = "VARIABLE"
         if fmt == "FLAC":
             options["compression_level"] = _FLAC_LEVEL[self.quality]
         try:
@@ -162,9 +153,9 @@ class AudioFileWriter:
             )
             # Vorbis comments must be set before the first audio is written.
             if self.title:
-                self._file.title = _fit_id3v1(self.title) if fmt == "MP3" else self.title
+                self._file.title = self.title
             if self.artist:
-                self._file.artist = _fit_id3v1(self.artist) if fmt == "MP3" else self.artist
+                self._file.artist = self.artist
         except Exception as error:  # libsndfile reports I/O failures as its own error type
             self.abort()
             raise write_error(folder, error) from error

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from studio.core.audio import float_to_int16
-from studio.core.audio_export import AudioFileWriter, ExportError, check_destination, write_error
+from studio.core.audio_export import ExportError, write_error
+from studio.core.audiobook.encoder import EncoderSettings
+from studio.core.audiobook.export_target import Writer, chapter_subtitles, check_target, is_chapter_folder, marking, open_writer
 from studio.core.cache import CachedSpeech, SpeechCache
 from studio.cancel import CancelToken
 from studio.core.files import stage_beside
@@ -72,6 +74,15 @@ class ExportOptions:
     srt_speaker_names: bool = False
     #: "acx": master and write for ACX (studio.core.acx): 44.1 kHz 192 kbps CBR MP3, checked.
     preset: str | None = None
+    #: Audiobook tags (M4B, MP3, per-chapter files; :mod:`studio.core.audiobook`). The author
+    #: falls back to ``artist``; the cover is checked (JPEG/PNG) before anything is requested.
+    author: str | None = None
+    narrator: str | None = None
+    year: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    #: Codec, bit rate and sample rate for M4B/MP3 (an ACX preset); None: from ``quality``.
+    encoding: EncoderSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,8 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     #: Block id → the take this export made of it (exports of a RenderPlan only).
     new_takes: dict[str, Take] = field(default_factory=dict)
-    #: The ACX check of the file written with ``preset="acx"``.
-    acx_report: object | None = None
+    #: The ACX check of each file written with ``preset="acx"`` (studio.core.acx.check.ChapterReport).
+    acx_reports: list | None = None  # type: ignore[type-arg]
 
 
 def subtitle_path(destination: Path, fmt: str) -> Path:
@@ -126,8 +137,8 @@ def check_export(options: ExportOptions) -> None:
         from studio.core.acx.preset_options import check_preset
 
         check_preset(options)
-    check_destination(options.destination, overwrite=options.overwrite)
-    for fmt in options.subtitle_formats:
+    check_target(options)
+    for fmt in () if is_chapter_folder(options) else options.subtitle_formats:
         path = subtitle_path(options.destination, fmt)
         if path.exists() and not options.overwrite:
             raise ExportError(f"“{path.name}” already exists", "Choose another name, or allow replacing it (--overwrite).")
@@ -196,6 +207,16 @@ class _Spool:
             raise write_error(self.folder, error) from error
         self.meter.add(samples.astype(np.float64) / 32768.0)
 
+    def read(self, start: int, end: int | None) -> bytes:
+        """Samples ``start`` … ``end`` (None: to the end): the ACX preset masters chapter by chapter."""
+        try:
+            self.handle.flush()
+            with open(self.path, "rb") as handle:
+                handle.seek(2 * start)
+                return handle.read(-1 if end is None else 2 * (end - start))
+        except OSError as error:
+            raise write_error(self.folder, error) from error
+
     def blocks(self, size: int):  # type: ignore[no-untyped-def]
         if not self.handle.closed:
             try:
@@ -235,15 +256,10 @@ def export_script(
     pause_samples = options.pause_ms * rate // 1000
     acx = options.preset == "acx"
     if acx:
-        from studio.core.acx.export import acx_writer, failures_in_words, shift_timeline, write_acx_audio
+        from studio.core.acx.export import ACX_MP3, check_written, failures_in_words, master_spool
 
-        from studio.core.audiobook.tags import BookTags
-
-        writer = acx_writer(options.destination, BookTags(title=options.title, author=options.artist),
-                            overwrite=options.overwrite)
-    else:
-        writer = AudioFileWriter(options.destination, rate, quality=options.quality, title=options.title,
-                                 artist=options.artist, overwrite=options.overwrite)
+        options = replace(options, encoding=ACX_MP3)
+    writer = open_writer(options, ACX_MP3.sample_rate if acx else rate)  # type: ignore[arg-type]
     spool: _Spool | None = None
     staged: list[tuple[Path, Path]] = []
     try:
@@ -254,16 +270,17 @@ def export_script(
             writer.open()
             assembler = Assembler(plan, pause_samples, writer.write)
         consumer = assembler if tap is None else _then(assembler, tap)
+        mark = marking(plan, writer, lambda: assembler.timeline, options.title)
+        consumer = consumer if mark is None else _then(mark, consumer)
         generation = generator.run(plan, consumer, cancel)
         timeline = assembler.timeline
 
         measured = achieved = None
         if acx and spool is not None:
             stage("Mastering for ACX")
-            writer.open()
-            mastered = write_acx_audio(b"".join(b.tobytes() for b in spool.blocks(_COPY_BLOCK)), rate, writer,
-                                       name=f"“{options.destination.name}”")
-            timeline = shift_timeline(timeline, mastered.shift_s, mastered.samples.size / writer.sample_rate)
+            timeline = master_spool(spool.read, timeline.total_samples, rate, writer, timeline,  # type: ignore[arg-type]
+                                    per_chapter=is_chapter_folder(options), name=options.destination.name)
+            rate = writer.sample_rate  # the timeline is the file's now
         elif spool is not None:
             stage("Normalising loudness")
             measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate, cancel)
@@ -274,7 +291,10 @@ def export_script(
             stage("Writing subtitles")
             cancel.raise_if_cancelled()
             cues = timeline_cues(timeline, options)
-            for fmt in options.subtitle_formats:
+            if is_chapter_folder(options):  # each chapter's subtitles beside its file, inside the folder
+                chapter_subtitles(writer, timeline, cues, options.subtitle_formats, title=options.title,  # type: ignore[arg-type]
+                                  artist=options.artist, srt_speakers=options.srt_speaker_names)
+            for fmt in () if is_chapter_folder(options) else options.subtitle_formats:
                 final = subtitle_path(options.destination, fmt)
                 staged.append((_stage_text(final, fmt, timeline, cues, options), final))
 
@@ -293,7 +313,8 @@ def export_script(
         staged = []
         result = ExportResult(
             audio_path=audio_path,
-            subtitle_paths=[subtitle_path(options.destination, f) for f in options.subtitle_formats],
+            subtitle_paths=[] if is_chapter_folder(options) else [subtitle_path(options.destination, f)
+                                                                  for f in options.subtitle_formats],
             duration_seconds=timeline.total_samples / rate,
             total_samples=timeline.total_samples,
             sample_rate=rate,
@@ -303,10 +324,8 @@ def export_script(
             warnings=list(generation.warnings),
         )
         if acx:
-            from studio.core.acx.check import check_file
-
-            result.acx_report = check_file(audio_path)
-            result.warnings.extend(failures_in_words(result.acx_report))
+            result.acx_reports = check_written(audio_path, writer)  # type: ignore[arg-type]
+            result.warnings.extend(w for r in result.acx_reports for w in failures_in_words(r))
         if options.subtitle_formats and not timeline.chars:
             result.warnings.append("The voice engine sent no timings, so the subtitle files are empty.")
         if measured is not None and achieved is not None and abs(achieved - (options.loudness_target or 0)) > 0.5:
@@ -375,7 +394,7 @@ def heard_as_written(plan: RenderPlan, source: str) -> bool:
 
 
 def _normalise(
-    spool: _Spool, writer: AudioFileWriter, target: float, rate: int, cancel: CancelToken
+    spool: _Spool, writer: Writer, target: float, rate: int, cancel: CancelToken
 ) -> tuple[float, float | None]:
     """Copy the spool into the writer at ``target`` LUFS, limiting peaks; returns (before, after)."""
     measured = spool.meter.integrated_lufs()

@@ -42,7 +42,7 @@ def test_ticking_the_acx_preset_exports_a_file_that_passes(qtbot: Any, make_dial
     dialog.export_button.click()
     wait_idle(qtbot, dialog, timeout=120000)
     assert dialog.message.tone.value == "info", dialog.message.text
-    assert "ACX check: the file passes every ACX audio rule." in dialog.message.text
+    assert "ACX check: every file passes every ACX audio rule." in dialog.message.text
     report = check_file(tmp_path / "out" / "keeper.mp3")
     assert report.passed, [(r.rule, r.value) for r in report.failures()]
 

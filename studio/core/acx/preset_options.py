@@ -15,10 +15,13 @@ def check_preset(options: ExportOptions) -> None:
 
     if options.preset not in PRESETS:
         raise ExportError(f"Unknown preset “{options.preset}”", "Use --preset acx, or leave the preset out.")
-    if options.destination.suffix.lower() != ".mp3":
+    from studio.core.audiobook.formats import book_kind
+
+    if book_kind(options.destination) not in ("mp3", "folder", "zip"):
         raise ExportError(
             f"The ACX preset writes MP3, so “{options.destination.name}” cannot be its file",
-            "End the file name with .mp3 (ACX takes 192 kbps constant-bit-rate MP3 only).",
+            "End the file name with .mp3, or give a folder (or .zip) for one file per chapter, which is what "
+            "ACX asks for (192 kbps constant-bit-rate MP3 only).",
         )
     if options.loudness_target is not None:
         raise ExportError("The ACX preset sets its own level (RMS −20 dBFS), so --loudness cannot be used with it",

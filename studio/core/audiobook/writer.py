@@ -75,7 +75,9 @@ class _Marks:
     starts: list[tuple[int, str]]
 
     def chapters(self, total: int, rate: int) -> list[ChapterMark]:
-        kept = [(s, t) for s, t in self.starts if s < total] or [(0, "")]
+        kept = [(s, t) for s, t in self.starts if s < total]
+        if not kept or kept[0][0] > 0:  # audio before the first mark opens the book untitled
+            kept.insert(0, (0, ""))
         ends = [s for s, _ in kept[1:]] + [total]
         return [ChapterMark(t, s * 1000 // rate, e * 1000 // rate) for (s, t), e in zip(kept, ends, strict=True)]
 
@@ -216,7 +218,7 @@ class ChapterFolderWriter:
                     self._next_mark += 1
                     continue
                 if self._encoder is None:  # audio before any mark: an untitled opening part
-                    self._start_part(self.tags.title or "")
+                    self._start_part("")
                 cut = starts[self._next_mark][0] - self.frames_written if self._next_mark < len(starts) else data.size
                 piece, data = data[:cut], data[cut:]
                 self._encoder.write(piece)  # type: ignore[union-attr]

@@ -41,13 +41,14 @@ def test_preset_acx_export_passes_acx_check_and_keeps_subtitles_in_sync(
     assert report["figures"]["bitrate_mode"] == "CBR" and abs(report["figures"]["head_s"] - 0.75) < 0.06
 
     # The words moved with the room tone: the first starts 0.75 s in (plus the voice's own onset).
-    rate = 22050
-    plain_words = json.loads((tmp_path / "plain.timings.json").read_text())["words"]
-    acx_words = json.loads((tmp_path / "chapter1.timings.json").read_text())["words"]
+    plain_timings = json.loads((tmp_path / "plain.timings.json").read_text())
+    acx_timings = json.loads((tmp_path / "chapter1.timings.json").read_text())
+    assert acx_timings["sample_rate"] == 44100 and plain_timings["sample_rate"] == 22050  # the file's own rate
+    plain_words, acx_words = plain_timings["words"], acx_timings["words"]
     assert [w["text"] for w in acx_words] == [w["text"] for w in plain_words]
-    shift = acx_words[0]["start_sample"] - plain_words[0]["start_sample"]
-    assert all(a["start_sample"] - p["start_sample"] == shift for a, p in zip(acx_words, plain_words, strict=True))
-    assert 0.7 <= acx_words[0]["start_sample"] / rate <= 0.95
+    shift = acx_words[0]["start"] - plain_words[0]["start"]
+    assert all(abs(a["start"] - p["start"] - shift) < 0.001 for a, p in zip(acx_words, plain_words, strict=True))
+    assert 0.7 <= acx_words[0]["start"] <= 0.95
     first_cue = (tmp_path / "chapter1.srt").read_text().splitlines()[1]
     assert first_cue.startswith("00:00:00,7") or first_cue.startswith("00:00:00,8")
 
@@ -63,3 +64,32 @@ def test_preset_acx_refuses_other_formats_before_speaking(tmp_path: Path, capsys
                    "--loudness", "-16") == 1
     assert "sets its own level" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chapter1.txt"]
+
+
+def test_preset_acx_into_a_folder_masters_each_chapter_on_its_own(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "book.txt"
+    script.write_text("Chapter One\n\nThe keeper climbed the stairs.\n\nThe lamp was lit at last.\n\n"
+                      "Chapter Two\n\nMorning came over the bay, grey and quiet.", encoding="utf-8")
+    out = tmp_path / "book"
+    code = run_cli(str(script), str(out), "--offline", "--preset", "acx", "--subtitles", "srt",
+                   "--author", "Åsa Öberg", "--narrator", "Nóra Reader")
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "ACX check: all 2 files pass." in captured.out
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["01 Chapter One.mp3", "01 Chapter One.srt", "02 Chapter Two.mp3", "02 Chapter Two.srt"]
+    mp3s = [str(out / n) for n in files if n.endswith(".mp3")]
+    assert main(["acx-check", *mp3s, "--json"]) == 0
+    reports = json.loads(capsys.readouterr().out)["files"]
+    for report in reports:  # each file its own head and tail of room tone, its own level
+        assert abs(report["figures"]["head_s"] - 0.75) < 0.06 and abs(report["figures"]["tail_s"] - 2.5) < 0.1
+        assert abs(report["figures"]["rms_dbfs"] + 20) < 1
+    # Each chapter's subtitles start from its own file's start: after the 0.75 s of room tone.
+    for name in ("01 Chapter One.srt", "02 Chapter Two.srt"):
+        first = (out / name).read_text(encoding="utf-8").splitlines()[1]
+        assert first.startswith("00:00:00,7") or first.startswith("00:00:00,8"), (name, first)
+    from mutagen.id3 import ID3
+
+    tags = ID3(out / "02 Chapter Two.mp3")
+    assert str(tags["TRCK"]) == "2/2" and str(tags["TXXX:NARRATOR"]) == "Nóra Reader"

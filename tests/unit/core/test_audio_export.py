@@ -18,7 +18,7 @@ def _tone(seconds: float = 1.0) -> np.ndarray:
     return (np.sin(2 * np.pi * 440 * t) * 0.3 * 32767).astype(np.int16)
 
 
-@pytest.mark.parametrize("suffix", [".wav", ".flac", ".ogg", ".mp3"])
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".ogg"])  # MP3: tests/unit/core/audiobook
 def test_each_format_written_in_pieces_with_tags(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"out{suffix}"
     with AudioFileWriter(path, RATE, title="Chapter One — Début", artist="Ann Narrator") as writer:
@@ -37,19 +37,15 @@ def test_each_format_written_in_pieces_with_tags(tmp_path: Path, suffix: str) ->
             assert np.array_equal(data[:RATE], _tone(1.0))  # lossless formats are bit exact
         else:
             assert abs(f.frames - 4 * RATE) < RATE // 10  # encoder padding only
-    if suffix != ".mp3":
-        with sf.SoundFile(path) as f:
-            assert f.title == "Chapter One — Début"  # full UTF-8 in WAV INFO and Vorbis comments
+    with sf.SoundFile(path) as f:
+        assert f.title == "Chapter One — Début"  # full UTF-8 in WAV INFO and Vorbis comments
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_mp3_tags_are_id3v1_and_cut_at_30_bytes(tmp_path: Path) -> None:
-    path = tmp_path / "long.mp3"
-    with AudioFileWriter(path, RATE, title="A very long title that does not fit in thirty bytes") as writer:
-        writer.write(_tone(0.5))
-    assert path.read_bytes()[-128:-125] == b"TAG"
-    with sf.SoundFile(path) as f:
-        assert f.title == "A very long title that does no"
+def test_mp3_is_no_longer_libsndfiles_id3v1_writer(tmp_path: Path) -> None:
+    """MP3 went to studio.core.audiobook (ID3v2.4 in full UTF-8, chapters): not written here."""
+    with pytest.raises(ExportError, match="not supported"):
+        AudioFileWriter(tmp_path / "long.mp3", RATE).open()
 
 
 def test_quality_changes_lossy_size(tmp_path: Path) -> None:

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 from studio.core.acx.check import check_file
-from studio.core.acx.export import acx_writer, export_acx_chapters, write_acx_audio
+from studio.core.acx import rules
+from studio.core.acx.export import ACX_MP3, export_acx_chapters, master_spool
 from studio.core.acx.master import AcxMasteringError, master_pcm
 from studio.core.audio import float_to_int16
+from studio.core.audiobook.tags import BookTags
+from studio.core.audiobook.writer import BookFileWriter
+from studio.core.timeline import Timeline
 from tests.unit.core.acx.audio_files import chapter, write_wav
 
 
@@ -19,8 +23,11 @@ def pcm(samples: np.ndarray) -> bytes:
 
 
 def preset_file(path: Path, samples: np.ndarray, rate: int) -> Path:
-    writer = acx_writer(path).open()
-    write_acx_audio(pcm(samples), rate, writer, name="Chapter 1")
+    """What ``export --preset acx`` does with its speech, into the audiobook MP3 writer."""
+    writer = BookFileWriter(path, rules.SAMPLE_RATE, "mp3", ACX_MP3, BookTags(title="Chapter 1"))
+    data = pcm(samples)
+    master_spool(lambda a, b: data[2 * a : None if b is None else 2 * b], len(data) // 2, rate, writer,
+                 Timeline(rate), per_chapter=False, name=path.name)
     return writer.commit()
 
 
