@@ -32,7 +32,7 @@ MAX_RECENT_PROJECTS = 10
 Engine = Literal["offline", "elevenlabs"]
 #: The export dialog's audio formats, qualities and subtitle files (studio.core.audio_export and
 #: studio.core.subtitles define what they mean; a test checks that the lists agree).
-ExportFormat = Literal["wav", "flac", "ogg", "mp3"]
+ExportFormat = Literal["wav", "flac", "ogg", "mp3", "m4b", "chapters"]  # chapters: a folder, one MP3 each
 ExportQuality = Literal["low", "medium", "high", "best"]
 SubtitleFormat = Literal["srt", "vtt", "karaoke", "lrc", "json"]
 
@@ -49,6 +49,8 @@ class ExportChoices(BaseModel):
     #: Loudness target in LUFS; None = off (as spoken).
     loudness_lufs: float | None = Field(default=None, ge=-70.0, le=0.0)
     folder: str | None = None
+    #: The audiobook tags last exported with (author, narrator, year, description, cover path).
+    audiobook_tags: dict[str, str] = Field(default_factory=dict)
     #: The subtitle rule set (studio.core.subtitles.rule_sets: "netflix-en", "bbc", "custom")
     #: and the numbers of the custom one.
     subtitle_rules: str = "netflix-en"

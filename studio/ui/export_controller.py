@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.cancel import CancelToken
+from studio.core.audiobook.export_target import is_chapter_folder
 from studio.core.exporter import ExportOptions, ExportResult, RunTuning, check_export, export_plan, subtitle_path
 from studio.core.longform import Progress
 from studio.core.render import BlockAudio
@@ -76,7 +77,10 @@ class _RunState:
 
 
 def files_written_by(options: ExportOptions) -> list[Path]:
-    """The audio file and every subtitle file an export with ``options`` creates."""
+    """The audio file and every subtitle file an export with ``options`` creates (a folder per
+    chapter holds its subtitles: the folder is the one thing replaced)."""
+    if is_chapter_folder(options):
+        return [options.destination]
     return [options.destination, *(subtitle_path(options.destination, f) for f in options.subtitle_formats)]
 
 

@@ -120,7 +120,7 @@ class ExportDialog(QDialog):
 
         choices = remembered.starting() if remembered is not None else ExportChoices(audio_format=audio_format)  # type: ignore[arg-type]
         self.form = ExportForm(directory or Path.home(), base_name, choices, title, artist, pause_ms,
-                               choose_file=choose_file)
+                               choose_file=choose_file, pool=pool)
         #: The subtitle rule set and the cues that break it, checked in a worker before exporting.
         # The panel reads the form, never the dialog: no reference cycle keeps a closed dialog alive.
         self.rules_panel = SubtitleRulesPanel(pool, self.controller.preview_work(), partial(_check_options, self.form),

@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.audiobook.formats import encoder_settings
 from studio.core.exporter import ExportOptions
+from studio.ui.audiobook_tags import AudiobookTagsBox
+from studio.ui.worker import WorkerPool
 from studio.core.preferences import ExportChoices
 
 #: (format key, label, suffix) in the order offered.
@@ -35,8 +38,14 @@ AUDIO_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("wav", "WAV (uncompressed)", ".wav"),
     ("flac", "FLAC (lossless, smaller)", ".flac"),
     ("ogg", "OGG Vorbis", ".ogg"),
-    ("mp3", "MP3", ".mp3"),
+    ("mp3", "MP3 (tags, cover, chapter marks)", ".mp3"),
+    ("m4b", "M4B audiobook (AAC, chapter marks, cover)", ".m4b"),
+    ("chapters", "One MP3 per chapter (a folder)", ""),  # no suffix: a folder (studio.core.audiobook.formats)
 )
+#: The formats that carry audiobook tags and a cover.
+AUDIOBOOK_FORMATS = ("mp3", "m4b", "chapters")
+#: What the ACX preset can write (studio.core.acx.preset_options): MP3, best one per chapter.
+ACX_FORMATS = ("mp3", "chapters")
 SUFFIX_TO_FORMAT = {suffix: key for key, _label, suffix in AUDIO_FORMATS}
 
 #: What the exporter's quality presets mean for each format (studio.core.audio_export).
@@ -54,12 +63,10 @@ QUALITY_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
         ("high", "High quality"),
         ("best", "Best quality, largest file"),
     ),
-    "mp3": (
-        ("low", "Low quality, smallest file"),
-        ("medium", "Medium quality"),
-        ("high", "High quality"),
-        ("best", "Best quality, largest file"),
-    ),
+    **{fmt: tuple((q, f"{label}: {encoder_settings(kind, q).bitrate // 1000} kb/s {codec}")  # type: ignore[arg-type]
+                  for q, label in (("low", "Low"), ("medium", "Medium"), ("high", "High"), ("best", "Best")))
+       for fmt, kind, codec in (("mp3", "mp3", "MP3, constant"), ("m4b", "m4b", "AAC"),
+                                ("chapters", "folder", "MP3, constant"))},
 }
 
 LOUDNESS_CHOICES: tuple[tuple[float | None, str], ...] = (
@@ -86,7 +93,7 @@ def suffix_of(fmt: str) -> str:
 
 
 def choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
-    filters = ";;".join(f"{label} (*{suffix})" for _key, label, suffix in AUDIO_FORMATS)
+    filters = ";;".join(f"{label} (*{suffix})" for _key, label, suffix in AUDIO_FORMATS if suffix)
     current = next((f"{label} (*{s})" for _k, label, s in AUDIO_FORMATS if s == suggested.suffix.lower()), "")
     # We ask about replacing ourselves (the subtitle files count too).
     name, chosen_filter = QFileDialog.getSaveFileName(
@@ -109,12 +116,13 @@ class ExportForm(QWidget):
     """The settings part of the export dialog (disabled as a whole while an export runs)."""
 
     def __init__(self, directory: Path, base_name: str, choices: ExportChoices, title: str, artist: str,
-                 pause_ms: int, *, choose_file: FileChooser = choose_save_path,
+                 pause_ms: int, *, choose_file: FileChooser = choose_save_path, pool: WorkerPool | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Export settings")
         self._choose_file = choose_file
         self._preferred_quality = choices.quality
+        self.tags_box = AudiobookTagsBox(pool)
         self._build(title, artist, pause_ms)
         self.apply(choices, directory, base_name)
         self.format_combo.currentIndexChanged.connect(self._on_format_chosen)
@@ -179,6 +187,7 @@ class ExportForm(QWidget):
         form.addRow("&Retailer:", self.acx_box)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Artist:", self.artist_edit)
+        self._form = form
         form.addRow("&Pause between paragraphs:", self.pause_spin)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -198,6 +207,7 @@ class ExportForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
+        layout.addWidget(self.tags_box)
         layout.addWidget(subtitles)
 
     # == choices ================================================================================
@@ -213,6 +223,8 @@ class ExportForm(QWidget):
         self.loudness_combo.setCurrentIndex(max(0, self.loudness_combo.findData(choices.loudness_lufs)))
         for key, box in self.subtitle_boxes.items():
             box.setChecked(key in choices.subtitles)
+        self.tags_box.apply(choices.audiobook_tags)
+        self._show_tags()
         self.acx_box.setChecked(choices.preset == "acx")
 
     def choices(self) -> ExportChoices:
@@ -224,6 +236,7 @@ class ExportForm(QWidget):
             subtitles=[k for k, box in self.subtitle_boxes.items() if box.isChecked()],  # type: ignore[misc]
             loudness_lufs=self.loudness_combo.currentData(),
             folder=str(destination.parent) if destination is not None and destination.is_absolute() else None,
+            audiobook_tags=self.tags_box.remembered(),
             preset="acx" if self.acx_box.isChecked() else None,
         )
 
@@ -266,6 +279,7 @@ class ExportForm(QWidget):
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
             pause_ms=self.pause_spin.value(),
+            **(self.tags_box.values() if self.audio_format in AUDIOBOOK_FORMATS else {}),  # type: ignore[arg-type]
         )
 
     def browse(self) -> None:
@@ -274,28 +288,38 @@ class ExportForm(QWidget):
         if chosen is not None:
             self.set_destination(chosen)
 
+    def _show_tags(self) -> None:
+        """Audiobook formats show the tags box, whose Author stands in for Artist."""
+        book = self.audio_format in AUDIOBOOK_FORMATS
+        self.tags_box.setVisible(book)
+        self._form.setRowVisible(self.artist_edit, not book)
+
     def _on_format_chosen(self) -> None:
         fmt = self.audio_format
+        if fmt not in ACX_FORMATS:
+            self.acx_box.setChecked(False)  # ACX takes MP3 only
         self._fill_quality(fmt, None)
+        self.quality_combo.setEnabled(self.quality_combo.isEnabled() and not self.acx_box.isChecked())
+        self._show_tags()
         destination = self.destination
         suffix = suffix_of(fmt)
         if destination is not None and destination.suffix.lower() != suffix:
-            stem = destination.name[: -len(destination.suffix)] if destination.suffix.lower() in SUFFIX_TO_FORMAT \
-                else destination.name
+            known = destination.suffix and destination.suffix.lower() in SUFFIX_TO_FORMAT
+            stem = destination.name[: -len(destination.suffix)] if known else destination.name
             self.destination_edit.setText(str(destination.with_name(stem + suffix)))
 
     def _on_acx_toggled(self, on: bool) -> None:
-        """ACX takes one format (MP3 192 kbps CBR) and the preset sets its own level: those
-        controls are fixed while it is ticked."""
-        if on and self.audio_format != "mp3":
+        """ACX takes 192 kbps CBR MP3, one file per chapter, and the preset sets its own level:
+        ticking it picks One MP3 per chapter (unless MP3 is already chosen) and fixes quality
+        and loudness; choosing another format afterwards unticks it."""
+        if on and self.audio_format not in ACX_FORMATS:
             self.format_combo.blockSignals(True)
-            self.format_combo.setCurrentIndex(self.format_combo.findData("mp3"))
+            self.format_combo.setCurrentIndex(self.format_combo.findData("chapters"))
             self.format_combo.blockSignals(False)
-            self._on_format_chosen()  # the file name follows
+            self._on_format_chosen()  # the file name and the tags follow
         if on:
             self.loudness_combo.setCurrentIndex(self.loudness_combo.findData(None))
-        for control in (self.format_combo, self.loudness_combo):
-            control.setEnabled(not on)
+        self.loudness_combo.setEnabled(not on)
         self.quality_combo.setEnabled(not on and len(QUALITY_CHOICES[self.audio_format]) > 1)
 
     def _on_destination_edited(self, text: str) -> None:
@@ -305,3 +329,4 @@ class ExportForm(QWidget):
             self.format_combo.setCurrentIndex(self.format_combo.findData(fmt))
             self.format_combo.blockSignals(False)
             self._fill_quality(fmt, None)
+            self._show_tags()

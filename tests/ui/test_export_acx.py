@@ -31,9 +31,9 @@ def test_ticking_the_acx_preset_exports_a_file_that_passes(qtbot: Any, make_dial
     form.loudness_combo.setCurrentIndex(form.loudness_combo.findData(-16.0))
     click(qtbot, form.acx_box)
     assert form.acx_box.isChecked()
-    # ACX takes one format, and the preset sets its own level.
-    assert form.audio_format == "mp3" and form.destination.name == "keeper.mp3"
-    assert not form.format_combo.isEnabled() and not form.quality_combo.isEnabled()
+    # ACX wants one MP3 per chapter, and the preset sets its own level and bit rate.
+    assert form.audio_format == "chapters" and form.destination.name == "keeper"
+    assert not form.quality_combo.isEnabled()
     assert not form.loudness_combo.isEnabled() and form.loudness_combo.currentData() is None
     options = form.options()
     assert options is not None and options.preset == "acx" and options.loudness_target is None
@@ -43,8 +43,15 @@ def test_ticking_the_acx_preset_exports_a_file_that_passes(qtbot: Any, make_dial
     wait_idle(qtbot, dialog, timeout=120000)
     assert dialog.message.tone.value == "info", dialog.message.text
     assert "ACX check: every file passes every ACX audio rule." in dialog.message.text
-    report = check_file(tmp_path / "out" / "keeper.mp3")
+    files = sorted((tmp_path / "out" / "keeper").glob("*.mp3"))
+    assert len(files) == 1
+    report = check_file(files[0])
     assert report.passed, [(r.rule, r.value) for r in report.failures()]
 
-    click(qtbot, form.acx_box)  # untick: the controls come back
-    assert form.format_combo.isEnabled() and form.loudness_combo.isEnabled() and form.options().preset is None
+    # Choosing a format ACX does not take unticks the preset, and the controls come back.
+    form.format_combo.setCurrentIndex(form.format_combo.findData("m4b"))
+    assert not form.acx_box.isChecked() and form.loudness_combo.isEnabled() and form.quality_combo.isEnabled()
+    assert form.options().preset is None
+    click(qtbot, form.acx_box)  # MP3 is kept when ticked with it
+    form.format_combo.setCurrentIndex(form.format_combo.findData("mp3"))
+    assert form.acx_box.isChecked() and form.audio_format == "mp3" and not form.quality_combo.isEnabled()

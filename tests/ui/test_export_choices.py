@@ -15,7 +15,7 @@ import srt
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from studio.core.audio_export import FORMATS as AUDIO_SUFFIXES
+from studio.core.audiobook import AUDIO_SUFFIXES, book_kind
 from studio.core.audio_export import QUALITIES
 from studio.core.preferences import ExportFormat, ExportQuality, SubtitleFormat
 from studio.core.subtitles import FORMATS as SUBTITLE_FORMATS
@@ -134,6 +134,10 @@ def test_export_follows_the_window_remembers_its_choices_and_offers_the_result(
 def test_the_remembered_formats_are_the_ones_the_exporter_writes() -> None:
     """The preferences' lists of formats agree with the exporter's and the dialog's."""
     assert list(get_args(ExportFormat)) == [key for key, _label, _suffix in AUDIO_FORMATS]
-    assert sorted(f".{key}" for key in get_args(ExportFormat)) == sorted(AUDIO_SUFFIXES)
+    # Every file format the dialog offers is one the exporter writes, and the suffix-less one
+    # ("chapters") is the exporter's folder of one file per chapter.
+    offered = {suffix for _key, _label, suffix in AUDIO_FORMATS}
+    assert offered - {""} == set(AUDIO_SUFFIXES) - {".m4a"}
+    assert book_kind(Path("book")) == "folder" and "" in offered
     assert list(get_args(ExportQuality)) == list(QUALITIES)
     assert list(get_args(SubtitleFormat)) == [key for key, _label in SUBTITLE_CHOICES] == list(SUBTITLE_FORMATS)

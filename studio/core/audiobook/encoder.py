@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CODECS", "ChapterMark", "EncoderSettings", "PcmEncoder", "encode_pcm"]
+__all__ = ["CODECS", "ChapterMark", "EncoderSettings", "PcmEncoder", "encode_pcm", "int16_samples"]
 
 #: codec name → (FFmpeg encoder, FFmpeg container for a file of that codec)
 CODECS: dict[str, tuple[str, str]] = {
@@ -53,6 +53,11 @@ class EncoderSettings:
     bitrate: int = 64_000
     #: Output sample rate; None keeps the input's.
     sample_rate: int | None = None
+
+
+def int16_samples(samples: np.ndarray | bytes) -> np.ndarray:
+    """An int16 array as given, or s16le PCM bytes viewed as one (no copy)."""
+    return np.frombuffer(samples, dtype="<i2") if isinstance(samples, (bytes, bytearray, memoryview)) else samples
 
 
 class PcmEncoder:
@@ -86,8 +91,7 @@ class PcmEncoder:
         """Append int16 samples (an array, or s16le PCM bytes)."""
         import av
 
-        data = np.frombuffer(samples, dtype="<i2") if isinstance(samples, (bytes, bytearray, memoryview)) else samples
-        data = np.ascontiguousarray(data, dtype=np.int16)
+        data = np.ascontiguousarray(int16_samples(samples), dtype=np.int16)
         for start in range(0, data.size, _FRAME):
             piece = data[start:start + _FRAME]
             frame = av.AudioFrame.from_ndarray(piece.reshape(1, -1), format="s16", layout="mono")

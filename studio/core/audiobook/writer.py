@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.core.audio_export import ExportError, write_error
-from studio.core.audiobook.encoder import ChapterMark, EncoderSettings, PcmEncoder
+from studio.core.audiobook.encoder import ChapterMark, EncoderSettings, PcmEncoder, int16_samples
 from studio.core.audiobook.formats import BookKind
 from studio.core.audiobook.tags import BookTags, tag_mp3, tag_mp4
 from studio.core.files import current_umask, give_default_permissions
@@ -82,8 +82,8 @@ class _Marks:
         return [ChapterMark(t, s * 1000 // rate, e * 1000 // rate) for (s, t), e in zip(kept, ends, strict=True)]
 
 
-class BookFileWriter:
-    """One ``.m4b`` (AAC, chapters by PyAV, tags and cover by mutagen) or ``.mp3`` (all by mutagen)."""
+class _BookWriter:
+    """What both writers share: where, how, the tags, and the chapter marks so far."""
 
     def __init__(self, destination: Path, sample_rate: int, kind: BookKind, settings: EncoderSettings,
                  tags: BookTags, *, overwrite: bool = False) -> None:
@@ -96,10 +96,19 @@ class BookFileWriter:
         self.frames_written = 0
         self.marks = _Marks([])
         self._encoder: PcmEncoder | None = None
-        self._tmp: Path | None = None
 
     def mark(self, title: str, at_sample: int) -> None:
+        """Chapter ``title`` starts at sample ``at_sample`` (now, or later in the audio)."""
         self.marks.starts.append((at_sample, title))
+
+
+class BookFileWriter(_BookWriter):
+    """One ``.m4b`` (AAC, chapters by PyAV, tags and cover by mutagen) or ``.mp3`` (all by mutagen)."""
+
+    def __init__(self, destination: Path, sample_rate: int, kind: BookKind, settings: EncoderSettings,
+                 tags: BookTags, *, overwrite: bool = False) -> None:
+        super().__init__(destination, sample_rate, kind, settings, tags, overwrite=overwrite)
+        self._tmp: Path | None = None
 
     def open(self) -> BookFileWriter:
         check_book_destination(self.destination, self.kind, overwrite=self.overwrite)
@@ -120,7 +129,7 @@ class BookFileWriter:
     def write(self, samples: np.ndarray | bytes) -> None:
         if self._encoder is None:
             raise RuntimeError("writer is not open")
-        data = np.frombuffer(samples, dtype="<i2") if isinstance(samples, (bytes, bytearray, memoryview)) else samples
+        data = int16_samples(samples)
         try:
             self._encoder.write(data)
         except Exception as error:
@@ -167,27 +176,16 @@ class BookFileWriter:
             self._tmp = None
 
 
-class ChapterFolderWriter:
+class ChapterFolderWriter(_BookWriter):
     """One MP3 per chapter in a folder (``kind="folder"``) or in a ZIP (``kind="zip"``)."""
 
     def __init__(self, destination: Path, sample_rate: int, kind: BookKind, settings: EncoderSettings,
                  tags: BookTags, *, overwrite: bool = False, suffix: str = ".mp3") -> None:
-        self.destination = Path(destination)
-        self.sample_rate = sample_rate
-        self.kind = kind
-        self.settings = settings
-        self.tags = tags
-        self.overwrite = overwrite
+        super().__init__(destination, sample_rate, kind, settings, tags, overwrite=overwrite)
         self.suffix = suffix
-        self.frames_written = 0
-        self.marks = _Marks([])
         self._staging: Path | None = None
-        self._encoder: PcmEncoder | None = None
         self._parts: list[tuple[Path, str]] = []  # staged file, chapter title
         self._next_mark = 0
-
-    def mark(self, title: str, at_sample: int) -> None:
-        self.marks.starts.append((at_sample, title))
 
     def open(self) -> ChapterFolderWriter:
         check_book_destination(self.destination, self.kind, overwrite=self.overwrite)
@@ -209,7 +207,7 @@ class ChapterFolderWriter:
     def write(self, samples: np.ndarray | bytes) -> None:
         if self._staging is None:
             raise RuntimeError("writer is not open")
-        data = np.frombuffer(samples, dtype="<i2") if isinstance(samples, (bytes, bytearray, memoryview)) else samples
+        data = int16_samples(samples)
         try:
             while data.size:
                 starts = self.marks.starts

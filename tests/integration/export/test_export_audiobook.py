@@ -93,3 +93,18 @@ def test_two_different_outputs_are_refused(tmp_path: Path, capsys: pytest.Captur
     script.write_text("Hello.", encoding="utf-8")
     assert run_cli(str(script), str(tmp_path / "a.m4b"), "--out", str(tmp_path / "b.mp3"), "--offline") == 1
     assert "Give only one" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["book.m4b", "book.mp3", "book"])
+def test_a_full_disk_says_so_and_leaves_nothing_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      name: str) -> None:
+    from .conftest import tiny_disk
+
+    script = tmp_path / "long.txt"
+    script.write_text("Chapter One\n\n" + "\n\n".join(f"Paragraph {n} of a story that goes on and on." for n in range(12)),
+                      encoding="utf-8")
+    with tiny_disk(tmp_path / "disk", "64k") as disk:
+        assert run_cli(str(script), str(disk / name), "--offline") == 1
+        err = capsys.readouterr().err
+        assert "not enough room" in err and "Free some disk space" in err
+        assert list(disk.iterdir()) == []  # no partial file, no staging folder
