@@ -279,7 +279,8 @@ def export_script(
         if acx and spool is not None:
             stage("Mastering for ACX")
             timeline = master_spool(spool.read, timeline.total_samples, rate, writer, timeline,  # type: ignore[arg-type]
-                                    per_chapter=is_chapter_folder(options), name=options.destination.name)
+                                    per_chapter=is_chapter_folder(options), name=options.destination.name,
+                                    cancel=cancel)
             rate = writer.sample_rate  # the timeline is the file's now
         elif spool is not None:
             stage("Normalising loudness")

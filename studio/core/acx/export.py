@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from studio.cancel import CancelToken
 from studio.core.acx import rules
 from studio.core.acx.check import ChapterReport, check_file
 from studio.core.acx.master import master_pcm
@@ -49,7 +50,7 @@ class _Piece:
 
 
 def master_spool(read: Reader, total: int, rate: int, writer: Writer, timeline: Timeline, *, per_chapter: bool,
-                 name: str) -> Timeline:
+                 name: str, cancel: CancelToken | None = None) -> Timeline:
     """Master the speech (``total`` samples by ``read``, s16le mono at ``rate``) into ``writer`` (opened here, committed
     by the caller); returns ``timeline`` moved onto the written audio (at the writer's rate).
 
@@ -67,6 +68,8 @@ def master_spool(read: Reader, total: int, rate: int, writer: Writer, timeline: 
     writer.open()
     pieces: list[_Piece] = []
     for n, (start, title) in enumerate(cuts):
+        if cancel is not None:
+            cancel.raise_if_cancelled()  # between chapters: a long book masters for minutes
         end = cuts[n + 1][0] if n + 1 < len(cuts) else total
         label = f"Chapter {n + 1} (“{title}”)" if title else f"“{name}”"
         mastered = master_pcm(read(start, end), rate, name=label)
