@@ -23,7 +23,6 @@ from studio.cancel import CancelToken
 from studio.core.acx import rules
 from studio.core.acx.check import ChapterReport, check_file
 from studio.core.acx.master import master_pcm
-from studio.core.audio import float_to_int16
 from studio.core.audiobook.encoder import EncoderSettings
 from studio.core.audiobook.tags import BookTags
 from studio.core.audiobook.writer import BookFileWriter, ChapterFolderWriter
@@ -76,7 +75,7 @@ def master_spool(read: Reader, total: int, rate: int, writer: Writer, timeline: 
         if title is not None:
             writer.mark(title, writer.frames_written)
         pieces.append(_Piece(start, end, writer.frames_written, mastered.samples.size, mastered.shift_s))
-        writer.write(float_to_int16(mastered.samples))
+        writer.write(mastered.samples)
     if not per_chapter:
         for start, title in starts:
             writer.mark(title, _move(start, pieces, rate, writer.sample_rate))

@@ -37,7 +37,8 @@ class TruePeak:
             return
         self.peak = max(self.peak, float(np.abs(block).max()))
         buffer = np.concatenate([self.history, block.astype(np.float32, copy=False)])
-        self.peak = max(self.peak, float(np.abs(interpolate(buffer, self.phases)).max()))
+        for channel in range(buffer.shape[1]):
+            self.peak = max(self.peak, float(between_peaks(buffer[:, channel], self.phases).max()))
         self.history = buffer[-2 * self.half :]
 
     def finish(self) -> float:
@@ -45,27 +46,48 @@ class TruePeak:
         return self.peak
 
 
-def interpolate(buffer: np.ndarray, phases: np.ndarray) -> np.ndarray:
-    """The in-between samples of ``buffer`` (frames × channels): one row per phase and frame."""
-    return np.stack([
-        np.stack([np.correlate(buffer[:, c], phase, "valid") for c in range(buffer.shape[1])], axis=1)
-        for phase in phases[1:]  # phase 0 is the samples themselves
-    ])
+def between_peaks(buffer: np.ndarray, phases: np.ndarray) -> np.ndarray:
+    """|signal| between samples of a mono ``buffer`` (the largest of the in-between phases),
+    one value per frame that has K samples on either side."""
+    peaks: np.ndarray | None = None
+    for phase in phases[1:]:  # phase 0 is the samples themselves
+        values = np.abs(np.correlate(buffer, phase, "valid"))
+        peaks = values if peaks is None else np.maximum(peaks, values, out=peaks)
+    assert peaks is not None
+    return peaks
 
 
 def block_true_peaks(samples: np.ndarray, block: int) -> np.ndarray:
     """Peak of each ``block``-sample block of a mono signal, between samples too (for the limiter)."""
     phases, half = oversampling_phases(rules.OVERSAMPLING)
-    mono = np.asarray(samples, dtype=np.float32).reshape(-1, 1)
-    padded = np.concatenate([np.zeros((half, 1), np.float32), mono, np.zeros((half, 1), np.float32)])
-    peaks = np.abs(mono[:, 0])
-    for step in range(0, mono.shape[0], 1 << 18):  # in pieces: an hour at 4× is 600 MB otherwise
-        piece = padded[step : step + (1 << 18) + 2 * half]
-        between = np.abs(interpolate(piece, phases)[:, :, 0]).max(axis=0)
-        peaks[step : step + between.size] = np.maximum(peaks[step : step + between.size], between)
-    whole = peaks.size // block
-    out = peaks[: whole * block].reshape(whole, block).max(axis=1) if whole else np.empty(0, np.float32)
-    return np.append(out, peaks[whole * block :].max()) if peaks.size % block else out
+    data = np.asarray(samples, dtype=np.float32)
+    step = block * max(1, (1 << 20) // block)  # whole blocks per piece: nothing the size of the whole
+    out = []
+    for start in range(0, data.size, step):
+        piece = data[start : start + step]
+        left = data[max(0, start - half) : start]
+        right = data[start + piece.size : start + piece.size + half]
+        context = np.concatenate([np.zeros(half - left.size, np.float32), left, piece, right,
+                                  np.zeros(half - right.size, np.float32)])
+        peaks = np.maximum(np.abs(piece), between_peaks(context, phases))
+        whole = peaks.size // block
+        out.append(peaks[: whole * block].reshape(whole, block).max(axis=1))
+        if peaks.size % block:
+            out.append(peaks[whole * block :].max(keepdims=True))
+    return np.concatenate(out) if out else np.empty(0, np.float32)
+
+
+def window_energies(mono: np.ndarray, window: int) -> np.ndarray:
+    """Mean square of each ``window``-sample window of a mono signal (the last may be short)."""
+    step = window * max(1, (1 << 20) // window)  # whole windows per piece: no copy of the whole in float64
+    energies = []
+    for start in range(0, mono.size, step):
+        piece = np.asarray(mono[start : start + step], dtype=np.float64)
+        whole = piece.size // window
+        energies.append(np.square(piece[: whole * window]).reshape(whole, window).mean(axis=1))
+        if piece.size % window:
+            energies.append(np.asarray([np.square(piece[whole * window :]).mean()]))
+    return np.concatenate(energies) if energies else np.empty(0)
 
 
 class AcxMeter:
