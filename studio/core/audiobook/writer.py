@@ -101,6 +101,31 @@ class _BookWriter:
         """Chapter ``title`` starts at sample ``at_sample`` (now, or later in the audio)."""
         self.marks.starts.append((at_sample, title))
 
+    def commit(self) -> Path:
+        """Finish, tag and move everything into place; on any failure nothing is left behind."""
+        try:
+            self._commit()
+        except ExportError:
+            self.abort()
+            raise
+        except Exception as error:
+            self.abort()
+            raise write_error(self.destination.parent, error) from error
+        return self.destination
+
+    def abort(self) -> None:
+        if self._encoder is not None:
+            self._encoder.abort()
+            self._encoder = None
+        self._discard()
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _discard(self) -> None:
+        """Remove whatever was staged."""
+        raise NotImplementedError
+
 
 class BookFileWriter(_BookWriter):
     """One ``.m4b`` (AAC, chapters by PyAV, tags and cover by mutagen) or ``.mp3`` (all by mutagen)."""
@@ -140,36 +165,25 @@ class BookFileWriter(_BookWriter):
     def chapters(self) -> list[ChapterMark]:
         return self.marks.chapters(self.frames_written, self.sample_rate)
 
-    def commit(self) -> Path:
+    def _commit(self) -> None:
         if self._encoder is None or self._tmp is None:
             raise RuntimeError("writer is not open")
-        try:
-            chapters = self.chapters()
-            self._encoder.finish(chapters if self.kind == "m4b" else ())
-            self._encoder = None
-            if self.kind == "m4b":
-                tag_mp4(self._tmp, self.tags)
-            else:
-                tag_mp3(self._tmp, self.tags, chapters)
-            _fsync(self._tmp)
-            if self.destination.exists() and not self.overwrite:
-                raise ExportError(f"“{self.destination.name}” appeared while exporting",
-                                  "Choose another name or allow replacing it.")
-            give_default_permissions(self._tmp)
-            os.replace(self._tmp, self.destination)
-            self._tmp = None
-        except ExportError:
-            self.abort()
-            raise
-        except Exception as error:
-            self.abort()
-            raise write_error(self.destination.parent, error) from error
-        return self.destination
+        chapters = self.chapters()
+        self._encoder.finish(chapters if self.kind == "m4b" else ())
+        self._encoder = None
+        if self.kind == "m4b":
+            tag_mp4(self._tmp, self.tags)
+        else:
+            tag_mp3(self._tmp, self.tags, chapters)
+        _fsync(self._tmp)
+        if self.destination.exists() and not self.overwrite:
+            raise ExportError(f"“{self.destination.name}” appeared while exporting",
+                              "Choose another name or allow replacing it.")
+        give_default_permissions(self._tmp)
+        os.replace(self._tmp, self.destination)
+        self._tmp = None
 
-    def abort(self) -> None:
-        if self._encoder is not None:
-            self._encoder.abort()
-            self._encoder = None
+    def _discard(self) -> None:
         if self._tmp is not None:
             with contextlib.suppress(OSError):
                 self._tmp.unlink()
@@ -235,31 +249,23 @@ class ChapterFolderWriter(_BookWriter):
         assert self._staging is not None
         (self._staging / name).write_text(text, encoding="utf-8", newline="\n")
 
-    def commit(self) -> Path:
+    def _commit(self) -> None:
         if self._staging is None:
             raise RuntimeError("writer is not open")
-        try:
-            if self._encoder is not None:
-                self._encoder.finish()
-                self._encoder = None
-            total = len(self._parts)
-            for n, ((path, title), stem) in enumerate(zip(self._parts, self.names(), strict=True), 1):
-                tag_mp3(path, self.tags, chapter_title=title or f"Chapter {n}", track=(n, total))
-                _fsync(path)
-                path.rename(self._staging / f"{stem}{self.suffix}")
-            for item in self._staging.iterdir():
-                give_default_permissions(item)
-            if self.kind == "zip":
-                self._commit_zip()
-            else:
-                self._commit_folder()
-        except ExportError:
-            self.abort()
-            raise
-        except Exception as error:
-            self.abort()
-            raise write_error(self.destination.parent, error) from error
-        return self.destination
+        if self._encoder is not None:
+            self._encoder.finish()
+            self._encoder = None
+        total = len(self._parts)
+        for n, ((path, title), stem) in enumerate(zip(self._parts, self.names(), strict=True), 1):
+            tag_mp3(path, self.tags, chapter_title=title or f"Chapter {n}", track=(n, total))
+            _fsync(path)
+            path.rename(self._staging / f"{stem}{self.suffix}")
+        for item in self._staging.iterdir():
+            give_default_permissions(item)
+        if self.kind == "zip":
+            self._commit_zip()
+        else:
+            self._commit_folder()
 
     def _commit_folder(self) -> None:
         assert self._staging is not None
@@ -298,10 +304,7 @@ class ChapterFolderWriter(_BookWriter):
         shutil.rmtree(self._staging, ignore_errors=True)
         self._staging = None
 
-    def abort(self) -> None:
-        if self._encoder is not None:
-            self._encoder.abort()
-            self._encoder = None
+    def _discard(self) -> None:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
