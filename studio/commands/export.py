@@ -76,6 +76,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pause-ms", type=int, default=0, metavar="N", help="silence between paragraphs")
     parser.add_argument("--loudness", type=float, choices=(-16.0, -23.0), metavar="{-16,-23}",
                         help="normalise to this loudness in LUFS (EBU R128)")
+    parser.add_argument("--preset", choices=("acx",),
+                        help="acx: master for ACX/Audible (RMS −20 dBFS, true peak under −3 dBFS, room tone at "
+                             "head and tail, 44.1 kHz 192 kbps CBR MP3) and check the files; OUT is an .mp3, or a "
+                             "folder or .zip for one file per chapter (each mastered on its own), as ACX asks")
     parser.add_argument("--title", help="title tag")
     parser.add_argument("--artist", help="artist tag")
     parser.add_argument("--readalong-words", action="store_true",
@@ -337,6 +341,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         pause_ms=args.pause_ms,
         srt_speaker_names=args.srt_speaker_names,
+        preset=args.preset,
         **audiobook_options(args),  # type: ignore[arg-type]
         overlay_granularity="word" if args.readalong_words else "sentence",
     )
@@ -395,6 +400,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.loudness_result is not None:
         print(f"Loudness: {result.loudness_result:.1f} LUFS (was {result.loudness_measured:.1f}).")
+    if result.acx_reports is not None:
+        failing = sum(not r.passed for r in result.acx_reports)
+        files = len(result.acx_reports)
+        print("ACX check: passes." if not failing and files == 1 else f"ACX check: all {files} files pass."
+              if not failing else f"ACX check: {failing} of {files} file(s) fail (see the notes below).")
     for warning in result.warnings:
         print(f"Note: {warning}", file=sys.stderr)
     if args.timing_qa is not None:

@@ -66,6 +66,16 @@ def _polyphase(up: int, down: int) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(phases[:, ::-1], dtype=np.float32), half_taps
 
 
+def oversampling_phases(factor: int) -> tuple[np.ndarray, int]:
+    """The resampler's own interpolation filter for ``factor``× oversampling, as ``factor`` phases.
+
+    Phase r (reversed taps, length 2K+1) gives the sample at input time m + r/factor from input
+    samples m−K … m+K. A true-peak meter uses it (BS.1770 asks for ≥ 4× oversampling), so the
+    studio has one interpolation filter, not two.
+    """
+    return _polyphase(factor, 1)
+
+
 class Resampler:
     """Streaming s16le mono resampler: ``push(bytes) -> bytes``, then ``flush() -> bytes``.
 

@@ -73,6 +73,8 @@ class ExportOptions:
     #: from a plan with a cast. ``srt_speaker_names``: ``NAME:`` before a new speaker's SRT cue.
     speakers: tuple[str | None, ...] = ()
     srt_speaker_names: bool = False
+    #: "acx": master and write for ACX (studio.core.acx): 44.1 kHz 192 kbps CBR MP3, checked.
+    preset: str | None = None
     #: Audiobook tags (M4B, MP3, per-chapter files; :mod:`studio.core.audiobook`). The author
     #: falls back to ``artist``; the cover is checked (JPEG/PNG) before anything is requested.
     author: str | None = None
@@ -112,6 +114,8 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     #: Block id → the take this export made of it (exports of a RenderPlan only).
     new_takes: dict[str, Take] = field(default_factory=dict)
+    #: The ACX check of each file written with ``preset="acx"`` (studio.core.acx.check.ChapterReport).
+    acx_reports: list | None = None  # type: ignore[type-arg]
 
 
 def subtitle_path(destination: Path, fmt: str) -> Path:
@@ -133,6 +137,10 @@ def check_export(options: ExportOptions) -> None:
         )
     if options.pause_ms < 0:
         raise ExportError("The pause between paragraphs cannot be negative", "Give 0 or more milliseconds.")
+    if options.preset is not None:
+        from studio.core.acx.preset_options import check_preset
+
+        check_preset(options)
     if is_readalong(options.destination):
         check_readalong(options)
         return
@@ -206,6 +214,16 @@ class _Spool:
             raise write_error(self.folder, error) from error
         self.meter.add(samples.astype(np.float64) / 32768.0)
 
+    def read(self, start: int, end: int | None) -> bytes:
+        """Samples ``start`` … ``end`` (None: to the end): the ACX preset masters chapter by chapter."""
+        try:
+            self.handle.flush()
+            with open(self.path, "rb") as handle:
+                handle.seek(2 * start)
+                return handle.read(-1 if end is None else 2 * (end - start))
+        except OSError as error:
+            raise write_error(self.folder, error) from error
+
     def blocks(self, size: int):  # type: ignore[no-untyped-def]
         if not self.handle.closed:
             try:
@@ -245,11 +263,16 @@ def export_script(
         return export_readalong(generator, plan, options, cancel=cancel, stage=stage, tap=tap)
     rate = plan.sample_rate
     pause_samples = options.pause_ms * rate // 1000
-    writer = open_writer(options, rate)
+    acx = options.preset == "acx"
+    if acx:
+        from studio.core.acx.export import ACX_MP3, check_written, failures_in_words, master_spool
+
+        options = replace(options, encoding=ACX_MP3)
+    writer = open_writer(options, ACX_MP3.sample_rate if acx else rate)  # type: ignore[arg-type]
     spool: _Spool | None = None
     staged: list[tuple[Path, Path]] = []
     try:
-        if options.loudness_target is not None:
+        if options.loudness_target is not None or acx:
             spool = _Spool(options.destination.parent, rate)
             assembler = Assembler(plan, pause_samples, spool.write)
         else:
@@ -262,7 +285,13 @@ def export_script(
         timeline = assembler.timeline
 
         measured = achieved = None
-        if spool is not None:
+        if acx and spool is not None:
+            stage("Mastering for ACX")
+            timeline = master_spool(spool.read, timeline.total_samples, rate, writer, timeline,  # type: ignore[arg-type]
+                                    per_chapter=is_chapter_folder(options), name=options.destination.name,
+                                    cancel=cancel)
+            rate = writer.sample_rate  # the timeline is the file's now
+        elif spool is not None:
             stage("Normalising loudness")
             measured, achieved = _normalise(spool, writer, options.loudness_target or -16.0, rate, cancel)
             spool.remove()
@@ -304,6 +333,9 @@ def export_script(
             loudness_result=float(achieved) if achieved is not None else None,
             warnings=list(generation.warnings),
         )
+        if acx:
+            result.acx_reports = check_written(audio_path, writer)  # type: ignore[arg-type]
+            result.warnings.extend(w for r in result.acx_reports for w in failures_in_words(r))
         if options.subtitle_formats and not timeline.chars:
             result.warnings.append("The voice engine sent no timings, so the subtitle files are empty.")
         if measured is not None and achieved is not None and abs(achieved - (options.loudness_target or 0)) > 0.5:

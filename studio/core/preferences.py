@@ -58,6 +58,8 @@ class ExportChoices(BaseModel):
     #: The main window's Quality when these were chosen: once it changes, the dialog's format
     #: follows the window again (it never shows WAV beside an MP3 choice it did not make).
     window_quality: str | None = None
+    #: "acx": the ACX / Audible preset (studio.core.acx) was ticked.
+    preset: Literal["acx"] | None = None
 
 
 class Preferences(BaseModel):

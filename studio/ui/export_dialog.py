@@ -285,6 +285,8 @@ class ExportDialog(QDialog):
             f"Saved {files} in “{result.audio_path.parent}” ({clock(result.duration_seconds)} of audio; "
             f"{g.segments_generated} parts made, {g.segments_from_cache} from the cache).{cost}"
         )
+        if result.acx_reports and all(r.passed for r in result.acx_reports):
+            text += "\nACX check: every file passes every ACX audio rule."
         for warning in result.warnings:
             text += f"\nNote: {warning}"
 

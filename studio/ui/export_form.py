@@ -48,6 +48,8 @@ AUDIOBOOK_FORMATS = ("mp3", "m4b", "chapters", "epub")
 #: Formats that are a book, not an audio file: no subtitle files or loudness beside them
 #: (studio.core.readalong), but the highlight's granularity.
 BOOK_FORMATS = frozenset({"epub"})
+#: What the ACX preset can write (studio.core.acx.preset_options): MP3, best one per chapter.
+ACX_FORMATS = ("mp3", "chapters")
 SUFFIX_TO_FORMAT = {suffix: key for key, _label, suffix in AUDIO_FORMATS}
 
 #: What the exporter's quality presets mean for each format (studio.core.audio_export).
@@ -160,6 +162,12 @@ class ExportForm(QWidget):
         for target, label in LOUDNESS_CHOICES:
             self.loudness_combo.addItem(label, target)
 
+        self.acx_box = QCheckBox("ACX / Audible preset")
+        self.acx_box.setAccessibleName("ACX preset")
+        self.acx_box.setToolTip("Master for ACX (Audible): RMS −20 dBFS, true peaks under −3 dBFS, room tone at the "
+                                "start and end, 44.1 kHz 192 kbps constant-bit-rate MP3; the file is checked after.")
+        self.acx_box.toggled.connect(self._on_acx_toggled)
+
         self.title_edit = QLineEdit(title)
         self.title_edit.setAccessibleName("Title tag")
         self.title_edit.setPlaceholderText("Optional")
@@ -184,6 +192,7 @@ class ExportForm(QWidget):
         form.addRow("&Format:", self.format_combo)
         form.addRow("&Quality:", self.quality_combo)
         form.addRow("&Loudness:", self.loudness_combo)
+        form.addRow("&Retailer:", self.acx_box)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Artist:", self.artist_edit)
         form.addRow("", self.word_box)
@@ -225,6 +234,7 @@ class ExportForm(QWidget):
             box.setChecked(key in choices.subtitles)
         self.tags_box.apply(choices.audiobook_tags)
         self._show_tags()
+        self.acx_box.setChecked(choices.preset == "acx")
         self._enable_for(self.audio_format)
 
     def choices(self) -> ExportChoices:
@@ -237,6 +247,7 @@ class ExportForm(QWidget):
             loudness_lufs=self.loudness_combo.currentData(),
             folder=str(destination.parent) if destination is not None and destination.is_absolute() else None,
             audiobook_tags=self.tags_box.remembered(),
+            preset="acx" if self.acx_box.isChecked() else None,
         )
 
     def _fill_quality(self, fmt: str, wanted: str | None) -> None:
@@ -256,7 +267,7 @@ class ExportForm(QWidget):
         """A read-along EPUB has its timings inside: no subtitle files, no loudness (yet)."""
         book = fmt in BOOK_FORMATS
         self.subtitles_group.setEnabled(not book)
-        self.loudness_combo.setEnabled(not book)
+        self.loudness_combo.setEnabled(not book and not self.acx_box.isChecked())  # the preset sets its level
         self._form.setRowVisible(self.word_box, book)
 
     # == the form ===============================================================================
@@ -281,7 +292,8 @@ class ExportForm(QWidget):
         return ExportOptions(
             destination=destination if destination.is_absolute() else Path.home() / destination,
             subtitle_formats=() if book else tuple(k for k, box in self.subtitle_boxes.items() if box.isChecked()),
-            loudness_target=None if book else self.loudness_combo.currentData(),
+            loudness_target=None if book or self.acx_box.isChecked() else self.loudness_combo.currentData(),
+            preset="acx" if self.acx_box.isChecked() else None,
             title=self.title_edit.text().strip() or None,
             artist=self.artist_edit.text().strip() or None,
             quality=str(self.quality_combo.currentData() or "high"),
@@ -304,7 +316,10 @@ class ExportForm(QWidget):
 
     def _on_format_chosen(self) -> None:
         fmt = self.audio_format
+        if fmt not in ACX_FORMATS:
+            self.acx_box.setChecked(False)  # ACX takes MP3 only
         self._fill_quality(fmt, None)
+        self.quality_combo.setEnabled(self.quality_combo.isEnabled() and not self.acx_box.isChecked())
         self._show_tags()
         destination = self.destination
         suffix = suffix_of(fmt)
@@ -312,6 +327,20 @@ class ExportForm(QWidget):
             known = destination.suffix and destination.suffix.lower() in SUFFIX_TO_FORMAT
             stem = destination.name[: -len(destination.suffix)] if known else destination.name
             self.destination_edit.setText(str(destination.with_name(stem + suffix)))
+
+    def _on_acx_toggled(self, on: bool) -> None:
+        """ACX takes 192 kbps CBR MP3, one file per chapter, and the preset sets its own level:
+        ticking it picks One MP3 per chapter (unless MP3 is already chosen) and fixes quality
+        and loudness; choosing another format afterwards unticks it."""
+        if on and self.audio_format not in ACX_FORMATS:
+            self.format_combo.blockSignals(True)
+            self.format_combo.setCurrentIndex(self.format_combo.findData("chapters"))
+            self.format_combo.blockSignals(False)
+            self._on_format_chosen()  # the file name and the tags follow
+        if on:
+            self.loudness_combo.setCurrentIndex(self.loudness_combo.findData(None))
+        self.loudness_combo.setEnabled(not on)
+        self.quality_combo.setEnabled(not on and len(QUALITY_CHOICES[self.audio_format]) > 1)
 
     def _on_destination_edited(self, text: str) -> None:
         fmt = SUFFIX_TO_FORMAT.get(Path(text.strip()).suffix.lower())
