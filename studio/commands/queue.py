@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 NAME = "queue"
 HELP = "A render queue of files or chapters to export one after another; resumable (add, run, list, remove, clear)."
 
-FORMATS = ("wav", "flac", "ogg", "mp3")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--queue-file", type=Path, metavar="FILE",
@@ -45,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder the audio goes to")
     add.add_argument("--chapters", action="store_true", help="one file per chapter instead of one per file")
     add.add_argument("--format", default="wav", metavar="SUFFIX",
-                     help=f"the audio format by its suffix (default wav; the export's formats: {', '.join(FORMATS)})")
+                     help="the audio format by its suffix: any the export writes (default wav)")
     run = sub.add_parser("run", help="export what is waiting or was stopped (failed items are tried again)")
     run.add_argument("--concurrency", type=int, metavar="N", help="requests at once (default: your plan's limit)")
     run.add_argument("--overwrite", action="store_true", help="replace files that exist already")
@@ -67,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
 def _add(queue: RenderQueue, args: argparse.Namespace) -> int:
     from studio.core.queue_sources import queue_items
 
+    from studio.core.audio_export import format_for
+
     suffix = "." + args.format.lower().lstrip(".")
-    out = args.out.expanduser()
-    if not out.is_dir():
-        raise StudioError(f"The folder “{out}” does not exist", "Create it first, or give another --out folder.")
-    items = [item for path in args.files for item in queue_items(path, out, suffix=suffix, by_chapter=args.chapters)]
+    format_for(Path("queued" + suffix))  # an unknown format is refused now, not when the run gets there
+    items = [i for path in args.files for i in queue_items(path, args.out, suffix=suffix, by_chapter=args.chapters)]
     for item in items:
         queue.add(item)  # a destination already queued is refused before anything is saved
     queue.save()

@@ -66,16 +66,21 @@ def chapter_file_name(stem: str, number: int, chapter: Chapter, suffix: str) -> 
 
 
 def queue_items(path: Path | str, out_dir: Path | str, *, suffix: str = ".wav", by_chapter: bool = False,
-                chapter_ids: list[str] | None = None, source: QueueSource | None = None) -> list[QueueItem]:
+                chapter_ids: list[str] | None = None, source: QueueSource | None = None,
+                name: str | None = None) -> list[QueueItem]:
     """The items that export ``path`` into ``out_dir``: the whole file, or (``by_chapter``, or
-    the chapters ``chapter_ids``) one item per chapter. ``source``: the file already read."""
-    path, out_dir = Path(path).absolute(), Path(out_dir).absolute()
+    the chapters ``chapter_ids``) one item per chapter. ``source``: the file already read;
+    ``name``: what to call it in titles and file names (default: the file's name)."""
+    path, out_dir = Path(path).absolute(), Path(out_dir).expanduser().absolute()
+    if not out_dir.is_dir():
+        raise QueueError(f"The folder “{out_dir}” does not exist", "Create it first, or choose another folder.")
     source = source or read_source(path)
-    stem = path.stem
+    stem = name or path.stem
+    shown = name or path.name
     chapters = source.document.chapters()
     if chapter_ids is None and not by_chapter:
         characters = sum(len(b.text) for b in source.document)
-        return [QueueItem(str(path), str(out_dir / f"{stem}{suffix}"), path.name, None, characters)]
+        return [QueueItem(str(path), str(out_dir / f"{stem}{suffix}"), shown, None, characters)]
     wanted = set(chapter_ids) if chapter_ids is not None else {c.id for c in chapters}
     missing = wanted - {c.id for c in chapters}
     if missing:
@@ -85,9 +90,9 @@ def queue_items(path: Path | str, out_dir: Path | str, *, suffix: str = ".wav", 
         if chapter.id not in wanted:
             continue
         characters = sum(len(source.document.blocks[i].text) for i in chapter.blocks)
-        name = chapter_file_name(stem, number, chapter, suffix)
-        title = f"{path.name} ▸ {chapter.title or 'Opening'}"
-        items.append(QueueItem(str(path), str(out_dir / name), title, chapter.id, number, chapter.title,
+        file_name = chapter_file_name(stem, number, chapter, suffix)
+        title = f"{shown} ▸ {chapter.title or 'Opening'}"
+        items.append(QueueItem(str(path), str(out_dir / file_name), title, chapter.id, number, chapter.title,
                                characters))
     return items
 

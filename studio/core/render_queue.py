@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import json
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -108,15 +109,24 @@ class QueueItem:
 
 
 class RenderQueue:
-    """The items in order, and the file they are kept in (``path``; None: not kept)."""
+    """The items in order, and the file they are kept in (``path``; None: not kept).
+
+    A run changes its items' states on its own thread while the studio adds or removes items
+    on the GUI thread: changes to the list and saves hold :attr:`lock`, so a save never sees
+    half a change and two saves never interleave."""
 
     def __init__(self, items: Iterable[QueueItem] = (), path: Path | None = None) -> None:
         self.items: list[QueueItem] = list(items)
         self.path = path
+        self.lock = threading.RLock()
 
     # -- the items ----------------------------------------------------------------------------
 
     def add(self, item: QueueItem) -> QueueItem:
+        with self.lock:
+            return self._add(item)
+
+    def _add(self, item: QueueItem) -> QueueItem:
         if any(i.destination == item.destination and i.state is not QueueState.DONE for i in self.items):
             raise QueueError(f"“{Path(item.destination).name}” is already in the queue",
                              "Give this export another file name, or remove the other item first.")
@@ -130,20 +140,23 @@ class RenderQueue:
         raise KeyError(item_id)
 
     def remove(self, item_id: str) -> None:
-        item = self.item(item_id)
-        if item.state is QueueState.RUNNING:
-            raise QueueError("That item is being exported", "Cancel the queue first, then remove it.")
-        self.items.remove(item)
+        with self.lock:
+            item = self.item(item_id)
+            if item.state is QueueState.RUNNING:
+                raise QueueError("That item is being exported", "Cancel the queue first, then remove it.")
+            self.items.remove(item)
 
     def clear_finished(self) -> int:
         """Drop the done items; returns how many."""
-        before = len(self.items)
-        self.items = [i for i in self.items if i.state is not QueueState.DONE]
-        return before - len(self.items)
+        with self.lock:
+            before = len(self.items)
+            self.items = [i for i in self.items if i.state is not QueueState.DONE]
+            return before - len(self.items)
 
     def next_item(self) -> QueueItem | None:
         """The item a run exports next: the first waiting or stopped one, in queue order."""
-        return next((i for i in self.items if i.state in RUNNABLE), None)
+        with self.lock:
+            return next((i for i in self.items if i.state in RUNNABLE), None)
 
     def retry_failed(self) -> int:
         """Failed items wait again (the person fixed the cause); returns how many."""
@@ -177,12 +190,13 @@ class RenderQueue:
         """Write the queue to its file atomically (nothing when it has none)."""
         if self.path is None:
             return
-        data = (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        try:
-            write_atomically(self.path, data)
-        except OSError as error:
-            raise QueueError(f"The render queue could not be saved to “{self.path}” ({error.strerror or error})",
-                             "Check that the disk is not full and that you may write to that folder.") from error
+        with self.lock:
+            data = (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+            try:
+                write_atomically(self.path, data)
+            except OSError as error:
+                raise QueueError(f"The render queue could not be saved to “{self.path}” ({error.strerror or error})",
+                                 "Check that the disk is not full and that you may write to that folder.") from error
 
     @classmethod
     def load(cls, path: Path | None = None) -> RenderQueue:
