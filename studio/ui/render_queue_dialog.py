@@ -69,12 +69,14 @@ class QueueDialog(QDialog):
         else:
             row = QHBoxLayout()
             self.add_files_button = QPushButton("Add &Files…")
+            self.add_files_button.setAccessibleName("Add files")
             self.add_files_button.clicked.connect(lambda: self.add_paths(self.choose_files()))
             row.addWidget(self.add_files_button)
             row.addStretch(1)
             layout.addLayout(row)
             self.per_chapter = QCheckBox("One file per &chapter")
             self.per_chapter.setObjectName("queuePerChapter")
+            self.per_chapter.setAccessibleName("One file per chapter")
             layout.addWidget(self.per_chapter)
 
         form = QFormLayout()
@@ -83,6 +85,7 @@ class QueueDialog(QDialog):
         self.folder_edit.setObjectName("queueFolder")
         self.folder_edit.setAccessibleName("Output folder")
         browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Choose the output folder")
         browse.clicked.connect(self._browse)
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(browse)

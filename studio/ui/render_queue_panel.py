@@ -48,6 +48,7 @@ class RenderQueuePanel(QWidget):
         self.items.setAccessibleName("Queued exports")
         self.items.setRootIsDecorated(False)
         self.items.setHeaderLabels(["Item", "Status", "Done"])
+        self.items.header().setAccessibleName("Queue columns")
         self.items.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.items, 1)
 
@@ -60,6 +61,7 @@ class RenderQueuePanel(QWidget):
         for button, slot in ((self.start_button, self._start), (self.pause_button, controller.pause),
                              (self.cancel_button, controller.cancel), (self.remove_button, self._remove),
                              (self.clear_button, controller.clear_finished)):
+            button.setAccessibleName(button.text().replace("&", ""))
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
             row.addWidget(button)
         layout.addLayout(row)
@@ -116,6 +118,7 @@ class RenderQueuePanel(QWidget):
         c = self.controller
         stopped = any(i.state in (QueueState.STOPPED, QueueState.FAILED) for i in c.items())
         self.start_button.setText("Re&sume" if c.is_paused or (stopped and not c.is_running) else "&Start")
+        self.start_button.setAccessibleName(self.start_button.text().replace("&", ""))
         self.start_button.setEnabled(c.is_paused or (not c.is_running and c.queue.has_work)
                                      or (not c.is_running and stopped))
         self.pause_button.setEnabled(c.is_running and not c.is_paused)
