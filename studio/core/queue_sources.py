@@ -80,7 +80,7 @@ def queue_items(path: Path | str, out_dir: Path | str, *, suffix: str = ".wav", 
     chapters = source.document.chapters()
     if chapter_ids is None and not by_chapter:
         characters = sum(len(b.text) for b in source.document)
-        return [QueueItem(str(path), str(out_dir / f"{stem}{suffix}"), shown, None, characters)]
+        return [QueueItem(str(path), str(out_dir / f"{stem}{suffix}"), shown, characters=characters)]
     wanted = set(chapter_ids) if chapter_ids is not None else {c.id for c in chapters}
     missing = wanted - {c.id for c in chapters}
     if missing:
@@ -92,8 +92,8 @@ def queue_items(path: Path | str, out_dir: Path | str, *, suffix: str = ".wav", 
         characters = sum(len(source.document.blocks[i].text) for i in chapter.blocks)
         file_name = chapter_file_name(stem, number, chapter, suffix)
         title = f"{shown} ▸ {chapter.title or 'Opening'}"
-        items.append(QueueItem(str(path), str(out_dir / file_name), title, chapter.id, number, chapter.title,
-                               characters))
+        items.append(QueueItem(str(path), str(out_dir / file_name), title, chapter_id=chapter.id,
+                               chapter_number=number, chapter_title=chapter.title, characters=characters))
     return items
 
 

@@ -215,3 +215,34 @@ def test_an_item_cut_off_by_closing_the_app_is_stopped_when_loaded(tmp_path: Pat
     queue.save()
     loaded = RenderQueue.load(path)
     assert loaded.items[0].state is QueueState.STOPPED and loaded.next_item() is loaded.items[0]
+
+
+def test_a_project_file_whole_in_process_and_list_remove_clear(server: LocalServer, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.cli import main
+    from studio.core.project import Project, save_project
+    from studio.core.script import Script
+    from studio.offline.voices import bundled_voice
+
+    document = Script.from_text("The tide went out at noon.\n\nIt came back before supper.")
+    project = save_project(tmp_path / "tide.narration", Project(voice_id=bundled_voice().voice_id,
+                                                                model_id="eleven_multilingual_v2")
+                           .with_document(document))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["queue", "add", str(project), str(_book(tmp_path)), "--out", str(out), "--format", "flac"]) == 0
+    assert main(["queue", "add", str(project), "--out", str(out), "--format", "flac"]) == 1  # queued already
+    assert "already in the queue" in capsys.readouterr().err
+    assert main(["queue", "add", str(project), "--out", str(out), "--format", "m4a"]) == 1
+    assert "not supported" in capsys.readouterr().err
+    assert main(["queue", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "Waiting" in listed and "tide.narration" in listed and "Overall: 0%" in listed
+    book_id = RenderQueue.load().items[1].id
+    assert main(["queue", "remove", book_id[:8]]) == 0
+    assert main(["queue", "run"]) == 0, capsys.readouterr().err
+    assert tts_requests(server) == 2  # the project's two paragraphs, with its own voice and model
+    assert sorted(p.name for p in out.iterdir()) == ["tide.flac"]
+    capsys.readouterr()
+    assert main(["queue", "clear", "--finished"]) == 0
+    assert "Removed 1" in capsys.readouterr().out and RenderQueue.load().items == []
