@@ -134,3 +134,51 @@ def test_export_chapters_pause_cancel_close_reopen_resume(qtbot: Any, make_windo
     # Every paragraph once over both windows: the finished ones were never requested again.
     assert tts_requests(server) == PARAGRAPHS
     assert len(list(out.glob("*.wav"))) == 3 and panel.overall.value() == 1000
+
+
+def test_add_files_to_the_queue_whole_and_per_chapter_offline(qtbot: Any, offline_window: Any, tmp_path: Path) -> None:
+    window = offline_window
+    book = tmp_path / "book.md"
+    book.write_text("# Chapter One\n\nThe keeper climbed.\n\n# Chapter Two\n\nThe lamp was lit.\n", encoding="utf-8")
+    script = tmp_path / "note.txt"
+    script.write_text("A short note to read.", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    queue = window.render_queue
+    qtbot.waitUntil(lambda: queue.controller.loaded, timeout=5000)
+
+    window.add_to_queue_action.trigger()  # File ▸ Add to Render Queue…
+    dialog = queue.dialog
+    ok = dialog.buttons.buttons()[0]
+    assert not ok.isEnabled()  # nothing chosen yet
+    dialog.choose_files = lambda: [str(book)]
+    qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.per_chapter, Qt.Key.Key_Space)  # ticks One file per chapter
+    assert dialog.one_per_chapter
+    dialog.folder_edit.setText(str(out))
+    with qtbot.waitSignal(queue.controller.changed, timeout=10000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(queue.controller.items()) == 2, timeout=10000)
+    assert queue.dock.isVisible()  # queuing shows the dock
+
+    window.add_to_queue_action.trigger()
+    dialog = queue.dialog
+    dialog.choose_files = lambda: [str(script)]
+    qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(".flac"))
+    dialog.folder_edit.setText(str(out))
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(queue.controller.items()) == 3, timeout=10000)
+    panel = queue.panel
+    assert [panel.items.topLevelItem(k).text(0) for k in range(3)] == [
+        "book.md ▸ Chapter One", "book.md ▸ Chapter Two", "note.txt"]
+
+    with qtbot.waitSignal(queue.controller.running_changed, timeout=10000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not queue.controller.is_running, timeout=120000)
+    assert _states(queue.controller) == [QueueState.DONE] * 3, panel.message.text
+    assert sorted(p.name for p in out.iterdir()) == ["book - 01 Chapter One.wav", "book - 02 Chapter Two.wav",
+                                                      "note.flac"]
+    assert panel.overall.value() == 1000 and panel.summary.text() == "3 of 3 done"
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.items.topLevelItemCount() == 0, timeout=5000)
