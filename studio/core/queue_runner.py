@@ -8,8 +8,8 @@ model, settings) is the caller's ``prepare`` (the studio's voice and settings in
 the project's own on the command line); this module only runs the queue.
 
 **Pause.** :class:`PauseGate` sits between the generator and the engine
-(:class:`GatedBackend`): while paused, no new request starts; the requests in flight finish
-(a paragraph is one request unless it is longer than the per-request limit) and are written,
+(:class:`GatedBackend`): while paused, no request of a new paragraph starts; the paragraphs in
+flight finish (the rest of a paragraph longer than one request still goes) and are written,
 then the run waits. Nothing is cancelled, so nothing made is thrown away.
 
 **Cancel.** The run's :class:`~studio.cancel.CancelToken`: open streams close, the item in
@@ -74,21 +74,35 @@ class PauseGate:
 
 
 class GatedBackend:
-    """``backend`` whose speech calls wait at ``gate`` first (every other attribute is the backend's)."""
+    """``backend`` whose speech calls wait at ``gate`` first (every other attribute is the backend's).
 
-    def __init__(self, backend: Any, gate: PauseGate, cancel: CancelToken) -> None:
+    ``paragraphs``: request text → the paragraphs (block indices) it speaks. A request for a
+    paragraph that has already begun is let through while paused, so a paragraph longer than
+    one request is finished rather than cut in two."""
+
+    def __init__(self, backend: Any, gate: PauseGate, cancel: CancelToken,
+                 paragraphs: dict[str, frozenset[int]] | None = None) -> None:
         self._backend = backend
         self._gate = gate
         self._cancel = cancel
+        self._paragraphs = paragraphs or {}
+        self._begun: set[int] = set()
+        self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._backend, name)
         if name not in _SPEECH_CALLS:
             return value
 
-        def gated(*args: Any, **kwargs: Any) -> Any:
-            self._gate.wait(self._cancel)
-            return value(*args, **kwargs)
+        def gated(request: Any, *args: Any, **kwargs: Any) -> Any:
+            blocks = self._paragraphs.get(getattr(request, "text", None) or "", frozenset())
+            with self._lock:
+                begun = bool(blocks & self._begun)
+            if not begun:
+                self._gate.wait(self._cancel)
+            with self._lock:
+                self._begun |= blocks
+            return value(request, *args, **kwargs)
 
         return gated
 
@@ -182,6 +196,10 @@ class QueueRunner:
             if self.on_take is not None and audio.new_take and audio.take is not None:
                 self.on_take(item, audio.block.block_id, audio.take)
 
-        return export_plan(plan, GatedBackend(inputs.backend, self.gate, cancel), options, script=document,
+        paragraphs: dict[str, frozenset[int]] = {}
+        for part in plan.parts:
+            paragraphs[part.text] = paragraphs.get(part.text, frozenset()) | {part.block_index}
+        gated = GatedBackend(inputs.backend, self.gate, cancel, paragraphs)
+        return export_plan(plan, gated, options, script=document,
                            source=text, cache=self.cache, on_block=take, on_progress=progress, cancel=cancel,
                            tuning=self.tuning)

@@ -246,3 +246,55 @@ def test_a_project_file_whole_in_process_and_list_remove_clear(server: LocalServ
     capsys.readouterr()
     assert main(["queue", "clear", "--finished"]) == 0
     assert "Removed 1" in capsys.readouterr().out and RenderQueue.load().items == []
+
+
+def test_pause_finishes_the_paragraph_in_flight_then_waits(server: LocalServer, tmp_path: Path) -> None:
+    """A paragraph longer than one request is finished before the pause takes hold."""
+    from dataclasses import replace
+
+    long = ("The keeper climbed the stairs at dusk, counting every step. He lit the lamp, wound the clock, "
+            "and watched the beam sweep out across the restless water until the morning came.")
+    book = tmp_path / "long.txt"
+    book.write_text(f"Chapter One\n\n{long}\n\nThe gulls were quiet.\n\nChapter Two\n\nMorning came.", encoding="utf-8")
+    gate = PauseGate()
+    runner, queue, _ = _runner(server, tmp_path, gate)
+    queue.items = []
+    for item in queue_items(book, tmp_path / "out", by_chapter=True):
+        queue.add(item)
+    prepare = runner.prepare
+
+    def short_requests(item, source, cancel):  # type: ignore[no-untyped-def]
+        prepared = prepare(item, source, cancel)
+        settings = replace(prepared.inputs.settings, max_segment_chars=60)  # the long paragraph: several requests
+        return Prepared(source, replace(prepared.inputs, settings=settings))
+
+    runner.prepare = short_requests
+    paused: list[int] = []
+
+    def pause_in_the_long_paragraph(item, progress) -> None:  # type: ignore[no-untyped-def]
+        if progress is not None and progress.segments_done == 2 and not paused:  # heading + its first part
+            gate.pause()
+            paused.append(progress.segments_total)
+
+    runner.on_update = pause_in_the_long_paragraph
+    cancel = CancelToken()
+    thread = threading.Thread(target=runner.run, args=(cancel,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not paused or tts_requests(server) < paused[0] - 1:
+            assert time.monotonic() < deadline, (paused, tts_requests(server))
+            time.sleep(0.02)
+        total = paused[0]
+        assert total >= 5  # the heading, the long paragraph's parts (3 or more), the short paragraph
+        for _ in range(15):
+            time.sleep(0.1)
+            assert tts_requests(server) == total - 1  # the long paragraph finished; the next one waits
+        gate.resume()
+        thread.join(120)
+    finally:
+        cancel.cancel()
+        gate.resume()
+        thread.join(30)
+    assert [i.state for i in queue.items] == [QueueState.DONE] * 2
+    assert tts_requests(server) == total + 2
