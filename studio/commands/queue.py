@@ -65,10 +65,7 @@ def run(args: argparse.Namespace) -> int:
 def _add(queue: RenderQueue, args: argparse.Namespace) -> int:
     from studio.core.queue_sources import queue_items
 
-    from studio.core.audio_export import format_for
-
     suffix = "." + args.format.lower().lstrip(".")
-    format_for(Path("queued" + suffix))  # an unknown format is refused now, not when the run gets there
     items = [i for path in args.files for i in queue_items(path, args.out, suffix=suffix, by_chapter=args.chapters)]
     for item in items:
         queue.add(item)  # a destination already queued is refused before anything is saved

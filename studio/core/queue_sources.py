@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from studio.core.project import Project
     from studio.core.script.chapters import Chapter
 
-__all__ = ["QueueSource", "chapter_file_name", "item_document", "queue_items", "read_source"]
+__all__ = ["QueueSource", "chapter_file_name", "export_suffixes", "item_document", "queue_items", "read_source"]
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -59,6 +59,26 @@ def read_source(path: Path | str) -> QueueSource:
     return QueueSource(document, text)
 
 
+def export_suffixes() -> tuple[str, ...]:
+    """The single-file formats an export writes, by suffix (what the queue offers)."""
+    try:  # the audiobook formats (M4B, MP3 with chapters), where that export exists
+        from studio.core.audiobook.formats import AUDIO_SUFFIXES  # type: ignore[import-not-found]
+
+        return tuple(AUDIO_SUFFIXES)
+    except ImportError:
+        from studio.core.audio_export import FORMATS
+
+        return tuple(FORMATS)
+
+
+def _check_format(out_dir: Path, suffix: str) -> None:
+    """Refuse a format the export does not write now, not when the run gets to the item (the
+    export's own check, on a name in ``out_dir``)."""
+    from studio.core.exporter import ExportOptions, check_export
+
+    check_export(ExportOptions(destination=out_dir / f"queued{suffix}", overwrite=True))
+
+
 def chapter_file_name(stem: str, number: int, chapter: Chapter, suffix: str) -> str:
     """``Book - 02 The Storm.wav``: the file one chapter is exported to (sorted by number)."""
     title = " ".join(_UNSAFE.sub(" ", chapter.title).split())[:80]
@@ -74,6 +94,7 @@ def queue_items(path: Path | str, out_dir: Path | str, *, suffix: str = ".wav", 
     path, out_dir = Path(path).absolute(), Path(out_dir).expanduser().absolute()
     if not out_dir.is_dir():
         raise QueueError(f"The folder “{out_dir}” does not exist", "Create it first, or choose another folder.")
+    _check_format(out_dir, suffix)
     source = source or read_source(path)
     stem = name or path.stem
     shown = name or path.name

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.audio_export import FORMATS
+from studio.core.queue_sources import export_suffixes
 from studio.core.script.chapters import Chapter
 
 __all__ = ["QueueDialog"]
@@ -93,7 +93,7 @@ class QueueDialog(QDialog):
         self.format_box = QComboBox()
         self.format_box.setObjectName("queueFormat")
         self.format_box.setAccessibleName("Audio format")
-        for suffix in FORMATS:  # what the export writes (the suffix chooses the format)
+        for suffix in export_suffixes():  # what the export writes (the suffix chooses the format)
             self.format_box.addItem(suffix.lstrip(".").upper(), suffix)
         form.addRow("F&ormat:", self.format_box)
         layout.addLayout(form)
