@@ -137,7 +137,7 @@ def _view_menu(w: MainWindow, bar: QMenuBar) -> None:
     w.addAction(w.history_action)
     w.render_queue_action = w.render_queue.dock.toggleViewAction()
     w.render_queue_action.setText("Render &Queue")
-    w.render_queue_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    w.render_queue_action.setShortcut(QKeySequence("Ctrl+Shift+J"))
     menu.addAction(w.render_queue_action)
     w.addAction(w.render_queue_action)
 

@@ -1,6 +1,6 @@
 """The Render Queue dock (issue 13, point 6) in the real window, counted at the local server.
 
-View ▸ Render Queue (Ctrl+Shift+R) shows the dock; File ▸ Export Chapters… (Ctrl+Shift+E)
+View ▸ Render Queue (Ctrl+Shift+J) shows the dock; File ▸ Export Chapters… (Ctrl+Shift+E)
 queues the open project's three chapters; Start exports them with one overall bar; Pause
 lets the request in flight finish and starts no other; Cancel stops the chapter in progress.
 The window is closed and a new one opened: the queue is still there, Resume finishes it, and
@@ -62,7 +62,7 @@ def test_export_chapters_pause_cancel_close_reopen_resume(qtbot: Any, make_windo
     qtbot.waitUntil(lambda: queue.controller.loaded, timeout=5000)
 
     activate(qtbot, window)
-    qtbot.keyClick(window.script.editor, Qt.Key.Key_R, CTRL_SHIFT)  # View ▸ Render Queue
+    qtbot.keyClick(window.script.editor, Qt.Key.Key_J, CTRL_SHIFT)  # View ▸ Render Queue
     qtbot.waitUntil(queue.dock.isVisible, timeout=5000)
     assert queue.panel.summary.text().startswith("Nothing queued")
 
