@@ -124,7 +124,7 @@ def test_export_chapters_pause_cancel_close_reopen_resume(qtbot: Any, make_windo
     reopened.controller.tuning = RunTuning(concurrency=1)
     qtbot.waitUntil(lambda: reopened.controller.loaded, timeout=5000)
     assert _states(reopened.controller) == [QueueState.DONE, QueueState.STOPPED, QueueState.WAITING]
-    reopened.show()
+    assert reopened.dock.isVisible()  # the dock is remembered with the window's layout
     panel = reopened.panel
     assert panel.start_button.text().replace("&", "") == "Resume"
     with qtbot.waitSignal(reopened.controller.running_changed, timeout=10000):
