@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from studio.core.longform import Progress
     from studio.core.render_inputs import RenderInputs
 
-__all__ = ["GatedBackend", "PauseGate", "Prepared", "QueueRunner"]
+__all__ = ["GatedBackend", "Listener", "PauseGate", "Prepare", "Prepared", "QueueRunner"]
 
 log = logging.getLogger(__name__)
 

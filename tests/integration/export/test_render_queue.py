@@ -8,6 +8,7 @@ the runner starts no new request until resumed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import soundfile as sf
@@ -23,7 +26,7 @@ import soundfile as sf
 from studio.cancel import CancelToken
 from studio.core.cache import SpeechCache
 from studio.core.exporter import RunTuning
-from studio.core.queue_runner import PauseGate, Prepared, QueueRunner
+from studio.core.queue_runner import Listener, PauseGate, Prepared, QueueRunner
 from studio.core.queue_sources import queue_items
 from studio.core.render_inputs import render_inputs
 from studio.core.render_queue import QueueState, RenderQueue, default_queue_path
@@ -136,22 +139,38 @@ def _runner(server: LocalServer, tmp_path: Path, gate: PauseGate) -> tuple[Queue
     return runner, queue, delivered
 
 
-def test_pause_starts_no_new_request_until_resumed(server: LocalServer, tmp_path: Path) -> None:
-    gate = PauseGate()
-    runner, queue, delivered = _runner(server, tmp_path, gate)
-    paused_at: list[int] = []
+def _pause_at(gate: PauseGate, segments_done: int, record: Callable[[Any], int]) -> tuple[Listener, list[int]]:
+    """A listener that pauses ``gate`` on the run's thread when ``segments_done`` paragraphs
+    are written, noting ``record(progress)`` then."""
+    noted: list[int] = []
 
-    def pause_after_the_second_paragraph(item, progress) -> None:  # type: ignore[no-untyped-def]
-        # Called on the run's thread as each paragraph is written: pause right there.
-        if progress is not None and progress.segments_done == 2 and not paused_at:
+    def listener(_item: Any, progress: Any) -> None:
+        if progress is not None and progress.segments_done == segments_done and not noted:
             gate.pause()
-            paused_at.append(tts_requests(server))
+            noted.append(record(progress))
 
-    runner.on_update = pause_after_the_second_paragraph
+    return listener, noted
+
+
+@contextlib.contextmanager
+def _running(runner: QueueRunner) -> Iterator[threading.Thread]:
+    """``runner`` on a thread of its own; afterwards it is stopped (if need be) and joined."""
     cancel = CancelToken()
     thread = threading.Thread(target=runner.run, args=(cancel,))
     thread.start()
     try:
+        yield thread
+    finally:
+        cancel.cancel()
+        runner.gate.resume()
+        thread.join(30)
+
+
+def test_pause_starts_no_new_request_until_resumed(server: LocalServer, tmp_path: Path) -> None:
+    gate = PauseGate()
+    runner, queue, delivered = _runner(server, tmp_path, gate)
+    runner.on_update, paused_at = _pause_at(gate, 2, lambda _p: tts_requests(server))
+    with _running(runner) as thread:
         deadline = time.monotonic() + 60
         while not paused_at:
             assert time.monotonic() < deadline and thread.is_alive()
@@ -163,10 +182,6 @@ def test_pause_starts_no_new_request_until_resumed(server: LocalServer, tmp_path
         assert queue.items[0].state is QueueState.RUNNING and thread.is_alive()
         gate.resume()
         thread.join(120)
-    finally:
-        cancel.cancel()
-        gate.resume()
-        thread.join(30)
     assert not thread.is_alive()
     assert [i.state for i in queue.items] == [QueueState.DONE] * 3
     assert tts_requests(server) == PARAGRAPHS  # every paragraph once, none twice
@@ -269,18 +284,9 @@ def test_pause_finishes_the_paragraph_in_flight_then_waits(server: LocalServer, 
         return Prepared(source, replace(prepared.inputs, settings=settings))
 
     runner.prepare = short_requests
-    paused: list[int] = []
-
-    def pause_in_the_long_paragraph(item, progress) -> None:  # type: ignore[no-untyped-def]
-        if progress is not None and progress.segments_done == 2 and not paused:  # heading + its first part
-            gate.pause()
-            paused.append(progress.segments_total)
-
-    runner.on_update = pause_in_the_long_paragraph
-    cancel = CancelToken()
-    thread = threading.Thread(target=runner.run, args=(cancel,))
-    thread.start()
-    try:
+    # Paused with the heading and the long paragraph's first part written.
+    runner.on_update, paused = _pause_at(gate, 2, lambda progress: progress.segments_total)
+    with _running(runner) as thread:
         deadline = time.monotonic() + 60
         while not paused or tts_requests(server) < paused[0] - 1:
             assert time.monotonic() < deadline, (paused, tts_requests(server))
@@ -292,9 +298,5 @@ def test_pause_finishes_the_paragraph_in_flight_then_waits(server: LocalServer, 
             assert tts_requests(server) == total - 1  # the long paragraph finished; the next one waits
         gate.resume()
         thread.join(120)
-    finally:
-        cancel.cancel()
-        gate.resume()
-        thread.join(30)
     assert [i.state for i in queue.items] == [QueueState.DONE] * 2
     assert tts_requests(server) == total + 2
