@@ -53,6 +53,7 @@ from studio.ui.window_layout import compose_central, restore_layout, save_layout
 from studio.ui.window_menus import build_menus
 from studio.ui.window_player import attach_listen_check, attach_player
 from studio.ui.window_project import WindowProject
+from studio.ui.window_queue import attach_render_queue
 from studio.ui.worker import WorkerPool
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
     history_action: QAction
     rebuild_action: QAction
     voice_tabs: VoiceTabs
+    add_to_queue_action: QAction
+    export_chapters_action: QAction
+    render_queue_action: QAction
     search_action: QAction
     play_action: QAction
     play_selection_action: QAction
@@ -214,6 +218,7 @@ class MainWindow(QMainWindow):
         # History (issue 14): a dock with its own controller.
         self.history_dock, self.history = attach_history(self)
         self.library = attach_library(self)
+        self.render_queue = attach_render_queue(self)  # issue 13.6: a dock and its controller
 
         # The outline (issue 13): chapters to jump to, rename, reorder; the Chapter menu. Before the
         # menus: Edit ▸ Undo takes its chapter steps in turn with the text's (chapter_edits).
@@ -392,4 +397,5 @@ class MainWindow(QMainWindow):
         self.listen.stop()
         self.history.cancel_all()
         self.library.shutdown()
+        self.render_queue.shutdown()
         self.player.shutdown()

@@ -65,6 +65,10 @@ def _file_menu(w: MainWindow, bar: QMenuBar) -> None:
     w.import_recording_action = add_action(w, menu, "&Import Recording…", w.recordings.choose_and_import)
     w.import_book_action = add_action(  # unsaved work is saved or discarded first: the book replaces it
         w, menu, "Import &Book…", lambda: w.files.after_unsaved_changes(w.books.choose_and_import))
+    # The render queue (studio/ui/window_queue.py): files, or chapters of this project.
+    w.add_to_queue_action = add_action(w, menu, "Add to Render &Queue…", w.render_queue.add_files)
+    w.export_chapters_action = add_action(w, menu, "Export C&hapters…", w.render_queue.queue_chapters,
+                                          QKeySequence("Ctrl+Shift+E"))
     menu.addSeparator()
     w.account_action = add_action(w, menu, "&Account…", w.open_account, QKeySequence("Ctrl+,"))
     menu.addSeparator()
@@ -134,6 +138,11 @@ def _view_menu(w: MainWindow, bar: QMenuBar) -> None:
     w.history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
     menu.addAction(w.history_action)
     w.addAction(w.history_action)
+    w.render_queue_action = w.render_queue.dock.toggleViewAction()
+    w.render_queue_action.setText("Render &Queue")
+    w.render_queue_action.setShortcut(QKeySequence("Ctrl+Shift+J"))
+    menu.addAction(w.render_queue_action)
+    w.addAction(w.render_queue_action)
 
 
 def _tools_menu(w: MainWindow, bar: QMenuBar) -> None:
