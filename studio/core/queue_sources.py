@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.core.audiobook.formats import AUDIO_SUFFIXES
 from studio.core.render_queue import QueueError, QueueItem
 from studio.core.script import Script
 
@@ -61,14 +62,7 @@ def read_source(path: Path | str) -> QueueSource:
 
 def export_suffixes() -> tuple[str, ...]:
     """The single-file formats an export writes, by suffix (what the queue offers)."""
-    try:  # the audiobook formats (M4B, MP3 with chapters), where that export exists
-        from studio.core.audiobook.formats import AUDIO_SUFFIXES  # type: ignore[import-not-found]
-
-        return tuple(AUDIO_SUFFIXES)
-    except ImportError:
-        from studio.core.audio_export import FORMATS
-
-        return tuple(FORMATS)
+    return tuple(AUDIO_SUFFIXES)
 
 
 def _check_format(out_dir: Path, suffix: str) -> None:

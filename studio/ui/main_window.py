@@ -53,6 +53,7 @@ from studio.ui.window_layout import compose_central, restore_layout, save_layout
 from studio.ui.window_menus import build_menus
 from studio.ui.window_player import attach_listen_check, attach_player
 from studio.ui.window_project import WindowProject
+from studio.ui.outline_controller import ContextEntry, attach_outline
 from studio.ui.window_queue import attach_render_queue
 from studio.ui.worker import WorkerPool
 
@@ -222,9 +223,9 @@ class MainWindow(QMainWindow):
 
         # The outline (issue 13): chapters to jump to, rename, reorder; the Chapter menu. Before the
         # menus: Edit ▸ Undo takes its chapter steps in turn with the text's (chapter_edits).
-        from studio.ui.outline_controller import attach_outline
-
         self.outline = attach_outline(self)
+        self.outline.context_entries.append(ContextEntry(
+            "&Queue for Export…", lambda chapter_id: self.render_queue.queue_chapters([chapter_id])))
         self._wire()
         build_menus(self)
         attach_player(self)  # after the menus: see window_player

@@ -226,12 +226,26 @@ def test_the_context_menu_lists_its_entries_and_renames(qtbot: Any, make_window:
     view.customContextMenuRequested.emit(row_center(outline, 0))  # as a right-click on chapter 1
     menu = outline.panel.menu
     assert [a.text() for a in menu.actions()] == ["&Go to Chapter", "&Play from Here", "&Rename…",
-                                                  "&Merge with Previous"]
+                                                  "&Merge with Previous", "&Queue for Export…"]
     assert not menu.actions()[3].isEnabled()  # the first chapter has no chapter before it
     menu.actions()[2].trigger()
     line = QApplication.focusWidget()
     assert isinstance(line, QLineEdit) and line.text() == "Chapter 1"
     qtbot.keyClick(line, Qt.Key.Key_Escape)
+    menu.close()
+
+
+def test_queue_for_export_opens_export_chapters_with_that_chapter_ticked(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    outline = open_outline(qtbot, window, chaptered(3, 1))
+    outline.panel.view.customContextMenuRequested.emit(row_center(outline, 1))  # a right-click on chapter 2
+    menu = outline.panel.menu
+    queue = next(a for a in menu.actions() if a.text() == "&Queue for Export…")
+    queue.trigger()
+    dialog = window.render_queue.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5000)
+    assert dialog.chapter_ids() == [window.document.script.chapters()[1].id]
+    dialog.reject()
     menu.close()
 
 
