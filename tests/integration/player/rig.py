@@ -168,9 +168,11 @@ def unlit_while_drawing(rig: Rig, unlit: set[int], char_seconds: float) -> set[i
     return unlit - explained
 
 
-def assert_clock_never_jumps(rig: Rig, margin: float = 0.02) -> None:
+def assert_clock_never_jumps(rig: Rig, margin: float = 0.04) -> None:
     """Between two samples the audio clock advanced no more than the time that passed: the
-    sound moves at its own pace, so a clock that jumps ahead would skip what was playing."""
+    sound moves at its own pace, so a clock that jumps ahead would skip what was playing.
+    ``margin``: the clock's own steps (seen up to 23 ms within 1 ms, where Qt's measure and
+    the sound server's meet), kept below a tone character's 50 ms."""
     pairs = _timed_samples(rig)
     for (a, at), (b, bt) in zip(pairs, pairs[1:]):
         assert b[1] - a[1] <= bt - at + margin, ("the clock jumped", a[1], b[1], bt - at)
