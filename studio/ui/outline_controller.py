@@ -221,7 +221,12 @@ class OutlineController(QObject):
         session = player.session
         if session is None or not player.is_active:
             return None
-        heard = session.block_at(player.player.played_seconds())
+        # The block of the lit character when one is lit: the label then changes with the
+        # highlight, not during the silence a paragraph's audio starts with (the clock is in the
+        # next block there while its first character is not lit yet).
+        lit = player.highlighted_index
+        heard = next((b for b in session.blocks if lit is not None and b.span[0] <= lit < b.span[1]), None)
+        heard = heard or session.block_at(player.player.played_seconds())
         if heard is None:
             return None
         script = self._document.script
