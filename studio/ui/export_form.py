@@ -260,14 +260,17 @@ class ExportForm(QWidget):
         index = self.quality_combo.findData(current)
         self.quality_combo.setCurrentIndex(index if index >= 0 else self.quality_combo.count() - 1)
         self.quality_combo.blockSignals(False)
-        self.quality_combo.setEnabled(len(QUALITY_CHOICES[fmt]) > 1)  # WAV has one
         self._enable_for(fmt)
 
     def _enable_for(self, fmt: str) -> None:
-        """A read-along EPUB has its timings inside: no subtitle files, no loudness (yet)."""
+        """The one place that says which controls ``fmt`` and the ACX preset leave open: a
+        read-along EPUB has its timings inside (no subtitle files, no loudness yet); the preset
+        fixes the level and the quality; WAV has one quality."""
         book = fmt in BOOK_FORMATS
+        acx = self.acx_box.isChecked()
         self.subtitles_group.setEnabled(not book)
-        self.loudness_combo.setEnabled(not book and not self.acx_box.isChecked())  # the preset sets its level
+        self.loudness_combo.setEnabled(not book and not acx)
+        self.quality_combo.setEnabled(len(QUALITY_CHOICES[fmt]) > 1 and not acx)
         self._form.setRowVisible(self.word_box, book)
 
     # == the form ===============================================================================
@@ -319,7 +322,6 @@ class ExportForm(QWidget):
         if fmt not in ACX_FORMATS:
             self.acx_box.setChecked(False)  # ACX takes MP3 only
         self._fill_quality(fmt, None)
-        self.quality_combo.setEnabled(self.quality_combo.isEnabled() and not self.acx_box.isChecked())
         self._show_tags()
         destination = self.destination
         suffix = suffix_of(fmt)
@@ -339,8 +341,7 @@ class ExportForm(QWidget):
             self._on_format_chosen()  # the file name and the tags follow
         if on:
             self.loudness_combo.setCurrentIndex(self.loudness_combo.findData(None))
-        self.loudness_combo.setEnabled(not on)
-        self.quality_combo.setEnabled(not on and len(QUALITY_CHOICES[self.audio_format]) > 1)
+        self._enable_for(self.audio_format)
 
     def _on_destination_edited(self, text: str) -> None:
         fmt = SUFFIX_TO_FORMAT.get(Path(text.strip()).suffix.lower())
