@@ -184,7 +184,7 @@ def sound_server() -> Iterator[str]:
         # A silent stream keeps the null sink running; a low latency request keeps its buffer short
         # (pacat's default asks for 2 s, which then delays every stream by 2 s).
         keepalive = subprocess.Popen(
-            ["pacat", "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=30", "/dev/zero"]
+            ["pacat", "--raw", "--format=s16le", "--rate=48000", "--channels=2", f"--latency-msec={os.environ.get('KEEPALIVE_MS', '30')}", "/dev/zero"]
         )
         time.sleep(0.5)
         yield "private null sink"

@@ -154,7 +154,7 @@ def first_bytes(base: str) -> list[float]:
 def first_sound_runs(app: Any, window: Any, base: str, texts: list[str]) -> dict[str, list[float]]:
     """Play each text; first sound at the monitor minus the server's first byte (and the parts)."""
     player = window.player
-    marks: list[tuple[float, float | None]] = []  # (first byte, first write)
+    marks: list[tuple[float, float | None, float | None]] = []  # (first byte, first write, first push)
     with MonitorRecorder() as recorder:
         for text in texts:
             window.script.editor.setPlainText(text)
@@ -168,21 +168,23 @@ def first_sound_runs(app: Any, window: Any, base: str, texts: list[str]) -> dict
             pump(app, 0.4)  # silence between runs
             got = first_bytes(base)
             if len(got) > before:
-                marks.append((got[before], player.player.first_write_at))
+                marks.append((got[before], player.player.first_write_at, player.player._take.first_push_at))
     recording = recorder.recording
     assert recording is not None
     onsets = [recording.time_of(n) for n in detect_onsets(recording.samples, recording.rate)]
-    sound, write, sound_after_write = [], [], []
+    sound, write, sound_after_write, push = [], [], [], []
     import bisect
 
-    for first_byte, first_write in marks:
+    for first_byte, first_write, first_push in marks:
         pos = bisect.bisect_left(onsets, first_byte)
         if pos < len(onsets) and onsets[pos] - first_byte < 1.0:
             sound.append((onsets[pos] - first_byte) * 1000)
             if first_write is not None:
                 write.append((first_write - first_byte) * 1000)
                 sound_after_write.append((onsets[pos] - first_write) * 1000)
-    return {"sound": sound, "write": write, "sound_after_write": sound_after_write}
+            if first_push is not None:
+                push.append((first_push - first_byte) * 1000)
+    return {"sound": sound, "write": write, "sound_after_write": sound_after_write, "push": push}
 
 
 def narration_run(app: Any, window: Any, text: str, timeout: float) -> dict[str, Any]:
@@ -306,6 +308,7 @@ def measure(base: str, *, first_sound_runs_n: int = 12, narration_paragraphs: in
         "first_sound_over_first_byte_ms_p50": round(statistics.median(first["sound"]), 2) if first["sound"] else None,
         "first_sound_over_first_byte_ms_max": round(max(first["sound"]), 2) if first["sound"] else None,
         "first_write_over_first_byte_ms_p50": round(statistics.median(first["write"]), 2) if first["write"] else None,
+        "first_push_over_first_byte_ms_p50": round(statistics.median(first["push"]), 2) if first["push"] else None,
         "first_sound_over_first_write_ms_p50": (round(statistics.median(first["sound_after_write"]), 2)
                                                 if first["sound_after_write"] else None),
         "first_sound_runs": len(first["sound"]),

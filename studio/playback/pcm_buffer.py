@@ -20,6 +20,7 @@ Qt-free on purpose: plain threading, unit-testable without an event loop.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -45,6 +46,8 @@ class PcmBuffer:
         self._room = threading.Condition(self._lock)
         #: Called (from the pushing thread) after whole frames became readable.
         self.on_data: Callable[[], None] | None = None
+        #: time.monotonic() of the first push (benchmarks: where the first sound's delay goes).
+        self.first_push_at: float | None = None
 
     @classmethod
     def of(cls, pcm: bytes) -> PcmBuffer:
@@ -63,6 +66,8 @@ class PcmBuffer:
         """Append ``data``; waits while ``capacity`` bytes are unplayed. Raises Cancelled if ``cancel`` fires."""
         if not data:
             return
+        if self.first_push_at is None:
+            self.first_push_at = time.monotonic()
         with self._lock:
             if self._closed:
                 raise ValueError("push after close")

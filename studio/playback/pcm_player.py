@@ -104,7 +104,18 @@ class PcmPlayer(QObject):
     _arrived = Signal()
 
     FEED_INTERVAL_MS = 10
+    #: Qt's own buffer between this player and the sound server (a ring buffer that Qt 6.10
+    #: and later drain on the sound server's thread), so the sound goes on through a busy GUI thread.
     SINK_BUFFER_MS = 150
+    #: The sound server's own buffer for this stream, in frames (Qt's "native period": on
+    #: PulseAudio the stream's largest buffer, from which the server also sizes the device's).
+    #: It decides how soon the first sample of a run is heard: measured at the null sink's
+    #: monitor from the first write (bench/sink_sync.py's
+    #: ``first_sound_over_first_write_ms_p50``), Qt's default (1024) and every size tried
+    #: between 320 and 1024 that is not a power of two took 15 ms; 512 took 7-8 ms and 256
+    #: 3-4 ms, but at 256 a continuous tone played with the CPUs busy came out 70 ms longer
+    #: (the server ran dry) and the heard clock drifted 17 ms. 512 played it whole.
+    NATIVE_PERIOD_FRAMES: int | None = 512
     #: Open the output at its own rate (see sink_feed): 11-13 ms sooner first sound on
     #: PulseAudio. On a machine loaded far beyond its cores (load 10 on 2) the bench heard
     #: somewhat more dropouts this way than at the take's rate: bench/player.py's
@@ -370,6 +381,8 @@ class PcmPlayer(QObject):
             log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), rate)
         sink = QAudioSink(device, fmt, self)
         sink.setBufferSize(int(rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
+        if self.NATIVE_PERIOD_FRAMES and hasattr(sink, "setNativePeriodFrameCount"):  # Qt 6.12 and later
+            sink.setNativePeriodFrameCount(self.NATIVE_PERIOD_FRAMES)
         sink.setVolume(self._volume)
         io = sink.start()
         if io is None or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError):
