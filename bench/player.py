@@ -183,8 +183,11 @@ def sound_server() -> Iterator[str]:
         subprocess.run(["pactl", "set-default-sink", "nullsink"], check=True, capture_output=True)
         # A silent stream keeps the null sink running; a low latency request keeps its buffer short
         # (pacat's default asks for 2 s, which then delays every stream by 2 s).
+        # KEEPALIVE_MS changes its request, to show a figure is the studio's and not the rig's.
+        keepalive_ms = os.environ.get("KEEPALIVE_MS", "30")
         keepalive = subprocess.Popen(
-            ["pacat", "--raw", "--format=s16le", "--rate=48000", "--channels=2", f"--latency-msec={os.environ.get('KEEPALIVE_MS', '30')}", "/dev/zero"]
+            ["pacat", "--raw", "--format=s16le", "--rate=48000", "--channels=2", f"--latency-msec={keepalive_ms}",
+             "/dev/zero"]
         )
         time.sleep(0.5)
         yield "private null sink"

@@ -168,7 +168,7 @@ def first_sound_runs(app: Any, window: Any, base: str, texts: list[str]) -> dict
             pump(app, 0.4)  # silence between runs
             got = first_bytes(base)
             if len(got) > before:
-                marks.append((got[before], player.player.first_write_at, player.player._take.first_push_at))
+                marks.append((got[before], player.player.first_write_at, player.player.first_push_at))
     recording = recorder.recording
     assert recording is not None
     onsets = [recording.time_of(n) for n in detect_onsets(recording.samples, recording.rate)]

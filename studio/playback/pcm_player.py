@@ -114,7 +114,7 @@ class PcmPlayer(QObject):
     #: ``first_sound_over_first_write_ms_p50``), Qt's default (1024) and every size tried
     #: between 320 and 1024 that is not a power of two took 15 ms; 512 took 7-8 ms and 256
     #: 3-4 ms, but at 256 a continuous tone played with the CPUs busy came out 70 ms longer
-    #: (the server ran dry) and the heard clock drifted 17 ms. 512 played it whole.
+    #: (the server ran dry) and the heard clock drifted 17 ms. 512 played it whole. None: Qt's default.
     NATIVE_PERIOD_FRAMES: int | None = 512
     #: Open the output at its own rate (see sink_feed): 11-13 ms sooner first sound on
     #: PulseAudio. On a machine loaded far beyond its cores (load 10 on 2) the bench heard
@@ -196,6 +196,11 @@ class PcmPlayer(QObject):
     def output_rate(self) -> int:
         """The rate the sound output was last opened at (its own, where it takes 16-bit mono)."""
         return self._sink_rate
+
+    @property
+    def first_push_at(self) -> float | None:
+        """time.monotonic() of the take's first audio (benchmarks, beside :attr:`first_write_at`)."""
+        return self._take.first_push_at
 
     def track_bytes(self) -> bytes:
         """A copy of the take (for tests and export of what was heard; playback never copies it)."""
@@ -381,7 +386,7 @@ class PcmPlayer(QObject):
             log.info("device %s reports 16-bit mono %d Hz unsupported; trying anyway", device.description(), rate)
         sink = QAudioSink(device, fmt, self)
         sink.setBufferSize(int(rate * BYTES_PER_FRAME * self.SINK_BUFFER_MS / 1000))
-        if self.NATIVE_PERIOD_FRAMES and hasattr(sink, "setNativePeriodFrameCount"):  # Qt 6.12 and later
+        if self.NATIVE_PERIOD_FRAMES:
             sink.setNativePeriodFrameCount(self.NATIVE_PERIOD_FRAMES)
         sink.setVolume(self._volume)
         io = sink.start()
