@@ -32,7 +32,7 @@ from studio.cancel import CancelToken
 from studio.core.audiobook.cover import read_cover
 from studio.core.audio_export import ExportError, check_writable, write_error
 from studio.core.files import stage_beside
-from studio.core.audiobook.encoder import EncoderSettings, PcmEncoder
+from studio.core.audiobook.encoder import EncoderSettings, PcmEncoder, decoded_samples
 from studio.core.readalong.epub import write_epub
 from studio.core.readalong.package import GRANULARITIES, BookInfo
 from studio.core.readalong.timing import ChapterCut, ReadAlongChapter, build_chapters
@@ -79,6 +79,8 @@ class _ChapterAudio:
         self.starts: list[int] = []
         self.encoder: PcmEncoder | None = None
         self.files: dict[int, Path] = {}
+        #: Each chapter file's length as decoded, which the clips tile and media:duration states.
+        self.decoded: dict[int, int] = {}
 
     def enter(self, chapter: int, at_sample: int) -> None:
         """Chapters up to ``chapter`` start (at ``at_sample``: the ones without segments are empty)."""
@@ -106,6 +108,7 @@ class _ChapterAudio:
         if self.encoder is not None:
             try:
                 self.encoder.finish()
+                self.decoded[self.current] = decoded_samples(self.encoder.path)
             except OSError as error:
                 raise write_error(self.workdir.parent, error) from error
             self.encoder = None
@@ -185,7 +188,8 @@ def export_readalong(
         bounds = audio.finish(len(titles), timeline.total_samples)
         stage("Writing the read-along EPUB")
         cancel.raise_if_cancelled()
-        cuts = [ChapterCut(t, a, b, bounds[k], bounds[k + 1]) for k, (t, a, b) in enumerate(titles)]
+        cuts = [ChapterCut(t, a, b, bounds[k], bounds[k + 1], audio.decoded.get(k))
+                for k, (t, a, b) in enumerate(titles)]
         chapters = build_chapters(timeline, texts, cuts)
         info = book_info(options, plan)
         try:

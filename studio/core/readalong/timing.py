@@ -36,6 +36,8 @@ class ChapterCut:
     last_block: int
     start_sample: int
     end_sample: int
+    #: The chapter's audio file as a player decodes it (see ``decoded_samples``); None: as written.
+    file_samples: int | None = None
 
 
 @dataclass
@@ -145,7 +147,8 @@ def build_chapters(timeline: Timeline, texts: list[str], cuts: list[ChapterCut])
                 sentences.append(Sentence(start, end, [w for w in timed if w is not None]))
             heading = b == cut.first_block and bool(cut.title) and " ".join(text.split()) == cut.title
             paragraphs.append(Paragraph(text, sentences, heading))
-        chapter = ReadAlongChapter(cut.title, paragraphs, cut.end_sample - cut.start_sample)
+        written = cut.end_sample - cut.start_sample
+        chapter = ReadAlongChapter(cut.title, paragraphs, written if cut.file_samples is None else cut.file_samples)
         _tile(chapter)
         chapters.append(chapter)
     return chapters

@@ -175,3 +175,20 @@ def test_encode_pcm_is_reusable_and_atomic(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         encode_pcm(failing(), tmp_path / "b.m4a", RATE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp3"]
+
+
+@pytest.mark.parametrize("extra", [15, 31, 200])
+def test_decoded_samples_is_what_a_player_decodes_not_what_was_written(tmp_path: Path, extra: int) -> None:
+    """Lengths a few samples into a granule decode longer than written (FFmpeg keeps part of the
+    LAME padding); durations for a reader must come from the file (the read-along EPUB does)."""
+    from studio.core.audiobook.encoder import decoded_samples
+
+    written = 1152 * 50 + extra
+    noise = (np.random.default_rng(extra).standard_normal(written) * 3000).astype(np.int16)
+    path = encode_pcm([noise], tmp_path / "a.mp3", 24_000, EncoderSettings(codec="mp3", bitrate=64_000))
+    with av.open(str(path)) as container:  # played as a player plays it: every frame, resampled to s16
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=24_000)
+        played = sum(out.samples for frame in container.decode(audio=0) for out in resampler.resample(frame))
+        played += sum(out.samples for out in resampler.resample(None))
+    assert decoded_samples(path) == played
+    assert written <= played < written + 1152  # the start is trimmed exactly; at most some padding stays

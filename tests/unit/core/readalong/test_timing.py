@@ -63,6 +63,22 @@ def test_clips_tile_each_chapter_and_hold_their_sentence() -> None:
     assert first.clip[1] == (first.audio[1] + second.audio[0]) // 2
 
 
+def test_the_clips_reach_the_end_of_the_file_as_a_player_decodes_it() -> None:
+    """An MP3 can decode a few dozen samples longer than was written (the encoder's padding):
+    the last clip runs to the file's real end, so a reader's overlay never stops short of it."""
+    texts = ["First words. Then more."]
+    timeline = _timeline(texts)
+    written = timeline.total_samples
+    (chapter,) = build_chapters(timeline, texts, [ChapterCut("", 0, 0, 0, written, written + 47)])
+    assert chapter.samples == written + 47
+    clips = [s.clip for s in chapter.timed_sentences]
+    assert clips[0][0] == 0 and clips[-1][1] == written + 47
+    # The words keep the times they were spoken at: only the tiling's end moved.
+    (same,) = build_chapters(timeline, texts, [ChapterCut("", 0, 0, 0, written)])
+    assert [s.audio for s in chapter.timed_sentences] == [s.audio for s in same.timed_sentences]
+    assert clips[:-1] == [s.clip for s in same.timed_sentences][:-1]
+
+
 def test_without_timings_the_chapter_is_estimated_and_still_tiled() -> None:
     texts = ["Short one. A much longer second sentence here."]
     timeline = _timeline(texts, timed=False)
