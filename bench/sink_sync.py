@@ -212,7 +212,10 @@ def narration_run(app: Any, window: Any, text: str, timeout: float) -> dict[str,
     track = [clock.start_of(i) for i in starts]
     pairs = [(i, t) for i, t in zip(starts, track, strict=True) if t is not None]
     onsets = [recording.time_of(n) for n in detect_onsets(recording.samples, recording.rate)]
-    heard = match_onsets([t for _i, t in pairs], onsets, started)
+    # Nothing of this take can be heard before its first byte reached the sound output, so
+    # whatever sounded before that (the end of a previous run still draining) is not a word.
+    first_write = player.player.first_write_at
+    heard = match_onsets([t for _i, t in pairs], onsets, first_write if first_write is not None else started)
     if os.environ.get("BENCH_SINK_DUMP"):  # for looking into a run by hand
         Path(os.environ["BENCH_SINK_DUMP"]).write_text(json.dumps(
             {"pairs": pairs, "onsets": onsets, "heard": heard, "paints": paints.paints, "clock": paints.clock,

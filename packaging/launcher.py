@@ -10,6 +10,7 @@ import os
 import sys
 
 from studio.cli import main
+from studio.offline.hearing_process import CHILD_FLAG, serve
 
 
 def _arm_startup_probe() -> None:
@@ -22,5 +23,8 @@ def _arm_startup_probe() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == [CHILD_FLAG]:  # the speech recogniser's own process (see hearing_process)
+        serve()
+        sys.exit(0)
     _arm_startup_probe()
     sys.exit(main())

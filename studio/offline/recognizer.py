@@ -19,8 +19,10 @@ lives in ``studio.core.audio``, above this layer). Rates below 16 kHz cannot car
 of that filterbank and are refused with a message.
 
 Frames become seconds through the decoder's own frame rate (``frate``, 100/s by default).
-One decoder per sample rate is cached; a lock serialises its use (decoders are not
-thread-safe) and loading (~1 s) happens on first use, in the caller's (worker) thread.
+Decoding runs in the recogniser's own process (:mod:`.hearing_process`: pocketsphinx holds
+Python's interpreter lock while it decodes, which would stop the studio's GUI thread). There
+one decoder per sample rate is cached; a lock serialises its use (decoders are not
+thread-safe) and loading (~1 s) happens on first use.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from studio.cancel import CancelToken, Cancelled
+from studio.cancel import CancelToken
 from studio.errors import StudioError
+from studio.offline import hearing_process
 from studio.offline.g2p import arpabet
 
 MIN_SAMPLE_RATE = 16_000
@@ -62,7 +65,8 @@ class RecognizerMissing(StudioError):
 
 
 class RecognizerError(StudioError):
-    pass
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.cause, self.remedy)  # raised in the recogniser's process
 
 
 def available() -> bool:
@@ -90,12 +94,7 @@ _decoders_lock = threading.Lock()
 
 
 def _decoder(sample_rate: int) -> _CachedDecoder:
-    require()
-    if sample_rate < MIN_SAMPLE_RATE:
-        raise RecognizerError(
-            f"The audio's sample rate ({sample_rate} Hz) is too low to recognise speech",
-            "Use audio at 16 kHz or more (for example pcm_22050 or pcm_44100).",
-        )
+    _check_input(sample_rate)
     with _decoders_lock:
         cached = _decoders.get(sample_rate)
         if cached is None:
@@ -106,21 +105,16 @@ def _decoder(sample_rate: int) -> _CachedDecoder:
         return cached
 
 
-def _decode(cached: _CachedDecoder, pcm: bytes, cancel: CancelToken | None) -> None:
+def _decode(cached: _CachedDecoder, pcm: bytes) -> None:
     # The whole take in one call (full_utt): the decoder then normalises the cepstrum over
     # the whole take, which hears clearly better than the live estimate fed block by block
-    # ("the lighthouse keeper" vs "though like housekeeper" on the same take). A take
-    # decodes in about a tenth of its length, so the token is checked before and after.
-    if cancel is not None and cancel.cancelled:
-        raise Cancelled()
+    # ("the lighthouse keeper" vs "though like housekeeper" on the same take).
     decoder = cached.decoder
     decoder.start_utt()
     try:
         decoder.process_raw(pcm, no_search=False, full_utt=True)
     finally:
         decoder.end_utt()
-    if cancel is not None and cancel.cancelled:
-        raise Cancelled()
 
 
 def _words(cached: _CachedDecoder) -> list[HeardWord]:
@@ -148,6 +142,21 @@ def transcribe(
     swapped word still comes out as what was said, while the script's own words are not
     misheard as look-alikes the general model prefers).
     """
+    _check_input(sample_rate)
+    return hearing_process.run(_transcribe_here, pcm, sample_rate, expected, cancel=cancel)
+
+
+def _check_input(sample_rate: int) -> None:
+    """What can be refused before the audio goes to the recogniser's process."""
+    require()
+    if sample_rate < MIN_SAMPLE_RATE:
+        raise RecognizerError(
+            f"The audio's sample rate ({sample_rate} Hz) is too low to recognise speech",
+            "Use audio at 16 kHz or more (for example pcm_22050 or pcm_44100).",
+        )
+
+
+def _transcribe_here(pcm: bytes, sample_rate: int, expected: str | None) -> list[HeardWord]:
     cached = _decoder(sample_rate)
     with cached.lock:
         decoder = cached.decoder
@@ -157,7 +166,7 @@ def transcribe(
             from studio.offline.script_lm import activate_script_lm
 
             activate_script_lm(cached, expected)
-        _decode(cached, pcm, cancel)
+        _decode(cached, pcm)
         return _words(cached)
 
 
@@ -223,6 +232,13 @@ def align(
     heard with the text as expectation instead and the words that match get those times.
     A word with no time of its own gets a share of the gap between its timed neighbours.
     """
+    if not words_of(text):
+        return []
+    _check_input(sample_rate)
+    return hearing_process.run(_align_here, pcm, sample_rate, text, cancel=cancel)
+
+
+def _align_here(pcm: bytes, sample_rate: int, text: str) -> list[HeardWord]:
     tokens = words_of(text)
     if not tokens:
         return []
@@ -238,7 +254,7 @@ def align(
             except RuntimeError as error:  # pocketsphinx's own message says which word
                 raise RecognizerError(f"The text could not be aligned ({error})", "Check the script's words.") from error
             try:
-                _decode(cached, pcm, cancel)
+                _decode(cached, pcm)
                 aligned = _words(cached)
             finally:
                 decoder.activate_search("_default")
@@ -248,7 +264,7 @@ def align(
         return _fill(tokens, dict(zip(known_index, aligned, strict=True)), total)
     if not known:
         return _fill(tokens, {}, total)
-    heard = transcribe(pcm, sample_rate, cancel=cancel, expected=text)
+    heard = _transcribe_here(pcm, sample_rate, text)
     matcher = SequenceMatcher(None, tokens, [w.text for w in heard], autojunk=False)
     timed = {
         block.a + k: heard[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)

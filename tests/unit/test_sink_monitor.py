@@ -52,3 +52,23 @@ def test_the_recording_clock_is_fitted_to_the_sink_blocks_despite_late_and_split
     recording = Recording(np.zeros(first, dtype=np.int16), rate, reads)
     assert recording.t0 == pytest.approx(t0, abs=0.0005)
     assert recording.time_of(48_000) == pytest.approx(t0 + 1.0, abs=0.0005)
+
+
+def test_the_recording_clock_follows_a_sink_whose_sample_clock_runs_slow() -> None:
+    # 600 ppm slow over 90 s: 54 ms by the end, which a single offset would split into
+    # +27 ms at the start and -27 ms at the end.
+    rate, t0, ppm = 48_000, 500.0, 600e-6
+    rng = random.Random(9)
+    reads: list[tuple[int, float]] = []
+    first = 0
+    while first < 90 * rate:
+        arrival = t0 + first / rate * (1 + ppm) + rng.uniform(0.0, 0.0003)
+        if rng.random() < 0.1:
+            arrival += rng.uniform(0.002, 0.02)
+        reads.append((first, arrival))
+        first += 480
+    recording = Recording(np.zeros(first, dtype=np.int16), rate, reads)
+    for seconds in (0, 1, 30, 45, 60, 89):
+        heard = t0 + seconds * (1 + ppm)
+        assert recording.time_of(seconds * rate) == pytest.approx(heard, abs=0.0008), seconds
+        assert abs(recording.sample_at(heard) - seconds * rate) <= 0.0008 * rate
