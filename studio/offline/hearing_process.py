@@ -53,7 +53,7 @@ class HearingProcessStopped(StudioError):
     def __init__(self) -> None:
         super().__init__(
             "The speech recogniser stopped unexpectedly",
-            "Try again; if it keeps happening, turn Listen-Check off (Play menu) and report it.",
+            "Try again; if it keeps happening, turn off Paragraph ▸ Listen-Check New Takes and report it.",
         )
 
 
@@ -112,7 +112,9 @@ class _Child:
         if self.proc.stdin is not None:
             self.proc.stdin.close()  # the child's loop ends at end of input
         try:
-            self.proc.wait(5)
+            # An idle child ends at once; one still decoding is not worth waiting for when
+            # the studio closes (its answer would be thrown away).
+            self.proc.wait(1)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()

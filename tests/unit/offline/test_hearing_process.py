@@ -97,6 +97,6 @@ def test_a_child_that_dies_fails_the_waiting_call_with_a_remedy_and_the_next_cal
     threading.Timer(0.3, os.kill, (first, signal.SIGKILL)).start()
     with pytest.raises(HearingProcessStopped) as raised:
         hearing_process.run(sleep_then_say, 5.0, "never")
-    assert "stopped unexpectedly" in str(raised.value) and "Listen-Check off" in str(raised.value)
+    assert "stopped unexpectedly" in str(raised.value) and "Listen-Check New Takes" in str(raised.value)
     second = hearing_process.run(pid_of_caller)
     assert second not in (first, os.getpid())
