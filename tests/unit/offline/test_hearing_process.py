@@ -53,11 +53,14 @@ def longest_stall_of_this_thread(job: Callable[[], object]) -> float:
     """The longest this thread could not run while another thread ran ``job``."""
     worker = threading.Thread(target=job)
     longest, last = 0.0, time.monotonic()
-    worker.start()
-    while worker.is_alive():
+    worker.start()  # the worker may run first, and hold the lock before this thread's loop
+    while True:
+        alive = worker.is_alive()
         time.sleep(0.001)
         now = time.monotonic()
         longest, last = max(longest, now - last), now
+        if not alive:  # one more step after the end, so a stall before the loop counts
+            break
     worker.join()
     return longest
 
